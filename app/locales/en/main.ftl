@@ -1,0 +1,100 @@
+# Pratiche — English texts.
+language-name = English
+site-tagline = Application status
+skip-to-content = Skip to main content
+breadcrumb-label = Breadcrumb
+breadcrumb-home = Home
+
+date-long = { $day } { $month } { $year }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+home-title = Track your application
+home-intro = With your application code you can see where your application to a municipality or union of municipalities of the province stands: its status, its history, who is handling it and what happens next. No registration needed.
+lookup-label = Application code
+lookup-hint = 13 letters and digits, for example { $example }. Upper or lower case, spaces and hyphens do not matter.
+lookup-submit = Find the application
+lost-code-title = Cannot find your code?
+lost-code-where = The code is printed on the receipt you were given when you submitted your application, with a QR code that opens the application's page directly. It is also in the notice of the start of the procedure you received by e-mail or certified e-mail (PEC).
+lost-code-contact = If you cannot find it, contact the office of the administration you applied to:
+contact-phone = Phone
+contact-email = E-mail
+contact-address = Address
+
+code-empty = Type the application code.
+code-incomplete = The code is incomplete: it has { $found } of its 13 symbols. Check that you copied all of it.
+code-too-long = The code has { $found } symbols, but codes have 13. Check that nothing was added.
+code-invalid-symbol = The symbol “{ $symbol }” cannot occur at that point of a code: check the code.
+code-wrong-check = The code does not add up: check the code. The last symbol is there to catch typing mistakes.
+code-ok = The code is written correctly.
+code-how-to-read = How to read the code: 12 symbols and a final check symbol, in groups of four (XXXX-XXXX-XXXX-X). The letters I, L and O are not used: they count as 1, 1 and 0.
+
+lookup-error-title = Check the code
+
+not-found-title = Application not found
+not-found-text = No application matches the code { $code }, or the application was closed more than a year ago and can no longer be consulted.
+not-found-help = A code has 13 symbols, like { $example }, and is printed on the receipt of your application. If the code looks right, contact the office you applied to.
+lookup-again = Find another application
+
+rate-limited-title = Too many searches
+rate-limited-text = Too many searches came from this connection in a short time. Try again in { $seconds ->
+    [one] one second
+   *[other] { $seconds } seconds
+}.
+
+unavailable-title = Service temporarily unavailable
+unavailable-text = We cannot look up applications right now. Try again in a few minutes.
+
+page-not-found-title = Page not found
+page-not-found-text = The address does not match any page of this site.
+back-home = Back to the home page
+
+case-label = Application { $code }
+case-status-title = Current status
+case-next-steps = Next steps
+case-details-title = Application details
+case-body = Administration
+case-procedure = Procedure
+case-office = Office
+case-responsible = Person responsible for the procedure
+case-contact = Contact
+case-submitted-on = Application submitted on
+case-due-date = Deadline for a decision
+case-due-not-computed = not yet computed
+case-history-title = History of the application
+case-history-empty = No updates.
+case-contact-sentence = For information: { $office }, { $responsible } — { $contact }.
+
+phase-submitted = Submitted
+phase-in_review = Under review
+phase-documents_requested = Documents requested
+phase-rejection_notice = Notice of intended rejection
+phase-approved = Concluded – approved
+phase-rejected = Concluded – rejected
+phase-closed = Closed
+
+phase-submitted-sentence = The application has been received and registered.
+phase-in_review-sentence = The office is examining the application.
+phase-documents_requested-sentence = The office has asked you to complete the application with further documents. Until you answer, the deadline is suspended.
+phase-rejection_notice-sentence = The office has told you the reasons that prevent approving the application (notice of intended rejection). The deadline is suspended.
+phase-approved-sentence = The procedure is concluded: the application has been approved.
+phase-rejected-sentence = The procedure is concluded: the application has been rejected.
+phase-closed-sentence = The application was closed without a decision, for example because it was withdrawn or archived.
+
+phase-submitted-next = You need not do anything for now. The office will assign the application to a responsible person and examine it; every step will appear on this page.
+phase-in_review-next = You need not do anything for now. If the office needs further documents it will ask you, and the request will appear on this page.
+phase-documents_requested-next = Send the requested documents in the way and within the time the office set. This is what you were asked:
+phase-rejection_notice-next = Within 10 days of receiving the notice you may send written observations, with documents if you wish. The office will take them into account in its decision. This is what you were told:
+phase-approved-next = You need not do anything. The office has sent or will send you the decision.
+phase-rejected-next = The decision states how and by when you may appeal (usually to the Regional Administrative Court within 60 days, or by extraordinary appeal to the President of the Republic within 120 days).
+phase-closed-next = You need not do anything. If you think the application was closed by mistake, contact the office.

@@ -1,0 +1,100 @@
+# Pratiche — testi in italiano (lingua predefinita).
+language-name = Italiano
+site-tagline = Stato delle pratiche
+skip-to-content = Vai al contenuto principale
+breadcrumb-label = Percorso di navigazione
+breadcrumb-home = Home
+
+date-long = { $day } { $month } { $year }
+month-1 = gennaio
+month-2 = febbraio
+month-3 = marzo
+month-4 = aprile
+month-5 = maggio
+month-6 = giugno
+month-7 = luglio
+month-8 = agosto
+month-9 = settembre
+month-10 = ottobre
+month-11 = novembre
+month-12 = dicembre
+
+home-title = Segui la tua pratica
+home-intro = Con il codice della pratica può vedere a che punto è la sua domanda presso un Comune o un'Unione della provincia: lo stato, la storia, chi se ne occupa e che cosa succede dopo. Non serve registrarsi.
+lookup-label = Codice della pratica
+lookup-hint = 13 simboli tra lettere e cifre, per esempio { $example }. Maiuscole, minuscole, spazi e trattini non contano.
+lookup-submit = Cerca la pratica
+lost-code-title = Non trova il codice?
+lost-code-where = Il codice è stampato sulla ricevuta che le è stata consegnata quando ha presentato la domanda, con un codice QR che apre direttamente la pagina della pratica. Si trova anche nella comunicazione di avvio del procedimento ricevuta per e-mail o PEC.
+lost-code-contact = Se non lo trova, contatti l'ufficio dell'amministrazione a cui ha presentato la domanda:
+contact-phone = Telefono
+contact-email = E-mail
+contact-address = Indirizzo
+
+code-empty = Scriva il codice della pratica.
+code-incomplete = Il codice è incompleto: ha { $found } simboli su 13. Controlli di averlo copiato tutto.
+code-too-long = Il codice ha { $found } simboli, ma ne ha 13. Controlli di non aver aggiunto altro.
+code-invalid-symbol = Il simbolo «{ $symbol }» non può comparire in quel punto del codice: controlli il codice.
+code-wrong-check = Il codice non torna: controlli il codice. L'ultimo simbolo serve a scoprire gli errori di battitura.
+code-ok = Il codice è scritto correttamente.
+code-how-to-read = Come leggere il codice: sono 12 simboli e un simbolo di controllo finale, divisi in gruppi di quattro (XXXX-XXXX-XXXX-X). Le lettere I, L e O non si usano: valgono come 1, 1 e 0.
+
+lookup-error-title = Controlli il codice
+
+not-found-title = Pratica non trovata
+not-found-text = Nessuna pratica corrisponde al codice { $code }, oppure la pratica è stata chiusa da più di un anno e non è più consultabile.
+not-found-help = Un codice ha 13 simboli, come { $example }, ed è stampato sulla ricevuta della domanda. Se il codice le sembra giusto, contatti l'ufficio a cui ha presentato la domanda.
+lookup-again = Cerca un'altra pratica
+
+rate-limited-title = Troppe ricerche
+rate-limited-text = Da questa connessione sono arrivate troppe ricerche in poco tempo. Riprovi tra { $seconds ->
+    [one] un secondo
+   *[other] { $seconds } secondi
+}.
+
+unavailable-title = Servizio momentaneamente non disponibile
+unavailable-text = Non riusciamo a consultare le pratiche in questo momento. Riprovi tra qualche minuto.
+
+page-not-found-title = Pagina non trovata
+page-not-found-text = L'indirizzo non corrisponde a nessuna pagina di questo sito.
+back-home = Torna alla pagina iniziale
+
+case-label = Pratica { $code }
+case-status-title = Stato attuale
+case-next-steps = Prossimi passi
+case-details-title = Dati della pratica
+case-body = Amministrazione
+case-procedure = Procedimento
+case-office = Ufficio
+case-responsible = Responsabile del procedimento
+case-contact = Contatti
+case-submitted-on = Domanda presentata il
+case-due-date = Termine per concludere
+case-due-not-computed = non ancora calcolato
+case-history-title = Storia della pratica
+case-history-empty = Nessun aggiornamento.
+case-contact-sentence = Per informazioni: { $office }, { $responsible } — { $contact }.
+
+phase-submitted = Presentata
+phase-in_review = In lavorazione
+phase-documents_requested = Integrazione richiesta
+phase-rejection_notice = Preavviso di rigetto
+phase-approved = Conclusa – accolta
+phase-rejected = Conclusa – respinta
+phase-closed = Chiusa
+
+phase-submitted-sentence = La domanda è stata ricevuta e registrata.
+phase-in_review-sentence = L'ufficio sta esaminando la domanda.
+phase-documents_requested-sentence = L'ufficio le ha chiesto di integrare la domanda con altri documenti. Finché non risponde, il termine per concludere è sospeso.
+phase-rejection_notice-sentence = L'ufficio le ha comunicato i motivi che impediscono di accogliere la domanda (preavviso di rigetto). Il termine per concludere è sospeso.
+phase-approved-sentence = Il procedimento è concluso: la domanda è stata accolta.
+phase-rejected-sentence = Il procedimento è concluso: la domanda è stata respinta.
+phase-closed-sentence = La pratica è chiusa senza una decisione, per esempio per rinuncia o archiviazione.
+
+phase-submitted-next = Per ora non deve fare nulla. L'ufficio assegnerà la domanda a un responsabile e la esaminerà; ogni passaggio comparirà in questa pagina.
+phase-in_review-next = Per ora non deve fare nulla. Se l'ufficio avrà bisogno di altri documenti glielo chiederà, e la richiesta comparirà in questa pagina.
+phase-documents_requested-next = Invii i documenti richiesti nel modo e nei tempi indicati dall'ufficio. Ecco che cosa le è stato chiesto:
+phase-rejection_notice-next = Entro 10 giorni dal ricevimento del preavviso può presentare per iscritto le sue osservazioni, eventualmente con documenti. L'ufficio ne terrà conto nella decisione. Ecco che cosa le è stato comunicato:
+phase-approved-next = Non deve fare nulla. Il provvedimento le è stato o le sarà inviato dall'ufficio.
+phase-rejected-next = Il provvedimento di rigetto indica come e entro quando può presentare ricorso (di norma al TAR entro 60 giorni, o ricorso straordinario al Presidente della Repubblica entro 120 giorni).
+phase-closed-next = Non deve fare nulla. Se pensa che la pratica sia stata chiusa per errore, contatti l'ufficio.

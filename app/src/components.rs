@@ -1,0 +1,197 @@
+//! Building blocks shared by the pages: layout, breadcrumb, phase badge and
+//! the lookup form.
+
+use http::header::{CACHE_CONTROL, HeaderValue};
+use http::{HeaderName, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use leptos_meta::{Meta, Title};
+use pratiche_domain::{CaseCode, CodeError, PublicPhase};
+
+use crate::context::AppContext;
+use crate::i18n::{I18n, use_i18n};
+use crate::islands::{CodeField, CodeMessages};
+
+/// An example code for hints: fixed, and it passes its check symbol.
+pub const EXAMPLE_CODE: &str = "7K3M-Q9XR-2HDP-C";
+
+/// A step of the breadcrumb after Home; the last one is the current page.
+#[derive(Clone, Debug)]
+pub struct Crumb {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+/// Sets the status and marks the response as private to the one citizen who
+/// holds the code: not indexed, not stored by any cache.
+pub fn answer_privately(status: StatusCode) {
+    let response = expect_context::<ResponseOptions>();
+    response.set_status(status);
+    response.insert_header(HeaderName::from_static("x-robots-tag"), HeaderValue::from_static("noindex"));
+    response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+/// The frame of every citizen page: skip link, header with the body's name
+/// (or the installation's), breadcrumb, main content and footer.
+#[component]
+pub fn PageLayout(
+    /// The page's own title; the site's name follows it in `<title>`.
+    title: String,
+    /// The body the page belongs to, if any.
+    #[prop(optional)]
+    body_name: Option<String>,
+    #[prop(optional)] crumbs: Vec<Crumb>,
+    /// Adds `noindex` for pages about one pratica or one lookup.
+    #[prop(optional)]
+    private: bool,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let installation = expect_context::<AppContext>().installation_name;
+    let header_name = body_name.clone().unwrap_or_else(|| installation.to_string());
+    let full_title = format!("{title} — {header_name}");
+    view! {
+        <Title text=full_title/>
+        {private.then(|| view! { <Meta name="robots" content="noindex"/> })}
+        <a class="skip-link" href="#main">{i18n.t("skip-to-content")}</a>
+        <header class="site-header">
+            <div class="slim-header">
+                <div class="container">{installation.to_string()}</div>
+            </div>
+            <div class="center-header">
+                <div class="container">
+                    <p class="site-name">{header_name}</p>
+                    <p class="site-tagline">{i18n.t("site-tagline")}</p>
+                </div>
+            </div>
+        </header>
+        <div class="container">
+            <Breadcrumb crumbs/>
+        </div>
+        <main id="main" class="container" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="container">
+                <p>{installation.to_string()}</p>
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+fn Breadcrumb(crumbs: Vec<Crumb>) -> impl IntoView {
+    let i18n = use_i18n();
+    let home_is_current = crumbs.is_empty();
+    view! {
+        <nav class="breadcrumb" aria-label=i18n.t("breadcrumb-label")>
+            <ol>
+                <li>
+                    {if home_is_current {
+                        view! { <span aria-current="page">{i18n.t("breadcrumb-home")}</span> }.into_any()
+                    } else {
+                        view! { <a href="/">{i18n.t("breadcrumb-home")}</a> }.into_any()
+                    }}
+                </li>
+                {crumbs
+                    .into_iter()
+                    .map(|crumb| match crumb.href {
+                        Some(href) => view! { <li><a href=href>{crumb.label}</a></li> }.into_any(),
+                        None => view! { <li><span aria-current="page">{crumb.label}</span></li> }.into_any(),
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+/// A public phase as icon + text, never colour alone.
+#[component]
+pub fn PhaseBadge(phase: PublicPhase) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class=format!("phase phase-{}", phase.as_str())>
+            <svg class="phase-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                <path d=phase_icon(phase)/>
+            </svg>
+            <span>{i18n.t(&format!("phase-{}", phase.as_str()))}</span>
+        </span>
+    }
+}
+
+/// Stroke paths (24×24) for each phase's icon.
+fn phase_icon(phase: PublicPhase) -> &'static str {
+    match phase {
+        // An inbox tray.
+        PublicPhase::Submitted => "M3 13h5l1.5 3h5L16 13h5M5 5h14l2 8v6H3v-6z",
+        // A magnifying glass.
+        PublicPhase::InReview => "M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM15.5 15.5 21 21",
+        // A document with a plus: something to add.
+        PublicPhase::DocumentsRequested => "M6 3h8l4 4v14H6zM14 3v4h4M12 10v7M8.5 13.5h7",
+        // A warning triangle.
+        PublicPhase::RejectionNotice => "M12 3 2 20h20zM12 9v5M12 16.5v1",
+        // A tick in a circle.
+        PublicPhase::Approved => "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM7.5 12.5l3 3 6-6.5",
+        // A cross in a circle.
+        PublicPhase::Rejected => "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM8.5 8.5l7 7M15.5 8.5l-7 7",
+        // An archive box.
+        PublicPhase::Closed => "M3 4h18v4H3zM5 8v12h14V8M10 12h4",
+    }
+}
+
+/// The translated messages of the code field.
+pub fn code_messages(i18n: &I18n) -> CodeMessages {
+    CodeMessages {
+        empty: i18n.t("code-empty"),
+        incomplete: i18n.t_with("code-incomplete", &[("found", "{found}".into())]),
+        too_long: i18n.t_with("code-too-long", &[("found", "{found}".into())]),
+        invalid_symbol: i18n.t_with("code-invalid-symbol", &[("symbol", "{symbol}".into())]),
+        wrong_check: i18n.t("code-wrong-check"),
+        ok: i18n.t("code-ok"),
+    }
+}
+
+/// The lookup form: a plain GET form that works without JavaScript; the code
+/// field is an island that checks the code as the citizen types.
+#[component]
+pub fn LookupForm(
+    /// What the citizen typed, echoed back.
+    #[prop(optional)]
+    value: String,
+    /// The server's verdict on `value`, if it was wrong.
+    #[prop(optional)]
+    error: Option<CodeError>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let messages = code_messages(&i18n);
+    let message = error.map(|error| messages.describe(Err::<CaseCode, _>(error))).unwrap_or_default();
+    view! {
+        <form class="lookup-form" method="get" action="/cerca" novalidate>
+            <label class="field-label" for="codice">{i18n.t("lookup-label")}</label>
+            <p id="codice-hint" class="hint">
+                {i18n.t_with("lookup-hint", &[("example", EXAMPLE_CODE.into())])}
+            </p>
+            <CodeField
+                id="codice".to_owned()
+                value
+                hint_id="codice-hint".to_owned()
+                message
+                invalid=error.is_some()
+                messages
+            />
+            <button class="button" type="submit">{i18n.t("lookup-submit")}</button>
+        </form>
+    }
+}
+
+/// A page that only says one thing: not found, too many requests, unavailable.
+#[component]
+pub fn MessagePage(title: String, text: String, children: Children) -> impl IntoView {
+    view! {
+        <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
+            <h1>{title}</h1>
+            <p class="lead">{text}</p>
+            {children()}
+        </PageLayout>
+    }
+}

@@ -1,0 +1,149 @@
+//! Translation on the server with Fluent. Each language is one folder under
+//! `app/locales/` holding `main.ftl`; the loader finds the folders at compile
+//! time, so adding a language takes no code. Italian is the default.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use leptos::prelude::*;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "it",
+        // No Unicode isolation marks around arguments: the pages are
+        // left-to-right and the marks would leak into copied text.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+const DEFAULT_LANGUAGE: LanguageIdentifier = langid!("it");
+
+/// The name of the cookie holding the chosen language.
+pub const LANGUAGE_COOKIE: &str = "lang";
+
+/// Every language with a translation file, the default first.
+static LANGUAGES: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
+    let mut languages: Vec<_> = LOCALES.locales().cloned().collect();
+    languages.sort_by_key(|language| (*language != DEFAULT_LANGUAGE, language.to_string()));
+    languages
+});
+
+/// The language of one response and the lookups in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct I18n {
+    language: LanguageIdentifier,
+}
+
+impl I18n {
+    /// Picks the language from the `lang` cookie, else `Accept-Language`,
+    /// else Italian.
+    pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Self {
+        let chosen = cookie
+            .and_then(|value| value.parse::<LanguageIdentifier>().ok())
+            .filter(|language| LANGUAGES.contains(language))
+            .or_else(|| {
+                let requested = fluent_langneg::accepted_languages::parse(accept_language.unwrap_or(""));
+                fluent_langneg::negotiate_languages(
+                    &requested,
+                    &LANGUAGES,
+                    Some(&DEFAULT_LANGUAGE),
+                    fluent_langneg::NegotiationStrategy::Lookup,
+                )
+                .first()
+                .map(|language| (*language).clone())
+            })
+            .unwrap_or(DEFAULT_LANGUAGE);
+        Self { language: chosen }
+    }
+
+    /// The language of a request, from its headers.
+    pub fn from_request(parts: &http::request::Parts) -> Self {
+        let header = |name| parts.headers.get(name).and_then(|value| value.to_str().ok());
+        let cookie = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|cookies| cookies.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANGUAGE_COOKIE)
+            .map(|(_, value)| value);
+        Self::negotiate(cookie, header(http::header::ACCEPT_LANGUAGE))
+    }
+
+    /// The BCP 47 tag for `<html lang>`.
+    pub fn tag(&self) -> String {
+        self.language.to_string()
+    }
+
+    /// The message `key`.
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.lookup(&self.language, key)
+    }
+
+    /// The message `key` with named arguments.
+    pub fn t_with(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(name, value)| (Cow::Borrowed(*name), value.clone())).collect();
+        LOCALES.lookup_with_args(&self.language, key, &args)
+    }
+
+    /// A calendar date written out: "12 marzo 2027", "12 March 2027".
+    pub fn date(&self, date: NaiveDate) -> String {
+        self.t_with(
+            "date-long",
+            &[
+                ("day", date.day().into()),
+                ("month", self.t(&format!("month-{}", date.month())).into()),
+                ("year", date.year().into()),
+            ],
+        )
+    }
+}
+
+/// The language of the page being rendered, provided by the shell.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_cookie_then_accept_language_then_italian() {
+        assert_eq!(I18n::negotiate(Some("en"), Some("it-IT")).tag(), "en");
+        assert_eq!(I18n::negotiate(Some("xx"), Some("en-GB,en;q=0.8")).tag(), "en");
+        assert_eq!(I18n::negotiate(None, Some("de-DE, fr;q=0.5")).tag(), "it");
+        assert_eq!(I18n::negotiate(None, None).tag(), "it");
+    }
+
+    #[test]
+    fn writes_dates_and_plurals() {
+        let date = NaiveDate::from_ymd_opt(2027, 3, 12).unwrap();
+        assert_eq!(I18n::negotiate(None, None).date(date), "12 marzo 2027");
+        assert_eq!(I18n::negotiate(Some("en"), None).date(date), "12 March 2027");
+    }
+
+    #[test]
+    fn every_language_has_every_message() {
+        let keys = |language: &str| -> Vec<String> {
+            let path = format!("{}/locales/{language}/main.ftl", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read_to_string(path)
+                .expect("translation file")
+                .lines()
+                .filter_map(|line| line.split_once(" =").map(|(key, _)| key.trim().to_owned()))
+                .filter(|key| !key.is_empty() && !key.starts_with(['#', ' ', '.', '[', '*']))
+                .collect()
+        };
+        let italian = keys("it");
+        for language in LANGUAGES.iter() {
+            assert_eq!(keys(&language.to_string()), italian, "keys of {language} differ from Italian");
+        }
+    }
+}

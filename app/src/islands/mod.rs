@@ -1,0 +1,6 @@
+//! The interactive parts of the pages. Only these are compiled to WebAssembly;
+//! they receive every text already translated, as props.
+
+mod code_field;
+
+pub use code_field::{CodeField, CodeMessages};

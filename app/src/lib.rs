@@ -1,0 +1,26 @@
+//! Pratiche's Leptos app in islands mode. Pages are rendered on the server and
+//! work as plain HTML; only [`islands`] reach the browser as WebAssembly.
+
+pub mod islands;
+
+#[cfg(feature = "ssr")]
+mod components;
+#[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
+pub mod i18n;
+#[cfg(feature = "ssr")]
+mod pages;
+#[cfg(feature = "ssr")]
+mod routes;
+
+#[cfg(feature = "ssr")]
+pub use routes::{App, has_islands, shell};
+
+/// The WebAssembly entry point: hydrates the islands on the page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,170 @@
+//! `/p/{CODE}`, the public page of a pratica (SPEC §2). It has no island: it
+//! downloads no JavaScript or WebAssembly. It reads only the allow-listed
+//! public view of the pratica.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Rome;
+use http::StatusCode;
+use http::header::{HeaderValue, LOCATION};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use leptos_meta::Link;
+use leptos_router::hooks::use_params_map;
+use pratiche_db::public::{PublicCase, PublicEvent, find_case};
+use pratiche_domain::{CaseCode, PublicPhase};
+
+use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
+use crate::context::{AppContext, LookupThrottled};
+use crate::i18n::use_i18n;
+use crate::pages::lookup::{CheckTheCode, case_path};
+use crate::pages::not_found::{CaseNotFound, TooManyLookups, Unavailable};
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let typed = use_params_map().read_untracked().get("code").unwrap_or_default();
+    let throttled = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<LookupThrottled>().copied());
+    if let Some(LookupThrottled { retry_after_secs }) = throttled {
+        return view! { <TooManyLookups retry_after_secs/> }.into_any();
+    }
+    let code = match CaseCode::parse(&typed) {
+        Err(error) => {
+            answer_privately(StatusCode::BAD_REQUEST);
+            return view! { <CheckTheCode typed error/> }.into_any();
+        }
+        Ok(code) => code,
+    };
+    if typed != code.to_string() {
+        answer_privately(StatusCode::PERMANENT_REDIRECT);
+        let location = HeaderValue::from_str(&case_path(code)).expect("a code is a valid header value");
+        expect_context::<ResponseOptions>().insert_header(LOCATION, location);
+        return ().into_any();
+    }
+
+    let context = expect_context::<AppContext>();
+    let case = Suspend::new(async move {
+        let closed_after = Utc::now() - context.retention;
+        match find_case(&context.db, code, closed_after).await {
+            Ok(Some(case)) => {
+                answer_privately(StatusCode::OK);
+                view! { <CaseView case/> }.into_any()
+            }
+            Ok(None) => view! { <CaseNotFound code/> }.into_any(),
+            Err(error) => {
+                tracing::error!(%error, code = %code.redacted(), "cannot read a pratica");
+                view! { <Unavailable/> }.into_any()
+            }
+        }
+    });
+    view! { <Suspense fallback=|| ()>{case}</Suspense> }.into_any()
+}
+
+#[component]
+fn CaseView(case: PublicCase) -> impl IntoView {
+    let i18n = use_i18n();
+    let public_url = expect_context::<AppContext>().public_url;
+    let code = case.code.to_string();
+    let label = i18n.t_with("case-label", &[("code", code.clone().into())]);
+    let title = format!("{label}: {}", case.subject);
+    let phase = case.phase;
+    let contact_sentence = i18n.t_with(
+        "case-contact-sentence",
+        &[
+            ("office", case.office_name.clone().into()),
+            ("responsible", case.responsible_name.clone().into()),
+            ("contact", case.responsible_contact.clone().into()),
+        ],
+    );
+    // What the body asked or told, for the phases that ask the citizen to act.
+    let latest_note = matches!(phase, PublicPhase::DocumentsRequested | PublicPhase::RejectionNotice)
+        .then(|| case.history.iter().find(|event| event.phase == phase).and_then(|event| event.note.clone()))
+        .flatten();
+    let due = match case.due_date {
+        Some(date) => i18n.date(date),
+        None => i18n.t("case-due-not-computed"),
+    };
+    view! {
+        <Link rel="canonical" href=format!("{public_url}{}", case_path(case.code))/>
+        <PageLayout
+            title=title
+            body_name=case.body.name.clone()
+            crumbs=vec![Crumb { label: label.clone(), href: None }]
+            private=true
+        >
+            <p class="eyebrow">{label}</p>
+            <h1>{case.subject.clone()}</h1>
+            <p class="lead">{case.procedure_name.clone()}</p>
+
+            <section class="card status-card" aria-labelledby="status-title">
+                <h2 id="status-title">{i18n.t("case-status-title")}</h2>
+                <p class="status-phase"><PhaseBadge phase/></p>
+                <p>{i18n.t(&format!("phase-{}-sentence", phase.as_str()))}</p>
+                {case.state_text.clone().map(|text| view! { <p class="state-text">{text}</p> })}
+            </section>
+
+            <section class="card next-steps" aria-labelledby="next-steps-title">
+                <h2 id="next-steps-title">{i18n.t("case-next-steps")}</h2>
+                <p>{i18n.t(&format!("phase-{}-next", phase.as_str()))}</p>
+                {latest_note.map(|note| view! { <blockquote class="body-note">{note}</blockquote> })}
+                <p>{contact_sentence}</p>
+            </section>
+
+            <section aria-labelledby="details-title">
+                <h2 id="details-title">{i18n.t("case-details-title")}</h2>
+                <dl class="details">
+                    <dt>{i18n.t("case-body")}</dt>
+                    <dd>{case.body.name.clone()}</dd>
+                    <dt>{i18n.t("case-procedure")}</dt>
+                    <dd>{case.procedure_name.clone()}</dd>
+                    <dt>{i18n.t("case-office")}</dt>
+                    <dd>{case.office_name.clone()}</dd>
+                    <dt>{i18n.t("case-responsible")}</dt>
+                    <dd>{case.responsible_name.clone()}</dd>
+                    <dt>{i18n.t("case-contact")}</dt>
+                    <dd>{case.responsible_contact.clone()}</dd>
+                    <dt>{i18n.t("case-submitted-on")}</dt>
+                    <dd><time datetime=case.submitted_on.to_string()>{i18n.date(case.submitted_on)}</time></dd>
+                    <dt>{i18n.t("case-due-date")}</dt>
+                    <dd>{due}</dd>
+                </dl>
+            </section>
+
+            <section aria-labelledby="history-title">
+                <h2 id="history-title">{i18n.t("case-history-title")}</h2>
+                <History events=case.history/>
+            </section>
+        </PageLayout>
+    }
+}
+
+/// The status history, newest first: date, phase and public note.
+#[component]
+fn History(events: Vec<PublicEvent>) -> impl IntoView {
+    let i18n = use_i18n();
+    if events.is_empty() {
+        return view! { <p>{i18n.t("case-history-empty")}</p> }.into_any();
+    }
+    view! {
+        <ol class="history">
+            {events
+                .into_iter()
+                .map(|event| {
+                    let day = rome_date(event.occurred_at);
+                    view! {
+                        <li class="history-entry">
+                            <time datetime=day.to_string()>{i18n.date(day)}</time>
+                            <PhaseBadge phase=event.phase/>
+                            {event.note.map(|note| view! { <p class="history-note">{note}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+/// The Europe/Rome calendar date of an instant.
+fn rome_date(instant: DateTime<Utc>) -> chrono::NaiveDate {
+    instant.with_timezone(&Rome).date_naive()
+}

@@ -1,0 +1,6 @@
+//! One module per citizen page.
+
+pub mod case;
+pub mod home;
+pub mod lookup;
+pub mod not_found;

@@ -1,0 +1,58 @@
+//! The HTML shell and the router of the citizen pages.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::i18n::I18n;
+use crate::pages::case::CasePage;
+use crate::pages::home::HomePage;
+use crate::pages::lookup::LookupPage;
+use crate::pages::not_found::PageNotFound;
+
+/// Pages that carry an island. Only these load the hydration scripts: the
+/// `<head>` is rendered before the page, so the choice is made by path, and
+/// every other page downloads no JavaScript or WebAssembly at all.
+pub fn has_islands(path: &str) -> bool {
+    matches!(path, "/" | "/cerca")
+}
+
+/// The document around every page: language, head and the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let parts = use_context::<http::request::Parts>();
+    let i18n = parts.as_ref().map(I18n::from_request).unwrap_or_else(|| I18n::negotiate(None, None));
+    let with_islands = parts.as_ref().is_some_and(|parts| has_islands(parts.uri.path()));
+    let language = i18n.tag();
+    provide_context(i18n);
+    view! {
+        <!DOCTYPE html>
+        <html lang=language>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                {with_islands.then(|| view! { <HydrationScripts options=options.clone() islands=true/> })}
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Routes fallback=PageNotFound>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/cerca") view=LookupPage ssr=SsrMode::Async/>
+                <Route path=path!("/p/:code") view=CasePage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

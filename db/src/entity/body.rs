@@ -1,0 +1,43 @@
+//! A body (ente): a Comune or a Unione that runs its own pratiche.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "bodies")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    /// `comune`, `unione_comuni` or `unione_montana`.
+    pub kind: String,
+    /// The office citizens contact for anything (e.g. the URP).
+    pub contact_office: String,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_address: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::procedure_type::Entity")]
+    ProcedureType,
+    #[sea_orm(has_many = "super::case::Entity")]
+    Case,
+}
+
+impl Related<super::procedure_type::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProcedureType.def()
+    }
+}
+
+impl Related<super::case::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Case.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,81 @@
+//! A pratica. The public page never reads this model whole: see
+//! [`crate::public`] for the allow-listed view.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cases")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// The 13 symbols of the [`pratiche_domain::CaseCode`], without separators.
+    #[sea_orm(unique)]
+    pub code: String,
+    pub body_id: i32,
+    pub procedure_type_id: i32,
+    /// The public subject of the procedure: no personal data.
+    pub subject: String,
+    /// The body's own reference (protocol number, external id); unique per body.
+    pub own_reference: Option<String>,
+    pub submitted_on: Date,
+    pub office_name: String,
+    pub responsible_name: String,
+    pub responsible_contact: String,
+    pub current_state_id: i32,
+    /// The public phase of the current state, kept here for filters.
+    pub current_phase: String,
+    /// Stored by the legal clock; empty until it is computed.
+    pub due_date: Option<Date>,
+    /// The clock's explanation as JSON data, beside the due date.
+    pub due_explanation: Option<Json>,
+    /// When the pratica reached a final phase; drives the retention period.
+    pub closed_at: Option<DateTimeUtc>,
+    /// Optimistic concurrency: `UPDATE … WHERE id = ? AND version = ?`.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::body::Entity",
+        from = "Column::BodyId",
+        to = "super::body::Column::Id"
+    )]
+    Body,
+    #[sea_orm(
+        belongs_to = "super::procedure_type::Entity",
+        from = "Column::ProcedureTypeId",
+        to = "super::procedure_type::Column::Id"
+    )]
+    ProcedureType,
+    #[sea_orm(
+        belongs_to = "super::procedure_state::Entity",
+        from = "Column::CurrentStateId",
+        to = "super::procedure_state::Column::Id"
+    )]
+    CurrentState,
+    #[sea_orm(has_many = "super::status_event::Entity")]
+    StatusEvent,
+}
+
+impl Related<super::body::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Body.def()
+    }
+}
+
+impl Related<super::procedure_type::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProcedureType.def()
+    }
+}
+
+impl Related<super::status_event::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::StatusEvent.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

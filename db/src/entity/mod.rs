@@ -1,0 +1,9 @@
+//! sea-orm entities. Enumerations are stored as short strings (SPEC §8);
+//! instants in UTC, the submission date as a calendar date.
+
+pub mod body;
+pub mod case;
+pub mod procedure_state;
+pub mod procedure_type;
+pub mod status_event;
+pub mod user;

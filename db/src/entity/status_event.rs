@@ -1,0 +1,58 @@
+//! One entry of a pratica's history. Append-only: never updated or deleted.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "status_events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub case_id: i32,
+    pub state_id: i32,
+    /// The public phase of `state_id` when the event was recorded.
+    pub public_phase: String,
+    pub public_note: Option<String>,
+    /// For colleagues only: never on a public page.
+    pub internal_note: Option<String>,
+    pub occurred_at: DateTimeUtc,
+    pub recorded_at: DateTimeUtc,
+    pub recorded_by: Option<i32>,
+    /// `demo`, `backoffice` or `api`.
+    pub source: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::case::Entity",
+        from = "Column::CaseId",
+        to = "super::case::Column::Id"
+    )]
+    Case,
+    #[sea_orm(
+        belongs_to = "super::procedure_state::Entity",
+        from = "Column::StateId",
+        to = "super::procedure_state::Column::Id"
+    )]
+    State,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::RecordedBy",
+        to = "super::user::Column::Id"
+    )]
+    RecordedBy,
+}
+
+impl Related<super::case::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Case.def()
+    }
+}
+
+impl Related<super::procedure_state::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::State.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

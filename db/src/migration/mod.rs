@@ -1,0 +1,15 @@
+//! One set of migrations for SQLite and PostgreSQL. Foreign keys are declared
+//! when a table is created: SQLite cannot add them later.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_initial::Migration)]
+    }
+}

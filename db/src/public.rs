@@ -1,0 +1,180 @@
+//! What citizens may see. Every query here selects an allow-list of columns
+//! into structs made for the public page, never a whole record: no internal
+//! notes, no internal state names, nothing a body keeps for itself.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_domain::{CaseCode, PublicPhase};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+};
+
+use crate::entity::{body, case, procedure_state, procedure_type, status_event};
+
+/// The public view of a pratica (SPEC §2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicCase {
+    pub code: CaseCode,
+    pub body: BodyContact,
+    pub procedure_name: String,
+    pub term_days: i32,
+    pub subject: String,
+    pub submitted_on: NaiveDate,
+    pub office_name: String,
+    pub responsible_name: String,
+    pub responsible_contact: String,
+    pub phase: PublicPhase,
+    /// The body's own words for its current internal state, as entered.
+    pub state_text: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    /// Newest first.
+    pub history: Vec<PublicEvent>,
+}
+
+/// One public entry of the history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicEvent {
+    pub occurred_at: DateTime<Utc>,
+    pub phase: PublicPhase,
+    pub note: Option<String>,
+}
+
+/// A body's name and general contact.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct BodyContact {
+    pub name: String,
+    pub contact_office: String,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_address: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct CaseRow {
+    id: i32,
+    body_name: String,
+    contact_office: String,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+    contact_address: Option<String>,
+    procedure_name: String,
+    term_days: i32,
+    subject: String,
+    submitted_on: NaiveDate,
+    office_name: String,
+    responsible_name: String,
+    responsible_contact: String,
+    current_phase: String,
+    state_text: Option<String>,
+    due_date: Option<NaiveDate>,
+}
+
+#[derive(FromQueryResult)]
+struct EventRow {
+    occurred_at: DateTime<Utc>,
+    public_phase: String,
+    public_note: Option<String>,
+}
+
+/// Finds a pratica by code, unless it was closed before `closed_after`
+/// (the retention period): such a pratica answers exactly like an unknown one.
+pub async fn find_case(
+    db: &DatabaseConnection,
+    code: CaseCode,
+    closed_after: DateTime<Utc>,
+) -> Result<Option<PublicCase>, DbErr> {
+    let row = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column_as(body::Column::Name, "body_name")
+        .column(body::Column::ContactOffice)
+        .column(body::Column::ContactPhone)
+        .column(body::Column::ContactEmail)
+        .column(body::Column::ContactAddress)
+        .column_as(procedure_type::Column::Name, "procedure_name")
+        .column(procedure_type::Column::TermDays)
+        .column(case::Column::Subject)
+        .column(case::Column::SubmittedOn)
+        .column(case::Column::OfficeName)
+        .column(case::Column::ResponsibleName)
+        .column(case::Column::ResponsibleContact)
+        .column(case::Column::CurrentPhase)
+        .column_as(procedure_state::Column::CitizenText, "state_text")
+        .column(case::Column::DueDate)
+        .join(JoinType::InnerJoin, case::Relation::Body.def())
+        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
+        .join(JoinType::InnerJoin, case::Relation::CurrentState.def())
+        .filter(case::Column::Code.eq(code.compact()))
+        .filter(
+            Condition::any()
+                .add(case::Column::ClosedAt.is_null())
+                .add(case::Column::ClosedAt.gte(closed_after)),
+        )
+        .into_model::<CaseRow>()
+        .one(db)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+
+    let events = status_event::Entity::find()
+        .select_only()
+        .column(status_event::Column::OccurredAt)
+        .column(status_event::Column::PublicPhase)
+        .column(status_event::Column::PublicNote)
+        .filter(status_event::Column::CaseId.eq(row.id))
+        .order_by_desc(status_event::Column::OccurredAt)
+        .order_by_desc(status_event::Column::Id)
+        .into_model::<EventRow>()
+        .all(db)
+        .await?;
+    let history = events
+        .into_iter()
+        .map(|event| {
+            Ok(PublicEvent {
+                occurred_at: event.occurred_at,
+                phase: parse_phase(&event.public_phase)?,
+                note: event.public_note,
+            })
+        })
+        .collect::<Result<_, DbErr>>()?;
+
+    Ok(Some(PublicCase {
+        code,
+        body: BodyContact {
+            name: row.body_name,
+            contact_office: row.contact_office,
+            contact_phone: row.contact_phone,
+            contact_email: row.contact_email,
+            contact_address: row.contact_address,
+        },
+        procedure_name: row.procedure_name,
+        term_days: row.term_days,
+        subject: row.subject,
+        submitted_on: row.submitted_on,
+        office_name: row.office_name,
+        responsible_name: row.responsible_name,
+        responsible_contact: row.responsible_contact,
+        phase: parse_phase(&row.current_phase)?,
+        state_text: row.state_text,
+        due_date: row.due_date,
+        history,
+    }))
+}
+
+/// Every body's general contact, by name: for citizens who lost their code.
+pub async fn body_contacts(db: &DatabaseConnection) -> Result<Vec<BodyContact>, DbErr> {
+    body::Entity::find()
+        .select_only()
+        .column(body::Column::Name)
+        .column(body::Column::ContactOffice)
+        .column(body::Column::ContactPhone)
+        .column(body::Column::ContactEmail)
+        .column(body::Column::ContactAddress)
+        .order_by_asc(body::Column::Name)
+        .into_model::<BodyContact>()
+        .all(db)
+        .await
+}
+
+fn parse_phase(stored: &str) -> Result<PublicPhase, DbErr> {
+    stored.parse().map_err(|error| DbErr::Type(format!("{error}")))
+}

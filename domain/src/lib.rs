@@ -1,0 +1,8 @@
+//! Pure domain rules of Pratiche, free of I/O. Shared by the server and by the
+//! islands compiled to WebAssembly, so it stays small and dependency-light.
+
+pub mod code;
+pub mod phase;
+
+pub use code::{CaseCode, CodeError};
+pub use phase::{ClockEffect, PublicPhase};

@@ -1,0 +1,104 @@
+import { test, expect, UNDER_REVIEW, SUSPENDED } from "./fixtures";
+
+const codeField = (page) => page.getByLabel("Codice della pratica");
+const codeMessage = (page) => page.locator("#codice-message");
+
+test.describe("with JavaScript on", () => {
+  test("a demo code typed loosely leads to its page", async ({ page }) => {
+    await page.goto("/");
+    const field = codeField(page);
+    await field.fill(UNDER_REVIEW.toLowerCase().replaceAll("-", " "));
+    // Only the hydrated island can say this before the form is sent.
+    await expect(codeMessage(page)).toHaveText("Il codice è scritto correttamente.");
+    await expect(field).toHaveAttribute("aria-invalid", "false");
+    await page.getByRole("button", { name: "Cerca la pratica" }).click();
+
+    await expect(page).toHaveURL(`/p/${UNDER_REVIEW}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+      "Nuova costruzione di edificio residenziale unifamiliare",
+    );
+    await expect(page).toHaveTitle(new RegExp(`Pratica ${UNDER_REVIEW}`));
+    await expect(page.locator(".status-card")).toContainText("In lavorazione");
+  });
+
+  test("the island flags a mistyped code before submitting, without blocking it", async ({ page }) => {
+    await page.goto("/");
+    const field = codeField(page);
+    const mistyped = UNDER_REVIEW.slice(0, -1) + "Z";
+    await field.pressSequentially(mistyped);
+    await expect(codeMessage(page)).toHaveText(/controlli il codice/);
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    await expect(page).toHaveURL("/");
+
+    // Leaving an incomplete code says so too.
+    await field.fill("ABCD-EF");
+    await field.blur();
+    await expect(codeMessage(page)).toHaveText(/ha 6 simboli su 13/);
+
+    // The citizen may still send it; the server checks again.
+    await field.fill(mistyped);
+    await page.getByRole("button", { name: "Cerca la pratica" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Controlli il codice");
+    await expect(codeMessage(page)).toHaveText(/controlli il codice/);
+  });
+
+  test("the field is tied to its hint and live message", async ({ page }) => {
+    await page.goto("/");
+    const field = codeField(page);
+    await expect(field).toHaveAttribute("aria-describedby", "codice-hint codice-message");
+    await expect(field).toHaveAttribute("autocapitalize", "characters");
+    await expect(field).toHaveAttribute("spellcheck", "false");
+    await expect(field).toHaveAttribute("autocorrect", "off");
+    await expect(field).toHaveAttribute("inputmode", "text");
+    await expect(field).not.toHaveAttribute("pattern", /.*/);
+    await expect(codeMessage(page)).toHaveAttribute("aria-live", "polite");
+  });
+});
+
+test.describe("with JavaScript off", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the plain form finds a demo code", async ({ page }) => {
+    await page.goto("/");
+    await codeField(page).fill(SUSPENDED.toLowerCase());
+    await page.getByRole("button", { name: "Cerca la pratica" }).click();
+    await expect(page).toHaveURL(`/p/${SUSPENDED}`);
+    await expect(page.locator(".status-card")).toContainText("Integrazione richiesta");
+    await expect(page.locator(".next-steps")).toContainText("relazione geologica");
+  });
+
+  test("the server answers a mistyped code with the form and what is wrong", async ({ page }) => {
+    await page.goto("/");
+    await codeField(page).fill("ABCD-EFGH");
+    await page.getByRole("button", { name: "Cerca la pratica" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Controlli il codice");
+    await expect(codeMessage(page)).toHaveText(/ha 8 simboli su 13/);
+    await expect(codeField(page)).toHaveValue("ABCD-EFGH");
+  });
+});
+
+test("an unknown code gets the not-found page", async ({ page }) => {
+  const response = await page.goto("/p/7K3M-Q9XR-2HDP-C");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pratica non trovata");
+  await expect(page.locator("main")).toContainText("7K3M-Q9XR-2HDP-C");
+});
+
+test("the case page downloads no JavaScript or WebAssembly", async ({ page }) => {
+  const downloads: string[] = [];
+  page.on("request", (request) => downloads.push(request.url()));
+  await page.goto(`/p/${UNDER_REVIEW}`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(downloads.filter((url) => /\.(wasm|js)(\?|$)/.test(url))).toEqual([]);
+  await expect(page.locator("script")).toHaveCount(0);
+});
+
+test("pages fit a 320 px screen without horizontal scrolling", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const path of ["/", `/p/${SUSPENDED}`, "/p/7K3M-Q9XR-2HDP-C"]) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+});

@@ -1,0 +1,85 @@
+# Installs what Pratiche needs to build, run and test, skipping whatever is
+# already there. Sourced by scripts/run.sh and scripts/test.sh; every step
+# says what it does.
+
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE_DIR="${PRATICHE_CACHE_DIR:-$HOME/.cache/pratiche}"
+TOOLS_DIR="$CACHE_DIR/tools"
+# One build folder outside the clone, shared by every checkout and CI run.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE_DIR/target}"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+
+CARGO_LEPTOS_VERSION="0.3.10"
+BINARYEN_VERSION="132.0.0"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
+wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$REPO_ROOT/Cargo.lock"
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_build_tools() {
+    if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        step "wasm32 target: present"
+    else
+        step "wasm32 target: installing"
+        rustup target add wasm32-unknown-unknown
+    fi
+
+    if cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+        step "cargo-leptos $CARGO_LEPTOS_VERSION: present"
+    else
+        step "cargo-leptos $CARGO_LEPTOS_VERSION: installing (about 20-30 minutes, once per machine)"
+        cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+    fi
+
+    local bindgen
+    bindgen="$(wasm_bindgen_version)"
+    if wasm-bindgen --version 2>/dev/null | grep -q " $bindgen\$"; then
+        step "wasm-bindgen-cli $bindgen: present"
+    else
+        step "wasm-bindgen-cli $bindgen: installing (about 7 minutes, once per machine)"
+        # Not --locked: its lockfile names a release the registry lacks.
+        cargo install wasm-bindgen-cli --version "$bindgen"
+    fi
+
+    if wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+        step "wasm-opt (binaryen $BINARYEN_VERSION): present"
+    else
+        step "wasm-opt (binaryen $BINARYEN_VERSION): installing from npm into $TOOLS_DIR"
+        mkdir -p "$TOOLS_DIR"
+        npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+    fi
+}
+
+ensure_browser_tools() {
+    if command -v chromium >/dev/null; then
+        step "Chromium: present ($(chromium --version 2>/dev/null))"
+    else
+        step "Chromium: installing Debian's package"
+        as_root apt-get update
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+    fi
+
+    if [ -d "$REPO_ROOT/end2end/node_modules/@playwright/test" ] &&
+        cmp -s "$REPO_ROOT/end2end/package-lock.json" "$REPO_ROOT/end2end/node_modules/.package-lock.json.installed"; then
+        step "end2end npm packages: present"
+    else
+        step "end2end npm packages: installing (no browser download)"
+        (cd "$REPO_ROOT/end2end" &&
+            PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund &&
+            cp package-lock.json node_modules/.package-lock.json.installed)
+    fi
+}
+
+build_release() {
+    step "Building the release server and the islands' WebAssembly (cargo leptos build --release)"
+    (cd "$REPO_ROOT" && cargo leptos build --release)
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: unit and property tests, the integration tests against the
+# real server on SQLite and on PostgreSQL, a release build, and the browser
+# tests in Debian's Chromium. Installs whatever is missing first.
+
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+ensure_build_tools
+ensure_browser_tools
+
+# PostgreSQL for the integration tests: a fresh database per test.
+export PRATICHE_TEST_POSTGRES="${PRATICHE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    if command -v pg_ctlcluster >/dev/null; then
+        step "PostgreSQL: starting the local cluster"
+        as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    fi
+fi
+
+cd "$REPO_ROOT"
+step "Unit, property and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace
+
+build_release
+
+step "Browser tests (Playwright in Chromium, release build)"
+cd "$REPO_ROOT/end2end"
+npx playwright test

@@ -1,0 +1,197 @@
+//! Configuration from the environment, read once at start. Every variable is
+//! documented in the README with its default. Values are parsed into typed
+//! settings here, so the rest of the server never sees a raw string.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use ipnet::IpNet;
+use leptos::config::{Env, LeptosOptions};
+
+/// Name of the WebAssembly/CSS bundle that cargo-leptos builds.
+const OUTPUT_NAME: &str = "pratiche";
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub leptos: LeptosOptions,
+    pub database: DatabaseSettings,
+    pub demo: bool,
+    /// Without a trailing slash, e.g. `https://pratiche.provincia.example.it`.
+    pub public_url: String,
+    pub installation_name: String,
+    pub retention_days: u32,
+    /// `None` when turned off (a limit of 0).
+    pub lookup_limit: Option<RateLimit>,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DatabaseSettings {
+    pub url: String,
+    /// Where the default SQLite file lives; created at start.
+    pub data_dir: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: NonZeroU32,
+    pub burst: NonZeroU32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}={value:?} is not valid: {reason}")]
+    Invalid { name: &'static str, value: String, reason: String },
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+    }
+
+    /// Reads settings through `get`, which answers a variable's value.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let read = |name: &'static str, default: &str| get(name).unwrap_or_else(|| default.to_owned());
+
+        let env = match read("LEPTOS_ENV", "PROD").to_ascii_uppercase().as_str() {
+            "PROD" | "PRODUCTION" => Env::PROD,
+            "DEV" | "DEVELOPMENT" => Env::DEV,
+            other => return Err(invalid("LEPTOS_ENV", other, "use PROD or DEV")),
+        };
+        let site_addr: SocketAddr = parse_var("LEPTOS_SITE_ADDR", read("LEPTOS_SITE_ADDR", "127.0.0.1:3000"))?;
+        let leptos = LeptosOptions::builder()
+            .output_name(OUTPUT_NAME)
+            .site_root(read("LEPTOS_SITE_ROOT", "target/site"))
+            .site_pkg_dir(read("LEPTOS_SITE_PKG_DIR", "pkg"))
+            .site_addr(site_addr)
+            .env(env)
+            .build();
+
+        let data_dir = PathBuf::from(read("PRATICHE_DATA_DIR", "data"));
+        let explicit_url = get("DATABASE_URL");
+        let demo = match get("PRATICHE_DEMO").as_deref() {
+            None => explicit_url.is_none(),
+            Some("1" | "true" | "on") => true,
+            Some("0" | "false" | "off") => false,
+            Some(other) => return Err(invalid("PRATICHE_DEMO", other, "use 1 or 0")),
+        };
+        let url = explicit_url.unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("pratiche.db").display())
+        });
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(invalid("DATABASE_URL", "(hidden)", "use sqlite:… or postgres://…"));
+        }
+
+        let public_url = read("PRATICHE_PUBLIC_URL", "http://127.0.0.1:3000");
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        let is_http = public_url.starts_with("http://") || public_url.starts_with("https://");
+        if !is_http || public_url.contains(['?', '#', ' ']) {
+            return Err(invalid("PRATICHE_PUBLIC_URL", &public_url, "use an http:// or https:// address"));
+        }
+
+        let per_minute: u32 = parse_var("PRATICHE_LOOKUP_PER_MINUTE", read("PRATICHE_LOOKUP_PER_MINUTE", "10"))?;
+        let burst: u32 = parse_var("PRATICHE_LOOKUP_BURST", read("PRATICHE_LOOKUP_BURST", "20"))?;
+        let lookup_limit = NonZeroU32::new(per_minute)
+            .zip(NonZeroU32::new(burst))
+            .map(|(per_minute, burst)| RateLimit { per_minute, burst });
+
+        let trusted_proxies = read("PRATICHE_TRUSTED_PROXIES", "")
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| parse_network(entry).ok_or_else(|| invalid("PRATICHE_TRUSTED_PROXIES", entry, "use IP addresses or networks (CIDR)")))
+            .collect::<Result<_, _>>()?;
+
+        Ok(Self {
+            leptos,
+            database: DatabaseSettings { url, data_dir },
+            demo,
+            public_url,
+            installation_name: read("PRATICHE_INSTALLATION_NAME", "Centro servizi della Provincia"),
+            retention_days: parse_var("PRATICHE_RETENTION_DAYS", read("PRATICHE_RETENTION_DAYS", "365"))?,
+            lookup_limit,
+            trusted_proxies,
+        })
+    }
+}
+
+fn parse_var<T: FromStr>(name: &'static str, value: String) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    value.parse().map_err(|error: T::Err| invalid(name, &value, &error.to_string()))
+}
+
+fn parse_network(entry: &str) -> Option<IpNet> {
+    entry.parse::<IpNet>().ok().or_else(|| entry.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+}
+
+fn invalid(name: &'static str, value: &str, reason: &str) -> ConfigError {
+    ConfigError::Invalid { name, value: value.to_owned(), reason: reason.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_to_sqlite_in_data_with_demo_on() {
+        let settings = settings(&[]).unwrap();
+        assert_eq!(settings.database.url, "sqlite://data/pratiche.db?mode=rwc");
+        assert!(settings.demo);
+        assert_eq!(settings.public_url, "http://127.0.0.1:3000");
+        assert_eq!(settings.retention_days, 365);
+        let limit = settings.lookup_limit.unwrap();
+        assert_eq!((limit.per_minute.get(), limit.burst.get()), (10, 20));
+    }
+
+    #[test]
+    fn own_database_starts_without_demo_unless_asked() {
+        let url = ("DATABASE_URL", "postgres://postgres@127.0.0.1/pratiche");
+        assert!(!settings(&[url]).unwrap().demo);
+        assert!(settings(&[url, ("PRATICHE_DEMO", "1")]).unwrap().demo);
+        assert!(!settings(&[("PRATICHE_DEMO", "0")]).unwrap().demo);
+    }
+
+    #[test]
+    fn zero_turns_the_lookup_limit_off() {
+        assert!(settings(&[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).unwrap().lookup_limit.is_none());
+        assert!(settings(&[("PRATICHE_LOOKUP_BURST", "0")]).unwrap().lookup_limit.is_none());
+    }
+
+    #[test]
+    fn rejects_bad_values_with_their_name() {
+        for (name, value) in [
+            ("PRATICHE_DEMO", "maybe"),
+            ("PRATICHE_PUBLIC_URL", "ftp://x"),
+            ("PRATICHE_LOOKUP_PER_MINUTE", "-1"),
+            ("PRATICHE_TRUSTED_PROXIES", "10.0.0.1,not-an-ip"),
+            ("LEPTOS_SITE_ADDR", "nowhere"),
+            ("DATABASE_URL", "mysql://x"),
+        ] {
+            let error = settings(&[(name, value)]).unwrap_err().to_string();
+            assert!(error.contains(name), "{error}");
+        }
+    }
+
+    #[test]
+    fn trims_the_public_url_and_reads_proxies() {
+        let settings = settings(&[
+            ("PRATICHE_PUBLIC_URL", "https://pratiche.example.it/"),
+            ("PRATICHE_TRUSTED_PROXIES", "10.0.0.1, 2001:db8::/48"),
+        ])
+        .unwrap();
+        assert_eq!(settings.public_url, "https://pratiche.example.it");
+        assert_eq!(settings.trusted_proxies.len(), 2);
+    }
+}

@@ -1,0 +1,6 @@
+//! Pratiche's server: configuration, start-up, middleware.
+
+pub mod config;
+pub mod rate_limit;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,183 @@
+//! Builds the application from its settings: database, demo data, routes and
+//! middleware, and a bound listener.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::Utc;
+use chrono_tz::Europe::Rome;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use pratiche_app::context::AppContext;
+use pratiche_app::{App, has_islands, shell};
+use pratiche_db::{DatabaseConnection, DbErr};
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::rate_limit::{self, LookupLimiter};
+use crate::telemetry;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("cannot open the database: {0}")]
+    Database(#[source] DbErr),
+    #[error("cannot apply the migrations: {0}")]
+    Migrations(#[source] DbErr),
+    #[error("cannot load the demo data: {0}")]
+    Demo(#[source] DbErr),
+    #[error("cannot listen on {address}: {source}")]
+    Listen { address: SocketAddr, source: std::io::Error },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        if settings.database.url.starts_with("sqlite:") {
+            let path = &settings.database.data_dir;
+            std::fs::create_dir_all(path)
+                .map_err(|source| StartupError::DataDir { path: path.display().to_string(), source })?;
+        }
+        let db = pratiche_db::connect(&settings.database.url).await.map_err(StartupError::Database)?;
+        pratiche_db::migrate(&db).await.map_err(StartupError::Migrations)?;
+        if settings.demo {
+            let now = Utc::now();
+            let today = now.with_timezone(&Rome).date_naive();
+            if pratiche_db::demo::load_if_empty(&db, now, today).await.map_err(StartupError::Demo)? {
+                tracing::info!("demo data loaded");
+            }
+        }
+        let context = AppContext {
+            db: db.clone(),
+            installation_name: Arc::from(settings.installation_name.as_str()),
+            public_url: Arc::from(settings.public_url.as_str()),
+            retention: chrono::Duration::days(i64::from(settings.retention_days)),
+        };
+        let router = router(settings, context, db);
+        let address = settings.leptos.site_addr;
+        let listener = TcpListener::bind(address).await.map_err(|source| StartupError::Listen { address, source })?;
+        Ok(Self { listener, router })
+    }
+
+    /// The address actually bound (the port may have been 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, finishing requests under way.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> Router {
+    let options = settings.leptos.clone();
+    let routes = generate_route_list(App);
+    let provide_app_context = move || provide_context(context.clone());
+
+    let mut router = Router::new()
+        .route("/healthz", get(health).with_state(db))
+        .leptos_routes_with_context(&options, routes, provide_app_context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context(provide_app_context, shell))
+        .with_state(options);
+
+    if let Some(limit) = settings.lookup_limit {
+        let limiter = LookupLimiter::new(limit, settings.trusted_proxies.clone());
+        limiter.spawn_purge();
+        router = router.layer(middleware::from_fn_with_state(limiter, rate_limit::limit_lookups));
+    } else {
+        tracing::warn!("lookup rate limit turned off");
+    }
+    router
+        .layer(middleware::from_fn(drop_hydration_data))
+        .layer(middleware::from_fn(no_referrer_leaks))
+        .layer(telemetry::access_log())
+}
+
+/// Nothing leaks to other sites through `Referer`, while the site's own
+/// no-JavaScript forms keep theirs; browsers must not guess content types.
+async fn no_referrer_leaks(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+/// Leptos appends its hydration data (inline scripts) after `</html>` on every
+/// page, islands or not. Pages without an island need none of it: they are
+/// sent without a single script.
+async fn drop_hydration_data(request: Request, next: Next) -> Response {
+    if has_islands(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let html = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+        Ok(html) => html,
+        Err(error) => {
+            tracing::error!(%error, "cannot read a rendered page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    const END: &[u8] = b"</html>";
+    let end = html.windows(END.len()).rposition(|window| window == END).map_or(html.len(), |at| at + END.len());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html.slice(..end)))
+}
+
+/// A rendered page larger than this is a bug, not a page.
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
+/// 200 when the database answers, else 503.
+async fn health(State(db): State<DatabaseConnection>) -> impl IntoResponse {
+    match pratiche_db::ping(&db).await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::error!(%error, "health check: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

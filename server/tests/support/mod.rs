@@ -1,0 +1,174 @@
+//! Spawns the real server binary on an ephemeral port, against SQLite (a file
+//! in a temporary folder) or PostgreSQL (a fresh database per test, dropped
+//! afterwards), and keeps everything it logs.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, Database};
+
+/// Where the tests find PostgreSQL; `PRATICHE_TEST_POSTGRES` overrides.
+fn postgres_admin_url() -> String {
+    std::env::var("PRATICHE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestServer {
+    pub address: String,
+    pub client: reqwest::Client,
+    process: Child,
+    log: Arc<Mutex<Vec<String>>>,
+    _data_dir: tempfile::TempDir,
+    postgres_database: Option<String>,
+}
+
+impl TestServer {
+    /// Starts a server in demo mode with `env` on top; `None` when the
+    /// backend is PostgreSQL and it is unreachable outside CI.
+    pub async fn start(backend: Backend, env: &[(&str, &str)]) -> Option<Self> {
+        let data_dir = tempfile::tempdir().expect("a temporary folder");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pratiche-server"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("PRATICHE_DATA_DIR", data_dir.path())
+            .env("PRATICHE_DEMO", "1")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut postgres_database = None;
+        if backend == Backend::Postgres {
+            let name = create_postgres_database().await?;
+            command.env("DATABASE_URL", database_url(&name));
+            postgres_database = Some(name);
+        }
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut process = command.spawn().expect("the server binary starts");
+
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (address_tx, address_rx) = mpsc::channel();
+        let stdout = process.stdout.take().expect("piped stdout");
+        let stderr = process.stderr.take().expect("piped stderr");
+        for stream in [Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stderr)] {
+            let log = Arc::clone(&log);
+            let address_tx = address_tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some((_, address)) = line.split_once("listening on ") {
+                        let _ = address_tx.send(address.trim().to_owned());
+                    }
+                    log.lock().unwrap().push(line);
+                }
+            });
+        }
+        let address = match address_rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(address) => address,
+            Err(_) => {
+                let _ = process.kill();
+                panic!("the server did not start:\n{}", log.lock().unwrap().join("\n"));
+            }
+        };
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client");
+        Some(Self { address, client, process, log, _data_dir: data_dir, postgres_database })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("the server answers")
+    }
+
+    /// Everything the server printed so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    /// Drops the PostgreSQL database under the running server.
+    pub async fn drop_postgres_database(&self) {
+        let name = self.postgres_database.as_deref().expect("a PostgreSQL server");
+        drop_postgres_database(name).await;
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        if let Some(name) = self.postgres_database.take() {
+            // Drop runs inside the test's runtime: use a thread with its own.
+            std::thread::spawn(move || {
+                tokio::runtime::Runtime::new().expect("a runtime").block_on(drop_postgres_database(&name))
+            })
+            .join()
+            .expect("the database is dropped");
+        }
+    }
+}
+
+fn database_url(name: &str) -> String {
+    let admin = postgres_admin_url();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+async fn create_postgres_database() -> Option<String> {
+    let admin = match Database::connect(postgres_admin_url()).await {
+        Ok(admin) => admin,
+        Err(error) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("PostgreSQL is unreachable under CI: {error}")
+        }
+        Err(error) => {
+            eprintln!("NOTICE: PostgreSQL unreachable ({error}); skipping this PostgreSQL test");
+            return None;
+        }
+    };
+    let name = format!("pratiche_test_{:016x}", rand::random::<u64>());
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("a fresh database");
+    Some(name)
+}
+
+async fn drop_postgres_database(name: &str) {
+    let admin = Database::connect(postgres_admin_url()).await.expect("PostgreSQL answers");
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .expect("the database is dropped");
+}
+
+/// Runs each listed test once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test($crate::support::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test($crate::support::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}

@@ -27,7 +27,10 @@ pub struct Crumb {
 pub fn answer_privately(status: StatusCode) {
     let response = expect_context::<ResponseOptions>();
     response.set_status(status);
-    response.insert_header(HeaderName::from_static("x-robots-tag"), HeaderValue::from_static("noindex"));
+    response.insert_header(
+        HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex"),
+    );
     response.insert_header(CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
@@ -48,7 +51,9 @@ pub fn PageLayout(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let installation = expect_context::<AppContext>().installation_name;
-    let header_name = body_name.clone().unwrap_or_else(|| installation.to_string());
+    let header_name = body_name
+        .clone()
+        .unwrap_or_else(|| installation.to_string());
     let full_title = format!("{title} — {header_name}");
     view! {
         <Title text=full_title/>
@@ -164,7 +169,9 @@ pub fn LookupForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let messages = code_messages(&i18n);
-    let message = error.map(|error| messages.describe(Err::<CaseCode, _>(error))).unwrap_or_default();
+    let message = error
+        .map(|error| messages.describe(Err::<CaseCode, _>(error)))
+        .unwrap_or_default();
     view! {
         <form class="lookup-form" method="get" action="/cerca" novalidate>
             <label class="field-label" for="codice">{i18n.t("lookup-label")}</label>
@@ -186,12 +193,16 @@ pub fn LookupForm(
 
 /// A page that only says one thing: not found, too many requests, unavailable.
 #[component]
-pub fn MessagePage(title: String, text: String, children: Children) -> impl IntoView {
+pub fn MessagePage(
+    title: String,
+    text: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     view! {
         <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
             <h1>{title}</h1>
             <p class="lead">{text}</p>
-            {children()}
+            {children.map(|children| children())}
         </PageLayout>
     }
 }

@@ -47,7 +47,8 @@ impl I18n {
             .and_then(|value| value.parse::<LanguageIdentifier>().ok())
             .filter(|language| LANGUAGES.contains(language))
             .or_else(|| {
-                let requested = fluent_langneg::accepted_languages::parse(accept_language.unwrap_or(""));
+                let requested =
+                    fluent_langneg::accepted_languages::parse(accept_language.unwrap_or(""));
                 fluent_langneg::negotiate_languages(
                     &requested,
                     &LANGUAGES,
@@ -63,7 +64,12 @@ impl I18n {
 
     /// The language of a request, from its headers.
     pub fn from_request(parts: &http::request::Parts) -> Self {
-        let header = |name| parts.headers.get(name).and_then(|value| value.to_str().ok());
+        let header = |name| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+        };
         let cookie = parts
             .headers
             .get_all(http::header::COOKIE)
@@ -88,8 +94,10 @@ impl I18n {
 
     /// The message `key` with named arguments.
     pub fn t_with(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(name, value)| (Cow::Borrowed(*name), value.clone())).collect();
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), value.clone()))
+            .collect();
         LOCALES.lookup_with_args(&self.language, key, &args)
     }
 
@@ -118,7 +126,10 @@ mod tests {
     #[test]
     fn follows_cookie_then_accept_language_then_italian() {
         assert_eq!(I18n::negotiate(Some("en"), Some("it-IT")).tag(), "en");
-        assert_eq!(I18n::negotiate(Some("xx"), Some("en-GB,en;q=0.8")).tag(), "en");
+        assert_eq!(
+            I18n::negotiate(Some("xx"), Some("en-GB,en;q=0.8")).tag(),
+            "en"
+        );
         assert_eq!(I18n::negotiate(None, Some("de-DE, fr;q=0.5")).tag(), "it");
         assert_eq!(I18n::negotiate(None, None).tag(), "it");
     }
@@ -127,7 +138,10 @@ mod tests {
     fn writes_dates_and_plurals() {
         let date = NaiveDate::from_ymd_opt(2027, 3, 12).unwrap();
         assert_eq!(I18n::negotiate(None, None).date(date), "12 marzo 2027");
-        assert_eq!(I18n::negotiate(Some("en"), None).date(date), "12 March 2027");
+        assert_eq!(
+            I18n::negotiate(Some("en"), None).date(date),
+            "12 March 2027"
+        );
     }
 
     #[test]
@@ -143,7 +157,11 @@ mod tests {
         };
         let italian = keys("it");
         for language in LANGUAGES.iter() {
-            assert_eq!(keys(&language.to_string()), italian, "keys of {language} differ from Italian");
+            assert_eq!(
+                keys(&language.to_string()),
+                italian,
+                "keys of {language} differ from Italian"
+            );
         }
     }
 }

@@ -21,8 +21,13 @@ pub fn has_islands(path: &str) -> bool {
 /// The document around every page: language, head and the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let parts = use_context::<http::request::Parts>();
-    let i18n = parts.as_ref().map(I18n::from_request).unwrap_or_else(|| I18n::negotiate(None, None));
-    let with_islands = parts.as_ref().is_some_and(|parts| has_islands(parts.uri.path()));
+    let i18n = parts
+        .as_ref()
+        .map(I18n::from_request)
+        .unwrap_or_else(|| I18n::negotiate(None, None));
+    let with_islands = parts
+        .as_ref()
+        .is_some_and(|parts| has_islands(parts.uri.path()));
     let language = i18n.tag();
     provide_context(i18n);
     view! {

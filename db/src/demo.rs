@@ -26,7 +26,11 @@ const STATES: [(&str, PublicPhase, Option<&str>); 8] = [
         PublicPhase::InReview,
         Some("L'ufficio tecnico sta verificando la documentazione presentata."),
     ),
-    ("Richiesta integrazioni", PublicPhase::DocumentsRequested, None),
+    (
+        "Richiesta integrazioni",
+        PublicPhase::DocumentsRequested,
+        None,
+    ),
     ("Preavviso di diniego", PublicPhase::RejectionNotice, None),
     ("Rilasciata", PublicPhase::Approved, None),
     ("Diniego", PublicPhase::Rejected, None),
@@ -66,10 +70,20 @@ const BODIES: [DemoBody; 2] = [
 
 /// (body index, name, term in days, legal basis)
 const PROCEDURE_TYPES: [(usize, &str, i32, Option<&str>); 4] = [
-    (0, "Permesso di costruire", 60, Some("D.P.R. 380/2001, art. 20")),
+    (
+        0,
+        "Permesso di costruire",
+        60,
+        Some("D.P.R. 380/2001, art. 20"),
+    ),
     (0, "Contributo per i libri di testo", 30, None),
     (1, "Occupazione di suolo pubblico", 30, None),
-    (1, "Autorizzazione unica ambientale (AUA)", 90, Some("D.P.R. 59/2013, art. 4")),
+    (
+        1,
+        "Autorizzazione unica ambientale (AUA)",
+        90,
+        Some("D.P.R. 59/2013, art. 4"),
+    ),
 ];
 
 struct DemoCase {
@@ -85,12 +99,21 @@ struct DemoCase {
     events: &'static [(u64, usize, Option<&'static str>, Option<&'static str>)],
 }
 
-const EDILIZIA: (&str, &str, &str) =
-    ("Sportello Unico Edilizia", "Arch. Giulia Ferri", "edilizia@comune.valdoria.example.it · 0471 555 0131");
-const SCUOLA: (&str, &str, &str) =
-    ("Ufficio Servizi Scolastici", "Dott. Marco Bellini", "scuola@comune.valdoria.example.it · 0471 555 0142");
-const SUAP: (&str, &str, &str) =
-    ("Sportello Unico Attività Produttive", "Ing. Sara Colombo", "suap@unione.valserena.example.it · 0471 555 0201");
+const EDILIZIA: (&str, &str, &str) = (
+    "Sportello Unico Edilizia",
+    "Arch. Giulia Ferri",
+    "edilizia@comune.valdoria.example.it · 0471 555 0131",
+);
+const SCUOLA: (&str, &str, &str) = (
+    "Ufficio Servizi Scolastici",
+    "Dott. Marco Bellini",
+    "scuola@comune.valdoria.example.it · 0471 555 0142",
+);
+const SUAP: (&str, &str, &str) = (
+    "Sportello Unico Attività Produttive",
+    "Ing. Sara Colombo",
+    "suap@unione.valserena.example.it · 0471 555 0201",
+);
 
 const fn demo(
     code: &'static str,
@@ -101,68 +124,230 @@ const fn demo(
     submitted_days_ago: u64,
     events: &'static [(u64, usize, Option<&'static str>, Option<&'static str>)],
 ) -> DemoCase {
-    DemoCase { code, procedure_type, subject, own_reference, submitted_days_ago, office, responsible, contact, events }
+    DemoCase {
+        code,
+        procedure_type,
+        subject,
+        own_reference,
+        submitted_days_ago,
+        office,
+        responsible,
+        contact,
+        events,
+    }
 }
 
 const CASES: [DemoCase; 12] = [
-    demo("JYRH-CM4Q-3DY4-B", 0, EDILIZIA, "Nuova costruzione di edificio residenziale unifamiliare",
-        Some("PROT. 2026/14503"), 20,
-        &[(0, 0, Some("Domanda ricevuta e protocollata."), None),
-          (2, 2, Some("Pratica assegnata all'istruttore tecnico."), Some("Verificare vincolo paesaggistico, zona B2."))]),
-    demo("T4Y5-2D1F-HVD1-1", 1, SCUOLA, "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
-        Some("SCU/2026/311"), 3,
-        &[(0, 0, Some("Domanda ricevuta tramite lo sportello online."), None)]),
-    demo("HA1H-G56P-8QX6-T", 0, EDILIZIA, "Ampliamento di fabbricato artigianale",
-        Some("PROT. 2026/13877"), 40,
-        &[(0, 0, Some("Domanda ricevuta e protocollata."), None),
-          (3, 1, None, None),
-          (25, 3, Some("Si chiede di integrare la relazione geologica e la tavola dei prospetti, da inviare via PEC al protocollo entro 30 giorni."),
-           Some("Relazione geologica mancante, prospetti non quotati."))]),
-    demo("4PNX-H7B7-WKCJ-*", 0, EDILIZIA, "Cambio di destinazione d'uso da magazzino ad abitazione",
-        Some("PROT. 2026/12090"), 50,
-        &[(0, 0, Some("Domanda ricevuta e protocollata."), None),
-          (5, 2, None, None),
-          (45, 4, Some("Comunicati i motivi ostativi all'accoglimento: altezza interna inferiore al minimo. Entro 10 giorni può presentare osservazioni scritte."),
-           Some("h interna 2,40 m."))]),
-    demo("92KW-G8NB-RNGS-M", 1, SCUOLA, "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
-        Some("SCU/2026/198"), 60,
-        &[(0, 0, None, None),
-          (5, 2, None, None),
-          (20, 5, Some("Contributo concesso: il pagamento avverrà entro 30 giorni."), None)]),
-    demo("7JXQ-V9JC-317T-V", 0, EDILIZIA, "Sanatoria di tettoia in legno",
-        Some("PROT. 2026/11002"), 45,
-        &[(0, 0, None, None),
-          (4, 2, None, None),
-          (25, 6, Some("Domanda respinta: l'opera ricade in fascia di rispetto stradale."), Some("Parere negativo della Provincia."))]),
-    demo("Y5EE-EVSY-8MQJ-N", 1, SCUOLA, "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
-        None, 30,
-        &[(0, 0, None, None),
-          (6, 7, Some("Pratica archiviata su rinuncia del richiedente."), None)]),
-    demo("XJMV-NN29-WY74-G", 1, SCUOLA, "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
-        Some("SCU/2026/077"), 45,
-        &[(0, 0, None, None),
-          (4, 2, Some("Verifica dell'ISEE in corso."), Some("Attesa risposta INPS."))]),
-    demo("SF0P-Y0B2-F55Z-C", 2, SUAP, "Dehors stagionale per pubblico esercizio in Piazza Grande",
-        Some("SUAP 00231/2026"), 10,
-        &[(0, 0, Some("Domanda ricevuta dal SUAP."), None),
-          (2, 1, None, None)]),
-    demo("EVMW-G0MP-CJ9X-Z", 2, SUAP, "Occupazione temporanea per ponteggio, Via dei Mulini",
-        Some("SUAP 00198/2026"), 35,
-        &[(0, 0, None, None),
-          (3, 2, None, None),
-          (18, 5, Some("Autorizzazione rilasciata: ritirarla allo sportello o scaricarla dal portale SUAP."), None)]),
-    demo("YKBD-4C4B-V7CP-T", 3, SUAP, "Autorizzazione unica ambientale per laboratorio di falegnameria",
-        Some("SUAP 00154/2026"), 70,
-        &[(0, 0, None, None),
-          (6, 2, Some("Trasmessa ad ARPA e alla Provincia per i pareri di competenza."), None)]),
-    demo(EXPIRED_CODE, 2, SUAP, "Occupazione temporanea per trasloco",
-        Some("SUAP 00412/2025"), 430,
-        &[(0, 0, None, None),
-          (10, 5, Some("Autorizzazione rilasciata."), None)]),
+    demo(
+        "JYRH-CM4Q-3DY4-B",
+        0,
+        EDILIZIA,
+        "Nuova costruzione di edificio residenziale unifamiliare",
+        Some("PROT. 2026/14503"),
+        20,
+        &[
+            (0, 0, Some("Domanda ricevuta e protocollata."), None),
+            (
+                2,
+                2,
+                Some("Pratica assegnata all'istruttore tecnico."),
+                Some("Verificare vincolo paesaggistico, zona B2."),
+            ),
+        ],
+    ),
+    demo(
+        "T4Y5-2D1F-HVD1-1",
+        1,
+        SCUOLA,
+        "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
+        Some("SCU/2026/311"),
+        3,
+        &[(
+            0,
+            0,
+            Some("Domanda ricevuta tramite lo sportello online."),
+            None,
+        )],
+    ),
+    demo(
+        "HA1H-G56P-8QX6-T",
+        0,
+        EDILIZIA,
+        "Ampliamento di fabbricato artigianale",
+        Some("PROT. 2026/13877"),
+        40,
+        &[
+            (0, 0, Some("Domanda ricevuta e protocollata."), None),
+            (3, 1, None, None),
+            (
+                25,
+                3,
+                Some(
+                    "Si chiede di integrare la relazione geologica e la tavola dei prospetti, da inviare via PEC al protocollo entro 30 giorni.",
+                ),
+                Some("Relazione geologica mancante, prospetti non quotati."),
+            ),
+        ],
+    ),
+    demo(
+        "4PNX-H7B7-WKCJ-*",
+        0,
+        EDILIZIA,
+        "Cambio di destinazione d'uso da magazzino ad abitazione",
+        Some("PROT. 2026/12090"),
+        50,
+        &[
+            (0, 0, Some("Domanda ricevuta e protocollata."), None),
+            (5, 2, None, None),
+            (
+                45,
+                4,
+                Some(
+                    "Comunicati i motivi ostativi all'accoglimento: altezza interna inferiore al minimo. Entro 10 giorni può presentare osservazioni scritte.",
+                ),
+                Some("h interna 2,40 m."),
+            ),
+        ],
+    ),
+    demo(
+        "92KW-G8NB-RNGS-M",
+        1,
+        SCUOLA,
+        "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
+        Some("SCU/2026/198"),
+        60,
+        &[
+            (0, 0, None, None),
+            (5, 2, None, None),
+            (
+                20,
+                5,
+                Some("Contributo concesso: il pagamento avverrà entro 30 giorni."),
+                None,
+            ),
+        ],
+    ),
+    demo(
+        "7JXQ-V9JC-317T-V",
+        0,
+        EDILIZIA,
+        "Sanatoria di tettoia in legno",
+        Some("PROT. 2026/11002"),
+        45,
+        &[
+            (0, 0, None, None),
+            (4, 2, None, None),
+            (
+                25,
+                6,
+                Some("Domanda respinta: l'opera ricade in fascia di rispetto stradale."),
+                Some("Parere negativo della Provincia."),
+            ),
+        ],
+    ),
+    demo(
+        "Y5EE-EVSY-8MQJ-N",
+        1,
+        SCUOLA,
+        "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
+        None,
+        30,
+        &[
+            (0, 0, None, None),
+            (
+                6,
+                7,
+                Some("Pratica archiviata su rinuncia del richiedente."),
+                None,
+            ),
+        ],
+    ),
+    demo(
+        "XJMV-NN29-WY74-G",
+        1,
+        SCUOLA,
+        "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
+        Some("SCU/2026/077"),
+        45,
+        &[
+            (0, 0, None, None),
+            (
+                4,
+                2,
+                Some("Verifica dell'ISEE in corso."),
+                Some("Attesa risposta INPS."),
+            ),
+        ],
+    ),
+    demo(
+        "SF0P-Y0B2-F55Z-C",
+        2,
+        SUAP,
+        "Dehors stagionale per pubblico esercizio in Piazza Grande",
+        Some("SUAP 00231/2026"),
+        10,
+        &[
+            (0, 0, Some("Domanda ricevuta dal SUAP."), None),
+            (2, 1, None, None),
+        ],
+    ),
+    demo(
+        "EVMW-G0MP-CJ9X-Z",
+        2,
+        SUAP,
+        "Occupazione temporanea per ponteggio, Via dei Mulini",
+        Some("SUAP 00198/2026"),
+        35,
+        &[
+            (0, 0, None, None),
+            (3, 2, None, None),
+            (
+                18,
+                5,
+                Some(
+                    "Autorizzazione rilasciata: ritirarla allo sportello o scaricarla dal portale SUAP.",
+                ),
+                None,
+            ),
+        ],
+    ),
+    demo(
+        "YKBD-4C4B-V7CP-T",
+        3,
+        SUAP,
+        "Autorizzazione unica ambientale per laboratorio di falegnameria",
+        Some("SUAP 00154/2026"),
+        70,
+        &[
+            (0, 0, None, None),
+            (
+                6,
+                2,
+                Some("Trasmessa ad ARPA e alla Provincia per i pareri di competenza."),
+                None,
+            ),
+        ],
+    ),
+    demo(
+        EXPIRED_CODE,
+        2,
+        SUAP,
+        "Occupazione temporanea per trasloco",
+        Some("SUAP 00412/2025"),
+        430,
+        &[
+            (0, 0, None, None),
+            (10, 5, Some("Autorizzazione rilasciata."), None),
+        ],
+    ),
 ];
 
 /// Loads the demo data when the database holds no body. Returns whether it did.
-pub async fn load_if_empty(db: &DatabaseConnection, now: DateTime<Utc>, today: NaiveDate) -> Result<bool, DbErr> {
+pub async fn load_if_empty(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<bool, DbErr> {
     if body::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
@@ -217,7 +402,8 @@ pub async fn load_if_empty(db: &DatabaseConnection, now: DateTime<Utc>, today: N
 
     for demo in &CASES {
         let (body_id, procedure_type_id, states) = &types[demo.procedure_type];
-        let code = CaseCode::parse(demo.code).map_err(|error| DbErr::Custom(format!("demo code: {error}")))?;
+        let code = CaseCode::parse(demo.code)
+            .map_err(|error| DbErr::Custom(format!("demo code: {error}")))?;
         let submitted_on = today - Days::new(demo.submitted_days_ago);
         let occurred = |days: u64, order: usize| {
             (submitted_on + Days::new(days))
@@ -225,7 +411,8 @@ pub async fn load_if_empty(db: &DatabaseConnection, now: DateTime<Utc>, today: N
                 .expect("a valid time of day")
                 .and_utc()
         };
-        let (last_days, last_state, ..) = *demo.events.last().expect("every demo pratica has events");
+        let (last_days, last_state, ..) =
+            *demo.events.last().expect("every demo pratica has events");
         let (current_state_id, current_phase) = states[last_state];
         let last_at = occurred(last_days, demo.events.len() - 1);
         let case = case::ActiveModel {
@@ -279,7 +466,10 @@ mod tests {
 
     #[test]
     fn demo_codes_pass_their_check_and_cover_every_phase() {
-        let codes: HashSet<_> = CASES.iter().map(|c| CaseCode::parse(c.code).expect(c.code)).collect();
+        let codes: HashSet<_> = CASES
+            .iter()
+            .map(|c| CaseCode::parse(c.code).expect(c.code))
+            .collect();
         assert_eq!(codes.len(), CASES.len());
         for code in SHOWCASE_CODES {
             assert!(CASES.iter().any(|c| c.code == code));

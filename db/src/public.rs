@@ -42,6 +42,7 @@ pub struct PublicEvent {
 /// A body's name and general contact.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct BodyContact {
+    #[sea_orm(alias = "body_name")]
     pub name: String,
     pub contact_office: String,
     pub contact_phone: Option<String>,
@@ -52,11 +53,8 @@ pub struct BodyContact {
 #[derive(FromQueryResult)]
 struct CaseRow {
     id: i32,
-    body_name: String,
-    contact_office: String,
-    contact_phone: Option<String>,
-    contact_email: Option<String>,
-    contact_address: Option<String>,
+    #[sea_orm(nested)]
+    body: BodyContact,
     procedure_name: String,
     term_days: i32,
     subject: String,
@@ -83,14 +81,7 @@ pub async fn find_case(
     code: CaseCode,
     closed_after: DateTime<Utc>,
 ) -> Result<Option<PublicCase>, DbErr> {
-    let row = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .column_as(body::Column::Name, "body_name")
-        .column(body::Column::ContactOffice)
-        .column(body::Column::ContactPhone)
-        .column(body::Column::ContactEmail)
-        .column(body::Column::ContactAddress)
+    let row = select_body_contact(case::Entity::find().select_only().column(case::Column::Id))
         .column_as(procedure_type::Column::Name, "procedure_name")
         .column(procedure_type::Column::TermDays)
         .column(case::Column::Subject)
@@ -139,13 +130,7 @@ pub async fn find_case(
 
     Ok(Some(PublicCase {
         code,
-        body: BodyContact {
-            name: row.body_name,
-            contact_office: row.contact_office,
-            contact_phone: row.contact_phone,
-            contact_email: row.contact_email,
-            contact_address: row.contact_address,
-        },
+        body: row.body,
         procedure_name: row.procedure_name,
         term_days: row.term_days,
         subject: row.subject,
@@ -162,19 +147,25 @@ pub async fn find_case(
 
 /// Every body's general contact, by name: for citizens who lost their code.
 pub async fn body_contacts(db: &DatabaseConnection) -> Result<Vec<BodyContact>, DbErr> {
-    body::Entity::find()
-        .select_only()
-        .column(body::Column::Name)
-        .column(body::Column::ContactOffice)
-        .column(body::Column::ContactPhone)
-        .column(body::Column::ContactEmail)
-        .column(body::Column::ContactAddress)
+    select_body_contact(body::Entity::find().select_only())
         .order_by_asc(body::Column::Name)
         .into_model::<BodyContact>()
         .all(db)
         .await
 }
 
+/// Adds the columns of a [`BodyContact`] to a query that reaches `bodies`.
+fn select_body_contact<Q: QuerySelect>(query: Q) -> Q {
+    query
+        .column_as(body::Column::Name, "body_name")
+        .column(body::Column::ContactOffice)
+        .column(body::Column::ContactPhone)
+        .column(body::Column::ContactEmail)
+        .column(body::Column::ContactAddress)
+}
+
 fn parse_phase(stored: &str) -> Result<PublicPhase, DbErr> {
-    stored.parse().map_err(|error| DbErr::Type(format!("{error}")))
+    stored
+        .parse()
+        .map_err(|error| DbErr::Type(format!("{error}")))
 }

@@ -82,9 +82,16 @@ impl CaseCode {
             return Err(CodeError::Empty);
         }
         for (index, &symbol) in symbols.iter().enumerate() {
-            let allowed: &[u8] = if index < DATA_LEN { DATA_SYMBOLS } else { CHECK_SYMBOLS };
+            let allowed: &[u8] = if index < DATA_LEN {
+                DATA_SYMBOLS
+            } else {
+                CHECK_SYMBOLS
+            };
             if !symbol.is_ascii() || !allowed.contains(&(symbol as u8)) {
-                return Err(CodeError::InvalidSymbol { symbol, position: index + 1 });
+                return Err(CodeError::InvalidSymbol {
+                    symbol,
+                    position: index + 1,
+                });
             }
         }
         match symbols.len() {
@@ -92,9 +99,9 @@ impl CaseCode {
             found if found > CODE_LEN => return Err(CodeError::TooLong { found }),
             _ => {}
         }
-        let value = symbols[..DATA_LEN].iter().fold(0u64, |value, &symbol| {
-            (value << 5) | data_value(symbol)
-        });
+        let value = symbols[..DATA_LEN]
+            .iter()
+            .fold(0u64, |value, &symbol| (value << 5) | data_value(symbol));
         let code = Self(value);
         if code.check_symbol() == symbols[DATA_LEN] {
             Ok(code)
@@ -136,7 +143,14 @@ fn data_value(symbol: char) -> u64 {
 impl fmt::Display for CaseCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let compact = self.compact();
-        write!(f, "{}-{}-{}-{}", &compact[0..4], &compact[4..8], &compact[8..12], &compact[12..])
+        write!(
+            f,
+            "{}-{}-{}-{}",
+            &compact[0..4],
+            &compact[4..8],
+            &compact[8..12],
+            &compact[12..]
+        )
     }
 }
 
@@ -177,20 +191,32 @@ mod tests {
     #[test]
     fn names_what_is_wrong() {
         assert_eq!(CaseCode::parse(" - "), Err(CodeError::Empty));
-        assert_eq!(CaseCode::parse("ABCD-EFGH"), Err(CodeError::Incomplete { found: 8 }));
+        assert_eq!(
+            CaseCode::parse("ABCD-EFGH"),
+            Err(CodeError::Incomplete { found: 8 })
+        );
         assert_eq!(
             CaseCode::parse("0000-0000-0000-00"),
             Err(CodeError::TooLong { found: 14 })
         );
         assert_eq!(
             CaseCode::parse("00U0-0000-0000-0"),
-            Err(CodeError::InvalidSymbol { symbol: 'U', position: 3 })
+            Err(CodeError::InvalidSymbol {
+                symbol: 'U',
+                position: 3
+            })
         );
         assert_eq!(
             CaseCode::parse("0000-0000-0000-#"),
-            Err(CodeError::InvalidSymbol { symbol: '#', position: 13 })
+            Err(CodeError::InvalidSymbol {
+                symbol: '#',
+                position: 13
+            })
         );
-        assert_eq!(CaseCode::parse("0000-0000-0000-1"), Err(CodeError::WrongCheck));
+        assert_eq!(
+            CaseCode::parse("0000-0000-0000-1"),
+            Err(CodeError::WrongCheck)
+        );
     }
 
     #[test]

@@ -104,8 +104,21 @@ mod tests {
 
     #[test]
     fn only_decisions_and_closure_are_final() {
-        let finals: Vec<_> = PublicPhase::ALL.into_iter().filter(|p| p.is_final()).collect();
-        assert_eq!(finals, [PublicPhase::Approved, PublicPhase::Rejected, PublicPhase::Closed]);
-        assert_eq!(PublicPhase::DocumentsRequested.clock_effect(), ClockEffect::Suspended);
+        let finals: Vec<_> = PublicPhase::ALL
+            .into_iter()
+            .filter(|p| p.is_final())
+            .collect();
+        assert_eq!(
+            finals,
+            [
+                PublicPhase::Approved,
+                PublicPhase::Rejected,
+                PublicPhase::Closed
+            ]
+        );
+        assert_eq!(
+            PublicPhase::DocumentsRequested.clock_effect(),
+            ClockEffect::Suspended
+        );
     }
 }

@@ -44,7 +44,11 @@ pub struct RateLimit {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name}={value:?} is not valid: {reason}")]
-    Invalid { name: &'static str, value: String, reason: String },
+    Invalid {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
 }
 
 impl Settings {
@@ -55,14 +59,18 @@ impl Settings {
 
     /// Reads settings through `get`, which answers a variable's value.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let read = |name: &'static str, default: &str| get(name).unwrap_or_else(|| default.to_owned());
+        let read =
+            |name: &'static str, default: &str| get(name).unwrap_or_else(|| default.to_owned());
 
         let env = match read("LEPTOS_ENV", "PROD").to_ascii_uppercase().as_str() {
             "PROD" | "PRODUCTION" => Env::PROD,
             "DEV" | "DEVELOPMENT" => Env::DEV,
             other => return Err(invalid("LEPTOS_ENV", other, "use PROD or DEV")),
         };
-        let site_addr: SocketAddr = parse_var("LEPTOS_SITE_ADDR", read("LEPTOS_SITE_ADDR", "127.0.0.1:3000"))?;
+        let site_addr: SocketAddr = parse_var(
+            "LEPTOS_SITE_ADDR",
+            read("LEPTOS_SITE_ADDR", "127.0.0.1:3000"),
+        )?;
         let leptos = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(read("LEPTOS_SITE_ROOT", "target/site"))
@@ -80,20 +88,37 @@ impl Settings {
             Some(other) => return Err(invalid("PRATICHE_DEMO", other, "use 1 or 0")),
         };
         let url = explicit_url.unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("pratiche.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("pratiche.db").display()
+            )
         });
-        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return Err(invalid("DATABASE_URL", "(hidden)", "use sqlite:… or postgres://…"));
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "DATABASE_URL",
+                "(hidden)",
+                "use sqlite:… or postgres://…",
+            ));
         }
 
         let public_url = read("PRATICHE_PUBLIC_URL", "http://127.0.0.1:3000");
         let public_url = public_url.trim_end_matches('/').to_owned();
         let is_http = public_url.starts_with("http://") || public_url.starts_with("https://");
         if !is_http || public_url.contains(['?', '#', ' ']) {
-            return Err(invalid("PRATICHE_PUBLIC_URL", &public_url, "use an http:// or https:// address"));
+            return Err(invalid(
+                "PRATICHE_PUBLIC_URL",
+                &public_url,
+                "use an http:// or https:// address",
+            ));
         }
 
-        let per_minute: u32 = parse_var("PRATICHE_LOOKUP_PER_MINUTE", read("PRATICHE_LOOKUP_PER_MINUTE", "10"))?;
+        let per_minute: u32 = parse_var(
+            "PRATICHE_LOOKUP_PER_MINUTE",
+            read("PRATICHE_LOOKUP_PER_MINUTE", "10"),
+        )?;
         let burst: u32 = parse_var("PRATICHE_LOOKUP_BURST", read("PRATICHE_LOOKUP_BURST", "20"))?;
         let lookup_limit = NonZeroU32::new(per_minute)
             .zip(NonZeroU32::new(burst))
@@ -103,7 +128,15 @@ impl Settings {
             .split(',')
             .map(str::trim)
             .filter(|entry| !entry.is_empty())
-            .map(|entry| parse_network(entry).ok_or_else(|| invalid("PRATICHE_TRUSTED_PROXIES", entry, "use IP addresses or networks (CIDR)")))
+            .map(|entry| {
+                parse_network(entry).ok_or_else(|| {
+                    invalid(
+                        "PRATICHE_TRUSTED_PROXIES",
+                        entry,
+                        "use IP addresses or networks (CIDR)",
+                    )
+                })
+            })
             .collect::<Result<_, _>>()?;
 
         Ok(Self {
@@ -111,8 +144,14 @@ impl Settings {
             database: DatabaseSettings { url, data_dir },
             demo,
             public_url,
-            installation_name: read("PRATICHE_INSTALLATION_NAME", "Centro servizi della Provincia"),
-            retention_days: parse_var("PRATICHE_RETENTION_DAYS", read("PRATICHE_RETENTION_DAYS", "365"))?,
+            installation_name: read(
+                "PRATICHE_INSTALLATION_NAME",
+                "Centro servizi della Provincia",
+            ),
+            retention_days: parse_var(
+                "PRATICHE_RETENTION_DAYS",
+                read("PRATICHE_RETENTION_DAYS", "365"),
+            )?,
             lookup_limit,
             trusted_proxies,
         })
@@ -123,15 +162,24 @@ fn parse_var<T: FromStr>(name: &'static str, value: String) -> Result<T, ConfigE
 where
     T::Err: std::fmt::Display,
 {
-    value.parse().map_err(|error: T::Err| invalid(name, &value, &error.to_string()))
+    value
+        .parse()
+        .map_err(|error: T::Err| invalid(name, &value, &error.to_string()))
 }
 
 fn parse_network(entry: &str) -> Option<IpNet> {
-    entry.parse::<IpNet>().ok().or_else(|| entry.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+    entry
+        .parse::<IpNet>()
+        .ok()
+        .or_else(|| entry.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
 fn invalid(name: &'static str, value: &str, reason: &str) -> ConfigError {
-    ConfigError::Invalid { name, value: value.to_owned(), reason: reason.to_owned() }
+    ConfigError::Invalid {
+        name,
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -140,7 +188,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -165,8 +216,18 @@ mod tests {
 
     #[test]
     fn zero_turns_the_lookup_limit_off() {
-        assert!(settings(&[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).unwrap().lookup_limit.is_none());
-        assert!(settings(&[("PRATICHE_LOOKUP_BURST", "0")]).unwrap().lookup_limit.is_none());
+        assert!(
+            settings(&[("PRATICHE_LOOKUP_PER_MINUTE", "0")])
+                .unwrap()
+                .lookup_limit
+                .is_none()
+        );
+        assert!(
+            settings(&[("PRATICHE_LOOKUP_BURST", "0")])
+                .unwrap()
+                .lookup_limit
+                .is_none()
+        );
     }
 
     #[test]

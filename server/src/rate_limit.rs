@@ -30,7 +30,10 @@ pub struct LookupLimiter {
 impl LookupLimiter {
     pub fn new(limit: RateLimit, trusted_proxies: Vec<IpNet>) -> Self {
         let quota = Quota::per_minute(limit.per_minute).allow_burst(limit.burst);
-        Self { limiter: Arc::new(RateLimiter::keyed(quota)), trusted_proxies: trusted_proxies.into() }
+        Self {
+            limiter: Arc::new(RateLimiter::keyed(quota)),
+            trusted_proxies: trusted_proxies.into(),
+        }
     }
 
     /// Forgets idle clients now and then, so memory stays bounded.
@@ -40,7 +43,9 @@ impl LookupLimiter {
             let mut ticks = tokio::time::interval(PURGE_INTERVAL);
             loop {
                 ticks.tick().await;
-                let Some(limiter) = limiter.upgrade() else { break };
+                let Some(limiter) = limiter.upgrade() else {
+                    break;
+                };
                 limiter.retain_recent();
                 limiter.shrink_to_fit();
             }
@@ -57,7 +62,8 @@ impl LookupLimiter {
 
     /// The client a request comes from, as a rate-limit key.
     fn client_of(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
-        let trusted = |address: &IpAddr| self.trusted_proxies.iter().any(|net| net.contains(address));
+        let trusted =
+            |address: &IpAddr| self.trusted_proxies.iter().any(|net| net.contains(address));
         let mut client = canonical(peer);
         if trusted(&client) {
             // Walk the chain from the nearest hop; the first address not of a
@@ -101,11 +107,16 @@ pub async fn limit_lookups(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let forwarded_for = request.headers().get("x-forwarded-for").and_then(|value| value.to_str().ok());
+    let forwarded_for = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
     let client = limiter.client_of(peer.ip(), forwarded_for);
     if let Some(retry_after_secs) = limiter.check(client) {
         tracing::info!(%client, retry_after_secs, "lookup rate limit reached");
-        request.extensions_mut().insert(LookupThrottled { retry_after_secs });
+        request
+            .extensions_mut()
+            .insert(LookupThrottled { retry_after_secs });
     }
     next.run(request).await
 }
@@ -123,7 +134,10 @@ mod tests {
     use std::num::NonZeroU32;
 
     fn limiter(proxies: &[&str]) -> LookupLimiter {
-        let limit = RateLimit { per_minute: NonZeroU32::new(1).unwrap(), burst: NonZeroU32::new(2).unwrap() };
+        let limit = RateLimit {
+            per_minute: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(2).unwrap(),
+        };
         LookupLimiter::new(limit, proxies.iter().map(|p| p.parse().unwrap()).collect())
     }
 
@@ -134,7 +148,10 @@ mod tests {
     #[test]
     fn ignores_forwarded_for_from_untrusted_peers() {
         let limiter = limiter(&[]);
-        assert_eq!(limiter.client_of(ip("192.0.2.7"), Some("203.0.113.9")), ip("192.0.2.7"));
+        assert_eq!(
+            limiter.client_of(ip("192.0.2.7"), Some("203.0.113.9")),
+            ip("192.0.2.7")
+        );
     }
 
     #[test]
@@ -142,14 +159,23 @@ mod tests {
         let limiter = limiter(&["10.0.0.0/8"]);
         let chain = Some("198.51.100.1, 203.0.113.9, 10.1.1.1");
         assert_eq!(limiter.client_of(ip("10.0.0.2"), chain), ip("203.0.113.9"));
-        assert_eq!(limiter.client_of(ip("10.0.0.2"), Some("garbage")), ip("10.0.0.2"));
+        assert_eq!(
+            limiter.client_of(ip("10.0.0.2"), Some("garbage")),
+            ip("10.0.0.2")
+        );
     }
 
     #[test]
     fn groups_ipv6_by_64_and_unmaps_ipv4() {
         let limiter = limiter(&[]);
-        assert_eq!(limiter.client_of(ip("2001:db8:1:2:aaaa::1"), None), ip("2001:db8:1:2::"));
-        assert_eq!(limiter.client_of(ip("::ffff:192.0.2.1"), None), ip("192.0.2.1"));
+        assert_eq!(
+            limiter.client_of(ip("2001:db8:1:2:aaaa::1"), None),
+            ip("2001:db8:1:2::")
+        );
+        assert_eq!(
+            limiter.client_of(ip("::ffff:192.0.2.1"), None),
+            ip("192.0.2.1")
+        );
     }
 
     #[test]

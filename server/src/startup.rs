@@ -27,7 +27,10 @@ use crate::telemetry;
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot create the data folder {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Database(#[source] DbErr),
     #[error("cannot apply the migrations: {0}")]
@@ -35,7 +38,10 @@ pub enum StartupError {
     #[error("cannot load the demo data: {0}")]
     Demo(#[source] DbErr),
     #[error("cannot listen on {address}: {source}")]
-    Listen { address: SocketAddr, source: std::io::Error },
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 pub struct Application {
@@ -47,15 +53,24 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         if settings.database.url.starts_with("sqlite:") {
             let path = &settings.database.data_dir;
-            std::fs::create_dir_all(path)
-                .map_err(|source| StartupError::DataDir { path: path.display().to_string(), source })?;
+            std::fs::create_dir_all(path).map_err(|source| StartupError::DataDir {
+                path: path.display().to_string(),
+                source,
+            })?;
         }
-        let db = pratiche_db::connect(&settings.database.url).await.map_err(StartupError::Database)?;
-        pratiche_db::migrate(&db).await.map_err(StartupError::Migrations)?;
+        let db = pratiche_db::connect(&settings.database.url)
+            .await
+            .map_err(StartupError::Database)?;
+        pratiche_db::migrate(&db)
+            .await
+            .map_err(StartupError::Migrations)?;
         if settings.demo {
             let now = Utc::now();
             let today = now.with_timezone(&Rome).date_naive();
-            if pratiche_db::demo::load_if_empty(&db, now, today).await.map_err(StartupError::Demo)? {
+            if pratiche_db::demo::load_if_empty(&db, now, today)
+                .await
+                .map_err(StartupError::Demo)?
+            {
                 tracing::info!("demo data loaded");
             }
         }
@@ -67,7 +82,9 @@ impl Application {
         };
         let router = router(settings, context, db);
         let address = settings.leptos.site_addr;
-        let listener = TcpListener::bind(address).await.map_err(|source| StartupError::Listen { address, source })?;
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|source| StartupError::Listen { address, source })?;
         Ok(Self { listener, router })
     }
 
@@ -78,8 +95,12 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, finishing requests under way.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
@@ -94,13 +115,19 @@ fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> R
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context(provide_app_context, shell))
+        .fallback(file_and_error_handler_with_context(
+            provide_app_context,
+            shell,
+        ))
         .with_state(options);
 
     if let Some(limit) = settings.lookup_limit {
         let limiter = LookupLimiter::new(limit, settings.trusted_proxies.clone());
         limiter.spawn_purge();
-        router = router.layer(middleware::from_fn_with_state(limiter, rate_limit::limit_lookups));
+        router = router.layer(middleware::from_fn_with_state(
+            limiter,
+            rate_limit::limit_lookups,
+        ));
     } else {
         tracing::warn!("lookup rate limit turned off");
     }
@@ -115,8 +142,14 @@ fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> R
 async fn no_referrer_leaks(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
@@ -144,7 +177,10 @@ async fn drop_hydration_data(request: Request, next: Next) -> Response {
         }
     };
     const END: &[u8] = b"</html>";
-    let end = html.windows(END.len()).rposition(|window| window == END).map_or(html.len(), |at| at + END.len());
+    let end = html
+        .windows(END.len())
+        .rposition(|window| window == END)
+        .map_or(html.len(), |at| at + END.len());
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(html.slice(..end)))
 }
@@ -169,7 +205,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

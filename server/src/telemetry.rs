@@ -2,8 +2,8 @@
 //! short, and never the query string, so logs never hold a whole code.
 
 use axum::http::Request;
-use tower_http::trace::{DefaultOnResponse, MakeSpan, TraceLayer};
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+use tower_http::trace::{DefaultOnResponse, MakeSpan, TraceLayer};
 use tracing::{Level, Span};
 use tracing_subscriber::EnvFilter;
 

@@ -34,15 +34,28 @@ fn assert_private(response: &reqwest::Response) {
     let headers = response.headers();
     assert_eq!(headers["x-robots-tag"], "noindex", "{}", response.url());
     assert_eq!(headers[CACHE_CONTROL], "no-store", "{}", response.url());
-    assert_eq!(headers[REFERRER_POLICY], "same-origin", "{}", response.url());
+    assert_eq!(
+        headers[REFERRER_POLICY],
+        "same-origin",
+        "{}",
+        response.url()
+    );
 }
 
 async fn form_lookup_answers_303_to_the_canonical_page(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
+    let Some(server) = start(backend).await else {
+        return;
+    };
     let canonical = format!("/p/{UNDER_REVIEW}");
 
     let messy = UNDER_REVIEW.to_lowercase().replace('-', " ");
-    let response = server.client.get(server.url("/cerca")).query(&[("codice", &messy)]).send().await.unwrap();
+    let response = server
+        .client
+        .get(server.url("/cerca"))
+        .query(&[("codice", &messy)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], canonical.as_str());
     assert_private(&response);
@@ -58,7 +71,9 @@ async fn form_lookup_answers_303_to_the_canonical_page(backend: Backend) {
 }
 
 async fn case_page_shows_the_public_view_only(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
+    let Some(server) = start(backend).await else {
+        return;
+    };
     let response = server.get(&format!("/p/{UNDER_REVIEW}")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.text().await.unwrap();
@@ -78,26 +93,51 @@ async fn case_page_shows_the_public_view_only(backend: Backend) {
         assert!(page.contains(expected), "missing {expected:?}");
     }
     // Newest first.
-    let assigned = page.find("Pratica assegnata all'istruttore tecnico.").expect("second event");
-    let received = page.find("Domanda ricevuta e protocollata.").expect("first event");
+    let assigned = page
+        .find("Pratica assegnata all'istruttore tecnico.")
+        .expect("second event");
+    let received = page
+        .find("Domanda ricevuta e protocollata.")
+        .expect("first event");
     assert!(assigned < received, "history is not newest first");
     // Nothing the body keeps for itself, and no script at all.
-    for hidden in ["Verificare vincolo paesaggistico", "PROT. 2026/14503", "Assegnata al responsabile", "<script", ".wasm"] {
+    for hidden in [
+        "Verificare vincolo paesaggistico",
+        "PROT. 2026/14503",
+        "Assegnata al responsabile",
+        "<script",
+        ".wasm",
+    ] {
         assert!(!page.contains(hidden), "the public page shows {hidden:?}");
     }
 }
 
 async fn suspended_pratica_says_what_was_asked(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
-    let page = server.get(&format!("/p/{SUSPENDED}")).await.text().await.unwrap();
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let page = server
+        .get(&format!("/p/{SUSPENDED}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Integrazione richiesta"));
     let next_steps = &page[page.find("Prossimi passi").expect("next steps")..];
-    assert!(next_steps.contains("integrare la relazione geologica"), "the request is not in the next steps");
-    assert!(!page.contains("Relazione geologica mancante"), "an internal note leaked");
+    assert!(
+        next_steps.contains("integrare la relazione geologica"),
+        "the request is not in the next steps"
+    );
+    assert!(
+        !page.contains("Relazione geologica mancante"),
+        "an internal note leaked"
+    );
 }
 
 async fn unknown_and_expired_codes_get_one_identical_answer(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
+    let Some(server) = start(backend).await else {
+        return;
+    };
     let unknown = CaseCode::generate().to_string();
     let mut answers = Vec::new();
     for code in [unknown.as_str(), EXPIRED_CODE] {
@@ -108,11 +148,16 @@ async fn unknown_and_expired_codes_get_one_identical_answer(backend: Backend) {
         assert!(page.contains("Pratica non trovata"));
         answers.push(page.replace(code, "CODE"));
     }
-    assert_eq!(answers[0], answers[1], "unknown and expired codes answer differently");
+    assert_eq!(
+        answers[0], answers[1],
+        "unknown and expired codes answer differently"
+    );
 }
 
 async fn malformed_codes_get_the_form_back(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
+    let Some(server) = start(backend).await else {
+        return;
+    };
     let wrong_check = format!("{}Z", &UNDER_REVIEW[..UNDER_REVIEW.len() - 1]);
     for (typed, expected) in [
         (wrong_check.as_str(), "controlli il codice"),
@@ -121,11 +166,20 @@ async fn malformed_codes_get_the_form_back(backend: Backend) {
         ("JURH-CM4Q-3DY4-B", "Il simbolo «U»"),
         ("", "Scriva il codice"),
     ] {
-        let response = server.client.get(server.url("/cerca")).query(&[("codice", typed)]).send().await.unwrap();
+        let response = server
+            .client
+            .get(server.url("/cerca"))
+            .query(&[("codice", typed)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{typed:?}");
         assert_private(&response);
         let page = response.text().await.unwrap();
-        assert!(page.contains(expected), "{typed:?} does not say {expected:?}");
+        assert!(
+            page.contains(expected),
+            "{typed:?} does not say {expected:?}"
+        );
         assert!(page.contains("Come leggere il codice"), "{typed:?}");
         assert!(page.contains(r#"aria-invalid="true""#), "{typed:?}");
     }
@@ -134,13 +188,21 @@ async fn malformed_codes_get_the_form_back(backend: Backend) {
 
     // Hostile input is echoed as text, never as markup.
     let hostile = r#""><script>alert(1)</script>"#;
-    let response = server.client.get(server.url("/cerca")).query(&[("codice", hostile)]).send().await.unwrap();
+    let response = server
+        .client
+        .get(server.url("/cerca"))
+        .query(&[("codice", hostile)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(!response.text().await.unwrap().contains("<script>alert"));
 }
 
 async fn home_offers_the_form_and_every_body_contact(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
+    let Some(server) = start(backend).await else {
+        return;
+    };
     let response = server.get("/").await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.text().await.unwrap();
@@ -160,21 +222,44 @@ async fn home_offers_the_form_and_every_body_contact(backend: Backend) {
     ] {
         assert!(page.contains(expected), "home lacks {expected:?}");
     }
-    assert!(!page.contains("pattern="), "the code field must not have a pattern");
+    assert!(
+        !page.contains("pattern="),
+        "the code field must not have a pattern"
+    );
 }
 
 async fn pages_follow_the_language_asked_for(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
+    let Some(server) = start(backend).await else {
+        return;
+    };
     let path = format!("/p/{UNDER_REVIEW}");
-    let english = server.client.get(server.url(&path)).header("accept-language", "en-GB,en;q=0.9").send().await.unwrap();
+    let english = server
+        .client
+        .get(server.url(&path))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
     let english = english.text().await.unwrap();
     assert!(english.contains(r#"<html lang="en">"#));
     assert!(english.contains("Under review") && english.contains("Next steps"));
 
-    let cookie = server.client.get(server.url(&path)).header("cookie", "lang=en").send().await.unwrap();
+    let cookie = server
+        .client
+        .get(server.url(&path))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap();
     assert!(cookie.text().await.unwrap().contains("Under review"));
 
-    let italian = server.client.get(server.url(&path)).header("accept-language", "de").send().await.unwrap();
+    let italian = server
+        .client
+        .get(server.url(&path))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap();
     let italian = italian.text().await.unwrap();
     assert!(italian.contains(r#"<html lang="it">"#) && italian.contains("In lavorazione"));
 }
@@ -185,50 +270,110 @@ async fn lookups_are_rate_limited_per_client(backend: Backend) {
         ("PRATICHE_LOOKUP_BURST", "2"),
         ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
     ];
-    let Some(server) = TestServer::start(backend, &limits).await else { return };
+    let Some(server) = TestServer::start(backend, &limits).await else {
+        return;
+    };
     let path = format!("/p/{UNDER_REVIEW}");
     let lookup_from = |client: &'static str| {
-        server.client.get(server.url(&path)).header("x-forwarded-for", client).send()
+        server
+            .client
+            .get(server.url(&path))
+            .header("x-forwarded-for", client)
+            .send()
     };
-    assert_eq!(lookup_from("203.0.113.5").await.unwrap().status(), StatusCode::OK);
-    assert_eq!(lookup_from("203.0.113.5").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        lookup_from("203.0.113.5").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        lookup_from("203.0.113.5").await.unwrap().status(),
+        StatusCode::OK
+    );
     let limited = lookup_from("203.0.113.5").await.unwrap();
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_private(&limited);
-    let retry_after: u64 = limited.headers()[RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = limited.headers()[RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
     let page = limited.text().await.unwrap();
     assert!(page.contains("Troppe ricerche") && page.contains(&format!("{retry_after} secondi")));
-    assert!(!page.contains("Nuova costruzione"), "a limited lookup still shows the pratica");
+    assert!(
+        !page.contains("Nuova costruzione"),
+        "a limited lookup still shows the pratica"
+    );
 
     // Unknown codes count too: the limit is what stops guessing.
     let unknown = format!("/p/{}", CaseCode::generate());
-    let response = server.client.get(server.url(&unknown)).header("x-forwarded-for", "203.0.113.5").send().await.unwrap();
+    let response = server
+        .client
+        .get(server.url(&unknown))
+        .header("x-forwarded-for", "203.0.113.5")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 
-    assert_eq!(lookup_from("203.0.113.6").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        lookup_from("203.0.113.6").await.unwrap().status(),
+        StatusCode::OK
+    );
 
     // IPv6 clients are counted per /64.
-    assert_eq!(lookup_from("2001:db8::1").await.unwrap().status(), StatusCode::OK);
-    assert_eq!(lookup_from("2001:db8::2").await.unwrap().status(), StatusCode::OK);
-    assert_eq!(lookup_from("2001:db8::3").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(lookup_from("2001:db8:0:1::1").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        lookup_from("2001:db8::1").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        lookup_from("2001:db8::2").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        lookup_from("2001:db8::3").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        lookup_from("2001:db8:0:1::1").await.unwrap().status(),
+        StatusCode::OK
+    );
 }
 
 async fn forwarded_for_is_believed_only_from_trusted_proxies(backend: Backend) {
-    let limits = [("PRATICHE_LOOKUP_PER_MINUTE", "1"), ("PRATICHE_LOOKUP_BURST", "1")];
-    let Some(server) = TestServer::start(backend, &limits).await else { return };
+    let limits = [
+        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
+        ("PRATICHE_LOOKUP_BURST", "1"),
+    ];
+    let Some(server) = TestServer::start(backend, &limits).await else {
+        return;
+    };
     let path = format!("/p/{UNDER_REVIEW}");
     let mut statuses = Vec::new();
     for client in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
-        let response = server.client.get(server.url(&path)).header("x-forwarded-for", client).send().await.unwrap();
+        let response = server
+            .client
+            .get(server.url(&path))
+            .header("x-forwarded-for", client)
+            .send()
+            .await
+            .unwrap();
         statuses.push(response.status());
     }
-    assert_eq!(statuses, [StatusCode::OK, StatusCode::TOO_MANY_REQUESTS, StatusCode::TOO_MANY_REQUESTS]);
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
 }
 
 async fn logs_never_hold_a_whole_code(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
+    let Some(server) = start(backend).await else {
+        return;
+    };
     let unknown = CaseCode::generate();
     for path in [
         format!("/p/{UNDER_REVIEW}"),
@@ -243,18 +388,27 @@ async fn logs_never_hold_a_whole_code(backend: Backend) {
     // Let the access log catch up.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let log = server.log();
-    assert!(log.contains("/p/JYRH…"), "the access log does not name lookups:\n{log}");
+    assert!(
+        log.contains("/p/JYRH…"),
+        "the access log does not name lookups:\n{log}"
+    );
     for whole in [unknown.to_string(), unknown.compact()] {
         assert!(!log.contains(&whole), "the log holds {whole}:\n{log}");
     }
     for line in log.lines() {
-        let holds_code = line.contains(UNDER_REVIEW) || line.contains(&UNDER_REVIEW.replace('-', ""));
-        assert!(!holds_code || line.contains("demo mode: try the codes"), "the log holds a code: {line}");
+        let holds_code =
+            line.contains(UNDER_REVIEW) || line.contains(&UNDER_REVIEW.replace('-', ""));
+        assert!(
+            !holds_code || line.contains("demo mode: try the codes"),
+            "the log holds a code: {line}"
+        );
     }
 }
 
 async fn health_answers_while_the_database_does(backend: Backend) {
-    let Some(server) = start(backend).await else { return };
+    let Some(server) = start(backend).await else {
+        return;
+    };
     let response = server.get("/healthz").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.text().await.unwrap(), "ok");
@@ -266,20 +420,41 @@ async fn health_answers_while_the_database_does(backend: Backend) {
 /// the database away under the running server.
 #[tokio::test]
 async fn malformed_code_is_answered_with_the_database_down() {
-    let Some(server) = start(Backend::Postgres).await else { return };
+    let Some(server) = start(Backend::Postgres).await else {
+        return;
+    };
     assert_eq!(server.get("/healthz").await.status(), StatusCode::OK);
     server.drop_postgres_database().await;
 
     let wrong_check = format!("{}Z", &UNDER_REVIEW[..UNDER_REVIEW.len() - 1]);
-    for path in [format!("/cerca?codice={wrong_check}"), format!("/p/{wrong_check}")] {
+    for path in [
+        format!("/cerca?codice={wrong_check}"),
+        format!("/p/{wrong_check}"),
+    ] {
         let response = server.get(&path).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
-        assert!(response.text().await.unwrap().contains("controlli il codice"), "{path}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("controlli il codice"),
+            "{path}"
+        );
     }
     let response = server.get(&format!("/p/{UNDER_REVIEW}")).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert!(response.text().await.unwrap().contains("Servizio momentaneamente non disponibile"));
-    assert_eq!(server.get("/healthz").await.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Servizio momentaneamente non disponibile")
+    );
+    assert_eq!(
+        server.get("/healthz").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     // The home page still works, without the list of contacts.
     assert_eq!(server.get("/").await.status(), StatusCode::OK);
 }

@@ -24,8 +24,12 @@ impl CodeMessages {
         match result {
             Ok(_) => self.ok.clone(),
             Err(CodeError::Empty) => self.empty.clone(),
-            Err(CodeError::Incomplete { found }) => self.incomplete.replace("{found}", &found.to_string()),
-            Err(CodeError::TooLong { found }) => self.too_long.replace("{found}", &found.to_string()),
+            Err(CodeError::Incomplete { found }) => {
+                self.incomplete.replace("{found}", &found.to_string())
+            }
+            Err(CodeError::TooLong { found }) => {
+                self.too_long.replace("{found}", &found.to_string())
+            }
             Err(CodeError::InvalidSymbol { symbol, .. }) => {
                 self.invalid_symbol.replace("{symbol}", &symbol.to_string())
             }
@@ -53,7 +57,8 @@ pub fn CodeField(
     let (message, set_message) = signal(message);
     let (invalid, set_invalid) = signal(invalid);
     let check = move |input: String, leaving: bool| {
-        let speak = leaving || symbol_count(&input) >= CODE_LEN || !message.get_untracked().is_empty();
+        let speak =
+            leaving || symbol_count(&input) >= CODE_LEN || !message.get_untracked().is_empty();
         if !speak || (leaving && input.trim().is_empty()) {
             set_message.set(String::new());
             set_invalid.set(false);

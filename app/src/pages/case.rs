@@ -21,7 +21,10 @@ use crate::pages::not_found::{CaseNotFound, TooManyLookups, Unavailable};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let typed = use_params_map().read_untracked().get("code").unwrap_or_default();
+    let typed = use_params_map()
+        .read_untracked()
+        .get("code")
+        .unwrap_or_default();
     let throttled = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<LookupThrottled>().copied());
     if let Some(LookupThrottled { retry_after_secs }) = throttled {
@@ -36,7 +39,8 @@ pub fn CasePage() -> impl IntoView {
     };
     if typed != code.to_string() {
         answer_privately(StatusCode::PERMANENT_REDIRECT);
-        let location = HeaderValue::from_str(&case_path(code)).expect("a code is a valid header value");
+        let location =
+            HeaderValue::from_str(&case_path(code)).expect("a code is a valid header value");
         expect_context::<ResponseOptions>().insert_header(LOCATION, location);
         return ().into_any();
     }
@@ -76,9 +80,17 @@ fn CaseView(case: PublicCase) -> impl IntoView {
         ],
     );
     // What the body asked or told, for the phases that ask the citizen to act.
-    let latest_note = matches!(phase, PublicPhase::DocumentsRequested | PublicPhase::RejectionNotice)
-        .then(|| case.history.iter().find(|event| event.phase == phase).and_then(|event| event.note.clone()))
-        .flatten();
+    let latest_note = matches!(
+        phase,
+        PublicPhase::DocumentsRequested | PublicPhase::RejectionNotice
+    )
+    .then(|| {
+        case.history
+            .iter()
+            .find(|event| event.phase == phase)
+            .and_then(|event| event.note.clone())
+    })
+    .flatten();
     let due = match case.due_date {
         Some(date) => i18n.date(date),
         None => i18n.t("case-due-not-computed"),

@@ -18,11 +18,15 @@ pub const CODE_FIELD: &str = "codice";
 
 #[component]
 pub fn LookupPage() -> impl IntoView {
-    let typed = use_query_map().read_untracked().get(CODE_FIELD).unwrap_or_default();
+    let typed = use_query_map()
+        .read_untracked()
+        .get(CODE_FIELD)
+        .unwrap_or_default();
     match CaseCode::parse(&typed) {
         Ok(code) => {
             answer_privately(StatusCode::SEE_OTHER);
-            let location = HeaderValue::from_str(&case_path(code)).expect("a code is a valid header value");
+            let location =
+                HeaderValue::from_str(&case_path(code)).expect("a code is a valid header value");
             expect_context::<ResponseOptions>().insert_header(LOCATION, location);
             ().into_any()
         }

@@ -32,7 +32,8 @@ pub fn CaseNotFound(code: CaseCode) -> impl IntoView {
 #[component]
 pub fn TooManyLookups(retry_after_secs: u64) -> impl IntoView {
     answer_privately(StatusCode::TOO_MANY_REQUESTS);
-    expect_context::<ResponseOptions>().insert_header(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    expect_context::<ResponseOptions>()
+        .insert_header(RETRY_AFTER, HeaderValue::from(retry_after_secs));
     let i18n = use_i18n();
     view! {
         <MessagePage
@@ -50,7 +51,7 @@ pub fn Unavailable() -> impl IntoView {
     answer_privately(StatusCode::SERVICE_UNAVAILABLE);
     expect_context::<ResponseOptions>().insert_header(RETRY_AFTER, HeaderValue::from_static("60"));
     let i18n = use_i18n();
-    view! { <MessagePage title=i18n.t("unavailable-title") text=i18n.t("unavailable-text")>{()}</MessagePage> }
+    view! { <MessagePage title=i18n.t("unavailable-title") text=i18n.t("unavailable-text")/> }
 }
 
 /// 404 for addresses that match no page.

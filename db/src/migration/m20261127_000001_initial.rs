@@ -107,6 +107,26 @@ fn foreign_key(
         .take()
 }
 
+fn index<C: IntoIden>(
+    name: &str,
+    table: impl IntoIden,
+    columns: impl IntoIterator<Item = C>,
+) -> IndexCreateStatement {
+    let mut index = Index::create().name(name).table(table).to_owned();
+    for column in columns {
+        index.col(column);
+    }
+    index
+}
+
+fn unique_index<C: IntoIden>(
+    name: &str,
+    table: impl IntoIden,
+    columns: impl IntoIterator<Item = C>,
+) -> IndexCreateStatement {
+    index(name, table, columns).unique().to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -147,15 +167,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_procedure_types_body_name")
-                    .table(ProcedureTypes::Table)
-                    .col(ProcedureTypes::BodyId)
-                    .col(ProcedureTypes::Name)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(unique_index(
+                "ux_procedure_types_body_name",
+                ProcedureTypes::Table,
+                [ProcedureTypes::BodyId, ProcedureTypes::Name],
+            ))
             .await?;
 
         manager
@@ -178,15 +194,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_procedure_states_type_name")
-                    .table(ProcedureStates::Table)
-                    .col(ProcedureStates::ProcedureTypeId)
-                    .col(ProcedureStates::Name)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(unique_index(
+                "ux_procedure_states_type_name",
+                ProcedureStates::Table,
+                [ProcedureStates::ProcedureTypeId, ProcedureStates::Name],
+            ))
             .await?;
 
         manager
@@ -202,7 +214,12 @@ impl MigrationTrait for Migration {
                     .col(boolean(Users::Disabled).default(false))
                     .col(boolean(Users::Demo).default(false))
                     .col(timestamp_with_time_zone(Users::CreatedAt))
-                    .foreign_key(&mut foreign_key(Users::Table, Users::BodyId, Bodies::Table, Bodies::Id))
+                    .foreign_key(&mut foreign_key(
+                        Users::Table,
+                        Users::BodyId,
+                        Bodies::Table,
+                        Bodies::Id,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -229,7 +246,12 @@ impl MigrationTrait for Migration {
                     .col(integer(Cases::Version).default(1))
                     .col(timestamp_with_time_zone(Cases::CreatedAt))
                     .col(timestamp_with_time_zone(Cases::UpdatedAt))
-                    .foreign_key(&mut foreign_key(Cases::Table, Cases::BodyId, Bodies::Table, Bodies::Id))
+                    .foreign_key(&mut foreign_key(
+                        Cases::Table,
+                        Cases::BodyId,
+                        Bodies::Table,
+                        Bodies::Id,
+                    ))
                     .foreign_key(&mut foreign_key(
                         Cases::Table,
                         Cases::ProcedureTypeId,
@@ -248,26 +270,18 @@ impl MigrationTrait for Migration {
         // NULLs are distinct in unique indexes on both databases, so a
         // reference is unique per body only when present.
         manager
-            .create_index(
-                Index::create()
-                    .name("ux_cases_body_own_reference")
-                    .table(Cases::Table)
-                    .col(Cases::BodyId)
-                    .col(Cases::OwnReference)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(unique_index(
+                "ux_cases_body_own_reference",
+                Cases::Table,
+                [Cases::BodyId, Cases::OwnReference],
+            ))
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_cases_body_phase_due")
-                    .table(Cases::Table)
-                    .col(Cases::BodyId)
-                    .col(Cases::CurrentPhase)
-                    .col(Cases::DueDate)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_cases_body_phase_due",
+                Cases::Table,
+                [Cases::BodyId, Cases::CurrentPhase, Cases::DueDate],
+            ))
             .await?;
 
         manager
@@ -306,14 +320,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_status_events_case_occurred")
-                    .table(StatusEvents::Table)
-                    .col(StatusEvents::CaseId)
-                    .col(StatusEvents::OccurredAt)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "ix_status_events_case_occurred",
+                StatusEvents::Table,
+                [StatusEvents::CaseId, StatusEvents::OccurredAt],
+            ))
             .await?;
         Ok(())
     }

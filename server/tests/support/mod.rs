@@ -11,7 +11,8 @@ use sea_orm::{ConnectionTrait, Database};
 
 /// Where the tests find PostgreSQL; `PRATICHE_TEST_POSTGRES` overrides.
 fn postgres_admin_url() -> String {
-    std::env::var("PRATICHE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("PRATICHE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +60,10 @@ impl TestServer {
         let (address_tx, address_rx) = mpsc::channel();
         let stdout = process.stdout.take().expect("piped stdout");
         let stderr = process.stderr.take().expect("piped stderr");
-        for stream in [Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stderr)] {
+        for stream in [
+            Box::new(stdout) as Box<dyn std::io::Read + Send>,
+            Box::new(stderr),
+        ] {
             let log = Arc::clone(&log);
             let address_tx = address_tx.clone();
             std::thread::spawn(move || {
@@ -75,14 +79,24 @@ impl TestServer {
             Ok(address) => address,
             Err(_) => {
                 let _ = process.kill();
-                panic!("the server did not start:\n{}", log.lock().unwrap().join("\n"));
+                panic!(
+                    "the server did not start:\n{}",
+                    log.lock().unwrap().join("\n")
+                );
             }
         };
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("an HTTP client");
-        Some(Self { address, client, process, log, _data_dir: data_dir, postgres_database })
+        Some(Self {
+            address,
+            client,
+            process,
+            log,
+            _data_dir: data_dir,
+            postgres_database,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -90,7 +104,11 @@ impl TestServer {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("the server answers")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the server answers")
     }
 
     /// Everything the server printed so far.
@@ -100,7 +118,10 @@ impl TestServer {
 
     /// Drops the PostgreSQL database under the running server.
     pub async fn drop_postgres_database(&self) {
-        let name = self.postgres_database.as_deref().expect("a PostgreSQL server");
+        let name = self
+            .postgres_database
+            .as_deref()
+            .expect("a PostgreSQL server");
         drop_postgres_database(name).await;
     }
 }
@@ -112,7 +133,9 @@ impl Drop for TestServer {
         if let Some(name) = self.postgres_database.take() {
             // Drop runs inside the test's runtime: use a thread with its own.
             std::thread::spawn(move || {
-                tokio::runtime::Runtime::new().expect("a runtime").block_on(drop_postgres_database(&name))
+                tokio::runtime::Runtime::new()
+                    .expect("a runtime")
+                    .block_on(drop_postgres_database(&name))
             })
             .join()
             .expect("the database is dropped");
@@ -122,7 +145,9 @@ impl Drop for TestServer {
 
 fn database_url(name: &str) -> String {
     let admin = postgres_admin_url();
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
     format!("{base}/{name}")
 }
 
@@ -138,12 +163,17 @@ async fn create_postgres_database() -> Option<String> {
         }
     };
     let name = format!("pratiche_test_{:016x}", rand::random::<u64>());
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("a fresh database");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("a fresh database");
     Some(name)
 }
 
 async fn drop_postgres_database(name: &str) {
-    let admin = Database::connect(postgres_admin_url()).await.expect("PostgreSQL answers");
+    let admin = Database::connect(postgres_admin_url())
+        .await
+        .expect("PostgreSQL answers");
     admin
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .await

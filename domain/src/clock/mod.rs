@@ -1,0 +1,233 @@
+//! The legal clock of Legge 241/1990 (SPEC §3): when a procedure must end, and
+//! how that date was reached. Pure: dates in, dates and their explanation out.
+//!
+//! The day of submission is not counted. Due date = submission + term +
+//! suspended days + extension days, then moved past Sundays and holidays.
+
+mod calendar;
+mod status;
+mod term;
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::PublicPhase;
+
+pub use calendar::{DayOff, InvalidPatronDay, PatronDay, day_off, easter_sunday};
+pub use status::ClockStatus;
+pub use term::{DEFAULT_TERM_DAYS, TERM_MAX, TERM_WITHOUT_BASIS_MAX, Term, TermError};
+
+/// A request for documents suspends for at most this many days (art. 2 c. 7).
+pub const DOCUMENTS_SUSPENSION_CAP: u32 = 30;
+/// Days the citizen has to answer a preavviso di rigetto, and days the clock
+/// stays suspended after their observations (art. 10-bis).
+pub const OBSERVATIONS_DAYS: u32 = 10;
+
+/// An extension (proroga) recorded on a status event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub days: u32,
+    pub legal_basis: String,
+}
+
+/// What the clock needs of one status event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockEvent {
+    /// The Europe/Rome date the event happened.
+    pub on: NaiveDate,
+    pub phase: PublicPhase,
+    pub extension: Option<Extension>,
+    /// When the citizen's observations on a preavviso di rigetto arrived.
+    pub observations_on: Option<NaiveDate>,
+    /// For a request for documents: the reply-by date the body set.
+    pub reply_by: Option<NaiveDate>,
+}
+
+/// Everything the due date depends on.
+#[derive(Clone, Copy, Debug)]
+pub struct ClockInput<'a> {
+    pub submitted_on: NaiveDate,
+    pub term_days: u32,
+    pub patron: Option<PatronDay>,
+    /// In the order they happened.
+    pub events: &'a [ClockEvent],
+}
+
+/// One step of the computation, for the citizen's "how was this computed".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Adjustment {
+    /// The first request for documents: suspends until the event that ends
+    /// it, counting at most 30 days. `until` is empty while it is open, and
+    /// the full 30 days are counted meanwhile.
+    DocumentsRequested {
+        from: NaiveDate,
+        until: Option<NaiveDate>,
+        reply_by: Option<NaiveDate>,
+        counted_days: u32,
+        /// The wait was longer than 30 days; 30 were counted.
+        capped: bool,
+    },
+    /// A later request for documents: it suspends nothing.
+    RepeatedDocumentsRequest { on: NaiveDate },
+    /// A preavviso di rigetto: suspends until 10 days after the citizen's
+    /// observations, or 10 days after the notice without them; a decision
+    /// taken earlier ends it.
+    RejectionNotice {
+        from: NaiveDate,
+        observations_on: Option<NaiveDate>,
+        until: NaiveDate,
+        counted_days: u32,
+    },
+    Extension {
+        on: NaiveDate,
+        days: u32,
+        legal_basis: String,
+    },
+}
+
+/// A day the holiday shift stepped over.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedDay {
+    pub on: NaiveDate,
+    pub reason: DayOff,
+}
+
+/// The due date with its explanation, as data: stored beside the pratica.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub submitted_on: NaiveDate,
+    pub term_days: u32,
+    pub adjustments: Vec<Adjustment>,
+    /// Submission + term + suspensions + extensions, before the shift.
+    pub unshifted_due_on: NaiveDate,
+    pub skipped_days: Vec<SkippedDay>,
+    pub due_on: NaiveDate,
+    /// The date of the decision or closure, once the procedure is over.
+    pub concluded_on: Option<NaiveDate>,
+}
+
+impl Explanation {
+    pub fn suspended_days(&self) -> u32 {
+        self.adjustments
+            .iter()
+            .map(|adjustment| match adjustment {
+                Adjustment::DocumentsRequested { counted_days, .. }
+                | Adjustment::RejectionNotice { counted_days, .. } => *counted_days,
+                _ => 0,
+            })
+            .sum()
+    }
+
+    pub fn extension_days(&self) -> u32 {
+        self.adjustments
+            .iter()
+            .map(|adjustment| match adjustment {
+                Adjustment::Extension { days, .. } => *days,
+                _ => 0,
+            })
+            .sum()
+    }
+}
+
+/// Computes the due date of a pratica and how it was reached.
+pub fn compute(input: ClockInput<'_>) -> Explanation {
+    let events = input.events;
+    let concluded_on = events
+        .last()
+        .filter(|event| event.phase.is_final())
+        .map(|event| event.on);
+    let mut adjustments = Vec::new();
+    let mut documents_requested_before = false;
+
+    for (index, event) in events.iter().enumerate() {
+        let starts_run = starts_run_of(events, index, event.phase);
+        match event.phase {
+            PublicPhase::DocumentsRequested if starts_run && documents_requested_before => {
+                adjustments.push(Adjustment::RepeatedDocumentsRequest { on: event.on });
+            }
+            PublicPhase::DocumentsRequested if starts_run => {
+                documents_requested_before = true;
+                let until = events[index..]
+                    .iter()
+                    .find(|later| later.phase != PublicPhase::DocumentsRequested)
+                    .map(|later| later.on);
+                let waited = until.map_or(DOCUMENTS_SUSPENSION_CAP, |until| {
+                    days_between(event.on, until)
+                });
+                adjustments.push(Adjustment::DocumentsRequested {
+                    from: event.on,
+                    until,
+                    reply_by: event.reply_by,
+                    counted_days: waited.min(DOCUMENTS_SUSPENSION_CAP),
+                    capped: waited > DOCUMENTS_SUSPENSION_CAP,
+                });
+            }
+            PublicPhase::RejectionNotice if starts_run => {
+                let answer_by = event.on + Days::new(OBSERVATIONS_DAYS.into());
+                // Observations count when they arrive within the 10 days, on
+                // any event before the next notice.
+                let next_notice = (index + 1..events.len())
+                    .find(|&later| starts_run_of(events, later, PublicPhase::RejectionNotice))
+                    .unwrap_or(events.len());
+                let observations_on = events[index..next_notice]
+                    .iter()
+                    .find_map(|later| later.observations_on)
+                    .filter(|observed| (event.on..=answer_by).contains(observed));
+                let restart = observations_on.map_or(answer_by, |observed| {
+                    observed + Days::new(OBSERVATIONS_DAYS.into())
+                });
+                let until =
+                    concluded_on.map_or(restart, |concluded| restart.min(concluded.max(event.on)));
+                adjustments.push(Adjustment::RejectionNotice {
+                    from: event.on,
+                    observations_on,
+                    until,
+                    counted_days: days_between(event.on, until),
+                });
+            }
+            _ => {}
+        }
+        if let Some(extension) = &event.extension {
+            adjustments.push(Adjustment::Extension {
+                on: event.on,
+                days: extension.days,
+                legal_basis: extension.legal_basis.clone(),
+            });
+        }
+    }
+
+    let mut explanation = Explanation {
+        submitted_on: input.submitted_on,
+        term_days: input.term_days,
+        adjustments,
+        unshifted_due_on: input.submitted_on,
+        skipped_days: Vec::new(),
+        due_on: input.submitted_on,
+        concluded_on,
+    };
+    let total_days = input.term_days + explanation.suspended_days() + explanation.extension_days();
+    explanation.unshifted_due_on = input.submitted_on + Days::new(total_days.into());
+    let mut due_on = explanation.unshifted_due_on;
+    while let Some(reason) = day_off(due_on, input.patron) {
+        explanation
+            .skipped_days
+            .push(SkippedDay { on: due_on, reason });
+        due_on = due_on + Days::new(1);
+    }
+    explanation.due_on = due_on;
+    explanation
+}
+
+/// Whether `events[index]` enters `phase` (the one before was elsewhere).
+fn starts_run_of(events: &[ClockEvent], index: usize, phase: PublicPhase) -> bool {
+    events[index].phase == phase && (index == 0 || events[index - 1].phase != phase)
+}
+
+/// Calendar days from `from` to `until`, 0 if `until` comes first.
+fn days_between(from: NaiveDate, until: NaiveDate) -> u32 {
+    u32::try_from((until - from).num_days()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests;

@@ -4,10 +4,12 @@
 //! Demo pratiche have fixed codes (each passes its check symbol).
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use pratiche_domain::clock::Extension;
 use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
 
-use crate::entity::{body, case, procedure_state, procedure_type, status_event};
+use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError};
+use crate::entity::{body, procedure_state, procedure_type};
 
 /// The two demo codes printed at start and shown in the README: one pratica
 /// under examination, one suspended for missing documents.
@@ -45,6 +47,10 @@ struct DemoBody {
     phone: &'static str,
     email: &'static str,
     address: &'static str,
+    /// (month, day)
+    patron: Option<(i32, i32)>,
+    /// (name, office, contact); `None` leaves the legal default.
+    substitute: Option<(&'static str, &'static str, &'static str)>,
 }
 
 const BODIES: [DemoBody; 2] = [
@@ -56,6 +62,12 @@ const BODIES: [DemoBody; 2] = [
         phone: "0471 555 0100",
         email: "urp@comune.valdoria.example.it",
         address: "Piazza del Municipio 1, 39040 Valdoria",
+        patron: Some((6, 24)),
+        substitute: Some((
+            "Dott.ssa Elena Marchi",
+            "Segretario generale",
+            "segreteria@comune.valdoria.example.it · 0471 555 0110",
+        )),
     },
     DemoBody {
         slug: "val-serena",
@@ -65,6 +77,8 @@ const BODIES: [DemoBody; 2] = [
         phone: "0471 555 0200",
         email: "suap@unione.valserena.example.it",
         address: "Via Roma 12, 39050 Borgo Serena",
+        patron: None,
+        substitute: None,
     },
 ];
 
@@ -86,6 +100,58 @@ const PROCEDURE_TYPES: [(usize, &str, i32, Option<&str>); 4] = [
     ),
 ];
 
+/// A demo status event; days count from the submission.
+#[derive(Clone, Copy)]
+struct DemoEvent {
+    day: u64,
+    state: usize,
+    public_note: Option<&'static str>,
+    internal_note: Option<&'static str>,
+    reply_by_day: Option<u64>,
+    observations_day: Option<u64>,
+    extension: Option<(u32, &'static str)>,
+}
+
+const fn event(
+    day: u64,
+    state: usize,
+    public_note: Option<&'static str>,
+    internal_note: Option<&'static str>,
+) -> DemoEvent {
+    DemoEvent {
+        day,
+        state,
+        public_note,
+        internal_note,
+        reply_by_day: None,
+        observations_day: None,
+        extension: None,
+    }
+}
+
+impl DemoEvent {
+    const fn reply_by(self, day: u64) -> Self {
+        Self {
+            reply_by_day: Some(day),
+            ..self
+        }
+    }
+
+    const fn observations(self, day: u64) -> Self {
+        Self {
+            observations_day: Some(day),
+            ..self
+        }
+    }
+
+    const fn extension(self, days: u32, legal_basis: &'static str) -> Self {
+        Self {
+            extension: Some((days, legal_basis)),
+            ..self
+        }
+    }
+}
+
 struct DemoCase {
     code: &'static str,
     procedure_type: usize,
@@ -95,8 +161,7 @@ struct DemoCase {
     office: &'static str,
     responsible: &'static str,
     contact: &'static str,
-    /// (days after submission, state index, public note, internal note)
-    events: &'static [(u64, usize, Option<&'static str>, Option<&'static str>)],
+    events: &'static [DemoEvent],
 }
 
 const EDILIZIA: (&str, &str, &str) = (
@@ -122,7 +187,7 @@ const fn demo(
     subject: &'static str,
     own_reference: Option<&'static str>,
     submitted_days_ago: u64,
-    events: &'static [(u64, usize, Option<&'static str>, Option<&'static str>)],
+    events: &'static [DemoEvent],
 ) -> DemoCase {
     DemoCase {
         code,
@@ -137,223 +202,90 @@ const fn demo(
     }
 }
 
+const RECEIVED: Option<&str> = Some("Domanda ricevuta e protocollata.");
+
 const CASES: [DemoCase; 12] = [
-    demo(
-        "JYRH-CM4Q-3DY4-B",
-        0,
-        EDILIZIA,
-        "Nuova costruzione di edificio residenziale unifamiliare",
-        Some("PROT. 2026/14503"),
-        20,
-        &[
-            (0, 0, Some("Domanda ricevuta e protocollata."), None),
-            (
-                2,
-                2,
-                Some("Pratica assegnata all'istruttore tecnico."),
-                Some("Verificare vincolo paesaggistico, zona B2."),
-            ),
-        ],
-    ),
-    demo(
-        "T4Y5-2D1F-HVD1-1",
-        1,
-        SCUOLA,
-        "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
-        Some("SCU/2026/311"),
-        3,
-        &[(
-            0,
-            0,
-            Some("Domanda ricevuta tramite lo sportello online."),
-            None,
-        )],
-    ),
-    demo(
-        "HA1H-G56P-8QX6-T",
-        0,
-        EDILIZIA,
-        "Ampliamento di fabbricato artigianale",
-        Some("PROT. 2026/13877"),
-        40,
-        &[
-            (0, 0, Some("Domanda ricevuta e protocollata."), None),
-            (3, 1, None, None),
-            (
-                25,
-                3,
-                Some(
-                    "Si chiede di integrare la relazione geologica e la tavola dei prospetti, da inviare via PEC al protocollo entro 30 giorni.",
-                ),
-                Some("Relazione geologica mancante, prospetti non quotati."),
-            ),
-        ],
-    ),
-    demo(
-        "4PNX-H7B7-WKCJ-*",
-        0,
-        EDILIZIA,
-        "Cambio di destinazione d'uso da magazzino ad abitazione",
-        Some("PROT. 2026/12090"),
-        50,
-        &[
-            (0, 0, Some("Domanda ricevuta e protocollata."), None),
-            (5, 2, None, None),
-            (
-                45,
-                4,
-                Some(
-                    "Comunicati i motivi ostativi all'accoglimento: altezza interna inferiore al minimo. Entro 10 giorni può presentare osservazioni scritte.",
-                ),
-                Some("h interna 2,40 m."),
-            ),
-        ],
-    ),
-    demo(
-        "92KW-G8NB-RNGS-M",
-        1,
-        SCUOLA,
-        "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
-        Some("SCU/2026/198"),
-        60,
-        &[
-            (0, 0, None, None),
-            (5, 2, None, None),
-            (
-                20,
-                5,
-                Some("Contributo concesso: il pagamento avverrà entro 30 giorni."),
-                None,
-            ),
-        ],
-    ),
-    demo(
-        "7JXQ-V9JC-317T-V",
-        0,
-        EDILIZIA,
-        "Sanatoria di tettoia in legno",
-        Some("PROT. 2026/11002"),
-        45,
-        &[
-            (0, 0, None, None),
-            (4, 2, None, None),
-            (
-                25,
-                6,
-                Some("Domanda respinta: l'opera ricade in fascia di rispetto stradale."),
-                Some("Parere negativo della Provincia."),
-            ),
-        ],
-    ),
-    demo(
-        "Y5EE-EVSY-8MQJ-N",
-        1,
-        SCUOLA,
-        "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
-        None,
-        30,
-        &[
-            (0, 0, None, None),
-            (
-                6,
-                7,
-                Some("Pratica archiviata su rinuncia del richiedente."),
-                None,
-            ),
-        ],
-    ),
-    demo(
-        "XJMV-NN29-WY74-G",
-        1,
-        SCUOLA,
-        "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
-        Some("SCU/2026/077"),
-        45,
-        &[
-            (0, 0, None, None),
-            (
-                4,
-                2,
-                Some("Verifica dell'ISEE in corso."),
-                Some("Attesa risposta INPS."),
-            ),
-        ],
-    ),
-    demo(
-        "SF0P-Y0B2-F55Z-C",
-        2,
-        SUAP,
-        "Dehors stagionale per pubblico esercizio in Piazza Grande",
-        Some("SUAP 00231/2026"),
-        10,
-        &[
-            (0, 0, Some("Domanda ricevuta dal SUAP."), None),
-            (2, 1, None, None),
-        ],
-    ),
-    demo(
-        "EVMW-G0MP-CJ9X-Z",
-        2,
-        SUAP,
-        "Occupazione temporanea per ponteggio, Via dei Mulini",
-        Some("SUAP 00198/2026"),
-        35,
-        &[
-            (0, 0, None, None),
-            (3, 2, None, None),
-            (
-                18,
-                5,
-                Some(
-                    "Autorizzazione rilasciata: ritirarla allo sportello o scaricarla dal portale SUAP.",
-                ),
-                None,
-            ),
-        ],
-    ),
-    demo(
-        "YKBD-4C4B-V7CP-T",
-        3,
-        SUAP,
-        "Autorizzazione unica ambientale per laboratorio di falegnameria",
-        Some("SUAP 00154/2026"),
-        70,
-        &[
-            (0, 0, None, None),
-            (
-                6,
-                2,
-                Some("Trasmessa ad ARPA e alla Provincia per i pareri di competenza."),
-                None,
-            ),
-        ],
-    ),
-    demo(
-        EXPIRED_CODE,
-        2,
-        SUAP,
-        "Occupazione temporanea per trasloco",
-        Some("SUAP 00412/2025"),
-        430,
-        &[
-            (0, 0, None, None),
-            (10, 5, Some("Autorizzazione rilasciata."), None),
-        ],
-    ),
+    demo("JYRH-CM4Q-3DY4-B", 0, EDILIZIA, "Nuova costruzione di edificio residenziale unifamiliare",
+        Some("PROT. 2026/14503"), 20,
+        &[event(0, 0, RECEIVED, None),
+          event(2, 2, Some("Pratica assegnata all'istruttore tecnico."), Some("Verificare vincolo paesaggistico, zona B2."))]),
+    demo("T4Y5-2D1F-HVD1-1", 1, SCUOLA, "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
+        Some("SCU/2026/311"), 3,
+        &[event(0, 0, Some("Domanda ricevuta tramite lo sportello online."), None)]),
+    demo("HA1H-G56P-8QX6-T", 0, EDILIZIA, "Ampliamento di fabbricato artigianale",
+        Some("PROT. 2026/13877"), 40,
+        &[event(0, 0, RECEIVED, None),
+          event(3, 1, None, None),
+          event(25, 3, Some("Si chiede di integrare la relazione geologica e la tavola dei prospetti, da inviare via PEC al protocollo."),
+              Some("Relazione geologica mancante, prospetti non quotati.")).reply_by(55)]),
+    demo("4PNX-H7B7-WKCJ-*", 0, EDILIZIA, "Cambio di destinazione d'uso da magazzino ad abitazione",
+        Some("PROT. 2026/12090"), 50,
+        &[event(0, 0, RECEIVED, None),
+          event(5, 2, None, None),
+          event(45, 4, Some("Comunicati i motivi ostativi all'accoglimento: altezza interna inferiore al minimo. Entro 10 giorni può presentare osservazioni scritte."),
+              Some("h interna 2,40 m."))]),
+    demo("92KW-G8NB-RNGS-M", 1, SCUOLA, "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
+        Some("SCU/2026/198"), 60,
+        &[event(0, 0, None, None),
+          event(5, 2, None, None),
+          event(8, 3, Some("Manca l'attestazione ISEE: la invii all'ufficio scuola via e-mail."), None).reply_by(23),
+          event(14, 2, Some("Attestazione ISEE ricevuta."), None),
+          event(26, 5, Some("Contributo concesso: il pagamento avverrà entro 30 giorni."), None)]),
+    demo("7JXQ-V9JC-317T-V", 0, EDILIZIA, "Sanatoria di tettoia in legno",
+        Some("PROT. 2026/11002"), 45,
+        &[event(0, 0, None, None),
+          event(4, 2, None, None),
+          event(15, 4, Some("Comunicati i motivi ostativi: l'opera ricade in fascia di rispetto stradale."), None),
+          event(20, 2, Some("Osservazioni del richiedente ricevute."), None).observations(20),
+          event(35, 6, Some("Domanda respinta: l'opera ricade in fascia di rispetto stradale."), Some("Parere negativo della Provincia."))]),
+    demo("Y5EE-EVSY-8MQJ-N", 1, SCUOLA, "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
+        None, 30,
+        &[event(0, 0, None, None),
+          event(6, 7, Some("Pratica archiviata su rinuncia del richiedente."), None)]),
+    demo("XJMV-NN29-WY74-G", 1, SCUOLA, "Contributo per l'acquisto dei libri di testo, a.s. 2026/2027",
+        Some("SCU/2026/077"), 45,
+        &[event(0, 0, None, None),
+          event(4, 2, Some("Verifica dell'ISEE in corso."), Some("Attesa risposta INPS."))]),
+    demo("SF0P-Y0B2-F55Z-C", 2, SUAP, "Dehors stagionale per pubblico esercizio in Piazza Grande",
+        Some("SUAP 00231/2026"), 10,
+        &[event(0, 0, Some("Domanda ricevuta dal SUAP."), None),
+          event(2, 1, None, None)]),
+    demo("EVMW-G0MP-CJ9X-Z", 2, SUAP, "Occupazione temporanea per ponteggio, Via dei Mulini",
+        Some("SUAP 00198/2026"), 35,
+        &[event(0, 0, None, None),
+          event(3, 2, None, None),
+          event(18, 5, Some("Autorizzazione rilasciata: ritirarla allo sportello o scaricarla dal portale SUAP."), None)]),
+    demo("YKBD-4C4B-V7CP-T", 3, SUAP, "Autorizzazione unica ambientale per laboratorio di falegnameria",
+        Some("SUAP 00154/2026"), 70,
+        &[event(0, 0, None, None),
+          event(6, 2, Some("Trasmessa ad ARPA e alla Provincia per i pareri di competenza."), None),
+          event(40, 2, Some("Termine prorogato di 30 giorni per la conferenza di servizi."), None)
+              .extension(30, "L. 241/1990, art. 14-bis (conferenza di servizi)")]),
+    demo(EXPIRED_CODE, 2, SUAP, "Occupazione temporanea per trasloco",
+        Some("SUAP 00412/2025"), 430,
+        &[event(0, 0, None, None),
+          event(10, 5, Some("Autorizzazione rilasciata."), None)]),
 ];
 
-/// Loads the demo data when the database holds no body. Returns whether it did.
+/// Loads the demo data when the database holds no body, in one transaction,
+/// through the same write path as real pratiche. Returns whether it did.
 pub async fn load_if_empty(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     today: NaiveDate,
-) -> Result<bool, DbErr> {
+) -> Result<bool, WriteError> {
     if body::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
     let txn = crate::begin_write(db).await?;
     let mut body_ids = Vec::new();
     for demo in &BODIES {
+        let (substitute_name, substitute_office, substitute_contact) = match demo.substitute {
+            Some((name, office, contact)) => {
+                (Some(name.into()), Some(office.into()), Some(contact.into()))
+            }
+            None => (None, None, None),
+        };
         let body = body::ActiveModel {
             slug: Set(demo.slug.into()),
             name: Set(demo.name.into()),
@@ -363,6 +295,11 @@ pub async fn load_if_empty(
             contact_email: Set(Some(demo.email.into())),
             contact_address: Set(Some(demo.address.into())),
             created_at: Set(now),
+            patron_month: Set(demo.patron.map(|(month, _)| month)),
+            patron_day: Set(demo.patron.map(|(_, day)| day)),
+            substitute_name: Set(substitute_name),
+            substitute_office: Set(substitute_office),
+            substitute_contact: Set(substitute_contact),
             ..Default::default()
         }
         .insert(&txn)
@@ -370,7 +307,7 @@ pub async fn load_if_empty(
         body_ids.push(body.id);
     }
 
-    // Per procedure type: (body id, its states' ids and phases).
+    // Per procedure type: (body id, procedure type id, its states' ids).
     let mut types = Vec::new();
     for (body_index, name, term_days, legal_basis) in PROCEDURE_TYPES {
         let procedure = procedure_type::ActiveModel {
@@ -395,7 +332,7 @@ pub async fn load_if_empty(
             }
             .insert(&txn)
             .await?;
-            states.push((state.id, phase));
+            states.push(state.id);
         }
         types.push((body_ids[body_index], procedure.id, states));
     }
@@ -405,54 +342,42 @@ pub async fn load_if_empty(
         let code = CaseCode::parse(demo.code)
             .map_err(|error| DbErr::Custom(format!("demo code: {error}")))?;
         let submitted_on = today - Days::new(demo.submitted_days_ago);
-        let occurred = |days: u64, order: usize| {
-            (submitted_on + Days::new(days))
+        let day = |days: u64| submitted_on + Days::new(days);
+        let to_event = |(order, event): (usize, &DemoEvent)| NewEvent {
+            state_id: states[event.state],
+            public_note: event.public_note.map(Into::into),
+            internal_note: event.internal_note.map(Into::into),
+            occurred_at: day(event.day)
                 .and_hms_opt(8, 30 + order as u32, 0)
-                .expect("a valid time of day")
-                .and_utc()
+                .expect("a time of day")
+                .and_utc(),
+            recorded_by: None,
+            source: EventSource::Demo,
+            extension: event.extension.map(|(days, legal_basis)| Extension {
+                days,
+                legal_basis: legal_basis.into(),
+            }),
+            observations_on: event.observations_day.map(day),
+            reply_by: event.reply_by_day.map(day),
         };
-        let (last_days, last_state, ..) =
-            *demo.events.last().expect("every demo pratica has events");
-        let (current_state_id, current_phase) = states[last_state];
-        let last_at = occurred(last_days, demo.events.len() - 1);
-        let case = case::ActiveModel {
-            code: Set(code.compact()),
-            body_id: Set(*body_id),
-            procedure_type_id: Set(*procedure_type_id),
-            subject: Set(demo.subject.into()),
-            own_reference: Set(demo.own_reference.map(Into::into)),
-            submitted_on: Set(submitted_on),
-            office_name: Set(demo.office.into()),
-            responsible_name: Set(demo.responsible.into()),
-            responsible_contact: Set(demo.contact.into()),
-            current_state_id: Set(current_state_id),
-            current_phase: Set(current_phase.as_str().into()),
-            due_date: Set(None),
-            due_explanation: Set(None),
-            closed_at: Set(current_phase.is_final().then_some(last_at)),
-            version: Set(1),
-            created_at: Set(occurred(0, 0)),
-            updated_at: Set(last_at),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        for (order, &(days, state, public_note, internal_note)) in demo.events.iter().enumerate() {
-            let (state_id, phase) = states[state];
-            status_event::ActiveModel {
-                case_id: Set(case.id),
-                state_id: Set(state_id),
-                public_phase: Set(phase.as_str().into()),
-                public_note: Set(public_note.map(Into::into)),
-                internal_note: Set(internal_note.map(Into::into)),
-                occurred_at: Set(occurred(days, order)),
-                recorded_at: Set(occurred(days, order)),
-                recorded_by: Set(None),
-                source: Set("demo".into()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+        let mut events = demo.events.iter().enumerate().map(to_event);
+        let first = events.next().expect("every demo pratica has events");
+        let new_case = NewCase {
+            code,
+            body_id: *body_id,
+            procedure_type_id: *procedure_type_id,
+            subject: demo.subject.into(),
+            own_reference: demo.own_reference.map(Into::into),
+            submitted_on,
+            office_name: demo.office.into(),
+            responsible_name: demo.responsible.into(),
+            responsible_contact: demo.contact.into(),
+        };
+        let registered_at = first.occurred_at;
+        let case = cases::register(&txn, new_case, first, registered_at).await?;
+        for event in events {
+            let recorded_at = event.occurred_at;
+            cases::record_event(&txn, case.id, None, event, recorded_at).await?;
         }
     }
     txn.commit().await?;
@@ -476,7 +401,7 @@ mod tests {
         }
         let phases: HashSet<_> = CASES
             .iter()
-            .map(|c| STATES[c.events.last().unwrap().1].1)
+            .map(|c| STATES[c.events.last().unwrap().state].1)
             .collect();
         assert_eq!(phases.len(), PublicPhase::ALL.len());
     }

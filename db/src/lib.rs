@@ -1,10 +1,13 @@
 //! Persistence of Pratiche on SQLite (embedded, the default) or PostgreSQL,
 //! with one set of migrations.
 
+pub mod cases;
+pub mod clock;
 pub mod demo;
 pub mod entity;
 pub mod migration;
 pub mod public;
+pub mod settings;
 
 use std::time::Duration;
 

@@ -3,6 +3,7 @@
 //! notes, no internal state names, nothing a body keeps for itself.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_domain::clock::Explanation;
 use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType,
@@ -26,9 +27,22 @@ pub struct PublicCase {
     pub phase: PublicPhase,
     /// The body's own words for its current internal state, as entered.
     pub state_text: Option<String>,
-    pub due_date: Option<NaiveDate>,
+    /// The stored due date and how it was computed (empty only for pratiche
+    /// stored before the legal clock existed and not yet recomputed).
+    pub clock: Option<Explanation>,
+    /// The body's titolare del potere sostitutivo; `None` means the legal
+    /// default (the body's highest-ranking official).
+    pub substitute: Option<SubstituteOfficial>,
     /// Newest first.
     pub history: Vec<PublicEvent>,
+}
+
+/// Whom to turn to when the body misses its deadline (art. 2 c. 9-bis).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubstituteOfficial {
+    pub name: String,
+    pub office: Option<String>,
+    pub contact: Option<String>,
 }
 
 /// One public entry of the history.
@@ -64,7 +78,10 @@ struct CaseRow {
     responsible_contact: String,
     current_phase: String,
     state_text: Option<String>,
-    due_date: Option<NaiveDate>,
+    due_explanation: Option<serde_json::Value>,
+    substitute_name: Option<String>,
+    substitute_office: Option<String>,
+    substitute_contact: Option<String>,
 }
 
 #[derive(FromQueryResult)]
@@ -91,7 +108,10 @@ pub async fn find_case(
         .column(case::Column::ResponsibleContact)
         .column(case::Column::CurrentPhase)
         .column_as(procedure_state::Column::CitizenText, "state_text")
-        .column(case::Column::DueDate)
+        .column(case::Column::DueExplanation)
+        .column(body::Column::SubstituteName)
+        .column(body::Column::SubstituteOffice)
+        .column(body::Column::SubstituteContact)
         .join(JoinType::InnerJoin, case::Relation::Body.def())
         .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
         .join(JoinType::InnerJoin, case::Relation::CurrentState.def())
@@ -140,7 +160,16 @@ pub async fn find_case(
         responsible_contact: row.responsible_contact,
         phase: parse_phase(&row.current_phase)?,
         state_text: row.state_text,
-        due_date: row.due_date,
+        clock: row
+            .due_explanation
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|error| DbErr::Json(error.to_string()))?,
+        substitute: row.substitute_name.map(|name| SubstituteOfficial {
+            name,
+            office: row.substitute_office,
+            contact: row.substitute_contact,
+        }),
         history,
     }))
 }

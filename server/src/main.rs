@@ -1,8 +1,16 @@
 use std::process::ExitCode;
 
 use pratiche_server::config::Settings;
-use pratiche_server::startup::Application;
+use pratiche_server::startup::{Application, open_database};
 use pratiche_server::telemetry;
+
+const USAGE: &str = "usage: pratiche-server [recompute-due-dates]
+  (no command)          serve Pratiche
+  recompute-due-dates   recompute every pratica's due date, e.g. after a change
+                        of holidays or rules, and report how many changed";
+
+/// Pratiche recomputed per transaction by `recompute-due-dates`.
+const RECOMPUTE_BATCH: u64 = 500;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -14,6 +22,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let command = std::env::args().nth(1);
+    match command.as_deref() {
+        None => serve(settings).await,
+        Some("recompute-due-dates") => recompute_due_dates(settings).await,
+        Some(_) => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
     let app = match Application::build(&settings).await {
         Ok(app) => app,
         Err(error) => {
@@ -34,6 +54,28 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("server error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn recompute_due_dates(settings: Settings) -> ExitCode {
+    let result = match open_database(&settings).await {
+        Ok(db) => pratiche_db::clock::recompute_all(&db, RECOMPUTE_BATCH)
+            .await
+            .map_err(|error| error.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    match result {
+        Ok(report) => {
+            println!(
+                "due dates recomputed: {} pratiche examined, {} changed",
+                report.examined, report.changed
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("recompute failed: {error}");
             ExitCode::FAILURE
         }
     }

@@ -17,6 +17,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use pratiche_app::context::AppContext;
 use pratiche_app::{App, has_islands, shell};
+use pratiche_db::cases::WriteError;
 use pratiche_db::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
@@ -36,7 +37,7 @@ pub enum StartupError {
     #[error("cannot apply the migrations: {0}")]
     Migrations(#[source] DbErr),
     #[error("cannot load the demo data: {0}")]
-    Demo(#[source] DbErr),
+    Demo(#[source] WriteError),
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -102,6 +103,25 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
+}
+
+/// Opens the configured database (creating the SQLite folder if needed) and
+/// applies pending migrations.
+pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
+    if settings.database.url.starts_with("sqlite:") {
+        let path = &settings.database.data_dir;
+        std::fs::create_dir_all(path).map_err(|source| StartupError::DataDir {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    let db = pratiche_db::connect(&settings.database.url)
+        .await
+        .map_err(StartupError::Database)?;
+    pratiche_db::migrate(&db)
+        .await
+        .map_err(StartupError::Migrations)?;
+    Ok(db)
 }
 
 fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> Router {

@@ -86,7 +86,9 @@ async fn case_page_shows_the_public_view_only(backend: Backend) {
         "edilizia@comune.valdoria.example.it",
         "In lavorazione",
         "Prossimi passi",
-        "non ancora calcolato",
+        " — mancano ",
+        "Come è calcolata questa data",
+        "Se l'amministrazione non risponde",
         r#"<link href="http://127.0.0.1:3000/p/JYRH-CM4Q-3DY4-B" rel="canonical">"#,
         r#"<meta name="robots" content="noindex">"#,
     ] {

@@ -69,7 +69,6 @@ case-office = Office
 case-responsible = Person responsible for the procedure
 case-contact = Contact
 case-submitted-on = Application submitted on
-case-due-date = Deadline for a decision
 case-due-not-computed = not yet computed
 case-history-title = History of the application
 case-history-empty = No updates.
@@ -98,3 +97,60 @@ phase-rejection_notice-next = Within 10 days of receiving the notice you may sen
 phase-approved-next = You need not do anything. The office has sent or will send you the decision.
 phase-rejected-next = The decision states how and by when you may appeal (usually to the Regional Administrative Court within 60 days, or by extraordinary appeal to the President of the Republic within 120 days).
 phase-closed-next = You need not do anything. If you think the application was closed by mistake, contact the office.
+
+due-label = Deadline for a decision
+due-days-left = { $days ->
+    [one] 1 day left
+   *[other] { $days } days left
+}
+due-today = due today
+due-overdue = { $days ->
+    [one] overdue by 1 day
+   *[other] overdue by { $days } days
+}
+due-awaiting-documents = suspended since { $since } waiting for documents
+due-awaiting-documents-reply-by = suspended since { $since } waiting for documents (reply by { $reply_by })
+due-awaiting-observations = suspended since { $since } for the notice of intended rejection (observations by { $answer_by })
+due-concluded = concluded on { $date } in { $used ->
+    [one] 1 day
+   *[other] { $used } days
+} out of { $allowed }
+
+clock-how = How this date is computed
+clock-start = Application submitted on { $date }; the day of submission is not counted.
+clock-term = Term of the procedure: { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}.
+clock-documents = Request for documents from { $from } to { $until }: { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} of suspension.
+clock-documents-capped = Request for documents from { $from } to { $until }: the suspension counts 30 days at most.
+clock-documents-open = Request for documents since { $from }, waiting for the reply: 30 days are counted, the longest suspension allowed; the date is updated when the reply arrives.
+clock-documents-repeated = Further request for documents on { $on }: it does not suspend the term, as the suspension is allowed only once.
+clock-notice = Notice of intended rejection on { $from }, no observations: term suspended until { $until } ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+}).
+clock-notice-observations = Notice of intended rejection on { $from }, observations received on { $observed }: term suspended until { $until } ({ $days ->
+    [one] 1 day
+   *[other] { $days } days
+}).
+clock-extension = Extension on { $on }: { $days ->
+    [one] 1 more day
+   *[other] { $days } more days
+} ({ $basis }).
+clock-total = Submission plus term, suspensions and extensions: { $date }.
+clock-skip = { $date }: { $reason }, the term moves to the next working day.
+clock-due = Deadline for a decision: { $date }.
+day-off-sunday = Sunday
+day-off-holiday = public holiday ({ $name })
+day-off-patron = the patron saint's day
+
+silence-title = If the administration does not answer
+silence-overdue = The deadline passed on { $date } without a decision.
+silence-intro = If the procedure is not concluded within its term, you may ask the official with substitute powers to step in; they must conclude the procedure within half of the original term (Law 241/1990, art. 2, paragraphs 9-bis and 9-ter).
+silence-substitute = Official with substitute powers
+silence-default = The administration has not named an official with substitute powers: by law it is the administration's highest-ranking official. You can reach them through { $office }.
+silence-remedies = You may also appeal to the Regional Administrative Court against the silence, while it lasts and in any case within one year of the deadline (Code of Administrative Procedure, arts. 31 and 117), and claim compensation for the delay where provided (Law 241/1990, art. 2-bis).

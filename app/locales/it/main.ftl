@@ -69,7 +69,6 @@ case-office = Ufficio
 case-responsible = Responsabile del procedimento
 case-contact = Contatti
 case-submitted-on = Domanda presentata il
-case-due-date = Termine per concludere
 case-due-not-computed = non ancora calcolato
 case-history-title = Storia della pratica
 case-history-empty = Nessun aggiornamento.
@@ -98,3 +97,60 @@ phase-rejection_notice-next = Entro 10 giorni dal ricevimento del preavviso può
 phase-approved-next = Non deve fare nulla. Il provvedimento le è stato o le sarà inviato dall'ufficio.
 phase-rejected-next = Il provvedimento di rigetto indica come e entro quando può presentare ricorso (di norma al TAR entro 60 giorni, o ricorso straordinario al Presidente della Repubblica entro 120 giorni).
 phase-closed-next = Non deve fare nulla. Se pensa che la pratica sia stata chiusa per errore, contatti l'ufficio.
+
+due-label = Termine per concludere
+due-days-left = { $days ->
+    [one] manca 1 giorno
+   *[other] mancano { $days } giorni
+}
+due-today = scade oggi
+due-overdue = { $days ->
+    [one] scaduto da 1 giorno
+   *[other] scaduto da { $days } giorni
+}
+due-awaiting-documents = sospeso dal { $since } in attesa di integrazioni
+due-awaiting-documents-reply-by = sospeso dal { $since } in attesa di integrazioni (rispondere entro il { $reply_by })
+due-awaiting-observations = sospeso dal { $since } per il preavviso di rigetto (osservazioni entro il { $answer_by })
+due-concluded = conclusa il { $date } in { $used ->
+    [one] 1 giorno
+   *[other] { $used } giorni
+} su { $allowed }
+
+clock-how = Come è calcolata questa data
+clock-start = Domanda presentata il { $date }; il giorno di presentazione non si conta.
+clock-term = Termine del procedimento: { $days ->
+    [one] 1 giorno
+   *[other] { $days } giorni
+}.
+clock-documents = Richiesta di integrazioni dal { $from } al { $until }: { $days ->
+    [one] 1 giorno
+   *[other] { $days } giorni
+} di sospensione.
+clock-documents-capped = Richiesta di integrazioni dal { $from } al { $until }: la sospensione conta al massimo 30 giorni.
+clock-documents-open = Richiesta di integrazioni dal { $from }, in attesa di risposta: si contano 30 giorni, il massimo della sospensione; la data si aggiorna quando arriva la risposta.
+clock-documents-repeated = Nuova richiesta di integrazioni del { $on }: non sospende il termine, perché la sospensione è ammessa una sola volta.
+clock-notice = Preavviso di rigetto del { $from }, senza osservazioni: termine sospeso fino al { $until } ({ $days ->
+    [one] 1 giorno
+   *[other] { $days } giorni
+}).
+clock-notice-observations = Preavviso di rigetto del { $from }, osservazioni ricevute il { $observed }: termine sospeso fino al { $until } ({ $days ->
+    [one] 1 giorno
+   *[other] { $days } giorni
+}).
+clock-extension = Proroga del { $on }: { $days ->
+    [one] 1 giorno
+   *[other] { $days } giorni
+} in più ({ $basis }).
+clock-total = Presentazione più termine, sospensioni e proroghe: { $date }.
+clock-skip = { $date }: { $reason }, il termine passa al giorno lavorativo successivo.
+clock-due = Termine per concludere: { $date }.
+day-off-sunday = domenica
+day-off-holiday = festività ({ $name })
+day-off-patron = festa del santo patrono
+
+silence-title = Se l'amministrazione non risponde
+silence-overdue = Il termine per concludere è scaduto il { $date } senza una decisione.
+silence-intro = Se il procedimento non si conclude entro il termine, può chiedere l'intervento del titolare del potere sostitutivo, che deve concludere il procedimento entro la metà del termine originario (legge 241/1990, art. 2, commi 9-bis e 9-ter).
+silence-substitute = Titolare del potere sostitutivo
+silence-default = L'amministrazione non ha indicato un titolare del potere sostitutivo: per legge è il funzionario di più elevato livello dell'amministrazione. Può raggiungerlo tramite { $office }.
+silence-remedies = Può inoltre presentare ricorso al Tribunale amministrativo regionale contro il silenzio, finché dura l'inadempimento e comunque entro un anno dalla scadenza del termine (codice del processo amministrativo, artt. 31 e 117), e chiedere l'indennizzo per il ritardo dove previsto (legge 241/1990, art. 2-bis).

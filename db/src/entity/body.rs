@@ -18,6 +18,14 @@ pub struct Model {
     pub contact_email: Option<String>,
     pub contact_address: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The patron saint day of a Comune: a day off for the legal clock.
+    pub patron_month: Option<i32>,
+    pub patron_day: Option<i32>,
+    /// The titolare del potere sostitutivo (art. 2 c. 9-bis); when empty the
+    /// legal default applies: the body's highest-ranking official.
+    pub substitute_name: Option<String>,
+    pub substitute_office: Option<String>,
+    pub substitute_contact: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,13 @@ pub struct Model {
     pub recorded_by: Option<i32>,
     /// `demo`, `backoffice` or `api`.
     pub source: String,
+    /// An extension (proroga) of the term, with its legal basis.
+    pub extension_days: Option<i32>,
+    pub extension_basis: Option<String>,
+    /// When the citizen's observations on a preavviso di rigetto arrived.
+    pub observations_on: Option<Date>,
+    /// For a request for documents: the date the citizen must reply by.
+    pub reply_by: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,3 +1,5 @@
+#![allow(dead_code)] // Each test file uses its own part of the helpers.
+
 //! Spawns the real server binary on an ephemeral port, against SQLite (a file
 //! in a temporary folder) or PostgreSQL (a fresh database per test, dropped
 //! afterwards), and keeps everything it logs.
@@ -24,6 +26,10 @@ pub enum Backend {
 pub struct TestServer {
     pub address: String,
     pub client: reqwest::Client,
+    /// The database the server uses, for tests that reach into it.
+    pub database_url: String,
+    /// The environment the server was started with.
+    env: Vec<(String, String)>,
     process: Child,
     log: Arc<Mutex<Vec<String>>>,
     _data_dir: tempfile::TempDir,
@@ -35,26 +41,40 @@ impl TestServer {
     /// backend is PostgreSQL and it is unreachable outside CI.
     pub async fn start(backend: Backend, env: &[(&str, &str)]) -> Option<Self> {
         let data_dir = tempfile::tempdir().expect("a temporary folder");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pratiche-server"));
-        command
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .env("PRATICHE_DATA_DIR", data_dir.path())
-            .env("PRATICHE_DEMO", "1")
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut server_env: Vec<(String, String)> = [
+            ("PATH", std::env::var("PATH").unwrap_or_default()),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:0".into()),
+            ("PRATICHE_DATA_DIR", data_dir.path().display().to_string()),
+            ("PRATICHE_DEMO", "1".into()),
+            ("RUST_LOG", "info".into()),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect();
         let mut postgres_database = None;
-        if backend == Backend::Postgres {
+        let database_url = if backend == Backend::Postgres {
             let name = create_postgres_database().await?;
-            command.env("DATABASE_URL", database_url(&name));
+            let url = postgres_url(&name);
+            server_env.push(("DATABASE_URL".into(), url.clone()));
             postgres_database = Some(name);
-        }
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let mut process = command.spawn().expect("the server binary starts");
+            url
+        } else {
+            format!(
+                "sqlite://{}/pratiche.db?mode=rwc",
+                data_dir.path().display()
+            )
+        };
+        server_env.extend(
+            env.iter()
+                .map(|(name, value)| (name.to_string(), value.to_string())),
+        );
+        let mut process = Command::new(env!("CARGO_BIN_EXE_pratiche-server"))
+            .env_clear()
+            .envs(server_env.iter().map(|(name, value)| (name, value)))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server binary starts");
 
         let log = Arc::new(Mutex::new(Vec::new()));
         let (address_tx, address_rx) = mpsc::channel();
@@ -92,11 +112,30 @@ impl TestServer {
         Some(Self {
             address,
             client,
+            database_url,
+            env: server_env,
             process,
             log,
             _data_dir: data_dir,
             postgres_database,
         })
+    }
+
+    /// Runs a command of the server binary against the same database.
+    pub fn run_command(&self, command: &str) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_pratiche-server"))
+            .arg(command)
+            .env_clear()
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
+            .output()
+            .expect("the server binary runs")
+    }
+
+    /// A connection to the server's database.
+    pub async fn database(&self) -> pratiche_db::DatabaseConnection {
+        pratiche_db::connect(&self.database_url)
+            .await
+            .expect("the test database opens")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -143,7 +182,7 @@ impl Drop for TestServer {
     }
 }
 
-fn database_url(name: &str) -> String {
+fn postgres_url(name: &str) -> String {
     let admin = postgres_admin_url();
     let base = admin
         .rsplit_once('/')

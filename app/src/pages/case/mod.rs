@@ -1,17 +1,22 @@
 //! `/p/{CODE}`, the public page of a pratica (SPEC §2). It has no island: it
 //! downloads no JavaScript or WebAssembly. It reads only the allow-listed
-//! public view of the pratica.
+//! public view of the pratica, with the due date as stored.
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Rome;
+mod deadline;
+
+use chrono::Utc;
 use http::StatusCode;
 use http::header::{HeaderValue, LOCATION};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use leptos_meta::Link;
 use leptos_router::hooks::use_params_map;
+use pratiche_db::clock::rome_date;
 use pratiche_db::public::{PublicCase, PublicEvent, find_case};
+use pratiche_domain::clock::ClockStatus;
 use pratiche_domain::{CaseCode, PublicPhase};
+
+use deadline::{ClockExplanation, IfNoAnswer, due_text, today_in_rome};
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, LookupThrottled};
@@ -91,9 +96,25 @@ fn CaseView(case: PublicCase) -> impl IntoView {
             .and_then(|event| event.note.clone())
     })
     .flatten();
-    let due = match case.due_date {
-        Some(date) => i18n.date(date),
+    let status = case
+        .clock
+        .as_ref()
+        .map(|clock| ClockStatus::at(clock, today_in_rome()));
+    let due = match &status {
+        Some(status) => due_text(&i18n, status),
         None => i18n.t("case-due-not-computed"),
+    };
+    let overdue_since = status
+        .as_ref()
+        .filter(|status| status.is_overdue())
+        .and(case.clock.as_ref())
+        .map(|clock| clock.due_on);
+    let if_no_answer = view! { <IfNoAnswer substitute=case.substitute.clone() body=case.body.clone() overdue_since/> };
+    // Once overdue, the remedies come first.
+    let (remedies_first, remedies_last) = if overdue_since.is_some() {
+        (Some(if_no_answer), None)
+    } else {
+        (None, Some(if_no_answer))
     };
     view! {
         <Link rel="canonical" href=format!("{public_url}{}", case_path(case.code))/>
@@ -106,12 +127,15 @@ fn CaseView(case: PublicCase) -> impl IntoView {
             <p class="eyebrow">{label}</p>
             <h1>{case.subject.clone()}</h1>
             <p class="lead">{case.procedure_name.clone()}</p>
+            {remedies_first}
 
             <section class="card status-card" aria-labelledby="status-title">
                 <h2 id="status-title">{i18n.t("case-status-title")}</h2>
                 <p class="status-phase"><PhaseBadge phase/></p>
                 <p>{i18n.t(&format!("phase-{}-sentence", phase.as_str()))}</p>
                 {case.state_text.clone().map(|text| view! { <p class="state-text">{text}</p> })}
+                <p class="due-line"><strong>{i18n.t("due-label")}": "</strong>{due.clone()}</p>
+                {case.clock.clone().map(|explanation| view! { <ClockExplanation explanation/> })}
             </section>
 
             <section class="card next-steps" aria-labelledby="next-steps-title">
@@ -136,10 +160,11 @@ fn CaseView(case: PublicCase) -> impl IntoView {
                     <dd>{case.responsible_contact.clone()}</dd>
                     <dt>{i18n.t("case-submitted-on")}</dt>
                     <dd><time datetime=case.submitted_on.to_string()>{i18n.date(case.submitted_on)}</time></dd>
-                    <dt>{i18n.t("case-due-date")}</dt>
+                    <dt>{i18n.t("due-label")}</dt>
                     <dd>{due}</dd>
                 </dl>
             </section>
+            {remedies_last}
 
             <section aria-labelledby="history-title">
                 <h2 id="history-title">{i18n.t("case-history-title")}</h2>
@@ -174,9 +199,4 @@ fn History(events: Vec<PublicEvent>) -> impl IntoView {
         </ol>
     }
     .into_any()
-}
-
-/// The Europe/Rome calendar date of an instant.
-fn rome_date(instant: DateTime<Utc>) -> chrono::NaiveDate {
-    instant.with_timezone(&Rome).date_naive()
 }

@@ -1,0 +1,221 @@
+//! The write path of pratiche: registration and status events. Each write
+//! runs inside the caller's write transaction ([`crate::begin_write`]) and
+//! stores the recomputed due date in it, so what is committed is whole: the
+//! caller may add its own writes (an audit entry) to the same transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_domain::clock::Extension;
+use pratiche_domain::{CaseCode, PublicPhase};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+
+use crate::clock::{compute_for, to_json};
+use crate::entity::{case, procedure_state, status_event};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error("no such pratica")]
+    CaseNotFound,
+    #[error("the state does not belong to the pratica's procedure type")]
+    ForeignState,
+    #[error("the pratica was changed by someone else meanwhile")]
+    Conflict,
+}
+
+/// Who recorded an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventSource {
+    Demo,
+    BackOffice,
+    Api,
+}
+
+impl EventSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Demo => "demo",
+            Self::BackOffice => "backoffice",
+            Self::Api => "api",
+        }
+    }
+}
+
+/// A pratica to register.
+#[derive(Clone, Debug)]
+pub struct NewCase {
+    pub code: CaseCode,
+    pub body_id: i32,
+    pub procedure_type_id: i32,
+    pub subject: String,
+    pub own_reference: Option<String>,
+    pub submitted_on: NaiveDate,
+    pub office_name: String,
+    pub responsible_name: String,
+    pub responsible_contact: String,
+}
+
+/// A status event to record.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub state_id: i32,
+    pub public_note: Option<String>,
+    pub internal_note: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_by: Option<i32>,
+    pub source: EventSource,
+    pub extension: Option<Extension>,
+    pub observations_on: Option<NaiveDate>,
+    pub reply_by: Option<NaiveDate>,
+}
+
+/// Registers a pratica with its first status event.
+pub async fn register<C: ConnectionTrait>(
+    txn: &C,
+    new: NewCase,
+    first: NewEvent,
+    now: DateTime<Utc>,
+) -> Result<case::Model, WriteError> {
+    let state = state_of_type(txn, first.state_id, new.procedure_type_id).await?;
+    let case = case::ActiveModel {
+        code: Set(new.code.compact()),
+        body_id: Set(new.body_id),
+        procedure_type_id: Set(new.procedure_type_id),
+        subject: Set(new.subject),
+        own_reference: Set(new.own_reference),
+        submitted_on: Set(new.submitted_on),
+        office_name: Set(new.office_name),
+        responsible_name: Set(new.responsible_name),
+        responsible_contact: Set(new.responsible_contact),
+        current_state_id: Set(state.id),
+        current_phase: Set(state.public_phase.clone()),
+        due_date: Set(None),
+        due_explanation: Set(None),
+        closed_at: Set(None),
+        version: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    insert_event(txn, case.id, &state, first, now).await?;
+    settle(txn, case, now).await
+}
+
+/// Appends a status event to a pratica. With `expected_version`, fails with
+/// [`WriteError::Conflict`] if the pratica changed since the caller read it.
+pub async fn record_event<C: ConnectionTrait>(
+    txn: &C,
+    case_id: i32,
+    expected_version: Option<i32>,
+    event: NewEvent,
+    now: DateTime<Utc>,
+) -> Result<case::Model, WriteError> {
+    let case = case::Entity::find_by_id(case_id)
+        .one(txn)
+        .await?
+        .ok_or(WriteError::CaseNotFound)?;
+    if expected_version.is_some_and(|expected| expected != case.version) {
+        return Err(WriteError::Conflict);
+    }
+    let state = state_of_type(txn, event.state_id, case.procedure_type_id).await?;
+    insert_event(txn, case.id, &state, event, now).await?;
+    settle(txn, case, now).await
+}
+
+async fn state_of_type<C: ConnectionTrait>(
+    conn: &C,
+    state_id: i32,
+    procedure_type_id: i32,
+) -> Result<procedure_state::Model, WriteError> {
+    procedure_state::Entity::find_by_id(state_id)
+        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
+        .one(conn)
+        .await?
+        .ok_or(WriteError::ForeignState)
+}
+
+async fn insert_event<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+    state: &procedure_state::Model,
+    event: NewEvent,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (extension_days, extension_basis) = match event.extension {
+        Some(extension) => (Some(extension.days as i32), Some(extension.legal_basis)),
+        None => (None, None),
+    };
+    status_event::ActiveModel {
+        case_id: Set(case_id),
+        state_id: Set(state.id),
+        public_phase: Set(state.public_phase.clone()),
+        public_note: Set(event.public_note),
+        internal_note: Set(event.internal_note),
+        occurred_at: Set(event.occurred_at),
+        recorded_at: Set(now),
+        recorded_by: Set(event.recorded_by),
+        source: Set(event.source.as_str().into()),
+        extension_days: Set(extension_days),
+        extension_basis: Set(extension_basis),
+        observations_on: Set(event.observations_on),
+        reply_by: Set(event.reply_by),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// After a new event: the latest event (by when it happened) gives the
+/// current state; the clock is recomputed; all is written in one guarded
+/// update.
+async fn settle<C: ConnectionTrait>(
+    conn: &C,
+    case: case::Model,
+    now: DateTime<Utc>,
+) -> Result<case::Model, WriteError> {
+    let latest = status_event::Entity::find()
+        .filter(status_event::Column::CaseId.eq(case.id))
+        .order_by_desc(status_event::Column::OccurredAt)
+        .order_by_desc(status_event::Column::Id)
+        .one(conn)
+        .await?
+        .ok_or(WriteError::CaseNotFound)?;
+    let phase: PublicPhase = latest
+        .public_phase
+        .parse()
+        .map_err(|error: pratiche_domain::phase::UnknownPhase| DbErr::Type(error.to_string()))?;
+    let explanation = compute_for(conn, &case).await?;
+    let closed_at = phase.is_final().then_some(latest.occurred_at);
+    let updated = case::Entity::update_many()
+        .col_expr(case::Column::CurrentStateId, Expr::value(latest.state_id))
+        .col_expr(
+            case::Column::CurrentPhase,
+            Expr::value(latest.public_phase.clone()),
+        )
+        .col_expr(case::Column::ClosedAt, Expr::value(closed_at))
+        .col_expr(case::Column::DueDate, Expr::value(explanation.due_on))
+        .col_expr(
+            case::Column::DueExplanation,
+            Expr::value(to_json(&explanation)),
+        )
+        .col_expr(case::Column::UpdatedAt, Expr::value(now))
+        .col_expr(case::Column::Version, Expr::value(case.version + 1))
+        .filter(case::Column::Id.eq(case.id))
+        .filter(case::Column::Version.eq(case.version))
+        .exec(conn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(WriteError::Conflict);
+    }
+    case::Entity::find_by_id(case.id)
+        .one(conn)
+        .await?
+        .ok_or(WriteError::CaseNotFound)
+}

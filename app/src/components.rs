@@ -35,7 +35,8 @@ pub fn answer_privately(status: StatusCode) {
 }
 
 /// The frame of every citizen page: skip link, header with the body's name
-/// (or the installation's), breadcrumb, main content and footer.
+/// (or the installation's) and the language switch, breadcrumb, main content
+/// and footer.
 #[component]
 pub fn PageLayout(
     /// The page's own title; the site's name follows it in `<title>`.
@@ -43,6 +44,9 @@ pub fn PageLayout(
     /// The body the page belongs to, if any.
     #[prop(optional)]
     body_name: Option<String>,
+    /// The body's slug, so the footer links its own privacy notice.
+    #[prop(optional)]
+    body_slug: Option<String>,
     #[prop(optional)] crumbs: Vec<Crumb>,
     /// Adds `noindex` for pages about one pratica or one lookup.
     #[prop(optional)]
@@ -51,17 +55,22 @@ pub fn PageLayout(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let installation = expect_context::<AppContext>().installation_name;
-    let header_name = body_name
-        .clone()
-        .unwrap_or_else(|| installation.to_string());
+    let header_name = body_name.clone().unwrap_or_else(|| installation.to_string());
     let full_title = format!("{title} — {header_name}");
+    let privacy_href = match body_slug {
+        Some(slug) => format!("/privacy#ente-{slug}"),
+        None => "/privacy".to_owned(),
+    };
     view! {
         <Title text=full_title/>
         {private.then(|| view! { <Meta name="robots" content="noindex"/> })}
         <a class="skip-link" href="#main">{i18n.t("skip-to-content")}</a>
         <header class="site-header">
             <div class="slim-header">
-                <div class="container">{installation.to_string()}</div>
+                <div class="container slim-header-row">
+                    <span>{installation.to_string()}</span>
+                    <LanguageSwitch/>
+                </div>
             </div>
             <div class="center-header">
                 <div class="container">
@@ -78,9 +87,39 @@ pub fn PageLayout(
         </main>
         <footer class="site-footer">
             <div class="container">
-                <p>{installation.to_string()}</p>
+                <p class="footer-name">{installation.to_string()}</p>
+                <ul class="footer-links">
+                    <li><a href="/accessibilita">{i18n.t("footer-accessibility")}</a></li>
+                    <li><a href=privacy_href>{i18n.t("footer-privacy")}</a></li>
+                    <li><a href="/area-riservata">{i18n.t("footer-staff")}</a></li>
+                </ul>
             </div>
         </footer>
+    }
+}
+
+/// Plain links to the other languages: each sets the language cookie and
+/// comes back here, with or without JavaScript.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let here = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.uri.path_and_query().map(|path| path.as_str().to_owned()))
+        .unwrap_or_else(|| "/".to_owned());
+    let back: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    view! {
+        <nav class="language-switch" aria-label=i18n.t("language-switch-label")>
+            <ul>
+            {i18n
+                .alternatives()
+                .into_iter()
+                .map(|(tag, name)| {
+                    let href = format!("/lingua/{tag}?torna={back}");
+                    view! { <li><a href=href hreflang=tag.clone() lang=tag>{name}</a></li> }
+                })
+                .collect_view()}
+            </ul>
+        </nav>
     }
 }
 

@@ -13,6 +13,8 @@ pub struct AppContext {
     /// The configured public URL, without a trailing slash: every absolute
     /// URL is built from it, never from the Host header.
     pub public_url: Arc<str>,
+    /// Where citizens write about accessibility and data protection.
+    pub installation_email: Arc<str>,
     /// Pratiche closed longer ago than this answer like unknown codes.
     pub retention: chrono::Duration,
 }

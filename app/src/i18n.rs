@@ -87,6 +87,20 @@ impl I18n {
         self.language.to_string()
     }
 
+    /// The other languages, as (tag, name in that language), for the switch.
+    pub fn alternatives(&self) -> Vec<(String, String)> {
+        LANGUAGES
+            .iter()
+            .filter(|language| **language != self.language)
+            .map(|language| (language.to_string(), LOCALES.lookup(language, "language-name")))
+            .collect()
+    }
+
+    /// Whether `tag` names a language with a translation file.
+    pub fn is_supported(tag: &str) -> bool {
+        tag.parse::<LanguageIdentifier>().is_ok_and(|language| LANGUAGES.contains(&language))
+    }
+
     /// The message `key`.
     pub fn t(&self, key: &str) -> String {
         LOCALES.lookup(&self.language, key)

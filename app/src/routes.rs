@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::i18n::I18n;
+use crate::pages::about::{AccessibilityPage, PrivacyPage, StaffPage};
 use crate::pages::case::CasePage;
 use crate::pages::home::HomePage;
 use crate::pages::lookup::LookupPage;
@@ -57,6 +58,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/cerca") view=LookupPage ssr=SsrMode::Async/>
                 <Route path=path!("/p/:code") view=CasePage ssr=SsrMode::Async/>
+                <Route path=path!("/accessibilita") view=AccessibilityPage/>
+                <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata") view=StaffPage/>
             </Routes>
         </Router>
     }

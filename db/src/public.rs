@@ -56,6 +56,8 @@ pub struct PublicEvent {
 /// A body's name and general contact.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct BodyContact {
+    #[sea_orm(alias = "body_slug")]
+    pub slug: String,
     #[sea_orm(alias = "body_name")]
     pub name: String,
     pub contact_office: String,
@@ -186,6 +188,7 @@ pub async fn body_contacts(db: &DatabaseConnection) -> Result<Vec<BodyContact>, 
 /// Adds the columns of a [`BodyContact`] to a query that reaches `bodies`.
 fn select_body_contact<Q: QuerySelect>(query: Q) -> Q {
     query
+        .column_as(body::Column::Slug, "body_slug")
         .column_as(body::Column::Name, "body_name")
         .column(body::Column::ContactOffice)
         .column(body::Column::ContactPhone)

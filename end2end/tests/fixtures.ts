@@ -4,9 +4,20 @@ import { test as base, expect } from "@playwright/test";
  * Every test fails on an uncaught page error or a console error, so a broken
  * WebAssembly bundle cannot hide behind the pages' no-JavaScript fallback.
  * The one console error allowed is the browser noting the document's own
- * 4xx status (a not-found or a check-the-code page).
+ * 4xx status (a not-found, check-the-code or rate-limited page).
+ *
+ * Each test is its own client for the lookup rate limit: the server trusts
+ * X-Forwarded-For from 127.0.0.1 in this suite, and each test sends its own
+ * address.
  */
-export const test = base.extend<{ failOnPageErrors: void }>({
+export const test = base.extend<{ failOnPageErrors: void; clientAddress: string }>({
+  clientAddress: async ({}, use, testInfo) => {
+    const n = testInfo.testId.split("").reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) >>> 0, 7);
+    await use(`10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`);
+  },
+  extraHTTPHeaders: async ({ clientAddress }, use) => {
+    await use({ "x-forwarded-for": clientAddress });
+  },
   failOnPageErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
@@ -26,6 +37,16 @@ export const test = base.extend<{ failOnPageErrors: void }>({
 
 export { expect };
 
-/** Demo codes (fixed, see db/src/demo.rs). */
+/** Demo codes (fixed, see db/src/demo.rs), one per state worth checking. */
 export const UNDER_REVIEW = "JYRH-CM4Q-3DY4-B";
 export const SUSPENDED = "HA1H-G56P-8QX6-T";
+export const CASES_BY_STATE: Record<string, string> = {
+  submitted: "T4Y5-2D1F-HVD1-1",
+  "in review": UNDER_REVIEW,
+  "documents requested (suspended)": SUSPENDED,
+  "rejection notice": "4PNX-H7B7-WKCJ-*",
+  approved: "92KW-G8NB-RNGS-M",
+  rejected: "7JXQ-V9JC-317T-V",
+  closed: "Y5EE-EVSY-8MQJ-N",
+  overdue: "XJMV-NN29-WY74-G",
+};

@@ -21,6 +21,8 @@ pub struct Settings {
     /// Without a trailing slash, e.g. `https://pratiche.provincia.example.it`.
     pub public_url: String,
     pub installation_name: String,
+    /// The service centre's address for accessibility and privacy requests.
+    pub installation_email: String,
     pub retention_days: u32,
     /// `None` when turned off (a limit of 0).
     pub lookup_limit: Option<RateLimit>,
@@ -148,6 +150,7 @@ impl Settings {
                 "PRATICHE_INSTALLATION_NAME",
                 "Centro servizi della Provincia",
             ),
+            installation_email: read("PRATICHE_INSTALLATION_EMAIL", "servizi@provincia.example.it"),
             retention_days: parse_var(
                 "PRATICHE_RETENTION_DAYS",
                 read("PRATICHE_RETENTION_DAYS", "365"),

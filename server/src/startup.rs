@@ -22,6 +22,7 @@ use pratiche_db::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
+use crate::language::{self, SecureCookies};
 use crate::rate_limit::{self, LookupLimiter};
 use crate::telemetry;
 
@@ -79,6 +80,7 @@ impl Application {
             db: db.clone(),
             installation_name: Arc::from(settings.installation_name.as_str()),
             public_url: Arc::from(settings.public_url.as_str()),
+            installation_email: Arc::from(settings.installation_email.as_str()),
             retention: chrono::Duration::days(i64::from(settings.retention_days)),
         };
         let router = router(settings, context, db);
@@ -131,6 +133,10 @@ fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> R
 
     let mut router = Router::new()
         .route("/healthz", get(health).with_state(db))
+        .route(
+            "/lingua/{tag}",
+            get(language::switch_language).with_state(SecureCookies(settings.public_url.starts_with("https://"))),
+        )
         .leptos_routes_with_context(&options, routes, provide_app_context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

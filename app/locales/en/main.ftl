@@ -154,3 +154,38 @@ silence-intro = If the procedure is not concluded within its term, you may ask t
 silence-substitute = Official with substitute powers
 silence-default = The administration has not named an official with substitute powers: by law it is the administration's highest-ranking official. You can reach them through { $office }.
 silence-remedies = You may also appeal to the Regional Administrative Court against the silence, while it lasts and in any case within one year of the deadline (Code of Administrative Procedure, arts. 31 and 117), and claim compensation for the delay where provided (Law 241/1990, art. 2-bis).
+
+language-switch-label = Language
+footer-accessibility = Accessibility statement
+footer-privacy = Privacy notice
+footer-staff = Staff area
+
+accessibility-title = Accessibility statement
+accessibility-intro = { $installation } is committed to making the “Application status” service ({ $url }) accessible, in accordance with Legislative Decree 106 of 10 August 2018, which transposed Directive (EU) 2016/2102. This statement applies to every public page of the service.
+accessibility-status-title = Compliance status
+accessibility-status = The service complies with the requirements of annex A of the UNI CEI EN 301549 standard, following AgID's guidelines on the accessibility of IT tools (WCAG 2.1 level AA). The pages work without JavaScript, with the keyboard alone, and on screens 320 pixels wide.
+accessibility-prepared-title = Preparation of this statement
+accessibility-prepared = This statement was prepared on { $date } by self-assessment: every version of the service is checked automatically with axe-core (WCAG 2.0, 2.1 and 2.2 criteria, levels A and AA) on every page at two screen widths, and tested with the keyboard alone.
+accessibility-feedback-title = Feedback and contact
+accessibility-feedback = To report an accessibility problem or ask for content in an accessible form, write to
+accessibility-enforcement-title = Enforcement procedure
+accessibility-enforcement = If the answer is unsatisfactory or does not arrive within 30 days, you may report it to the Digital Ombudsman at the Agency for Digital Italy (AgID), as provided by article 3-quinquies of Law 4 of 9 January 2004.
+
+privacy-title = Privacy notice
+privacy-controllers-title = Data controllers
+privacy-controllers = Each administration is the controller of the data of the applications submitted to it, under Regulation (EU) 2016/679 (GDPR). These are their contacts:
+privacy-processor-title = Data processor
+privacy-processor = { $installation } runs the service on behalf of the administrations, as their data processor (GDPR article 28).
+privacy-data-title = What data we process
+privacy-data = To look up an application its code is enough: we ask for no personal data, and the public pages show no personal data of applicants. The IP address of visitors is used only to limit repeated searches, in memory and for a few minutes; the server's technical logs do not contain whole application codes.
+privacy-retention = A concluded application can be looked up for { $days } days after it was closed; after that its code finds nothing.
+privacy-cookies-title = Cookies
+privacy-cookies = We use only technical cookies, with no profiling and no third parties: the language you chose and, if you ask, the application codes to remember on this device. They stay on your device and need no consent.
+privacy-basis-title = Purpose and legal basis
+privacy-basis = The data is processed to inform about the status of administrative procedures, a task in the public interest of the administrations (GDPR article 6(1)(e); Law 241 of 7 August 1990).
+privacy-rights-title = Your rights
+privacy-rights = You may exercise the rights of GDPR articles 15 to 22 with the administration that is the controller, and lodge a complaint with the Italian Data Protection Authority (Garante per la protezione dei dati personali).
+
+staff-title = Staff area
+staff-intro = This area is for the staff of the municipalities and unions who update the status of applications. Citizens need no account: an application's code is enough to follow it.
+staff-contact = To get an account as a clerk or administrator of your body, write to the service centre:

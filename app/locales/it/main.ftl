@@ -154,3 +154,38 @@ silence-intro = Se il procedimento non si conclude entro il termine, può chiede
 silence-substitute = Titolare del potere sostitutivo
 silence-default = L'amministrazione non ha indicato un titolare del potere sostitutivo: per legge è il funzionario di più elevato livello dell'amministrazione. Può raggiungerlo tramite { $office }.
 silence-remedies = Può inoltre presentare ricorso al Tribunale amministrativo regionale contro il silenzio, finché dura l'inadempimento e comunque entro un anno dalla scadenza del termine (codice del processo amministrativo, artt. 31 e 117), e chiedere l'indennizzo per il ritardo dove previsto (legge 241/1990, art. 2-bis).
+
+language-switch-label = Lingua
+footer-accessibility = Dichiarazione di accessibilità
+footer-privacy = Informativa privacy
+footer-staff = Area riservata
+
+accessibility-title = Dichiarazione di accessibilità
+accessibility-intro = { $installation } si impegna a rendere accessibile il servizio «Stato delle pratiche» ({ $url }), in conformità al decreto legislativo 10 agosto 2018, n. 106, che ha recepito la direttiva (UE) 2016/2102. Questa dichiarazione si applica a tutte le pagine pubbliche del servizio.
+accessibility-status-title = Stato di conformità
+accessibility-status = Il servizio è conforme ai requisiti previsti dall'allegato A della norma UNI CEI EN 301549, secondo le Linee guida AgID sull'accessibilità degli strumenti informatici (WCAG 2.1 livello AA). Le pagine funzionano anche senza JavaScript, si usano con la sola tastiera e si leggono su schermi larghi 320 pixel.
+accessibility-prepared-title = Redazione della dichiarazione
+accessibility-prepared = La dichiarazione è stata redatta il { $date } con un'autovalutazione: ogni versione del servizio è verificata automaticamente con axe-core (criteri WCAG 2.0, 2.1 e 2.2 livelli A e AA) su ogni pagina, in due larghezze di schermo, e con prove d'uso da tastiera.
+accessibility-feedback-title = Feedback e recapiti
+accessibility-feedback = Per segnalare un problema di accessibilità o chiedere un contenuto in forma accessibile, scriva a
+accessibility-enforcement-title = Procedura di attuazione
+accessibility-enforcement = Se la risposta non è soddisfacente o non arriva entro 30 giorni, può inviare una segnalazione al Difensore civico per il digitale presso l'Agenzia per l'Italia Digitale (AgID), come previsto dall'articolo 3-quinquies della legge 9 gennaio 2004, n. 4.
+
+privacy-title = Informativa sul trattamento dei dati personali
+privacy-controllers-title = Titolari del trattamento
+privacy-controllers = Ogni amministrazione è titolare del trattamento dei dati delle pratiche presentate a essa, ai sensi del Regolamento (UE) 2016/679 (GDPR). Questi sono i loro recapiti:
+privacy-processor-title = Responsabile del trattamento
+privacy-processor = { $installation } gestisce il servizio per conto delle amministrazioni, come responsabile del trattamento (articolo 28 del GDPR).
+privacy-data-title = Quali dati trattiamo
+privacy-data = Per consultare una pratica basta il suo codice: non chiediamo alcun dato personale e le pagine pubbliche non mostrano dati personali dei richiedenti. L'indirizzo IP di chi consulta è usato solo per limitare le ricerche ripetute, in memoria e per pochi minuti; i registri tecnici del server non contengono i codici completi delle pratiche.
+privacy-retention = Una pratica conclusa resta consultabile per { $days } giorni dalla chiusura; poi il suo codice non dà più risultati.
+privacy-cookies-title = Cookie
+privacy-cookies = Usiamo solo cookie tecnici, senza profilazione né terze parti: la lingua scelta e, se lo chiede, i codici delle pratiche da ricordare su questo dispositivo. Restano sul suo dispositivo e non richiedono consenso.
+privacy-basis-title = Finalità e base giuridica
+privacy-basis = I dati sono trattati per informare sullo stato dei procedimenti amministrativi, compito di interesse pubblico delle amministrazioni (articolo 6, paragrafo 1, lettera e del GDPR; legge 7 agosto 1990, n. 241).
+privacy-rights-title = I suoi diritti
+privacy-rights = Può esercitare i diritti degli articoli da 15 a 22 del GDPR rivolgendosi all'amministrazione titolare, e proporre reclamo al Garante per la protezione dei dati personali.
+
+staff-title = Area riservata
+staff-intro = Quest'area è riservata al personale dei Comuni e delle Unioni che aggiorna lo stato delle pratiche. I cittadini non hanno bisogno di un account: per seguire una pratica basta il suo codice.
+staff-contact = Per avere un account come operatore o amministratore del suo ente, scriva al centro servizi:

@@ -1,5 +1,6 @@
 //! One module per citizen page.
 
+pub mod about;
 pub mod case;
 pub mod home;
 pub mod lookup;

@@ -121,6 +121,7 @@ fn CaseView(case: PublicCase) -> impl IntoView {
         <PageLayout
             title=title
             body_name=case.body.name.clone()
+            body_slug=case.body.slug.clone()
             crumbs=vec![Crumb { label: label.clone(), href: None }]
             private=true
         >

@@ -1,0 +1,169 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { test, expect, CASES_BY_STATE, UNDER_REVIEW, SUSPENDED } from "./fixtures";
+
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+async function expectNoAxeViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const violations = results.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  expect(violations, what).toEqual([]);
+}
+
+const PAGES: Record<string, string> = {
+  home: "/",
+  "malformed code": "/cerca?codice=ABCD-EFGH",
+  "not found": "/p/7K3M-Q9XR-2HDP-C",
+  "accessibility statement": "/accessibilita",
+  "privacy notice": "/privacy",
+  "staff area": "/area-riservata",
+  ...Object.fromEntries(Object.entries(CASES_BY_STATE).map(([state, code]) => [`case ${state}`, `/p/${code}`])),
+};
+
+for (const width of [320, 1280]) {
+  test.describe(`at ${width} px`, () => {
+    test.use({ viewport: { width, height: 900 } });
+
+    test("every citizen page and state has no axe violations", async ({ page }) => {
+      for (const [what, path] of Object.entries(PAGES)) {
+        await page.goto(path);
+        await expectNoAxeViolations(page, what);
+      }
+    });
+
+    test("the deadline explanation, opened, has no axe violations", async ({ page }) => {
+      await page.goto(`/p/${CASES_BY_STATE.approved}`);
+      await page.getByText("Come è calcolata questa data").click();
+      await expect(page.locator("details.clock-explanation")).toHaveAttribute("open", "");
+      await expectNoAxeViolations(page, "explanation open");
+    });
+
+    test("the rate-limited page has no axe violations", async ({ page }) => {
+      let status = 0;
+      for (let i = 0; i < 60 && status !== 429; i++) {
+        status = (await page.goto(`/p/${UNDER_REVIEW}`))?.status() ?? 0;
+      }
+      expect(status).toBe(429);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Troppe ricerche");
+      await expectNoAxeViolations(page, "rate limited");
+    });
+
+    test("nothing scrolls sideways and every entry shows in full", async ({ page }) => {
+      for (const path of Object.values(PAGES)) {
+        await page.goto(path);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, path).toBeLessThanOrEqual(0);
+        const clipped = await page.$$eval(".history-entry, .history-entry *", (nodes) =>
+          nodes.filter((node) => node.scrollWidth > node.clientWidth + 1).length,
+        );
+        expect(clipped, path).toBe(0);
+      }
+    });
+  });
+}
+
+test("targets are at least 44×44 px", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 800 });
+  for (const path of ["/", `/p/${SUSPENDED}`]) {
+    await page.goto(path);
+    const small = await page.$$eval(
+      "button, input, summary, .language-switch a, .breadcrumb a, .footer-links a, .contact-details a, .button-link",
+      (nodes) =>
+        nodes
+          .map((node) => ({ node, box: node.getBoundingClientRect() }))
+          .filter(({ box }) => box.width < 44 || box.height < 44)
+          .map(({ node, box }) => `${node.outerHTML.slice(0, 60)} ${box.width}×${box.height}`),
+    );
+    expect(small, path).toEqual([]);
+  }
+});
+
+/** Contrast ratio of two CSS colours (rgb/rgba strings), WCAG formula. */
+function contrast(a: string, b: string): number {
+  const luminance = (colour: string) => {
+    const [r, g, bl] = (colour.match(/[\d.]+/g) ?? ["0", "0", "0"]).slice(0, 3).map(Number).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+test("the keyboard reaches everything in order, with a visible focus ring", async ({ page }) => {
+  await page.goto("/");
+  const reached: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press("Tab");
+    const focus = await page.evaluate(() => {
+      const element = document.activeElement as HTMLElement;
+      const style = getComputedStyle(element);
+      // The background the ring is drawn on: the nearest opaque ancestor's.
+      let node: HTMLElement | null = element.parentElement;
+      let background = "rgb(255, 255, 255)";
+      while (node) {
+        const colour = getComputedStyle(node).backgroundColor;
+        if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") {
+          background = colour;
+          break;
+        }
+        node = node.parentElement;
+      }
+      return {
+        label: (element.getAttribute("aria-label") || element.textContent || element.id || element.tagName).trim().slice(0, 40),
+        tag: element.tagName,
+        outlineWidth: parseFloat(style.outlineWidth),
+        outlineStyle: style.outlineStyle,
+        outlineColor: style.outlineColor,
+        background,
+      };
+    });
+    if (focus.tag === "BODY") break;
+    reached.push(focus.label);
+    expect(focus.outlineStyle, focus.label).not.toBe("none");
+    expect(focus.outlineWidth, focus.label).toBeGreaterThanOrEqual(2);
+    expect(contrast(focus.outlineColor, focus.background), focus.label).toBeGreaterThanOrEqual(3);
+  }
+  // Skip link first, then the language switch, the form, the contacts, the footer.
+  expect(reached[0]).toBe("Vai al contenuto principale");
+  expect(reached[1]).toBe("English");
+  const field = reached.indexOf("codice");
+  expect(field).toBeGreaterThan(1);
+  expect(reached[field + 1]).toBe("Cerca la pratica");
+  expect(reached).toContain("Area riservata");
+
+  // The skip link moves focus to the main content.
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main")).toBeFocused();
+
+  // A lookup from the keyboard alone.
+  await page.getByLabel("Codice della pratica").focus();
+  await page.keyboard.type(UNDER_REVIEW);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(`/p/${UNDER_REVIEW}`);
+  await expect(page).toHaveTitle(/^Pratica JYRH-CM4Q-3DY4-B: Nuova costruzione/);
+});
+
+test.describe("with JavaScript off", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a plain link switches the language and comes back", async ({ page }) => {
+    await page.goto(`/p/${UNDER_REVIEW}`);
+    await expect(page.locator("html")).toHaveAttribute("lang", "it");
+    await page.getByRole("link", { name: "English" }).click();
+    await expect(page).toHaveURL(`/p/${UNDER_REVIEW}`);
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await expect(page.locator(".status-card")).toContainText("Under review");
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Track your application");
+    await page.getByRole("link", { name: "Italiano" }).click();
+    await expect(page).toHaveURL("/");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Segui la tua pratica");
+  });
+});

@@ -80,6 +80,6 @@ ensure_browser_tools() {
 }
 
 build_release() {
-    step "Building the release server and the islands' WebAssembly (cargo leptos build --release)"
-    (cd "$REPO_ROOT" && cargo leptos build --release)
+    step "Building the release server and the islands' WebAssembly (cargo leptos build --release --precompress)"
+    (cd "$REPO_ROOT" && cargo leptos build --release --precompress)
 }

@@ -55,7 +55,9 @@ pub fn PageLayout(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let installation = expect_context::<AppContext>().installation_name;
-    let header_name = body_name.clone().unwrap_or_else(|| installation.to_string());
+    let header_name = body_name
+        .clone()
+        .unwrap_or_else(|| installation.to_string());
     let full_title = format!("{title} — {header_name}");
     let privacy_href = match body_slug {
         Some(slug) => format!("/privacy#ente-{slug}"),
@@ -104,7 +106,12 @@ pub fn PageLayout(
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let here = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.uri.path_and_query().map(|path| path.as_str().to_owned()))
+        .and_then(|parts| {
+            parts
+                .uri
+                .path_and_query()
+                .map(|path| path.as_str().to_owned())
+        })
         .unwrap_or_else(|| "/".to_owned());
     let back: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
     view! {

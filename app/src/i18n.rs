@@ -92,13 +92,19 @@ impl I18n {
         LANGUAGES
             .iter()
             .filter(|language| **language != self.language)
-            .map(|language| (language.to_string(), LOCALES.lookup(language, "language-name")))
+            .map(|language| {
+                (
+                    language.to_string(),
+                    LOCALES.lookup(language, "language-name"),
+                )
+            })
             .collect()
     }
 
     /// Whether `tag` names a language with a translation file.
     pub fn is_supported(tag: &str) -> bool {
-        tag.parse::<LanguageIdentifier>().is_ok_and(|language| LANGUAGES.contains(&language))
+        tag.parse::<LanguageIdentifier>()
+            .is_ok_and(|language| LANGUAGES.contains(&language))
     }
 
     /// The message `key`.

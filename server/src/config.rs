@@ -73,8 +73,14 @@ impl Settings {
             "LEPTOS_SITE_ADDR",
             read("LEPTOS_SITE_ADDR", "127.0.0.1:3000"),
         )?;
+        // cargo-leptos writes the bundle's hashes beside the release binary.
+        let hash_files = match get("LEPTOS_HASH_FILES") {
+            Some(value) => parse_var("LEPTOS_HASH_FILES", value)?,
+            None => hash_file_beside_binary(),
+        };
         let leptos = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
+            .hash_files(hash_files)
             .site_root(read("LEPTOS_SITE_ROOT", "target/site"))
             .site_pkg_dir(read("LEPTOS_SITE_PKG_DIR", "pkg"))
             .site_addr(site_addr)
@@ -150,7 +156,10 @@ impl Settings {
                 "PRATICHE_INSTALLATION_NAME",
                 "Centro servizi della Provincia",
             ),
-            installation_email: read("PRATICHE_INSTALLATION_EMAIL", "servizi@provincia.example.it"),
+            installation_email: read(
+                "PRATICHE_INSTALLATION_EMAIL",
+                "servizi@provincia.example.it",
+            ),
             retention_days: parse_var(
                 "PRATICHE_RETENTION_DAYS",
                 read("PRATICHE_RETENTION_DAYS", "365"),
@@ -168,6 +177,10 @@ where
     value
         .parse()
         .map_err(|error: T::Err| invalid(name, &value, &error.to_string()))
+}
+
+fn hash_file_beside_binary() -> bool {
+    std::env::current_exe().is_ok_and(|binary| binary.with_file_name("hash.txt").exists())
 }
 
 fn parse_network(entry: &str) -> Option<IpNet> {

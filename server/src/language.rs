@@ -27,17 +27,25 @@ pub async fn switch_language(
     if !I18n::is_supported(&tag) {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     }
-    let back = back.torna.filter(|path| is_local_path(path)).unwrap_or_else(|| "/".to_owned());
+    let back = back
+        .torna
+        .filter(|path| is_local_path(path))
+        .unwrap_or_else(|| "/".to_owned());
     let cookie = format!(
         "{LANGUAGE_COOKIE}={tag}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly{}",
         if secure { "; Secure" } else { "" }
     );
-    let (Ok(cookie), Ok(location)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&back)) else {
+    let (Ok(cookie), Ok(location)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&back))
+    else {
         return (StatusCode::BAD_REQUEST, "bad request").into_response();
     };
     (
         StatusCode::SEE_OTHER,
-        [(header::SET_COOKIE, cookie), (header::LOCATION, location), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        [
+            (header::SET_COOKIE, cookie),
+            (header::LOCATION, location),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
     )
         .into_response()
 }
@@ -58,7 +66,13 @@ mod tests {
     fn goes_back_only_within_the_site() {
         assert!(is_local_path("/p/JYRH-CM4Q-3DY4-B"));
         assert!(is_local_path("/cerca?codice=abc"));
-        for elsewhere in ["https://evil.example", "//evil.example", "/\\\\evil.example", "evil", "/\\r\\nSet-Cookie: x"] {
+        for elsewhere in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\\\evil.example",
+            "evil",
+            "/\\r\\nSet-Cookie: x",
+        ] {
             assert!(!is_local_path(elsewhere), "{elsewhere}");
         }
         assert!(!is_local_path("/\r\nSet-Cookie: x=1"));

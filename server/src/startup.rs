@@ -135,7 +135,8 @@ fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> R
         .route("/healthz", get(health).with_state(db))
         .route(
             "/lingua/{tag}",
-            get(language::switch_language).with_state(SecureCookies(settings.public_url.starts_with("https://"))),
+            get(language::switch_language)
+                .with_state(SecureCookies(settings.public_url.starts_with("https://"))),
         )
         .leptos_routes_with_context(&options, routes, provide_app_context.clone(), {
             let options = options.clone();
@@ -157,7 +158,11 @@ fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> R
     } else {
         tracing::warn!("lookup rate limit turned off");
     }
+    let hashed_bundle = settings.leptos.hash_files;
     router
+        .layer(middleware::from_fn(move |request, next| {
+            cache_static_files(hashed_bundle, request, next)
+        }))
         .layer(middleware::from_fn(drop_hydration_data))
         .layer(middleware::from_fn(no_referrer_leaks))
         .layer(telemetry::access_log())
@@ -209,6 +214,29 @@ async fn drop_hydration_data(request: Request, next: Next) -> Response {
         .map_or(html.len(), |at| at + END.len());
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(html.slice(..end)))
+}
+
+/// Files with hashed names (the bundle when built with hashes, the fonts)
+/// are cached for a year; other static files are revalidated each time
+/// (`no-cache`, with `Last-Modified`). Pages set their own headers.
+async fn cache_static_files(hashed_bundle: bool, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let is_static =
+        path.starts_with("/pkg/") || path.starts_with("/fonts/") || path == "/favicon.svg";
+    if !is_static || !response.status().is_success() {
+        return response;
+    }
+    let hashed = path.ends_with(".woff2") || (hashed_bundle && path.starts_with("/pkg/"));
+    let policy = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
 }
 
 /// A rendered page larger than this is a bug, not a page.

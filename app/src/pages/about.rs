@@ -72,8 +72,11 @@ pub fn PrivacyPage() -> impl IntoView {
         ("days", context.retention.num_days().into()),
     ];
     let text = |key: &str| i18n.t_with(key, &args);
-    let (controllers_text, processor, retention) =
-        (text("privacy-controllers"), text("privacy-processor"), text("privacy-retention"));
+    let (controllers_text, processor, retention) = (
+        text("privacy-controllers"),
+        text("privacy-processor"),
+        text("privacy-retention"),
+    );
     let db = context.db.clone();
     let controllers = Suspend::new(async move {
         let bodies = body_contacts(&db).await.unwrap_or_else(|error| {

@@ -1,0 +1,70 @@
+import { brotliCompressSync, constants } from "node:zlib";
+import { test, expect, CASES_BY_STATE } from "./fixtures";
+
+/**
+ * What each citizen page downloads, after brotli (SPEC §6): JavaScript and
+ * WebAssembly (0 on pages without an island, at most 75 KB with islands),
+ * and HTML, CSS and fonts (at most 60 KB). Sizes are the brotli-compressed
+ * bodies, measured here on a cold cache; the table is printed for the notes.
+ */
+const PAGES: [string, string, boolean][] = [
+  ["home", "/", true],
+  ["check the code", "/cerca?codice=ABCD", true],
+  ["not found", "/p/7K3M-Q9XR-2HDP-C", false],
+  ["case (in review)", `/p/${CASES_BY_STATE["in review"]}`, false],
+  ["case (overdue)", `/p/${CASES_BY_STATE.overdue}`, false],
+  ["accessibility", "/accessibilita", false],
+  ["privacy", "/privacy", false],
+];
+
+const KB = 1024;
+
+test("every citizen page stays within its weight budget", async ({ browser, extraHTTPHeaders }) => {
+  const rows: string[] = [];
+  for (const [name, path, hasIslands] of PAGES) {
+    const context = await browser.newContext({ extraHTTPHeaders });
+    const page = await context.newPage();
+    const bodies: Promise<[string, number]>[] = [];
+    page.on("response", (response) => {
+      bodies.push(
+        response.body().then(
+          (body) => [response.url(), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length],
+          () => [response.url(), 0],
+        ),
+      );
+    });
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    const sizes = await Promise.all(bodies);
+    await context.close();
+
+    const code = sizes.filter(([url]) => /\.(js|wasm)$/.test(new URL(url).pathname)).reduce((sum, [, n]) => sum + n, 0);
+    const rest = sizes.filter(([url]) => !/\.(js|wasm)$/.test(new URL(url).pathname)).reduce((sum, [, n]) => sum + n, 0);
+    rows.push(`${name.padEnd(18)} JS+WASM ${(code / KB).toFixed(1).padStart(6)} KB   HTML+CSS+fonts ${(rest / KB).toFixed(1).padStart(6)} KB`);
+    if (hasIslands) {
+      expect(code, `${name}: JS+WASM`).toBeGreaterThan(0);
+      expect(code, `${name}: JS+WASM`).toBeLessThanOrEqual(75 * KB);
+    } else {
+      expect(code, `${name}: JS+WASM`).toBe(0);
+    }
+    expect(rest, `${name}: HTML+CSS+fonts`).toBeLessThanOrEqual(60 * KB);
+  }
+  console.log(`\nPage weight after brotli (quality 11), cold cache:\n${rows.join("\n")}\n`);
+});
+
+test("static files are precompressed and cached by their hashed names", async ({ page, request }) => {
+  await page.goto("/");
+  const stylesheet = await page.locator('link[rel="stylesheet"]').getAttribute("href");
+  expect(stylesheet).toMatch(/^\/pkg\/pratiche\.[\w-]+\.css$/);
+  for (const [path, encoding] of [[stylesheet!, "br"], [stylesheet!, "gzip"]]) {
+    const response = await request.get(path, { headers: { "accept-encoding": encoding } });
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-encoding"], path).toBe(encoding);
+    expect(response.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  }
+  const font = await request.get("/fonts/titillium-web-latin-400-861b80b4.woff2");
+  expect(font.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  const favicon = await request.get("/favicon.svg");
+  expect(favicon.headers()["cache-control"]).toBe("no-cache");
+  expect(favicon.headers()["last-modified"]).toBeTruthy();
+});

@@ -12,6 +12,8 @@ pub mod i18n;
 #[cfg(feature = "ssr")]
 mod pages;
 #[cfg(feature = "ssr")]
+pub mod remembered;
+#[cfg(feature = "ssr")]
 mod routes;
 
 #[cfg(feature = "ssr")]

@@ -118,11 +118,7 @@ pub async fn find_case(
         .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
         .join(JoinType::InnerJoin, case::Relation::CurrentState.def())
         .filter(case::Column::Code.eq(code.compact()))
-        .filter(
-            Condition::any()
-                .add(case::Column::ClosedAt.is_null())
-                .add(case::Column::ClosedAt.gte(closed_after)),
-        )
+        .filter(still_public(closed_after))
         .into_model::<CaseRow>()
         .one(db)
         .await?;
@@ -176,6 +172,57 @@ pub async fn find_case(
     }))
 }
 
+/// One line of "Le mie pratiche".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub code: CaseCode,
+    pub subject: String,
+    pub body_name: String,
+    pub phase: PublicPhase,
+}
+
+#[derive(FromQueryResult)]
+struct SummaryRow {
+    code: String,
+    subject: String,
+    body_name: String,
+    current_phase: String,
+}
+
+/// The public summary of each of `codes` that can be looked up (one query);
+/// unknown and expired codes are left out.
+pub async fn summaries(
+    db: &DatabaseConnection,
+    codes: &[CaseCode],
+    closed_after: DateTime<Utc>,
+) -> Result<Vec<CaseSummary>, DbErr> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = case::Entity::find()
+        .select_only()
+        .column(case::Column::Code)
+        .column(case::Column::Subject)
+        .column_as(body::Column::Name, "body_name")
+        .column(case::Column::CurrentPhase)
+        .join(JoinType::InnerJoin, case::Relation::Body.def())
+        .filter(case::Column::Code.is_in(codes.iter().map(|code| code.compact())))
+        .filter(still_public(closed_after))
+        .into_model::<SummaryRow>()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(CaseSummary {
+                code: CaseCode::parse(&row.code).map_err(|error| DbErr::Type(error.to_string()))?,
+                subject: row.subject,
+                body_name: row.body_name,
+                phase: parse_phase(&row.current_phase)?,
+            })
+        })
+        .collect()
+}
+
 /// Every body's general contact, by name: for citizens who lost their code.
 pub async fn body_contacts(db: &DatabaseConnection) -> Result<Vec<BodyContact>, DbErr> {
     select_body_contact(body::Entity::find().select_only())
@@ -183,6 +230,13 @@ pub async fn body_contacts(db: &DatabaseConnection) -> Result<Vec<BodyContact>, 
         .into_model::<BodyContact>()
         .all(db)
         .await
+}
+
+/// Open, or closed within the retention period.
+fn still_public(closed_after: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(case::Column::ClosedAt.is_null())
+        .add(case::Column::ClosedAt.gte(closed_after))
 }
 
 /// Adds the columns of a [`BodyContact`] to a query that reaches `bodies`.

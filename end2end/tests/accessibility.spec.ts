@@ -33,6 +33,16 @@ for (const width of [320, 1280]) {
       }
     });
 
+    test("the home page listing remembered cases has no axe violations", async ({ page }) => {
+      for (const code of [UNDER_REVIEW, SUSPENDED]) {
+        await page.goto(`/p/${code}`);
+        await page.getByRole("button", { name: "Ricorda su questo dispositivo" }).click();
+      }
+      await page.goto("/");
+      await expect(page.locator(".my-cases li")).toHaveCount(2);
+      await expectNoAxeViolations(page, "home with my cases");
+    });
+
     test("the deadline explanation, opened, has no axe violations", async ({ page }) => {
       await page.goto(`/p/${CASES_BY_STATE.approved}`);
       await page.getByText("Come è calcolata questa data").click();
@@ -69,7 +79,7 @@ test("targets are at least 44×44 px", async ({ page }) => {
   for (const path of ["/", `/p/${SUSPENDED}`]) {
     await page.goto(path);
     const small = await page.$$eval(
-      "button, input, summary, .language-switch a, .breadcrumb a, .footer-links a, .contact-details a, .button-link",
+      "button, input:not([type=hidden]), summary, .language-switch a, .breadcrumb a, .footer-links a, .contact-details a, .button-link",
       (nodes) =>
         nodes
           .map((node) => ({ node, box: node.getBoundingClientRect() }))

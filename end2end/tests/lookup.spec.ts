@@ -102,3 +102,35 @@ test("pages fit a 320 px screen without horizontal scrolling", async ({ page }) 
     expect(overflow, path).toBeLessThanOrEqual(0);
   }
 });
+
+test.describe("Le mie pratiche, with JavaScript off", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a case is remembered on this device, listed, and forgotten", async ({ page, context }) => {
+    await page.goto(`/p/${UNDER_REVIEW}`);
+    await page.getByRole("button", { name: "Ricorda su questo dispositivo" }).click();
+    await expect(page).toHaveURL(`/p/${UNDER_REVIEW}`);
+    await expect(page.locator(".remember")).toContainText("ricordata su questo dispositivo");
+
+    const [cookie] = (await context.cookies()).filter((c) => c.name === "mie_pratiche");
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe("Lax");
+    expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(360 * 24 * 3600 * 1000);
+
+    await page.goto(`/p/${SUSPENDED}`);
+    await page.getByRole("button", { name: "Ricorda su questo dispositivo" }).click();
+    await page.goto("/");
+    const list = page.locator(".my-cases");
+    await expect(list.locator("li")).toHaveCount(2);
+    await expect(list.locator("li").first()).toContainText("Integrazione richiesta");
+    await list.getByRole("link", { name: UNDER_REVIEW }).click();
+    await expect(page).toHaveURL(`/p/${UNDER_REVIEW}`);
+
+    await page.goto("/");
+    await page.getByRole("button", { name: `Rimuovi ${SUSPENDED}` }).click();
+    await expect(page).toHaveURL("/");
+    await expect(page.locator(".my-cases li")).toHaveCount(1);
+    await page.getByRole("button", { name: "Dimentica tutte" }).click();
+    await expect(page.getByRole("heading", { name: "Le mie pratiche" })).toHaveCount(0);
+  });
+});

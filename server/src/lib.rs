@@ -1,7 +1,9 @@
 //! Pratiche's server: configuration, start-up, middleware.
 
 pub mod config;
+pub mod csrf;
 pub mod language;
 pub mod rate_limit;
+pub mod remembered;
 pub mod startup;
 pub mod telemetry;

@@ -15,6 +15,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use ipnet::IpNet;
 use pratiche_app::context::LookupThrottled;
+use pratiche_app::remembered;
 
 use crate::config::RateLimit;
 
@@ -107,6 +108,9 @@ pub async fn limit_lookups(
     mut request: Request,
     next: Next,
 ) -> Response {
+    if !counts_as_lookup(&request) {
+        return next.run(request).await;
+    }
     let forwarded_for = request
         .headers()
         .get("x-forwarded-for")
@@ -121,11 +125,15 @@ pub async fn limit_lookups(
     next.run(request).await
 }
 
-/// Whether a path reads a pratica by code. The lookup form's target (`/cerca`)
-/// reads nothing: it answers 303 to `/p/{CODE}`, so every lookup, by form or
-/// by link, is counted once, where the database is read.
-pub fn is_lookup(path: &str) -> bool {
+/// Whether a request reads pratiche by code: a pratica's page, or the home
+/// page listing the codes remembered on the device (one lookup for the
+/// list). The lookup form's target (`/cerca`) reads nothing: it answers 303
+/// to `/p/{CODE}`, so every lookup, by form or by link, counts once, where
+/// the database is read.
+fn counts_as_lookup(request: &Request) -> bool {
+    let path = request.uri().path();
     path.starts_with("/p/")
+        || (path == "/" && !remembered::from_headers(request.headers()).is_empty())
 }
 
 #[cfg(test)]

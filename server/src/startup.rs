@@ -10,10 +10,10 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::Utc;
 use chrono_tz::Europe::Rome;
-use leptos::prelude::provide_context;
+use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use pratiche_app::context::AppContext;
 use pratiche_app::{App, has_islands, shell};
@@ -22,8 +22,10 @@ use pratiche_db::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
+use crate::csrf::{self, SiteOrigin};
 use crate::language::{self, SecureCookies};
 use crate::rate_limit::{self, LookupLimiter};
+use crate::remembered;
 use crate::telemetry;
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +128,16 @@ pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, St
     Ok(db)
 }
 
+/// The routes that set the citizen's own cookies: language, "Le mie pratiche".
+fn cookie_routes(secure: SecureCookies) -> Router<LeptosOptions> {
+    Router::new()
+        .route("/lingua/{tag}", get(language::switch_language))
+        .route("/mie-pratiche", post(remembered::remember))
+        .route("/mie-pratiche/rimuovi", post(remembered::forget))
+        .route("/mie-pratiche/dimentica", post(remembered::forget_all))
+        .with_state(secure)
+}
+
 fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> Router {
     let options = settings.leptos.clone();
     let routes = generate_route_list(App);
@@ -133,11 +145,9 @@ fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> R
 
     let mut router = Router::new()
         .route("/healthz", get(health).with_state(db))
-        .route(
-            "/lingua/{tag}",
-            get(language::switch_language)
-                .with_state(SecureCookies(settings.public_url.starts_with("https://"))),
-        )
+        .merge(cookie_routes(SecureCookies(
+            settings.public_url.starts_with("https://"),
+        )))
         .leptos_routes_with_context(&options, routes, provide_app_context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -165,6 +175,12 @@ fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> R
         }))
         .layer(middleware::from_fn(drop_hydration_data))
         .layer(middleware::from_fn(no_referrer_leaks))
+        // Outermost but for the access log: a cross-site write is refused
+        // before any other processing.
+        .layer(middleware::from_fn_with_state(
+            SiteOrigin::from_public_url(&settings.public_url),
+            csrf::reject_cross_site,
+        ))
         .layer(telemetry::access_log())
 }
 

@@ -189,3 +189,17 @@ privacy-rights = You may exercise the rights of GDPR articles 15 to 22 with the 
 staff-title = Staff area
 staff-intro = This area is for the staff of the municipalities and unions who update the status of applications. Citizens need no account: an application's code is enough to follow it.
 staff-contact = To get an account as a clerk or administrator of your body, write to the service centre:
+
+mine-title = My applications
+mine-intro = The applications remembered on this device. The list stays in your browser only: the server does not keep it.
+mine-remove = Remove { $code }
+mine-forget-all = Forget them all
+mine-not-found = Not found or no longer available
+mine-throttled = Too many searches from this connection: the list will be back in { $seconds ->
+    [one] one second
+   *[other] { $seconds } seconds
+}.
+remember-button = Remember on this device
+remember-hint = The code stays in this browser only, so you can find the application again from the home page. No registration needed.
+remember-done = This application is remembered on this device: you will find it on the home page.
+remember-forget = Stop remembering it

@@ -189,3 +189,17 @@ privacy-rights = Può esercitare i diritti degli articoli da 15 a 22 del GDPR ri
 staff-title = Area riservata
 staff-intro = Quest'area è riservata al personale dei Comuni e delle Unioni che aggiorna lo stato delle pratiche. I cittadini non hanno bisogno di un account: per seguire una pratica basta il suo codice.
 staff-contact = Per avere un account come operatore o amministratore del suo ente, scriva al centro servizi:
+
+mine-title = Le mie pratiche
+mine-intro = Le pratiche ricordate su questo dispositivo. L'elenco resta solo nel suo browser: il server non lo conserva.
+mine-remove = Rimuovi { $code }
+mine-forget-all = Dimentica tutte
+mine-not-found = Non trovata o non più consultabile
+mine-throttled = Troppe ricerche da questa connessione: l'elenco tornerà visibile tra { $seconds ->
+    [one] un secondo
+   *[other] { $seconds } secondi
+}.
+remember-button = Ricorda su questo dispositivo
+remember-hint = Il codice resta solo in questo browser, per ritrovare la pratica dalla pagina iniziale. Non serve registrarsi.
+remember-done = Questa pratica è ricordata su questo dispositivo: la trova nella pagina iniziale.
+remember-forget = Non ricordarla più

@@ -7,6 +7,7 @@ use pratiche_db::public::{BodyContact, body_contacts};
 use crate::components::{LookupForm, PageLayout};
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
+use crate::pages::mine::MyCases;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -24,6 +25,7 @@ pub fn HomePage() -> impl IntoView {
         <PageLayout title=i18n.t("home-title")>
             <h1>{i18n.t("home-title")}</h1>
             <p class="lead">{i18n.t("home-intro")}</p>
+            <MyCases/>
             <LookupForm/>
             <section class="lost-code" aria-labelledby="lost-code-title">
                 <h2 id="lost-code-title">{i18n.t("lost-code-title")}</h2>

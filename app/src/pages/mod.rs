@@ -4,4 +4,5 @@ pub mod about;
 pub mod case;
 pub mod home;
 pub mod lookup;
+pub mod mine;
 pub mod not_found;

@@ -22,6 +22,7 @@ use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, LookupThrottled};
 use crate::i18n::use_i18n;
 use crate::pages::lookup::{CheckTheCode, case_path};
+use crate::pages::mine::RememberCase;
 use crate::pages::not_found::{CaseNotFound, TooManyLookups, Unavailable};
 
 #[component]
@@ -138,6 +139,8 @@ fn CaseView(case: PublicCase) -> impl IntoView {
                 <p class="due-line"><strong>{i18n.t("due-label")}": "</strong>{due.clone()}</p>
                 {case.clock.clone().map(|explanation| view! { <ClockExplanation explanation/> })}
             </section>
+
+            <RememberCase code=case.code/>
 
             <section class="card next-steps" aria-labelledby="next-steps-title">
                 <h2 id="next-steps-title">{i18n.t("case-next-steps")}</h2>

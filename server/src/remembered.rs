@@ -1,0 +1,89 @@
+//! `/mie-pratiche`: remember a code on this device, forget one, forget all.
+//! The list lives in a first-party cookie (`HttpOnly; SameSite=Lax`,
+//! `Secure` under https, one year); nothing is written on the server.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use pratiche_app::remembered::{self, COOKIE};
+use pratiche_domain::CaseCode;
+use serde::Deserialize;
+
+use crate::language::SecureCookies;
+
+const ONE_YEAR_SECS: u32 = 365 * 24 * 60 * 60;
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    codice: String,
+    /// Where to go back after forgetting: `case` (its page) or the home page.
+    torna: Option<String>,
+}
+
+pub async fn remember(
+    State(secure): State<SecureCookies>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let Ok(code) = CaseCode::parse(&form.codice) else {
+        return bad_code();
+    };
+    let codes = remembered::remember(&remembered::from_headers(&headers), code);
+    answer(secure, &codes, &format!("/p/{code}"))
+}
+
+pub async fn forget(
+    State(secure): State<SecureCookies>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let Ok(code) = CaseCode::parse(&form.codice) else {
+        return bad_code();
+    };
+    let codes: Vec<CaseCode> = remembered::from_headers(&headers)
+        .into_iter()
+        .filter(|other| *other != code)
+        .collect();
+    let back = if form.torna.as_deref() == Some("case") {
+        format!("/p/{code}")
+    } else {
+        "/".to_owned()
+    };
+    answer(secure, &codes, &back)
+}
+
+pub async fn forget_all(State(secure): State<SecureCookies>) -> Response {
+    answer(secure, &[], "/")
+}
+
+/// 303 to `back`, with the cookie holding `codes` (removed when empty).
+fn answer(SecureCookies(secure): SecureCookies, codes: &[CaseCode], back: &str) -> Response {
+    let max_age = if codes.is_empty() { 0 } else { ONE_YEAR_SECS };
+    let cookie = format!(
+        "{COOKIE}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+        remembered::cookie_value(codes),
+        if secure { "; Secure" } else { "" }
+    );
+    let (Ok(cookie), Ok(location)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(back))
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, cookie),
+            (header::LOCATION, location),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+    )
+        .into_response()
+}
+
+fn bad_code() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        "Codice della pratica non valido. / Invalid application code.",
+    )
+        .into_response()
+}

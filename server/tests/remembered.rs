@@ -1,0 +1,278 @@
+//! "Le mie pratiche" and the cross-site guard, through the real server on
+//! SQLite and PostgreSQL.
+
+mod support;
+
+use pratiche_db::demo::SHOWCASE_CODES;
+use reqwest::StatusCode;
+use reqwest::header::{CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use support::{Backend, TestServer};
+
+on_both_databases!(
+    a_code_is_remembered_listed_and_forgotten,
+    cross_site_posts_are_refused_before_anything_else,
+    nothing_about_remembered_codes_is_stored_or_logged,
+    listing_counts_as_one_lookup_and_other_pages_count_none,
+);
+
+const UNDER_REVIEW: &str = SHOWCASE_CODES[0];
+const SUSPENDED: &str = SHOWCASE_CODES[1];
+
+async fn post(
+    server: &TestServer,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    server
+        .client
+        .post(server.url(path))
+        .header("sec-fetch-site", "same-origin")
+        .header(COOKIE, cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The `name=value` part of the response's cookie, and the whole header.
+fn set_cookie(response: &reqwest::Response) -> (String, String) {
+    let header = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    (header.split(';').next().unwrap().to_owned(), header)
+}
+
+async fn a_code_is_remembered_listed_and_forgotten(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).await
+    else {
+        return;
+    };
+    let response = post(
+        &server,
+        "/mie-pratiche",
+        "",
+        &[("codice", &UNDER_REVIEW.to_lowercase())],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()[LOCATION],
+        format!("/p/{UNDER_REVIEW}").as_str()
+    );
+    let (cookie, header) = set_cookie(&response);
+    assert_eq!(cookie, "mie_pratiche=JYRHCM4Q3DY4B");
+    for attribute in ["Path=/", "Max-Age=31536000", "HttpOnly", "SameSite=Lax"] {
+        assert!(header.contains(attribute), "{header}");
+    }
+    assert!(!header.contains("Secure"), "Secure without https: {header}");
+
+    let response = post(&server, "/mie-pratiche", &cookie, &[("codice", SUSPENDED)]).await;
+    let (cookie, _) = set_cookie(&response);
+    assert_eq!(cookie, "mie_pratiche=HA1HG56P8QX6T.JYRHCM4Q3DY4B");
+
+    let case = server
+        .client
+        .get(server.url(&format!("/p/{UNDER_REVIEW}")))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        case.text()
+            .await
+            .unwrap()
+            .contains("Questa pratica è ricordata su questo dispositivo")
+    );
+
+    let home = server
+        .client
+        .get(server.url("/"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.headers()[CACHE_CONTROL], "no-store");
+    let page = home.text().await.unwrap();
+    let list = &page[page.find("Le mie pratiche").expect("the list")..];
+    assert!(
+        list.find(SUSPENDED).unwrap() < list.find(UNDER_REVIEW).unwrap(),
+        "newest first"
+    );
+    assert!(list.contains("Integrazione richiesta") && list.contains("In lavorazione"));
+
+    let response = post(
+        &server,
+        "/mie-pratiche/rimuovi",
+        &cookie,
+        &[("codice", SUSPENDED), ("torna", "home")],
+    )
+    .await;
+    assert_eq!(response.headers()[LOCATION], "/");
+    let (cookie, _) = set_cookie(&response);
+    assert_eq!(cookie, "mie_pratiche=JYRHCM4Q3DY4B");
+
+    let response = post(&server, "/mie-pratiche/dimentica", &cookie, &[]).await;
+    let (cookie, header) = set_cookie(&response);
+    assert_eq!(cookie, "mie_pratiche=");
+    assert!(header.contains("Max-Age=0"));
+    let home = server.client.get(server.url("/")).send().await.unwrap();
+    assert!(!home.text().await.unwrap().contains("Le mie pratiche"));
+
+    // Bad input changes nothing.
+    let response = post(
+        &server,
+        "/mie-pratiche",
+        "mie_pratiche=JYRHCM4Q3DY4B",
+        &[("codice", "JYRH-CM4Q-3DY4-C")],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.headers().get(SET_COOKIE).is_none());
+}
+
+async fn cross_site_posts_are_refused_before_anything_else(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        for path in ["/mie-pratiche", "/mie-pratiche/dimentica", "/nowhere"] {
+            let response = server
+                .client
+                .post(server.url(path))
+                .header(name, value)
+                .form(&[("codice", UNDER_REVIEW)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{path} with {name}: {value}"
+            );
+            assert!(response.headers().get(SET_COOKIE).is_none());
+        }
+    }
+}
+
+/// Row counts of every table, to show a request wrote nothing.
+async fn row_counts(server: &TestServer) -> Vec<(String, i64)> {
+    let db = server.database().await;
+    let backend = db.get_database_backend();
+    let tables_sql = match backend {
+        DbBackend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        _ => {
+            "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        }
+    };
+    let tables = db
+        .query_all_raw(Statement::from_string(backend, tables_sql))
+        .await
+        .unwrap();
+    let mut counts = Vec::new();
+    for row in tables {
+        let table: String = row.try_get("", "name").unwrap();
+        let count = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM \"{table}\""),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        counts.push((table, count.try_get::<i64>("", "n").unwrap()));
+    }
+    assert!(counts.len() >= 6, "{counts:?}");
+    counts
+}
+
+async fn nothing_about_remembered_codes_is_stored_or_logged(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let before = row_counts(&server).await;
+    let response = post(&server, "/mie-pratiche", "", &[("codice", SUSPENDED)]).await;
+    let (cookie, _) = set_cookie(&response);
+    let home = server
+        .client
+        .get(server.url("/"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(home.text().await.unwrap().contains(SUSPENDED));
+    post(&server, "/mie-pratiche/dimentica", &cookie, &[]).await;
+    assert_eq!(
+        row_counts(&server).await,
+        before,
+        "remembering wrote to the database"
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let log = server.log();
+    let value = cookie.split_once('=').unwrap().1;
+    for line in log
+        .lines()
+        .filter(|line| !line.contains("demo mode: try the codes"))
+    {
+        assert!(
+            !line.contains(value) && !line.contains(SUSPENDED),
+            "the log pairs a remembered code: {line}"
+        );
+    }
+}
+
+async fn listing_counts_as_one_lookup_and_other_pages_count_none(backend: Backend) {
+    let limits = [
+        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
+        ("PRATICHE_LOOKUP_BURST", "2"),
+    ];
+    let Some(server) = TestServer::start(backend, &limits).await else {
+        return;
+    };
+    // Pages that read no pratica by code never count.
+    for path in [
+        "/",
+        "/",
+        "/",
+        "/accessibilita",
+        "/privacy",
+        "/cerca?codice=x",
+        "/favicon.svg",
+    ] {
+        assert_ne!(
+            server.get(path).await.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{path}"
+        );
+    }
+    let cookie = "mie_pratiche=JYRHCM4Q3DY4B.HA1HG56P8QX6T";
+    let home = || {
+        server
+            .client
+            .get(server.url("/"))
+            .header(COOKIE, cookie)
+            .send()
+    };
+    for _ in 0..2 {
+        let page = home().await.unwrap().text().await.unwrap();
+        assert!(page.contains("In lavorazione"), "the list is missing");
+    }
+    let page = home().await.unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::OK,
+        "the home page itself is never refused"
+    );
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("Troppe ricerche da questa connessione") && !page.contains("In lavorazione")
+    );
+    assert_eq!(
+        server.get(&format!("/p/{UNDER_REVIEW}")).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

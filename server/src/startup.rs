@@ -55,19 +55,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
-        if settings.database.url.starts_with("sqlite:") {
-            let path = &settings.database.data_dir;
-            std::fs::create_dir_all(path).map_err(|source| StartupError::DataDir {
-                path: path.display().to_string(),
-                source,
-            })?;
-        }
-        let db = pratiche_db::connect(&settings.database.url)
-            .await
-            .map_err(StartupError::Database)?;
-        pratiche_db::migrate(&db)
-            .await
-            .map_err(StartupError::Migrations)?;
+        let db = open_database(settings).await?;
         if settings.demo {
             let now = Utc::now();
             let today = now.with_timezone(&Rome).date_naive();

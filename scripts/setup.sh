@@ -10,6 +10,8 @@ TOOLS_DIR="$CACHE_DIR/tools"
 # One build folder outside the clone, shared by every checkout and CI run.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE_DIR/target}"
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+# Incremental caches only grow in a shared build folder; CI builds afresh.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 CARGO_LEPTOS_VERSION="0.3.10"
 BINARYEN_VERSION="132.0.0"

@@ -25,3 +25,16 @@ pub struct AppContext {
 pub struct LookupThrottled {
     pub retry_after_secs: u64,
 }
+
+/// The back-office user of a request, put into its extensions by the
+/// server's session middleware once the session token checked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: i32,
+    pub session_id: String,
+    pub username: String,
+    pub display_name: String,
+    /// A [`pratiche_domain::account::Role`] as stored.
+    pub role: String,
+    pub body_id: Option<i32>,
+}

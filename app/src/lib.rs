@@ -17,6 +17,8 @@ pub mod remembered;
 mod routes;
 
 #[cfg(feature = "ssr")]
+pub use pages::staff::SignInProblem;
+#[cfg(feature = "ssr")]
 pub use routes::{App, has_islands, shell};
 
 /// The WebAssembly entry point: hydrates the islands on the page.

@@ -6,11 +6,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::i18n::I18n;
-use crate::pages::about::{AccessibilityPage, PrivacyPage, StaffPage};
+use crate::pages::about::{AccessibilityPage, PrivacyPage};
 use crate::pages::case::CasePage;
 use crate::pages::home::HomePage;
 use crate::pages::lookup::LookupPage;
 use crate::pages::not_found::PageNotFound;
+use crate::pages::staff::{AccountPage, SignInPage};
 
 /// Pages that carry an island. Only these load the hydration scripts: the
 /// `<head>` is rendered before the page, so the choice is made by path, and
@@ -60,7 +61,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/p/:code") view=CasePage ssr=SsrMode::Async/>
                 <Route path=path!("/accessibilita") view=AccessibilityPage/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
-                <Route path=path!("/area-riservata") view=StaffPage/>
+                <Route path=path!("/area-riservata") view=SignInPage/>
+                <Route path=path!("/area-riservata/account") view=AccountPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

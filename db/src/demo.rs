@@ -4,10 +4,12 @@
 //! Demo pratiche have fixed codes (each passes its check symbol).
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use pratiche_domain::account::Role;
 use pratiche_domain::clock::Extension;
 use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
 
+use crate::accounts::{self, NewUser};
 use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError};
 use crate::entity::{body, procedure_state, procedure_type};
 
@@ -18,6 +20,38 @@ pub const SHOWCASE_CODES: [&str; 2] = ["JYRH-CM4Q-3DY4-B", "HA1H-G56P-8QX6-T"];
 /// A demo pratica closed longer ago than the default retention period: it
 /// answers exactly like an unknown code.
 pub const EXPIRED_CODE: &str = "57P1-93ND-A0K3-H";
+
+/// The password of every demo account: shown in the README's demo section
+/// and in the demo start-up log, nowhere else.
+pub const DEMO_PASSWORD: &str = "demo-pratiche-2026";
+
+/// Demo accounts: (username, display name, role, body index).
+pub const DEMO_USERS: [(&str, &str, Role, Option<usize>); 4] = [
+    (
+        "demo-provincia",
+        "Demo – Centro servizi",
+        Role::ProvinceAdmin,
+        None,
+    ),
+    (
+        "demo-admin-valdoria",
+        "Demo – Amministratore di Valdoria",
+        Role::BodyAdmin,
+        Some(0),
+    ),
+    (
+        "demo-operatore-valdoria",
+        "Demo – Operatore di Valdoria",
+        Role::Clerk,
+        Some(0),
+    ),
+    (
+        "demo-operatore-serena",
+        "Demo – Operatore della Val Serena",
+        Role::Clerk,
+        Some(1),
+    ),
+];
 
 /// The internal states every demo procedure type uses, with their phases.
 const STATES: [(&str, PublicPhase, Option<&str>); 8] = [
@@ -269,10 +303,13 @@ const CASES: [DemoCase; 12] = [
 
 /// Loads the demo data when the database holds no body, in one transaction,
 /// through the same write path as real pratiche. Returns whether it did.
+/// `demo_password_hash` is the hash of [`DEMO_PASSWORD`], for the demo
+/// accounts (marked as such).
 pub async fn load_if_empty(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     today: NaiveDate,
+    demo_password_hash: &str,
 ) -> Result<bool, WriteError> {
     if body::Entity::find().count(db).await? > 0 {
         return Ok(false);
@@ -305,6 +342,18 @@ pub async fn load_if_empty(
         .insert(&txn)
         .await?;
         body_ids.push(body.id);
+    }
+
+    for (username, display_name, role, body) in DEMO_USERS {
+        let account = NewUser {
+            username: username.into(),
+            display_name: display_name.into(),
+            role,
+            body_id: body.map(|index| body_ids[index]),
+            password_hash: demo_password_hash.into(),
+            demo: true,
+        };
+        accounts::create_user(&txn, account, now).await?;
     }
 
     // Per procedure type: (body id, procedure type id, its states' ids).

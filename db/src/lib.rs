@@ -1,6 +1,7 @@
 //! Persistence of Pratiche on SQLite (embedded, the default) or PostgreSQL,
 //! with one set of migrations.
 
+pub mod accounts;
 pub mod cases;
 pub mod clock;
 pub mod demo;

@@ -1,6 +1,8 @@
 //! Pure domain rules of Pratiche, free of I/O. Shared by the server and by the
 //! islands compiled to WebAssembly, so it stays small and dependency-light.
 
+#[cfg(feature = "accounts")]
+pub mod account;
 #[cfg(feature = "clock")]
 pub mod clock;
 pub mod code;

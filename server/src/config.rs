@@ -10,6 +10,8 @@ use std::str::FromStr;
 use ipnet::IpNet;
 use leptos::config::{Env, LeptosOptions};
 
+use crate::auth::keys::SigningKey;
+
 /// Name of the WebAssembly/CSS bundle that cargo-leptos builds.
 const OUTPUT_NAME: &str = "pratiche";
 
@@ -28,6 +30,8 @@ pub struct Settings {
     pub lookup_limit: Option<RateLimit>,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// The key signing session tokens; see [`crate::auth::keys`].
+    pub signing_key: Option<SigningKey>,
 }
 
 #[derive(Clone, Debug)]
@@ -166,6 +170,7 @@ impl Settings {
             )?,
             lookup_limit,
             trusted_proxies,
+            signing_key: get("PRATICHE_SIGNING_KEY").map(|key| SigningKey(key.into_bytes())),
         })
     }
 }

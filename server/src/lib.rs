@@ -1,5 +1,6 @@
 //! Pratiche's server: configuration, start-up, middleware.
 
+pub mod auth;
 pub mod config;
 pub mod csrf;
 pub mod language;

@@ -1,13 +1,20 @@
 use std::process::ExitCode;
 
+use pratiche_db::accounts::{self, NewUser};
+use pratiche_domain::account::{NewPassword, Role};
+use pratiche_server::auth::passwords::Passwords;
 use pratiche_server::config::Settings;
 use pratiche_server::startup::{Application, open_database};
 use pratiche_server::telemetry;
 
-const USAGE: &str = "usage: pratiche-server [recompute-due-dates]
+const USAGE: &str =
+    "usage: pratiche-server [recompute-due-dates | create-admin USERNAME [DISPLAY NAME]]
   (no command)          serve Pratiche
   recompute-due-dates   recompute every pratica's due date, e.g. after a change
-                        of holidays or rules, and report how many changed";
+                        of holidays or rules, and report how many changed
+  create-admin          create a province admin (the service centre); the
+                        password comes from PRATICHE_ADMIN_PASSWORD or the
+                        first line of standard input, never from an argument";
 
 /// Pratiche recomputed per transaction by `recompute-due-dates`.
 const RECOMPUTE_BATCH: u64 = 500;
@@ -22,10 +29,14 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let command = std::env::args().nth(1);
-    match command.as_deref() {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    match arguments.first().map(String::as_str) {
         None => serve(settings).await,
         Some("recompute-due-dates") => recompute_due_dates(settings).await,
+        Some("create-admin") if arguments.len() >= 2 => {
+            let display_name = arguments.get(2).unwrap_or(&arguments[1]);
+            create_admin(settings, &arguments[1], display_name).await
+        }
         Some(_) => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -49,6 +60,16 @@ async fn serve(settings: Settings) -> ExitCode {
     if settings.demo {
         let [first, second] = pratiche_db::demo::SHOWCASE_CODES;
         tracing::info!("demo mode: try the codes {first} and {second}");
+        let accounts: Vec<&str> = pratiche_db::demo::DEMO_USERS
+            .iter()
+            .map(|(username, ..)| *username)
+            .collect();
+        tracing::info!(
+            "demo mode: staff area at {}/area-riservata, accounts {} with password {}",
+            settings.public_url,
+            accounts.join(", "),
+            pratiche_db::demo::DEMO_PASSWORD
+        );
     }
     match app.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,6 +97,52 @@ async fn recompute_due_dates(settings: Settings) -> ExitCode {
         }
         Err(error) => {
             tracing::error!("recompute failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn create_admin(settings: Settings, username: &str, display_name: &str) -> ExitCode {
+    let typed = match std::env::var("PRATICHE_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err() {
+                eprintln!("cannot read the password from standard input");
+                return ExitCode::FAILURE;
+            }
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let password = match NewPassword::parse(&typed) {
+        Ok(password) => password,
+        Err(error) => {
+            eprintln!("the password is not acceptable: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let db = match open_database(&settings).await {
+        Ok(db) => db,
+        Err(error) => {
+            tracing::error!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let new = NewUser {
+        username: username.to_owned(),
+        display_name: display_name.to_owned(),
+        role: Role::ProvinceAdmin,
+        body_id: None,
+        password_hash: Passwords::new().hash(&password).await,
+        demo: false,
+    };
+    match accounts::create_user(&db, new, chrono::Utc::now()).await {
+        Ok(user) => {
+            println!("province admin {} created", user.username);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("cannot create the account (does {username} exist already?): {error}");
             ExitCode::FAILURE
         }
     }

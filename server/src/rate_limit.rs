@@ -63,26 +63,32 @@ impl LookupLimiter {
 
     /// The client a request comes from, as a rate-limit key.
     fn client_of(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
-        let trusted =
-            |address: &IpAddr| self.trusted_proxies.iter().any(|net| net.contains(address));
-        let mut client = canonical(peer);
-        if trusted(&client) {
-            // Walk the chain from the nearest hop; the first address not of a
-            // trusted proxy is the client.
-            for hop in forwarded_for.unwrap_or("").rsplit(',') {
-                match hop.trim().parse::<IpAddr>() {
-                    Ok(address) => {
-                        client = canonical(address);
-                        if !trusted(&client) {
-                            break;
-                        }
+        client_key(peer, forwarded_for, &self.trusted_proxies)
+    }
+}
+
+/// The client a request comes from, as a rate-limit key: with a trusted
+/// proxy as peer, the nearest address in `X-Forwarded-For` that is not a
+/// trusted proxy; IPv6 grouped by /64.
+pub fn client_key(peer: IpAddr, forwarded_for: Option<&str>, trusted_proxies: &[IpNet]) -> IpAddr {
+    let trusted = |address: &IpAddr| trusted_proxies.iter().any(|net| net.contains(address));
+    let mut client = canonical(peer);
+    if trusted(&client) {
+        // Walk the chain from the nearest hop; the first address not of a
+        // trusted proxy is the client.
+        for hop in forwarded_for.unwrap_or("").rsplit(',') {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(address) => {
+                    client = canonical(address);
+                    if !trusted(&client) {
+                        break;
                     }
-                    Err(_) => break,
                 }
+                Err(_) => break,
             }
         }
-        key(client)
     }
+    key(client)
 }
 
 /// IPv4-mapped IPv6 addresses are their IPv4 address.

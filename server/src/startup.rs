@@ -18,9 +18,16 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_ro
 use pratiche_app::context::AppContext;
 use pratiche_app::{App, has_islands, shell};
 use pratiche_db::cases::WriteError;
+use pratiche_db::demo::DEMO_PASSWORD;
 use pratiche_db::{DatabaseConnection, DbErr};
+use pratiche_domain::account::NewPassword;
 use tokio::net::TcpListener;
 
+use crate::auth::handlers::{self, BackOffice};
+use crate::auth::keys::{self, KeyError};
+use crate::auth::passwords::Passwords;
+use crate::auth::session::{self, Sessions};
+use crate::auth::tokens::TokenSigner;
 use crate::config::Settings;
 use crate::csrf::{self, SiteOrigin};
 use crate::language::{self, SecureCookies};
@@ -41,6 +48,12 @@ pub enum StartupError {
     Migrations(#[source] DbErr),
     #[error("cannot load the demo data: {0}")]
     Demo(#[source] WriteError),
+    #[error(
+        "demo accounts exist but demo mode is off: delete them (or the database) first, or set PRATICHE_DEMO=1"
+    )]
+    DemoUsersOutsideDemo,
+    #[error(transparent)]
+    SigningKey(#[from] KeyError),
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -56,15 +69,25 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         let db = open_database(settings).await?;
+        let signer = TokenSigner::new(&keys::load(settings)?);
+        let passwords = Passwords::new();
         if settings.demo {
             let now = Utc::now();
             let today = now.with_timezone(&Rome).date_naive();
-            if pratiche_db::demo::load_if_empty(&db, now, today)
+            let demo_password =
+                NewPassword::parse(DEMO_PASSWORD).expect("the demo password meets the policy");
+            let demo_hash = passwords.hash(&demo_password).await;
+            if pratiche_db::demo::load_if_empty(&db, now, today, &demo_hash)
                 .await
                 .map_err(StartupError::Demo)?
             {
                 tracing::info!("demo data loaded");
             }
+        } else if pratiche_db::accounts::has_demo_users(&db)
+            .await
+            .map_err(StartupError::Database)?
+        {
+            return Err(StartupError::DemoUsersOutsideDemo);
         }
         let context = AppContext {
             db: db.clone(),
@@ -73,7 +96,15 @@ impl Application {
             installation_email: Arc::from(settings.installation_email.as_str()),
             retention: chrono::Duration::days(i64::from(settings.retention_days)),
         };
-        let router = router(settings, context, db);
+        let https = settings.public_url.starts_with("https://");
+        let back_office = BackOffice {
+            sessions: Sessions::new(db.clone(), signer, https),
+            passwords,
+            trusted_proxies: settings.trusted_proxies.clone().into(),
+            options: settings.leptos.clone(),
+            context: context.clone(),
+        };
+        let router = router(settings, context, db, back_office);
         let address = settings.leptos.site_addr;
         let listener = TcpListener::bind(address)
             .await
@@ -126,13 +157,33 @@ fn cookie_routes(secure: SecureCookies) -> Router<LeptosOptions> {
         .with_state(secure)
 }
 
-fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> Router {
+/// The staff area's form handlers.
+fn back_office_routes(back_office: BackOffice) -> Router<LeptosOptions> {
+    Router::new()
+        .route("/area-riservata/accedi", post(handlers::sign_in))
+        .route("/area-riservata/esci", post(handlers::sign_out))
+        .route(
+            "/area-riservata/esci-ovunque",
+            post(handlers::sign_out_everywhere),
+        )
+        .route("/area-riservata/password", post(handlers::change_password))
+        .with_state(back_office)
+}
+
+fn router(
+    settings: &Settings,
+    context: AppContext,
+    db: DatabaseConnection,
+    back_office: BackOffice,
+) -> Router {
+    let sessions = back_office.sessions.clone();
     let options = settings.leptos.clone();
     let routes = generate_route_list(App);
     let provide_app_context = move || provide_context(context.clone());
 
     let mut router = Router::new()
         .route("/healthz", get(health).with_state(db))
+        .merge(back_office_routes(back_office))
         .merge(cookie_routes(SecureCookies(
             settings.public_url.starts_with("https://"),
         )))
@@ -161,6 +212,10 @@ fn router(settings: &Settings, context: AppContext, db: DatabaseConnection) -> R
         .layer(middleware::from_fn(move |request, next| {
             cache_static_files(hashed_bundle, request, next)
         }))
+        .layer(middleware::from_fn_with_state(
+            sessions,
+            session::check_session,
+        ))
         .layer(middleware::from_fn(drop_hydration_data))
         .layer(middleware::from_fn(no_referrer_leaks))
         // Outermost but for the access log: a cross-site write is refused

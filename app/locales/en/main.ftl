@@ -186,8 +186,6 @@ privacy-basis = The data is processed to inform about the status of administrati
 privacy-rights-title = Your rights
 privacy-rights = You may exercise the rights of GDPR articles 15 to 22 with the administration that is the controller, and lodge a complaint with the Italian Data Protection Authority (Garante per la protezione dei dati personali).
 
-staff-title = Staff area
-staff-intro = This area is for the staff of the municipalities and unions who update the status of applications. Citizens need no account: an application's code is enough to follow it.
 staff-contact = To get an account as a clerk or administrator of your body, write to the service centre:
 
 mine-title = My applications
@@ -203,3 +201,42 @@ remember-button = Remember on this device
 remember-hint = The code stays in this browser only, so you can find the application again from the home page. No registration needed.
 remember-done = This application is remembered on this device: you will find it on the home page.
 remember-forget = Stop remembering it
+
+signin-title = Staff area
+signin-intro = Sign-in for the staff of the municipalities and unions who update the status of applications. Citizens need no account.
+signin-username = Username
+signin-password = Password
+signin-submit = Sign in
+signin-wrong = Wrong username or password.
+signin-locked = Too many attempts, try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.
+account-title = Your account
+account-role-province_admin = Service centre administrator
+account-role-body_admin = Body administrator
+account-role-clerk = Clerk
+account-name = Name
+account-username = Username
+account-role = Role
+account-sign-out = Sign out
+account-sessions-title = Recent sign-ins
+account-session-when = Signed in
+account-session-where = Address
+account-session-device = Browser
+account-session-state = State
+account-session-current = this sign-in
+account-session-active = active
+account-session-ended = ended
+account-sign-out-everywhere = Sign out on every device
+account-password-title = Change your password
+account-password-current = Current password
+account-password-new = New password
+account-password-confirm = New password again
+account-password-hint = 12 to 256 characters; spaces and any character allowed. Changing it ends the sign-ins on every other device.
+account-password-submit = Change the password
+account-password-changed = Password changed. The sign-ins on other devices were ended.
+account-password-wrong-current = The current password is wrong.
+account-password-too-short = The new password needs at least 12 characters.
+account-password-too-long = The new password may have at most 256 characters.
+account-password-mismatch = The two new passwords differ.

@@ -186,8 +186,6 @@ privacy-basis = I dati sono trattati per informare sullo stato dei procedimenti 
 privacy-rights-title = I suoi diritti
 privacy-rights = Può esercitare i diritti degli articoli da 15 a 22 del GDPR rivolgendosi all'amministrazione titolare, e proporre reclamo al Garante per la protezione dei dati personali.
 
-staff-title = Area riservata
-staff-intro = Quest'area è riservata al personale dei Comuni e delle Unioni che aggiorna lo stato delle pratiche. I cittadini non hanno bisogno di un account: per seguire una pratica basta il suo codice.
 staff-contact = Per avere un account come operatore o amministratore del suo ente, scriva al centro servizi:
 
 mine-title = Le mie pratiche
@@ -203,3 +201,42 @@ remember-button = Ricorda su questo dispositivo
 remember-hint = Il codice resta solo in questo browser, per ritrovare la pratica dalla pagina iniziale. Non serve registrarsi.
 remember-done = Questa pratica è ricordata su questo dispositivo: la trova nella pagina iniziale.
 remember-forget = Non ricordarla più
+
+signin-title = Area riservata
+signin-intro = Accesso per il personale dei Comuni e delle Unioni che aggiorna lo stato delle pratiche. I cittadini non hanno bisogno di un account.
+signin-username = Nome utente
+signin-password = Password
+signin-submit = Accedi
+signin-wrong = Nome utente o password non corretti.
+signin-locked = Troppi tentativi, riprova tra { $minutes ->
+    [one] 1 minuto
+   *[other] { $minutes } minuti
+}.
+account-title = Il suo account
+account-role-province_admin = Amministratore del centro servizi
+account-role-body_admin = Amministratore dell'ente
+account-role-clerk = Operatore
+account-name = Nome
+account-username = Nome utente
+account-role = Ruolo
+account-sign-out = Esci
+account-sessions-title = Accessi recenti
+account-session-when = Accesso
+account-session-where = Indirizzo
+account-session-device = Browser
+account-session-state = Stato
+account-session-current = questo accesso
+account-session-active = attivo
+account-session-ended = chiuso
+account-sign-out-everywhere = Esci da tutti i dispositivi
+account-password-title = Cambia la password
+account-password-current = Password attuale
+account-password-new = Nuova password
+account-password-confirm = Ripeti la nuova password
+account-password-hint = Da 12 a 256 caratteri; spazi e qualsiasi carattere sono ammessi. Cambiarla chiude gli accessi su tutti gli altri dispositivi.
+account-password-submit = Cambia la password
+account-password-changed = Password cambiata. Gli accessi sugli altri dispositivi sono stati chiusi.
+account-password-wrong-current = La password attuale non è corretta.
+account-password-too-short = La nuova password deve avere almeno 12 caratteri.
+account-password-too-long = La nuova password può avere al massimo 256 caratteri.
+account-password-mismatch = Le due nuove password non coincidono.

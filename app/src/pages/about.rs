@@ -1,6 +1,6 @@
 //! The installation's own pages: the accessibility statement (AgID model),
 //! the privacy notice (GDPR art. 13: each body a controller, the service
-//! centre their processor) and the staff entrance.
+//! centre their processor).
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -111,24 +111,6 @@ pub fn PrivacyPage() -> impl IntoView {
             <p>{i18n.t("privacy-basis")}</p>
             <h2>{i18n.t("privacy-rights-title")}</h2>
             <p>{i18n.t("privacy-rights")}</p>
-        </AboutPage>
-    }
-}
-
-/// Where the bodies' staff sign in. Until the back office exists it says who
-/// may have an account and whom to ask.
-#[component]
-pub fn StaffPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let email = expect_context::<AppContext>().installation_email;
-    view! {
-        <AboutPage title=i18n.t("staff-title")>
-            <p>{i18n.t("staff-intro")}</p>
-            <p>
-                {i18n.t("staff-contact")}" "
-                <a href=format!("mailto:{email}")>{email.to_string()}</a>
-                "."
-            </p>
         </AboutPage>
     }
 }

@@ -6,3 +6,4 @@ pub mod home;
 pub mod lookup;
 pub mod mine;
 pub mod not_found;
+pub mod staff;

@@ -5,5 +5,7 @@ pub mod body;
 pub mod case;
 pub mod procedure_state;
 pub mod procedure_type;
+pub mod session;
+pub mod sign_in_throttle;
 pub mod status_event;
 pub mod user;

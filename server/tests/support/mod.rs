@@ -56,6 +56,11 @@ impl TestServer {
             let name = create_postgres_database().await?;
             let url = postgres_url(&name);
             server_env.push(("DATABASE_URL".into(), url.clone()));
+            // PostgreSQL needs a configured signing key (SQLite makes its own).
+            server_env.push((
+                "PRATICHE_SIGNING_KEY".into(),
+                "a-test-signing-key-for-postgresql-runs".into(),
+            ));
             postgres_database = Some(name);
             url
         } else {
@@ -129,6 +134,69 @@ impl TestServer {
             .envs(self.env.iter().map(|(name, value)| (name, value)))
             .output()
             .expect("the server binary runs")
+    }
+
+    /// Starts the server binary again on the same database with `env` on
+    /// top, and waits (at most 20 s) for it to exit: for start-up refusals.
+    pub fn start_expecting_exit(&self, env: &[(&str, &str)]) -> std::process::Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pratiche-server"))
+            .env_clear()
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server binary starts");
+        for _ in 0..200 {
+            if child
+                .try_wait()
+                .expect("the child can be waited on")
+                .is_some()
+            {
+                return child.wait_with_output().expect("its output");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        panic!(
+            "the server did not exit: {:?}",
+            child
+                .wait_with_output()
+                .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        );
+    }
+
+    /// Runs a command of the server binary with `env` on top and `input` on
+    /// its standard input.
+    pub fn run_command_with(
+        &self,
+        args: &[&str],
+        env: &[(&str, &str)],
+        input: &str,
+    ) -> std::process::Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pratiche-server"))
+            .args(args)
+            .env_clear()
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server binary runs");
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(input.as_bytes())
+            .expect("input written");
+        child.wait_with_output().expect("its output")
+    }
+
+    /// The server's data folder.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
     }
 
     /// A connection to the server's database.

@@ -1,0 +1,209 @@
+//! The staff entrance: sign-in at `/area-riservata`, and the account page
+//! (who is signed in, recent sign-ins, sign out, sign out everywhere, change
+//! the password). Plain forms posting to the server's handlers.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Rome;
+use http::StatusCode;
+use http::header::{HeaderValue, LOCATION, RETRY_AFTER};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use leptos_router::hooks::use_query_map;
+use pratiche_db::accounts::recent_sessions;
+
+use crate::components::{Crumb, PageLayout, answer_privately};
+use crate::context::{AppContext, SignedIn};
+use crate::i18n::use_i18n;
+
+pub const SIGN_IN_PATH: &str = "/area-riservata";
+pub const ACCOUNT_PATH: &str = "/area-riservata/account";
+
+/// Why a sign-in was refused, handed to the page by the server's handler.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignInProblem {
+    WrongCredentials { username: String },
+    Locked { retry_after_secs: u64 },
+}
+
+fn signed_in() -> Option<SignedIn> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+}
+
+fn redirect(to: &'static str) -> AnyView {
+    answer_privately(StatusCode::SEE_OTHER);
+    expect_context::<ResponseOptions>().insert_header(LOCATION, HeaderValue::from_static(to));
+    ().into_any()
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    if signed_in().is_some() {
+        return redirect(ACCOUNT_PATH);
+    }
+    let i18n = use_i18n();
+    let problem = use_context::<SignInProblem>();
+    let response = expect_context::<ResponseOptions>();
+    let (message, username) = match &problem {
+        Some(SignInProblem::WrongCredentials { username }) => {
+            answer_privately(StatusCode::UNAUTHORIZED);
+            (Some(i18n.t("signin-wrong")), username.clone())
+        }
+        Some(SignInProblem::Locked { retry_after_secs }) => {
+            answer_privately(StatusCode::TOO_MANY_REQUESTS);
+            response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            let minutes = retry_after_secs.div_ceil(60).max(1);
+            (
+                Some(i18n.t_with("signin-locked", &[("minutes", minutes.into())])),
+                String::new(),
+            )
+        }
+        None => {
+            answer_privately(StatusCode::OK);
+            (None, String::new())
+        }
+    };
+    let title = i18n.t("signin-title");
+    let email = expect_context::<AppContext>().installation_email;
+    view! {
+        <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
+            <h1>{title}</h1>
+            <p class="lead">{i18n.t("signin-intro")}</p>
+            {message.map(|message| view! { <p class="form-error" role="alert" id="signin-error">{message}</p> })}
+            <form class="staff-form" method="post" action="/area-riservata/accedi">
+                <label class="field-label" for="username">{i18n.t("signin-username")}</label>
+                <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none"
+                    spellcheck="false" required value=username/>
+                <label class="field-label" for="password">{i18n.t("signin-password")}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <button class="button" type="submit">{i18n.t("signin-submit")}</button>
+            </form>
+            <p class="hint">
+                {i18n.t("staff-contact")}" "
+                <a href=format!("mailto:{email}")>{email.to_string()}</a>
+                "."
+            </p>
+        </PageLayout>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let Some(user) = signed_in() else {
+        return redirect(SIGN_IN_PATH);
+    };
+    answer_privately(StatusCode::OK);
+    let i18n = use_i18n();
+    let outcome = use_query_map()
+        .read_untracked()
+        .get("esito")
+        .filter(|outcome| {
+            matches!(
+                outcome.as_str(),
+                "password-changed" | "wrong-current" | "too-short" | "too-long" | "mismatch"
+            )
+        });
+    let outcome = outcome.map(|outcome| {
+        let class = if outcome == "password-changed" {
+            "form-success"
+        } else {
+            "form-error"
+        };
+        view! { <p class=class role="status">{i18n.t(&format!("account-password-{outcome}"))}</p> }
+    });
+    let db = expect_context::<AppContext>().db;
+    let current_session = user.session_id.clone();
+    let sessions = Suspend::new(async move {
+        let sessions = recent_sessions(&db, user.user_id, 10)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "cannot list sign-ins");
+                Vec::new()
+            });
+        let i18n = use_i18n();
+        let now = Utc::now();
+        sessions
+            .into_iter()
+            .map(|session| {
+                let state = if session.id == current_session {
+                    i18n.t("account-session-current")
+                } else if session.revoked_at.is_none() && session.expires_at > now {
+                    i18n.t("account-session-active")
+                } else {
+                    i18n.t("account-session-ended")
+                };
+                view! {
+                    <tr>
+                        <td>{rome_time(&i18n, session.created_at)}</td>
+                        <td>{session.client_address.unwrap_or_default()}</td>
+                        <td class="user-agent">{session.user_agent.unwrap_or_default()}</td>
+                        <td>{state}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    });
+    let title = i18n.t("account-title");
+    view! {
+        <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
+            <h1>{title}</h1>
+            <dl class="details">
+                <dt>{i18n.t("account-name")}</dt>
+                <dd>{user.display_name.clone()}</dd>
+                <dt>{i18n.t("account-username")}</dt>
+                <dd>{user.username.clone()}</dd>
+                <dt>{i18n.t("account-role")}</dt>
+                <dd>{i18n.t(&format!("account-role-{}", user.role))}</dd>
+            </dl>
+            <form method="post" action="/area-riservata/esci">
+                <button class="button" type="submit">{i18n.t("account-sign-out")}</button>
+            </form>
+
+            <h2>{i18n.t("account-sessions-title")}</h2>
+            <div class="table-scroll">
+                <table class="sessions">
+                    <thead>
+                        <tr>
+                            <th scope="col">{i18n.t("account-session-when")}</th>
+                            <th scope="col">{i18n.t("account-session-where")}</th>
+                            <th scope="col">{i18n.t("account-session-device")}</th>
+                            <th scope="col">{i18n.t("account-session-state")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <Suspense fallback=|| ()>{sessions}</Suspense>
+                    </tbody>
+                </table>
+            </div>
+            <form method="post" action="/area-riservata/esci-ovunque">
+                <button class="button button-secondary" type="submit">{i18n.t("account-sign-out-everywhere")}</button>
+            </form>
+
+            <h2 id="password-title">{i18n.t("account-password-title")}</h2>
+            {outcome}
+            <form class="staff-form" method="post" action="/area-riservata/password" aria-labelledby="password-title">
+                <input type="text" name="username" autocomplete="username" value=user.username.clone() hidden/>
+                <label class="field-label" for="current">{i18n.t("account-password-current")}</label>
+                <input id="current" name="current" type="password" autocomplete="current-password" required/>
+                <label class="field-label" for="new">{i18n.t("account-password-new")}</label>
+                <p id="new-hint" class="hint">{i18n.t("account-password-hint")}</p>
+                <input id="new" name="new" type="password" autocomplete="new-password" aria-describedby="new-hint" required/>
+                <label class="field-label" for="confirm">{i18n.t("account-password-confirm")}</label>
+                <input id="confirm" name="confirm" type="password" autocomplete="new-password" required/>
+                <button class="button" type="submit">{i18n.t("account-password-submit")}</button>
+            </form>
+        </PageLayout>
+    }
+    .into_any()
+}
+
+/// "27 novembre 2026, 14:05" in Europe/Rome.
+fn rome_time(i18n: &crate::i18n::I18n, instant: DateTime<Utc>) -> String {
+    let local = instant.with_timezone(&Rome);
+    format!(
+        "{}, {}",
+        i18n.date(local.date_naive()),
+        local.format("%H:%M")
+    )
+}

@@ -1,0 +1,289 @@
+//! Users, sessions and sign-in failure counters. Passwords arrive here
+//! already hashed; every query about a session checks it in the query itself
+//! (not revoked, not past its absolute end, its user not disabled).
+
+use chrono::{DateTime, Utc};
+use pratiche_domain::account::{Role, lockout_after};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+};
+
+use crate::entity::{session, sign_in_throttle, user};
+
+/// Usernames are compared in lower case, without surrounding spaces.
+pub fn normalise_username(typed: &str) -> String {
+    typed.trim().to_lowercase()
+}
+
+/// An account to create.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Empty only for province admins.
+    pub body_id: Option<i32>,
+    /// An argon2id PHC string.
+    pub password_hash: String,
+    pub demo: bool,
+}
+
+pub async fn create_user<C: ConnectionTrait>(
+    conn: &C,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<user::Model, DbErr> {
+    user::ActiveModel {
+        body_id: Set(new.body_id),
+        username: Set(normalise_username(&new.username)),
+        display_name: Set(new.display_name),
+        role: Set(new.role.as_str().into()),
+        password_hash: Set(new.password_hash),
+        disabled: Set(false),
+        demo: Set(new.demo),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+pub async fn find_user(
+    db: &DatabaseConnection,
+    username: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(normalise_username(username)))
+        .one(db)
+        .await
+}
+
+pub async fn find_user_by_id(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id).one(db).await
+}
+
+/// Whether any demo account exists (a real deployment must have none).
+pub async fn has_demo_users(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Demo.eq(true))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// A session's request details, for the user's list of recent sign-ins.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+pub async fn start_session(
+    db: &DatabaseConnection,
+    id: String,
+    user_id: i32,
+    client: Client,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<session::Model, DbErr> {
+    session::ActiveModel {
+        id: Set(id),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        client_address: Set(client.address),
+        user_agent: Set(client
+            .user_agent
+            .map(|agent| agent.chars().take(300).collect())),
+    }
+    .insert(db)
+    .await
+}
+
+/// The session and its user, if the session is live: not revoked, before
+/// its absolute end, and its user not disabled.
+pub async fn live_session(
+    db: &DatabaseConnection,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(session::Model, user::Model)>, DbErr> {
+    let found = session::Entity::find_by_id(id.to_owned())
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .find_also_related(user::Entity)
+        .filter(user::Column::Disabled.eq(false))
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(session, user)| Some((session, user?))))
+}
+
+pub async fn touch_session(
+    db: &DatabaseConnection,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(now))
+        .filter(session::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn revoke_session(
+    db: &DatabaseConnection,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Revokes every session of a user (sign out everywhere, a new password, a
+/// disabled account).
+pub async fn revoke_all_sessions<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await
+        .map(|result| result.rows_affected)
+}
+
+/// A user's most recent sign-ins, newest first.
+pub async fn recent_sessions(
+    db: &DatabaseConnection,
+    user_id: i32,
+    limit: u64,
+) -> Result<Vec<session::Model>, DbErr> {
+    session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .order_by_desc(session::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Replaces a user's password and revokes every session, in one transaction.
+pub async fn set_password(
+    db: &DatabaseConnection,
+    user_id: i32,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = crate::begin_write(db).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    revoke_all_sessions(&txn, user_id, now).await?;
+    txn.commit().await
+}
+
+/// Until when sign-in is locked for any of `keys`, if it is.
+pub async fn locked_until(
+    db: &DatabaseConnection,
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let latest = sign_in_throttle::Entity::find()
+        .filter(sign_in_throttle::Column::Key.is_in(keys.iter().cloned()))
+        .filter(sign_in_throttle::Column::LockedUntil.gt(now))
+        .order_by_desc(sign_in_throttle::Column::LockedUntil)
+        .one(db)
+        .await?;
+    Ok(latest.and_then(|row| row.locked_until))
+}
+
+/// Counts one more failure for each of `keys`, locking them per the
+/// schedule of [`lockout_after`].
+pub async fn record_failure(
+    db: &DatabaseConnection,
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = crate::begin_write(db).await?;
+    for key in keys {
+        sign_in_throttle::Entity::insert(sign_in_throttle::ActiveModel {
+            key: Set(key.clone()),
+            failures: Set(1),
+            locked_until: Set(None),
+            updated_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(sign_in_throttle::Column::Key)
+                .value(
+                    sign_in_throttle::Column::Failures,
+                    Expr::col((sign_in_throttle::Entity, sign_in_throttle::Column::Failures))
+                        .add(1),
+                )
+                .value(sign_in_throttle::Column::UpdatedAt, Expr::value(now))
+                .to_owned(),
+        )
+        .exec(&txn)
+        .await?;
+        let failures = sign_in_throttle::Entity::find_by_id(key.clone())
+            .select_only()
+            .column(sign_in_throttle::Column::Failures)
+            .into_tuple::<i32>()
+            .one(&txn)
+            .await?
+            .unwrap_or(1);
+        if let Some(lockout) = lockout_after(u32::try_from(failures).unwrap_or(0)) {
+            let until = now
+                + chrono::Duration::from_std(lockout)
+                    .unwrap_or_else(|_| chrono::Duration::hours(1));
+            sign_in_throttle::Entity::update_many()
+                .col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(until))
+                .filter(sign_in_throttle::Column::Key.eq(key.clone()))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    txn.commit().await
+}
+
+/// Forgets the failures of `keys` after a successful sign-in.
+pub async fn clear_failures(db: &DatabaseConnection, keys: &[String]) -> Result<(), DbErr> {
+    sign_in_throttle::Entity::delete_many()
+        .filter(sign_in_throttle::Column::Key.is_in(keys.iter().cloned()))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// The name of a user's body, if any (for the back office's header).
+pub async fn body_name(
+    db: &DatabaseConnection,
+    user: &user::Model,
+) -> Result<Option<String>, DbErr> {
+    let Some(body_id) = user.body_id else {
+        return Ok(None);
+    };
+    user::Entity::find_by_id(user.id)
+        .select_only()
+        .column(crate::entity::body::Column::Name)
+        .join(JoinType::InnerJoin, user::Relation::Body.def())
+        .filter(crate::entity::body::Column::Id.eq(body_id))
+        .into_tuple::<String>()
+        .one(db)
+        .await
+}

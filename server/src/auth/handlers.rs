@@ -1,0 +1,285 @@
+//! `/area-riservata/*` form handlers: sign in, sign out, sign out
+//! everywhere, change the password. Failures are counted per account and per
+//! client in the database; past a few, sign-in answers 429 with
+//! `Retry-After` for a growing period. Nothing here sleeps, and nothing
+//! logs a password.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use chrono::Utc;
+use ipnet::IpNet;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use pratiche_app::context::{AppContext, SignedIn};
+use pratiche_app::{SignInProblem, shell};
+use pratiche_db::accounts::{self, Client, normalise_username};
+use pratiche_db::entity::user;
+use pratiche_domain::account::{NewPassword, PasswordError};
+use serde::Deserialize;
+
+use super::passwords::Passwords;
+use super::session::{ABSOLUTE, Sessions};
+use crate::rate_limit::client_key;
+
+const SIGN_IN_PATH: &str = "/area-riservata";
+const ACCOUNT_PATH: &str = "/area-riservata/account";
+
+/// What the back-office handlers share.
+#[derive(Clone)]
+pub struct BackOffice {
+    pub sessions: Sessions,
+    pub passwords: Passwords,
+    pub trusted_proxies: Arc<[IpNet]>,
+    pub options: LeptosOptions,
+    pub context: AppContext,
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    username: String,
+    password: String,
+}
+
+pub async fn sign_in(
+    State(office): State<BackOffice>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let db = &office.sessions.db;
+    let now = Utc::now();
+    let username = normalise_username(&form.username);
+    let forwarded_for = headers
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    let client = client_key(peer.ip(), forwarded_for, &office.trusted_proxies);
+    let keys = [format!("account:{username}"), format!("client:{client}")];
+
+    match accounts::locked_until(db, &keys, now).await {
+        Ok(Some(until)) => {
+            tracing::warn!(%username, %client, "sign-in refused: too many failures");
+            let retry_after_secs = (until - now).num_seconds().max(1) as u64;
+            return office
+                .sign_in_page(&headers, SignInProblem::Locked { retry_after_secs })
+                .await;
+        }
+        Ok(None) => {}
+        Err(error) => return unavailable(error),
+    }
+    let user = match accounts::find_user(db, &username).await {
+        Ok(user) => user.filter(|user| !user.disabled),
+        Err(error) => return unavailable(error),
+    };
+    // An unknown user costs the same hash as a known one.
+    let stored = user.as_ref().map(|user| user.password_hash.as_str());
+    let matches = office.passwords.verify(&form.password, stored).await;
+    let Some(user) = user.filter(|_| matches) else {
+        return office.refuse(&headers, &keys, username, client).await;
+    };
+    if let Err(error) = accounts::clear_failures(db, &keys).await {
+        return unavailable(error);
+    }
+    let client_details = Client {
+        address: Some(client.to_string()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
+    };
+    match office.start_session(&user, client_details).await {
+        Ok(cookie) => {
+            tracing::info!(%username, %client, "sign-in succeeded");
+            see_other(ACCOUNT_PATH, Some(cookie))
+        }
+        Err(error) => unavailable(error),
+    }
+}
+
+pub async fn sign_out(
+    State(office): State<BackOffice>,
+    signed_in: Option<Extension<SignedIn>>,
+) -> Response {
+    let Some(Extension(user)) = signed_in else {
+        return see_other(SIGN_IN_PATH, None);
+    };
+    if let Err(error) =
+        accounts::revoke_session(&office.sessions.db, &user.session_id, Utc::now()).await
+    {
+        return unavailable(error);
+    }
+    tracing::info!(username = %user.username, "signed out");
+    see_other(SIGN_IN_PATH, Some(office.sessions.cookie(None)))
+}
+
+pub async fn sign_out_everywhere(
+    State(office): State<BackOffice>,
+    signed_in: Option<Extension<SignedIn>>,
+) -> Response {
+    let Some(Extension(user)) = signed_in else {
+        return see_other(SIGN_IN_PATH, None);
+    };
+    match accounts::revoke_all_sessions(&office.sessions.db, user.user_id, Utc::now()).await {
+        Ok(revoked) => tracing::info!(username = %user.username, revoked, "signed out everywhere"),
+        Err(error) => return unavailable(error),
+    }
+    see_other(SIGN_IN_PATH, Some(office.sessions.cookie(None)))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+pub async fn change_password(
+    State(office): State<BackOffice>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    signed_in: Option<Extension<SignedIn>>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let Some(Extension(signed_in)) = signed_in else {
+        return see_other(SIGN_IN_PATH, None);
+    };
+    let forwarded_for = headers
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    let client = Client {
+        address: Some(client_key(peer.ip(), forwarded_for, &office.trusted_proxies).to_string()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
+    };
+    let db = &office.sessions.db;
+    let user = match accounts::find_user_by_id(db, signed_in.user_id).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return see_other(SIGN_IN_PATH, None),
+        Err(error) => return unavailable(error),
+    };
+    let outcome = |what: &str| see_other(&format!("{ACCOUNT_PATH}?esito={what}"), None);
+    if !office
+        .passwords
+        .verify(&form.current, Some(&user.password_hash))
+        .await
+    {
+        tracing::warn!(username = %user.username, "password change refused: wrong current password");
+        return outcome("wrong-current");
+    }
+    let new = match NewPassword::parse(&form.new) {
+        Ok(new) => new,
+        Err(PasswordError::TooShort) => return outcome("too-short"),
+        Err(PasswordError::TooLong) => return outcome("too-long"),
+    };
+    if form.new != form.confirm {
+        return outcome("mismatch");
+    }
+    let hash = office.passwords.hash(&new).await;
+    if let Err(error) = accounts::set_password(db, user.id, hash, Utc::now()).await {
+        return unavailable(error);
+    }
+    tracing::info!(username = %user.username, "password changed; every session revoked");
+    // Every earlier token is revoked; this device signs in afresh.
+    match office.start_session(&user, client).await {
+        Ok(cookie) => see_other(
+            &format!("{ACCOUNT_PATH}?esito=password-changed"),
+            Some(cookie),
+        ),
+        Err(error) => unavailable(error),
+    }
+}
+
+impl BackOffice {
+    async fn refuse(
+        &self,
+        headers: &HeaderMap,
+        keys: &[String],
+        username: String,
+        client: std::net::IpAddr,
+    ) -> Response {
+        let now = Utc::now();
+        tracing::warn!(%username, %client, "sign-in failed");
+        if let Err(error) = accounts::record_failure(&self.sessions.db, keys, now).await {
+            return unavailable(error);
+        }
+        let problem = match accounts::locked_until(&self.sessions.db, keys, now).await {
+            Ok(Some(until)) => SignInProblem::Locked {
+                retry_after_secs: (until - now).num_seconds().max(1) as u64,
+            },
+            Ok(None) => SignInProblem::WrongCredentials { username },
+            Err(error) => return unavailable(error),
+        };
+        self.sign_in_page(headers, problem).await
+    }
+
+    /// Opens a session for `user` and returns its cookie.
+    async fn start_session(
+        &self,
+        user: &user::Model,
+        client: Client,
+    ) -> Result<HeaderValue, pratiche_db::DbErr> {
+        let now = Utc::now();
+        let id = format!("{:032x}", rand::random::<u128>());
+        let session =
+            accounts::start_session(&self.sessions.db, id, user.id, client, now, now + ABSOLUTE)
+                .await?;
+        let token = self.sessions.signer.issue(
+            user.id,
+            &session.id,
+            now,
+            Sessions::token_expiry(now, session.expires_at),
+        );
+        Ok(self.sessions.cookie(Some(&token)))
+    }
+
+    /// The sign-in page rendered with what went wrong (its status and
+    /// `Retry-After` come from the page).
+    async fn sign_in_page(&self, headers: &HeaderMap, problem: SignInProblem) -> Response {
+        let mut page_request = Request::builder().uri(SIGN_IN_PATH);
+        for name in [header::ACCEPT_LANGUAGE, header::COOKIE] {
+            if let Some(value) = headers.get(&name) {
+                page_request = page_request.header(name, value);
+            }
+        }
+        let page_request = page_request.body(Body::empty()).expect("a valid request");
+        let (context, options) = (self.context.clone(), self.options.clone());
+        let render = leptos_axum::render_app_to_stream_with_context(
+            move || {
+                provide_context(context.clone());
+                provide_context(problem.clone());
+            },
+            move || shell(options.clone()),
+        );
+        render(page_request).await
+    }
+}
+
+fn see_other(location: &str, cookie: Option<HeaderValue>) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::LOCATION,
+        HeaderValue::from_str(location).expect("a local path"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(cookie) = cookie {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn unavailable(error: pratiche_db::DbErr) -> Response {
+    tracing::error!(%error, "back office: database error");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Servizio momentaneamente non disponibile. / Service unavailable.",
+    )
+        .into_response()
+}

@@ -1,0 +1,8 @@
+//! Back-office authentication: signing keys, session tokens, password
+//! hashing, the session middleware and the sign-in/out handlers.
+
+pub mod handlers;
+pub mod keys;
+pub mod passwords;
+pub mod session;
+pub mod tokens;

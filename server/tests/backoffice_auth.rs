@@ -1,0 +1,521 @@
+//! Staff sign-in, sessions and their revocation, through the real server on
+//! SQLite and PostgreSQL.
+
+mod support;
+
+use base64::Engine;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use pratiche_db::demo::DEMO_PASSWORD;
+use pratiche_db::entity::user;
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use support::{Backend, TestServer};
+
+on_both_databases!(
+    a_clerk_signs_in_and_out,
+    repeated_failures_answer_429_from_the_database_counters,
+    signing_out_everywhere_revokes_every_session,
+    expired_tampered_and_unsigned_tokens_are_refused,
+    a_disabled_user_is_out_at_once,
+    a_new_password_revokes_earlier_sessions,
+    demo_accounts_outside_demo_mode_stop_the_start,
+    the_first_province_admin_comes_from_a_command,
+);
+
+/// On SQLite without a configured key, the server makes one once, readable by
+/// its owner only, and keeps using it (sessions survive a restart).
+#[tokio::test]
+async fn sqlite_makes_its_signing_key_once() {
+    let Some(server) = TestServer::start(Backend::Sqlite, &[]).await else {
+        return;
+    };
+    let path = server.data_dir().join("signing-key");
+    let key = std::fs::read_to_string(&path).expect("a generated key");
+    assert!(key.len() >= 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let output = server.run_command("recompute-due-dates");
+    assert!(output.status.success());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        key,
+        "the key changed"
+    );
+}
+
+/// Several instances share one PostgreSQL database: without a configured key
+/// the server refuses to start.
+#[tokio::test]
+async fn postgresql_without_a_signing_key_refuses_to_start() {
+    let Some(server) = TestServer::start(Backend::Postgres, &[]).await else {
+        return;
+    };
+    let output = server.start_expecting_exit(&[("PRATICHE_SIGNING_KEY", "")]);
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("PRATICHE_SIGNING_KEY is required with PostgreSQL")
+    );
+}
+
+const CLERK: &str = "demo-operatore-valdoria";
+const SIGNING_KEY: &str = "test-signing-key-of-at-least-32-bytes!!";
+
+async fn start(backend: Backend) -> Option<TestServer> {
+    TestServer::start(backend, &[("PRATICHE_SIGNING_KEY", SIGNING_KEY)]).await
+}
+
+async fn sign_in(server: &TestServer, username: &str, password: &str) -> reqwest::Response {
+    server
+        .client
+        .post(server.url("/area-riservata/accedi"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The `name=value` of the session cookie a response sets.
+fn session_cookie(response: &reqwest::Response) -> String {
+    let header = response.headers()[SET_COOKIE].to_str().unwrap();
+    header.split(';').next().unwrap().to_owned()
+}
+
+async fn signed_in_cookie(server: &TestServer, username: &str, password: &str) -> String {
+    let response = sign_in(server, username, password).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "sign-in of {username}"
+    );
+    session_cookie(&response)
+}
+
+/// The account page with `cookie`: its status and body.
+async fn account(server: &TestServer, cookie: &str) -> (StatusCode, String) {
+    let response = server
+        .client
+        .get(server.url("/area-riservata/account"))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+async fn post_with(
+    server: &TestServer,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    server
+        .client
+        .post(server.url(path))
+        .header("sec-fetch-site", "same-origin")
+        .header(COOKIE, cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_clerk_signs_in_and_out(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let wrong = sign_in(&server, CLERK, "not the password at all").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Nome utente o password non corretti.")
+    );
+    let unknown = sign_in(&server, "nobody-at-all", "not the password at all").await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+
+    let response = sign_in(&server, &CLERK.to_uppercase(), DEMO_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/area-riservata/account");
+    let header = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=1800"] {
+        assert!(header.contains(attribute), "{header}");
+    }
+    assert!(
+        header.starts_with("pratiche_session="),
+        "no __Host- prefix without https: {header}"
+    );
+    let cookie = session_cookie(&response);
+
+    let (status, page) = account(&server, &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Demo – Operatore di Valdoria") && page.contains("questo accesso"));
+
+    // Cross-site sign-out is refused before anything else.
+    let cross = server
+        .client
+        .post(server.url("/area-riservata/esci"))
+        .header("sec-fetch-site", "cross-site")
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    assert_eq!(account(&server, &cookie).await.0, StatusCode::OK);
+
+    let out = post_with(&server, "/area-riservata/esci", &cookie, &[]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(
+        out.headers()[SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    // The old token no longer opens anything.
+    let (status, _) = account(&server, &cookie).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let log = server.log();
+    assert!(log.contains("sign-in failed") && log.contains("sign-in succeeded"));
+    assert!(
+        !log.contains("not the password at all"),
+        "the log holds a tried password"
+    );
+    // The demo password is printed once, in the demo start-up banner.
+    for line in log.lines().filter(|line| line.contains(DEMO_PASSWORD)) {
+        assert!(
+            line.contains("demo mode: staff area"),
+            "the log holds a password: {line}"
+        );
+    }
+}
+
+async fn repeated_failures_answer_429_from_the_database_counters(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    for attempt in 1..=4 {
+        assert_eq!(
+            sign_in(&server, CLERK, "wrong password here")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED,
+            "{attempt}"
+        );
+    }
+    let locked = sign_in(&server, CLERK, "wrong password here").await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = locked.headers()[RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert!(
+        locked
+            .text()
+            .await
+            .unwrap()
+            .contains("Troppi tentativi, riprova tra 1 minuto.")
+    );
+    // Even the right password waits, without the handler sleeping.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        sign_in(&server, CLERK, DEMO_PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // The counters live in the database, for the account and the client.
+    let db = server.database().await;
+    let rows = pratiche_db::entity::sign_in_throttle::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    let keys: Vec<&str> = rows.iter().map(|row| row.key.as_str()).collect();
+    assert!(
+        keys.contains(&format!("account:{CLERK}").as_str())
+            && keys.iter().any(|key| key.starts_with("client:")),
+        "{keys:?}"
+    );
+    assert!(rows.iter().all(|row| row.locked_until.is_some()));
+}
+
+async fn signing_out_everywhere_revokes_every_session(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let laptop = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let desktop = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let (_, page) = account(&server, &desktop).await;
+    assert!(page.contains("attivo"), "the other session is listed");
+    let out = post_with(&server, "/area-riservata/esci-ovunque", &desktop, &[]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    for cookie in [&laptop, &desktop] {
+        assert_eq!(account(&server, cookie).await.0, StatusCode::SEE_OTHER);
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Claims {
+    sub: String,
+    sid: String,
+    iat: i64,
+    exp: i64,
+    iss: String,
+    aud: String,
+}
+
+async fn expired_tampered_and_unsigned_tokens_are_refused(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let cookie = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let (name, token) = cookie.split_once('=').unwrap();
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let claims: Claims =
+        serde_json::from_slice(&engine.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    let key = EncodingKey::from_secret(SIGNING_KEY.as_bytes());
+    let now = chrono::Utc::now().timestamp();
+    let sign = |claims: &Claims| {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key).unwrap()
+    };
+
+    // Control: a fresh token for the same session, signed with the key, works.
+    let fresh = sign(&Claims {
+        iat: now,
+        exp: now + 600,
+        ..claims_like(&claims)
+    });
+    assert_eq!(
+        account(&server, &format!("{name}={fresh}")).await.0,
+        StatusCode::OK
+    );
+
+    let expired = sign(&Claims {
+        iat: now - 3600,
+        exp: now - 30,
+        ..claims_like(&claims)
+    });
+    let other_user = sign(&Claims {
+        sub: "1".into(),
+        iat: now,
+        exp: now + 600,
+        ..claims_like(&claims)
+    });
+    let wrong_audience = sign(&Claims {
+        aud: "pratiche-api".into(),
+        iat: now,
+        exp: now + 600,
+        ..claims_like(&claims)
+    });
+    let parts: Vec<&str> = token.split('.').collect();
+    let tampered = format!("{}.{}.{}", parts[0], engine.encode(br#"{"sub":"1","sid":"x","iat":1,"exp":9999999999,"iss":"pratiche","aud":"pratiche-backoffice"}"#), parts[2]);
+    let unsigned = format!(
+        "{}.{}.",
+        engine.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        parts[1]
+    );
+    for (what, forged) in [
+        ("expired", expired),
+        ("another user", other_user),
+        ("wrong audience", wrong_audience),
+        ("tampered", tampered),
+        ("alg=none", unsigned),
+    ] {
+        let (status, _) = account(&server, &format!("{name}={forged}")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{what} token accepted");
+    }
+}
+
+fn claims_like(claims: &Claims) -> Claims {
+    Claims {
+        sub: claims.sub.clone(),
+        sid: claims.sid.clone(),
+        iat: claims.iat,
+        exp: claims.exp,
+        iss: claims.iss.clone(),
+        aud: claims.aud.clone(),
+    }
+}
+
+async fn a_disabled_user_is_out_at_once(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let cookie = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let db = server.database().await;
+    user::Entity::update_many()
+        .col_expr(user::Column::Disabled, Expr::value(true))
+        .filter(user::Column::Username.eq(CLERK))
+        .exec(&db)
+        .await
+        .unwrap();
+    assert_eq!(account(&server, &cookie).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in(&server, CLERK, DEMO_PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn a_new_password_revokes_earlier_sessions(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let other_device = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let this_device = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let new_password = "una nuova password lunga è ok";
+    for (current, new, confirm, outcome) in [
+        (
+            "wrong current password",
+            new_password,
+            new_password,
+            "wrong-current",
+        ),
+        (DEMO_PASSWORD, "short", "short", "too-short"),
+        (
+            DEMO_PASSWORD,
+            new_password,
+            "something else entirely",
+            "mismatch",
+        ),
+    ] {
+        let response = change_password(&server, &this_device, current, new, confirm).await;
+        assert_eq!(
+            response.headers()[LOCATION],
+            format!("/area-riservata/account?esito={outcome}").as_str()
+        );
+    }
+    assert_eq!(
+        account(&server, &other_device).await.0,
+        StatusCode::OK,
+        "a refused change revoked something"
+    );
+
+    let changed = change_password(
+        &server,
+        &this_device,
+        DEMO_PASSWORD,
+        new_password,
+        new_password,
+    )
+    .await;
+    assert_eq!(
+        changed.headers()[LOCATION],
+        "/area-riservata/account?esito=password-changed"
+    );
+    let renewed = session_cookie(&changed);
+    assert_eq!(
+        account(&server, &renewed).await.0,
+        StatusCode::OK,
+        "this device stays signed in"
+    );
+    assert_eq!(
+        account(&server, &other_device).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        account(&server, &this_device).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        sign_in(&server, CLERK, DEMO_PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(&server, CLERK, new_password).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        !server.log().contains(new_password),
+        "the log holds a password"
+    );
+}
+
+async fn change_password(
+    server: &TestServer,
+    cookie: &str,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> reqwest::Response {
+    post_with(
+        server,
+        "/area-riservata/password",
+        cookie,
+        &[("current", current), ("new", new), ("confirm", confirm)],
+    )
+    .await
+}
+
+async fn demo_accounts_outside_demo_mode_stop_the_start(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let output = server.start_expecting_exit(&[("PRATICHE_DEMO", "0")]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("demo accounts exist but demo mode is off"),
+        "{stderr}"
+    );
+}
+
+async fn the_first_province_admin_comes_from_a_command(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let weak = server.run_command_with(
+        &["create-admin", "weak"],
+        &[("PRATICHE_ADMIN_PASSWORD", "short")],
+        "",
+    );
+    assert!(!weak.status.success());
+    let from_env = server.run_command_with(
+        &["create-admin", "centro.servizi", "Centro servizi"],
+        &[("PRATICHE_ADMIN_PASSWORD", "password del centro servizi")],
+        "",
+    );
+    assert!(
+        from_env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_env.stderr)
+    );
+    let from_stdin = server.run_command_with(
+        &["create-admin", "seconda.admin"],
+        &[],
+        "un'altra password lunga\n",
+    );
+    assert!(
+        from_stdin.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_stdin.stderr)
+    );
+    let again = server.run_command_with(
+        &["create-admin", "centro.servizi"],
+        &[("PRATICHE_ADMIN_PASSWORD", "password del centro servizi")],
+        "",
+    );
+    assert!(
+        !again.status.success(),
+        "a second account with the same name"
+    );
+
+    let cookie = signed_in_cookie(&server, "centro.servizi", "password del centro servizi").await;
+    let (_, page) = account(&server, &cookie).await;
+    assert!(page.contains("Amministratore del centro servizi"));
+    signed_in_cookie(&server, "seconda.admin", "un'altra password lunga").await;
+}

@@ -22,6 +22,7 @@ on_both_databases!(
     a_new_password_revokes_earlier_sessions,
     demo_accounts_outside_demo_mode_stop_the_start,
     the_first_province_admin_comes_from_a_command,
+    an_active_session_is_renewed_until_its_absolute_end,
 );
 
 /// On SQLite without a configured key, the server makes one once, readable by
@@ -518,4 +519,79 @@ async fn the_first_province_admin_comes_from_a_command(backend: Backend) {
     let (_, page) = account(&server, &cookie).await;
     assert!(page.contains("Amministratore del centro servizi"));
     signed_in_cookie(&server, "seconda.admin", "un'altra password lunga").await;
+}
+
+async fn an_active_session_is_renewed_until_its_absolute_end(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let cookie = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let (name, token) = cookie.split_once('=').unwrap();
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let claims: Claims =
+        serde_json::from_slice(&engine.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    let key = EncodingKey::from_secret(SIGNING_KEY.as_bytes());
+    let now = chrono::Utc::now().timestamp();
+
+    // A fresh token is not renewed on every request.
+    let response = server
+        .client
+        .get(server.url("/area-riservata/account"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get(SET_COOKIE).is_none());
+
+    // A token issued two minutes ago is renewed: a new one with 30 minutes ahead.
+    let older = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &Claims {
+            iat: now - 120,
+            exp: now + 60,
+            ..claims_like(&claims)
+        },
+        &key,
+    )
+    .unwrap();
+    let response = server
+        .client
+        .get(server.url("/area-riservata/account"))
+        .header(COOKIE, format!("{name}={older}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let renewed = session_cookie(&response);
+    let renewed: Claims = serde_json::from_slice(
+        &engine
+            .decode(
+                renewed
+                    .split_once('=')
+                    .unwrap()
+                    .1
+                    .split('.')
+                    .nth(1)
+                    .unwrap(),
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        renewed.iat >= now && (renewed.exp - renewed.iat - 1800).abs() <= 1,
+        "not renewed for 30 minutes"
+    );
+    assert_eq!(renewed.sid, claims.sid);
+
+    // Past the session's absolute end nothing renews it.
+    let db = server.database().await;
+    pratiche_db::entity::session::Entity::update_many()
+        .col_expr(
+            pratiche_db::entity::session::Column::ExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .exec(&db)
+        .await
+        .unwrap();
+    assert_eq!(account(&server, &cookie).await.0, StatusCode::SEE_OTHER);
 }

@@ -7,6 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::i18n::I18n;
 use crate::pages::about::{AccessibilityPage, PrivacyPage};
+use crate::pages::backoffice::{CaseRecordPage, DashboardPage};
 use crate::pages::case::CasePage;
 use crate::pages::home::HomePage;
 use crate::pages::lookup::LookupPage;
@@ -63,6 +64,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata") view=SignInPage/>
                 <Route path=path!("/area-riservata/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/pratiche") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/pratiche/:code") view=CaseRecordPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

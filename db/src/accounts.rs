@@ -7,7 +7,7 @@ use pratiche_domain::account::{Role, lockout_after};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::{session, sign_in_throttle, user};
@@ -270,19 +270,14 @@ pub async fn clear_failures(db: &DatabaseConnection, keys: &[String]) -> Result<
         .map(|_| ())
 }
 
-/// The name of a user's body, if any (for the back office's header).
-pub async fn body_name(
+/// The name of a body (for the back office's headings).
+pub async fn body_name_by_id(
     db: &DatabaseConnection,
-    user: &user::Model,
+    body_id: i32,
 ) -> Result<Option<String>, DbErr> {
-    let Some(body_id) = user.body_id else {
-        return Ok(None);
-    };
-    user::Entity::find_by_id(user.id)
+    crate::entity::body::Entity::find_by_id(body_id)
         .select_only()
         .column(crate::entity::body::Column::Name)
-        .join(JoinType::InnerJoin, user::Relation::Body.def())
-        .filter(crate::entity::body::Column::Id.eq(body_id))
         .into_tuple::<String>()
         .one(db)
         .await

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::clock::Extension;
+use pratiche_domain::text::fold_for_search;
 use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -73,6 +74,17 @@ pub struct NewEvent {
     pub reply_by: Option<NaiveDate>,
 }
 
+/// What the search column holds for a pratica: its code (as shown and
+/// compact), its own reference and its subject, folded.
+pub fn search_text(code: CaseCode, own_reference: Option<&str>, subject: &str) -> String {
+    fold_for_search(&format!(
+        "{} {} {} {subject}",
+        code.compact(),
+        code,
+        own_reference.unwrap_or("")
+    ))
+}
+
 /// Registers a pratica with its first status event.
 pub async fn register<C: ConnectionTrait>(
     txn: &C,
@@ -81,6 +93,7 @@ pub async fn register<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<case::Model, WriteError> {
     let state = state_of_type(txn, first.state_id, new.procedure_type_id).await?;
+    let search = search_text(new.code, new.own_reference.as_deref(), &new.subject);
     let case = case::ActiveModel {
         code: Set(new.code.compact()),
         body_id: Set(new.body_id),
@@ -99,6 +112,7 @@ pub async fn register<C: ConnectionTrait>(
         version: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
+        search_text: Set(search),
         ..Default::default()
     }
     .insert(txn)

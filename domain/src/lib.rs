@@ -7,6 +7,8 @@ pub mod account;
 pub mod clock;
 pub mod code;
 pub mod phase;
+#[cfg(feature = "search")]
+pub mod text;
 
 pub use code::{CaseCode, CodeError};
 pub use phase::{ClockEffect, PublicPhase};

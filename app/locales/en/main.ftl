@@ -240,3 +240,54 @@ account-password-wrong-current = The current password is wrong.
 account-password-too-short = The new password needs at least 12 characters.
 account-password-too-long = The new password may have at most 256 characters.
 account-password-mismatch = The two new passwords differ.
+
+bo-nav-label = Staff area
+bo-nav-cases = Applications
+bo-nav-account = Account
+dash-title = Applications of { $body }
+dash-filters = Filters
+dash-search = Search by code, protocol number or subject
+dash-phase = Phase
+dash-any = All
+dash-type = Procedure
+dash-due = Deadline
+dash-due-past = Overdue
+dash-due-week = Due within 7 days
+dash-apply = Filter
+dash-past-due = { $count ->
+    [one] 1 application overdue
+   *[other] { $count } applications overdue
+}
+dash-due-soon = { $count ->
+    [one] 1 due within 7 days
+   *[other] { $count } due within 7 days
+}
+dash-total = { $total ->
+    [one] 1 application found
+   *[other] { $total } applications found
+}
+dash-col-code = Code
+dash-col-subject = Subject
+dash-col-reference = Protocol number
+dash-col-type = Procedure
+dash-col-phase = Phase
+dash-col-due = Deadline
+dash-empty = No application matches the filters.
+dash-no-body = Your account belongs to no body: applications are seen with the account of a clerk or administrator of the body.
+dash-previous = Previous page
+dash-next = Next page
+dash-page = Page { $page } of { $pages }
+record-history = Full history
+record-public-note = For the citizen
+record-internal-note = Internal note
+record-recorded = Recorded on { $when } by { $who }, through { $source }
+record-source-backoffice = the web
+record-source-api = the API
+record-source-demo = demo data
+record-system = the system
+record-reference = Protocol number
+record-public-page = Open the public page
+record-not-found = No application of your body has this code.
+record-reply-by = Reply by { $date }.
+record-observations = Observations received on { $date }.
+record-extension = Extension of { $days } days ({ $basis }).

@@ -240,3 +240,54 @@ account-password-wrong-current = La password attuale non è corretta.
 account-password-too-short = La nuova password deve avere almeno 12 caratteri.
 account-password-too-long = La nuova password può avere al massimo 256 caratteri.
 account-password-mismatch = Le due nuove password non coincidono.
+
+bo-nav-label = Area riservata
+bo-nav-cases = Pratiche
+bo-nav-account = Account
+dash-title = Pratiche di { $body }
+dash-filters = Filtri
+dash-search = Cerca per codice, protocollo o oggetto
+dash-phase = Fase
+dash-any = Tutte
+dash-type = Procedimento
+dash-due = Scadenza
+dash-due-past = Scadute
+dash-due-week = In scadenza entro 7 giorni
+dash-apply = Filtra
+dash-past-due = { $count ->
+    [one] 1 pratica scaduta
+   *[other] { $count } pratiche scadute
+}
+dash-due-soon = { $count ->
+    [one] 1 in scadenza entro 7 giorni
+   *[other] { $count } in scadenza entro 7 giorni
+}
+dash-total = { $total ->
+    [one] 1 pratica trovata
+   *[other] { $total } pratiche trovate
+}
+dash-col-code = Codice
+dash-col-subject = Oggetto
+dash-col-reference = Protocollo
+dash-col-type = Procedimento
+dash-col-phase = Fase
+dash-col-due = Termine
+dash-empty = Nessuna pratica corrisponde ai filtri.
+dash-no-body = Il suo account non appartiene a un ente: le pratiche si consultano con l'account di un operatore o di un amministratore dell'ente.
+dash-previous = Pagina precedente
+dash-next = Pagina successiva
+dash-page = Pagina { $page } di { $pages }
+record-history = Storia completa
+record-public-note = Per il cittadino
+record-internal-note = Nota interna
+record-recorded = Registrato il { $when } da { $who }, tramite { $source }
+record-source-backoffice = web
+record-source-api = API
+record-source-demo = dati dimostrativi
+record-system = sistema
+record-reference = Protocollo
+record-public-page = Apri la pagina pubblica
+record-not-found = Nessuna pratica del suo ente ha questo codice.
+record-reply-by = Rispondere entro il { $date }.
+record-observations = Osservazioni ricevute il { $date }.
+record-extension = Proroga di { $days } giorni ({ $basis }).

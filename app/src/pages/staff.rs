@@ -25,12 +25,12 @@ pub enum SignInProblem {
     Locked { retry_after_secs: u64 },
 }
 
-fn signed_in() -> Option<SignedIn> {
+pub(crate) fn signed_in() -> Option<SignedIn> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
 }
 
-fn redirect(to: &'static str) -> AnyView {
+pub(crate) fn redirect(to: &'static str) -> AnyView {
     answer_privately(StatusCode::SEE_OTHER);
     expect_context::<ResponseOptions>().insert_header(LOCATION, HeaderValue::from_static(to));
     ().into_any()
@@ -147,6 +147,7 @@ pub fn AccountPage() -> impl IntoView {
     let title = i18n.t("account-title");
     view! {
         <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
+            <StaffNav/>
             <h1>{title}</h1>
             <dl class="details">
                 <dt>{i18n.t("account-name")}</dt>
@@ -199,11 +200,25 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 /// "27 novembre 2026, 14:05" in Europe/Rome.
-fn rome_time(i18n: &crate::i18n::I18n, instant: DateTime<Utc>) -> String {
+pub(crate) fn rome_time(i18n: &crate::i18n::I18n, instant: DateTime<Utc>) -> String {
     let local = instant.with_timezone(&Rome);
     format!(
         "{}, {}",
         i18n.date(local.date_naive()),
         local.format("%H:%M")
     )
+}
+
+/// The staff area's own navigation.
+#[component]
+pub fn StaffNav() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="staff-nav" aria-label=i18n.t("bo-nav-label")>
+            <ul>
+                <li><a href="/area-riservata/pratiche">{i18n.t("bo-nav-cases")}</a></li>
+                <li><a href=ACCOUNT_PATH>{i18n.t("bo-nav-account")}</a></li>
+            </ul>
+        </nav>
+    }
 }

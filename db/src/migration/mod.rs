@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261127_000001_initial;
 mod m20261127_000002_clock;
 mod m20261127_000003_sessions;
+mod m20261127_000004_search;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_initial::Migration),
             Box::new(m20261127_000002_clock::Migration),
             Box::new(m20261127_000003_sessions::Migration),
+            Box::new(m20261127_000004_search::Migration),
         ]
     }
 }

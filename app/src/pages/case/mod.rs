@@ -2,7 +2,7 @@
 //! downloads no JavaScript or WebAssembly. It reads only the allow-listed
 //! public view of the pratica, with the due date as stored.
 
-mod deadline;
+pub mod deadline;
 
 use chrono::Utc;
 use http::StatusCode;

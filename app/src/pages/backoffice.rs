@@ -1,0 +1,370 @@
+//! The clerk's pages: the dashboard of the body's pratiche (search, filters,
+//! counts, pages) and the full record of one pratica. Plain GET forms; every
+//! query is scoped to the signed-in user's body.
+
+use http::StatusCode;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use pratiche_db::backoffice::{
+    CaseDetail, Dashboard, DashboardFilter, DueFilter, PAGE_SIZE, case_detail, dashboard,
+};
+use pratiche_domain::clock::ClockStatus;
+use pratiche_domain::{CaseCode, PublicPhase};
+
+use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
+use crate::context::{AppContext, SignedIn};
+use crate::i18n::{I18n, use_i18n};
+use crate::pages::case::deadline::{ClockExplanation, due_text, today_in_rome};
+use crate::pages::lookup::case_path;
+use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, rome_time, signed_in};
+
+const DASHBOARD_PATH: &str = "/area-riservata/pratiche";
+
+/// The dashboard's filter, read from the query string (bad values ignored).
+fn filter_from_query() -> (DashboardFilter, u64) {
+    let query = use_query_map().read_untracked();
+    let filter = DashboardFilter {
+        search: query.get("q").filter(|q| !q.trim().is_empty()),
+        phase: query.get("fase").and_then(|phase| phase.parse().ok()),
+        procedure_type_id: query.get("tipo").and_then(|id| id.parse().ok()),
+        due: match query.get("scadenza").as_deref() {
+            Some("scadute") => Some(DueFilter::PastDue),
+            Some("settimana") => Some(DueFilter::WithinWeek),
+            _ => None,
+        },
+    };
+    let page = query
+        .get("pagina")
+        .and_then(|page| page.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    (filter, page)
+}
+
+/// The query string of `filter` at `page`, for the pager's links.
+fn query_string(filter: &DashboardFilter, page: u64) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(search) = &filter.search {
+        query.append_pair("q", search);
+    }
+    if let Some(phase) = filter.phase {
+        query.append_pair("fase", phase.as_str());
+    }
+    if let Some(id) = filter.procedure_type_id {
+        query.append_pair("tipo", &id.to_string());
+    }
+    match filter.due {
+        Some(DueFilter::PastDue) => query.append_pair("scadenza", "scadute"),
+        Some(DueFilter::WithinWeek) => query.append_pair("scadenza", "settimana"),
+        None => &mut query,
+    };
+    query.append_pair("pagina", &page.to_string());
+    query.finish()
+}
+
+fn staff_body(user: &SignedIn) -> Option<i32> {
+    user.body_id
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let Some(user) = signed_in() else {
+        return redirect(SIGN_IN_PATH);
+    };
+    answer_privately(StatusCode::OK);
+    let i18n = use_i18n();
+    let title = i18n.t("bo-nav-cases");
+    let Some(body_id) = staff_body(&user) else {
+        return view! {
+            <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
+                <StaffNav/>
+                <h1>{title}</h1>
+                <p>{i18n.t("dash-no-body")}</p>
+            </PageLayout>
+        }
+        .into_any();
+    };
+    let (filter, page) = filter_from_query();
+    let context = expect_context::<AppContext>();
+    let body = Suspend::new(async move {
+        let today = today_in_rome();
+        let found = dashboard(&context.db, body_id, &filter, page - 1, today).await;
+        let body_name = pratiche_db::accounts::body_name_by_id(&context.db, body_id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        match found {
+            Ok(found) => view! { <DashboardView found filter page body_name/> }.into_any(),
+            Err(error) => {
+                tracing::error!(%error, "cannot read the dashboard");
+                answer_privately(StatusCode::SERVICE_UNAVAILABLE);
+                view! { <p>{use_i18n().t("unavailable-text")}</p> }.into_any()
+            }
+        }
+    });
+    view! {
+        <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
+            <StaffNav/>
+            <Suspense fallback=|| ()>{body}</Suspense>
+        </PageLayout>
+    }
+    .into_any()
+}
+
+#[component]
+fn DashboardView(
+    found: Dashboard,
+    filter: DashboardFilter,
+    page: u64,
+    body_name: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = today_in_rome();
+    let pages = found.total.div_ceil(PAGE_SIZE).max(1);
+    let selected = |value: bool| value.then_some("selected");
+    let phase_options = PublicPhase::ALL
+        .into_iter()
+        .map(|phase| {
+            view! {
+                <option value=phase.as_str() selected=selected(filter.phase == Some(phase))>
+                    {i18n.t(&format!("phase-{}", phase.as_str()))}
+                </option>
+            }
+        })
+        .collect_view();
+    let type_options = found
+        .procedure_types
+        .iter()
+        .map(|(id, name)| {
+            view! { <option value=id.to_string() selected=selected(filter.procedure_type_id == Some(*id))>{name.clone()}</option> }
+        })
+        .collect_view();
+    let rows = found
+        .rows
+        .iter()
+        .map(|row| {
+            let code = CaseCode::parse(&row.code)
+                .map(|code| code.to_string())
+                .unwrap_or_else(|_| row.code.clone());
+            let phase: Option<PublicPhase> = row.current_phase.parse().ok();
+            let open = phase.is_some_and(|phase| !phase.is_final());
+            let due = match (row.due_date, open) {
+                (Some(due_on), true) => due_text(
+                    &i18n,
+                    &ClockStatus::Running {
+                        due_on,
+                        days_left: (due_on - today).num_days(),
+                    },
+                ),
+                (Some(due_on), false) => i18n.date(due_on),
+                (None, _) => "—".to_owned(),
+            };
+            view! {
+                <tr>
+                    <td><a href=format!("{DASHBOARD_PATH}/{code}")>{code.clone()}</a></td>
+                    <td>{row.subject.clone()}</td>
+                    <td>{row.own_reference.clone().unwrap_or_default()}</td>
+                    <td>{row.procedure_name.clone()}</td>
+                    <td>{phase.map(|phase| view! { <PhaseBadge phase/> })}</td>
+                    <td>{due}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let previous = (page > 1).then(|| format!("?{}", query_string(&filter, page - 1)));
+    let next = (page < pages).then(|| format!("?{}", query_string(&filter, page + 1)));
+    view! {
+        <h1>{i18n.t_with("dash-title", &[("body", body_name.into())])}</h1>
+        <ul class="dash-counts">
+            <li><a href="?scadenza=scadute">{i18n.t_with("dash-past-due", &[("count", found.past_due.into())])}</a></li>
+            <li><a href="?scadenza=settimana">{i18n.t_with("dash-due-soon", &[("count", found.due_within_week.into())])}</a></li>
+        </ul>
+        <form class="dash-filters" method="get" action=DASHBOARD_PATH aria-label=i18n.t("dash-filters")>
+            <div>
+                <label class="field-label" for="q">{i18n.t("dash-search")}</label>
+                <input id="q" name="q" type="search" value=filter.search.clone().unwrap_or_default()/>
+            </div>
+            <div>
+                <label class="field-label" for="fase">{i18n.t("dash-phase")}</label>
+                <select id="fase" name="fase"><option value="">{i18n.t("dash-any")}</option>{phase_options}</select>
+            </div>
+            <div>
+                <label class="field-label" for="tipo">{i18n.t("dash-type")}</label>
+                <select id="tipo" name="tipo"><option value="">{i18n.t("dash-any")}</option>{type_options}</select>
+            </div>
+            <div>
+                <label class="field-label" for="scadenza">{i18n.t("dash-due")}</label>
+                <select id="scadenza" name="scadenza">
+                    <option value="">{i18n.t("dash-any")}</option>
+                    <option value="scadute" selected=selected(filter.due == Some(DueFilter::PastDue))>{i18n.t("dash-due-past")}</option>
+                    <option value="settimana" selected=selected(filter.due == Some(DueFilter::WithinWeek))>{i18n.t("dash-due-week")}</option>
+                </select>
+            </div>
+            <button class="button" type="submit">{i18n.t("dash-apply")}</button>
+        </form>
+        <p class="dash-total" role="status">{i18n.t_with("dash-total", &[("total", found.total.into())])}</p>
+        {if found.rows.is_empty() {
+            view! { <p>{i18n.t("dash-empty")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table class="cases">
+                        <thead>
+                            <tr>
+                                <th scope="col">{i18n.t("dash-col-code")}</th>
+                                <th scope="col">{i18n.t("dash-col-subject")}</th>
+                                <th scope="col">{i18n.t("dash-col-reference")}</th>
+                                <th scope="col">{i18n.t("dash-col-type")}</th>
+                                <th scope="col">{i18n.t("dash-col-phase")}</th>
+                                <th scope="col">{i18n.t("dash-col-due")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }}
+        <nav class="pager" aria-label=i18n.t_with("dash-page", &[("page", page.into()), ("pages", pages.into())])>
+            {previous.map(|href| view! { <a href=href rel="prev">{i18n.t("dash-previous")}</a> })}
+            <span>{i18n.t_with("dash-page", &[("page", page.into()), ("pages", pages.into())])}</span>
+            {next.map(|href| view! { <a href=href rel="next">{i18n.t("dash-next")}</a> })}
+        </nav>
+    }
+}
+
+#[component]
+pub fn CaseRecordPage() -> impl IntoView {
+    let Some(user) = signed_in() else {
+        return redirect(SIGN_IN_PATH);
+    };
+    let typed = use_params_map()
+        .read_untracked()
+        .get("code")
+        .unwrap_or_default();
+    let context = expect_context::<AppContext>();
+    let body_id = staff_body(&user);
+    let record = Suspend::new(async move {
+        let i18n = use_i18n();
+        let detail = match (body_id, CaseCode::parse(&typed)) {
+            (Some(body_id), Ok(code)) => case_detail(&context.db, body_id, code).await,
+            _ => Ok(None),
+        };
+        match detail {
+            Ok(Some(detail)) => {
+                answer_privately(StatusCode::OK);
+                view! { <CaseRecord detail/> }.into_any()
+            }
+            Ok(None) => {
+                // Another body's pratica answers exactly like an unknown one.
+                answer_privately(StatusCode::NOT_FOUND);
+                view! { <h1>{i18n.t("not-found-title")}</h1><p>{i18n.t("record-not-found")}</p> }
+                    .into_any()
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot read a pratica's record");
+                answer_privately(StatusCode::SERVICE_UNAVAILABLE);
+                view! { <p>{i18n.t("unavailable-text")}</p> }.into_any()
+            }
+        }
+    });
+    let i18n = use_i18n();
+    let cases = i18n.t("bo-nav-cases");
+    view! {
+        <PageLayout
+            title=cases.clone()
+            crumbs=vec![Crumb { label: cases, href: Some(DASHBOARD_PATH.to_owned()) }]
+            private=true
+        >
+            <StaffNav/>
+            <Suspense fallback=|| ()>{record}</Suspense>
+        </PageLayout>
+    }
+    .into_any()
+}
+
+#[component]
+fn CaseRecord(detail: CaseDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let code = CaseCode::parse(&detail.case.code).expect("stored codes are valid");
+    let phase: Option<PublicPhase> = detail.case.current_phase.parse().ok();
+    let due = detail
+        .clock
+        .as_ref()
+        .map(|clock| due_text(&i18n, &ClockStatus::at(clock, today_in_rome())));
+    let events = detail
+        .events
+        .iter()
+        .rev()
+        .map(|event| event_view(&i18n, event))
+        .collect_view();
+    view! {
+        <p class="eyebrow">{i18n.t_with("case-label", &[("code", code.to_string().into())])}</p>
+        <h1>{detail.case.subject.clone()}</h1>
+        <p class="lead">{detail.procedure_name.clone()}</p>
+        <dl class="details">
+            <dt>{i18n.t("record-reference")}</dt>
+            <dd>{detail.case.own_reference.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dt>{i18n.t("dash-col-phase")}</dt>
+            <dd>{phase.map(|phase| view! { <PhaseBadge phase/> })}</dd>
+            <dt>{i18n.t("case-submitted-on")}</dt>
+            <dd>{i18n.date(detail.case.submitted_on)}</dd>
+            <dt>{i18n.t("due-label")}</dt>
+            <dd>{due.unwrap_or_else(|| i18n.t("case-due-not-computed"))}</dd>
+            <dt>{i18n.t("case-responsible")}</dt>
+            <dd>{format!("{}, {}", detail.case.responsible_name, detail.case.office_name)}</dd>
+        </dl>
+        {detail.clock.clone().map(|explanation| view! { <ClockExplanation explanation/> })}
+        <p><a class="button-link button-secondary" href=case_path(code)>{i18n.t("record-public-page")}</a></p>
+        <h2>{i18n.t("record-history")}</h2>
+        <ol class="history staff-history">{events}</ol>
+    }
+}
+
+fn event_view(i18n: &I18n, event: &pratiche_db::backoffice::EventDetail) -> impl IntoView + use<> {
+    let phase: Option<PublicPhase> = event.public_phase.parse().ok();
+    let who = event
+        .recorded_by
+        .clone()
+        .unwrap_or_else(|| i18n.t("record-system"));
+    let source = i18n.t(&format!("record-source-{}", event.source));
+    let recorded = i18n.t_with(
+        "record-recorded",
+        &[
+            ("when", rome_time(i18n, event.recorded_at).into()),
+            ("who", who.into()),
+            ("source", source.into()),
+        ],
+    );
+    let clock_fields = [
+        event
+            .reply_by
+            .map(|date| i18n.t_with("record-reply-by", &[("date", i18n.date(date).into())])),
+        event
+            .observations_on
+            .map(|date| i18n.t_with("record-observations", &[("date", i18n.date(date).into())])),
+        event.extension_days.map(|days| {
+            i18n.t_with(
+                "record-extension",
+                &[
+                    ("days", days.into()),
+                    (
+                        "basis",
+                        event.extension_basis.clone().unwrap_or_default().into(),
+                    ),
+                ],
+            )
+        }),
+    ];
+    view! {
+        <li class="history-entry">
+            <time datetime=event.occurred_at.to_rfc3339()>{rome_time(i18n, event.occurred_at)}</time>
+            <p><strong>{event.state_name.clone()}</strong>" "{phase.map(|phase| view! { <PhaseBadge phase/> })}</p>
+            {event.public_note.clone().map(|note| view! { <p><strong>{i18n.t("record-public-note")}": "</strong>{note}</p> })}
+            {event.internal_note.clone().map(|note| view! { <p class="internal-note"><strong>{i18n.t("record-internal-note")}": "</strong>{note}</p> })}
+            {clock_fields.into_iter().flatten().map(|field| view! { <p>{field}</p> }).collect_view()}
+            <p class="hint">{recorded}</p>
+        </li>
+    }
+}

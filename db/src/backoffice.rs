@@ -1,0 +1,222 @@
+//! What the back office reads: the dashboard of one body's pratiche and the
+//! full record of one. Every query is scoped to the signed-in user's body in
+//! the query itself.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use pratiche_domain::clock::Explanation;
+use pratiche_domain::text::fold_for_search;
+use pratiche_domain::{CaseCode, PublicPhase};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+};
+
+use crate::entity::{case, procedure_state, procedure_type, status_event, user};
+
+/// Rows per dashboard page.
+pub const PAGE_SIZE: u64 = 25;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DueFilter {
+    /// Open, and the due date has passed.
+    PastDue,
+    /// Open, due today or in the next 7 days.
+    WithinWeek,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DashboardFilter {
+    /// A code (any form), an own reference or words of the subject.
+    pub search: Option<String>,
+    pub phase: Option<PublicPhase>,
+    pub procedure_type_id: Option<i32>,
+    pub due: Option<DueFilter>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct DashboardRow {
+    pub code: String,
+    pub subject: String,
+    pub own_reference: Option<String>,
+    pub procedure_name: String,
+    pub current_phase: String,
+    pub due_date: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Dashboard {
+    pub rows: Vec<DashboardRow>,
+    /// Pratiche matching the filter, on every page.
+    pub total: u64,
+    pub past_due: u64,
+    pub due_within_week: u64,
+    /// The body's procedure types, for the filter.
+    pub procedure_types: Vec<(i32, String)>,
+}
+
+fn open() -> Condition {
+    Condition::all().add(case::Column::ClosedAt.is_null())
+}
+
+fn due(filter: DueFilter, today: NaiveDate) -> Condition {
+    match filter {
+        DueFilter::PastDue => open().add(case::Column::DueDate.lt(today)),
+        DueFilter::WithinWeek => open()
+            .add(case::Column::DueDate.gte(today))
+            .add(case::Column::DueDate.lte(today + Days::new(7))),
+    }
+}
+
+pub async fn dashboard(
+    db: &DatabaseConnection,
+    body_id: i32,
+    filter: &DashboardFilter,
+    page: u64,
+    today: NaiveDate,
+) -> Result<Dashboard, DbErr> {
+    let of_body = || case::Entity::find().filter(case::Column::BodyId.eq(body_id));
+    let mut matching = Condition::all();
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|search| !search.is_empty())
+    {
+        matching = match CaseCode::parse(search) {
+            Ok(code) => matching.add(case::Column::Code.eq(code.compact())),
+            Err(_) => matching.add(case::Column::SearchText.contains(fold_for_search(search))),
+        };
+    }
+    if let Some(phase) = filter.phase {
+        matching = matching.add(case::Column::CurrentPhase.eq(phase.as_str()));
+    }
+    if let Some(procedure_type_id) = filter.procedure_type_id {
+        matching = matching.add(case::Column::ProcedureTypeId.eq(procedure_type_id));
+    }
+    if let Some(due_filter) = filter.due {
+        matching = matching.add(due(due_filter, today));
+    }
+    let total = of_body().filter(matching.clone()).count(db).await?;
+    let rows = of_body()
+        .select_only()
+        .column(case::Column::Code)
+        .column(case::Column::Subject)
+        .column(case::Column::OwnReference)
+        .column_as(procedure_type::Column::Name, "procedure_name")
+        .column(case::Column::CurrentPhase)
+        .column(case::Column::DueDate)
+        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
+        .filter(matching)
+        .order_by_asc(case::Column::DueDate)
+        .order_by_asc(case::Column::Id)
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .into_model::<DashboardRow>()
+        .all(db)
+        .await?;
+    let past_due = of_body()
+        .filter(due(DueFilter::PastDue, today))
+        .count(db)
+        .await?;
+    let due_within_week = of_body()
+        .filter(due(DueFilter::WithinWeek, today))
+        .count(db)
+        .await?;
+    let procedure_types = procedure_type::Entity::find()
+        .select_only()
+        .column(procedure_type::Column::Id)
+        .column(procedure_type::Column::Name)
+        .filter(procedure_type::Column::BodyId.eq(body_id))
+        .order_by_asc(procedure_type::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Dashboard {
+        rows,
+        total,
+        past_due,
+        due_within_week,
+        procedure_types,
+    })
+}
+
+/// A pratica as its body's staff see it.
+#[derive(Clone, Debug)]
+pub struct CaseDetail {
+    pub case: case::Model,
+    pub procedure_name: String,
+    pub clock: Option<Explanation>,
+    /// Oldest first.
+    pub events: Vec<EventDetail>,
+}
+
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct EventDetail {
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub state_name: String,
+    pub public_phase: String,
+    pub public_note: Option<String>,
+    pub internal_note: Option<String>,
+    pub recorded_by: Option<String>,
+    /// `demo`, `backoffice` or `api`.
+    pub source: String,
+    pub extension_days: Option<i32>,
+    pub extension_basis: Option<String>,
+    pub observations_on: Option<NaiveDate>,
+    pub reply_by: Option<NaiveDate>,
+}
+
+/// One of the body's pratiche by code; `None` for another body's, exactly as
+/// for an unknown code.
+pub async fn case_detail(
+    db: &DatabaseConnection,
+    body_id: i32,
+    code: CaseCode,
+) -> Result<Option<CaseDetail>, DbErr> {
+    let found = case::Entity::find()
+        .filter(case::Column::BodyId.eq(body_id))
+        .filter(case::Column::Code.eq(code.compact()))
+        .find_also_related(procedure_type::Entity)
+        .one(db)
+        .await?;
+    let Some((case, Some(procedure))) = found else {
+        return Ok(None);
+    };
+    let events = status_event::Entity::find()
+        .select_only()
+        .columns([
+            status_event::Column::OccurredAt,
+            status_event::Column::RecordedAt,
+            status_event::Column::PublicPhase,
+            status_event::Column::PublicNote,
+            status_event::Column::InternalNote,
+            status_event::Column::Source,
+            status_event::Column::ExtensionDays,
+            status_event::Column::ExtensionBasis,
+            status_event::Column::ObservationsOn,
+            status_event::Column::ReplyBy,
+        ])
+        .column_as(procedure_state::Column::Name, "state_name")
+        .column_as(user::Column::DisplayName, "recorded_by")
+        .join(JoinType::InnerJoin, status_event::Relation::State.def())
+        .join(JoinType::LeftJoin, status_event::Relation::RecordedBy.def())
+        .filter(status_event::Column::CaseId.eq(case.id))
+        .order_by_asc(status_event::Column::OccurredAt)
+        .order_by_asc(status_event::Column::Id)
+        .into_model::<EventDetail>()
+        .all(db)
+        .await?;
+    let clock = case
+        .due_explanation
+        .clone()
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|error| DbErr::Json(error.to_string()))?;
+    Ok(Some(CaseDetail {
+        case,
+        procedure_name: procedure.name,
+        clock,
+        events,
+    }))
+}

@@ -17,6 +17,8 @@ pub mod remembered;
 mod routes;
 
 #[cfg(feature = "ssr")]
+pub use pages::registration::RegistrationDraft;
+#[cfg(feature = "ssr")]
 pub use pages::staff::SignInProblem;
 #[cfg(feature = "ssr")]
 pub use routes::{App, has_islands, shell};

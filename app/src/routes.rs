@@ -12,6 +12,7 @@ use crate::pages::case::CasePage;
 use crate::pages::home::HomePage;
 use crate::pages::lookup::LookupPage;
 use crate::pages::not_found::PageNotFound;
+use crate::pages::registration::{ReceiptPage, RegistrationPage};
 use crate::pages::staff::{AccountPage, SignInPage};
 
 /// Pages that carry an island. Only these load the hydration scripts: the
@@ -51,6 +52,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Routes whose page waits for data (a `Suspense`) render with
+/// `SsrMode::Async`: the whole page is ready before the first byte, so it can
+/// set its status and headers, and the server may drop Leptos's trailing
+/// hydration scripts from pages without islands without losing content.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -66,6 +71,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/area-riservata/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata/pratiche") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata/pratiche/:code") view=CaseRecordPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/pratiche/:code/ricevuta") view=ReceiptPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/registra") view=RegistrationPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

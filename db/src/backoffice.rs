@@ -122,15 +122,7 @@ pub async fn dashboard(
         .filter(due(DueFilter::WithinWeek, today))
         .count(db)
         .await?;
-    let procedure_types = procedure_type::Entity::find()
-        .select_only()
-        .column(procedure_type::Column::Id)
-        .column(procedure_type::Column::Name)
-        .filter(procedure_type::Column::BodyId.eq(body_id))
-        .order_by_asc(procedure_type::Column::Name)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let procedure_types = procedure_types_of(db, body_id).await?;
     Ok(Dashboard {
         rows,
         total,
@@ -219,4 +211,57 @@ pub async fn case_detail(
         clock,
         events,
     }))
+}
+
+/// A body's procedure types as (id, name), by name.
+pub async fn procedure_types_of(
+    db: &DatabaseConnection,
+    body_id: i32,
+) -> Result<Vec<(i32, String)>, DbErr> {
+    procedure_type::Entity::find()
+        .select_only()
+        .column(procedure_type::Column::Id)
+        .column(procedure_type::Column::Name)
+        .filter(procedure_type::Column::BodyId.eq(body_id))
+        .order_by_asc(procedure_type::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The state a new pratica of a procedure type starts in: its first state in
+/// the "submitted" phase, if the type belongs to `body_id`.
+pub async fn starting_state(
+    db: &DatabaseConnection,
+    body_id: i32,
+    procedure_type_id: i32,
+) -> Result<Option<i32>, DbErr> {
+    procedure_state::Entity::find()
+        .select_only()
+        .column(procedure_state::Column::Id)
+        .join(
+            JoinType::InnerJoin,
+            procedure_state::Relation::ProcedureType.def(),
+        )
+        .filter(procedure_type::Column::BodyId.eq(body_id))
+        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
+        .filter(procedure_state::Column::PublicPhase.eq(PublicPhase::Submitted.as_str()))
+        .order_by_asc(procedure_state::Column::Position)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// Whether another pratica of the body already has this own reference.
+pub async fn reference_taken(
+    db: &DatabaseConnection,
+    body_id: i32,
+    reference: &str,
+) -> Result<bool, DbErr> {
+    Ok(case::Entity::find()
+        .filter(case::Column::BodyId.eq(body_id))
+        .filter(case::Column::OwnReference.eq(reference))
+        .count(db)
+        .await?
+        > 0)
 }

@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
-pub use sea_orm::{DatabaseConnection, DbBackend, DbErr};
+pub use sea_orm::{DatabaseConnection, DbBackend, DbErr, SqlErr};
 
 /// Connections per pool. SQLite in WAL mode reads concurrently and writes one
 /// at a time (IMMEDIATE transactions queue on the busy timeout).

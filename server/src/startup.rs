@@ -167,6 +167,10 @@ fn back_office_routes(back_office: BackOffice) -> Router<LeptosOptions> {
             post(handlers::sign_out_everywhere),
         )
         .route("/area-riservata/password", post(handlers::change_password))
+        .route(
+            "/area-riservata/registra",
+            post(crate::backoffice::register),
+        )
         .with_state(back_office)
 }
 

@@ -12,6 +12,8 @@ on_both_databases!(
     the_dashboard_lists_filters_and_counts_the_bodys_pratiche,
     a_record_shows_the_whole_history_to_its_body_only,
     staff_pages_need_a_session,
+    a_clerk_registers_a_pratica_and_gets_its_receipt,
+    a_wrong_registration_changes_nothing,
 );
 
 async fn cookie_of(server: &TestServer, username: &str) -> String {
@@ -160,4 +162,187 @@ async fn staff_pages_need_a_session(backend: Backend) {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(response.headers()[LOCATION], "/area-riservata", "{path}");
     }
+}
+
+async fn post_form(
+    server: &TestServer,
+    cookie: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    server
+        .client
+        .post(server.url(path))
+        .header("sec-fetch-site", "same-origin")
+        .header(COOKIE, cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn type_id(server: &TestServer, name: &str) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = server.database().await;
+    pratiche_db::entity::procedure_type::Entity::find()
+        .filter(pratiche_db::entity::procedure_type::Column::Name.eq(name))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string()
+}
+
+async fn case_count(server: &TestServer) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    pratiche_db::entity::case::Entity::find()
+        .count(&server.database().await)
+        .await
+        .unwrap()
+}
+
+async fn a_clerk_registers_a_pratica_and_gets_its_receipt(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).await
+    else {
+        return;
+    };
+    let clerk = cookie_of(&server, "demo-operatore-valdoria").await;
+    let (status, form) = page(&server, &clerk, "/area-riservata/registra").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("Contributo per i libri di testo")
+            && !form.contains("Occupazione di suolo pubblico")
+    );
+
+    let tipo = type_id(&server, "Contributo per i libri di testo").await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive()
+        .to_string();
+    let response = post_form(
+        &server,
+        &clerk,
+        "/area-riservata/registra",
+        &[
+            ("tipo", &tipo),
+            ("oggetto", "Contributo per i libri di testo, a.s. 2027/2028"),
+            ("protocollo", "SCU/2026/999"),
+            ("presentata_il", &today),
+            ("ufficio", "Ufficio Servizi Scolastici"),
+            ("responsabile", "Dott. Marco Bellini"),
+            ("contatto", "scuola@comune.valdoria.example.it"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let receipt_path = response.headers()[LOCATION].to_str().unwrap().to_owned();
+    let code = receipt_path
+        .trim_start_matches("/area-riservata/pratiche/")
+        .trim_end_matches("/ricevuta")
+        .to_owned();
+    assert!(
+        pratiche_domain::CaseCode::parse(&code).is_ok(),
+        "{receipt_path}"
+    );
+
+    let (status, receipt) = page(&server, &clerk, &receipt_path).await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        code.as_str(),
+        "<svg",
+        &format!("http://127.0.0.1:3000/p/{code}"),
+        "Comune di Valdoria",
+        "a.s. 2027/2028",
+        "mancano",
+    ] {
+        assert!(receipt.contains(expected), "the receipt lacks {expected:?}");
+    }
+    // Another body's clerk gets no receipt.
+    let serena = cookie_of(&server, "demo-operatore-serena").await;
+    assert_eq!(
+        page(&server, &serena, &receipt_path).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let public = server
+        .get(&format!("/p/{code}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("a.s. 2027/2028")
+            && public.contains("Presentata")
+            && public.contains("mancano")
+    );
+    assert!(!public.contains("SCU/2026/999"));
+    let (_, record) = page(&server, &clerk, &format!("/area-riservata/pratiche/{code}")).await;
+    assert!(record.contains("Demo – Operatore di Valdoria") && record.contains("tramite web"));
+}
+
+async fn a_wrong_registration_changes_nothing(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let clerk = cookie_of(&server, "demo-operatore-valdoria").await;
+    let before = case_count(&server).await;
+    let ours = type_id(&server, "Permesso di costruire").await;
+    let theirs = type_id(&server, "Occupazione di suolo pubblico").await;
+    let complete =
+        |tipo: String, oggetto: &'static str, protocollo: &'static str, date: &'static str| {
+            vec![
+                ("tipo", tipo),
+                ("oggetto", oggetto.to_owned()),
+                ("protocollo", protocollo.to_owned()),
+                ("presentata_il", date.to_owned()),
+                ("ufficio", "SUE".to_owned()),
+                ("responsabile", "Arch. Ferri".to_owned()),
+                ("contatto", "sue@example.it".to_owned()),
+            ]
+        };
+    for (form, expected) in [
+        (
+            complete(ours.clone(), "", "", "2999-01-01"),
+            "Indicare una data valida, non futura.",
+        ),
+        (
+            complete(ours.clone(), "Recinzione", "PROT. 2026/14503", "2026-11-02"),
+            "già usato da un'altra pratica",
+        ),
+        (
+            complete(theirs, "Recinzione", "", "2026-11-02"),
+            "Scegliere un procedimento dell&#x27;ente.",
+        ),
+    ] {
+        let form: Vec<(&str, &str)> = form
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        let response = post_form(&server, &clerk, "/area-riservata/registra", &form).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains(expected) || page.contains(&expected.replace("&#x27;", "'")),
+            "missing {expected:?}"
+        );
+        assert!(page.contains("SUE"), "what was typed is lost");
+    }
+    let province = cookie_of(&server, "demo-provincia").await;
+    let form = complete(ours, "Recinzione", "", "2026-11-02");
+    let form: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    assert_eq!(
+        post_form(&server, &province, "/area-riservata/registra", &form)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        case_count(&server).await,
+        before,
+        "a refused registration wrote something"
+    );
 }

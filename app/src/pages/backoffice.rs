@@ -316,7 +316,11 @@ fn CaseRecord(detail: CaseDetail) -> impl IntoView {
             <dd>{format!("{}, {}", detail.case.responsible_name, detail.case.office_name)}</dd>
         </dl>
         {detail.clock.clone().map(|explanation| view! { <ClockExplanation explanation/> })}
-        <p><a class="button-link button-secondary" href=case_path(code)>{i18n.t("record-public-page")}</a></p>
+        <p class="record-links">
+            <a class="button-link button-secondary" href=case_path(code)>{i18n.t("record-public-page")}</a>
+            " "
+            <a class="button-link button-secondary" href=format!("{DASHBOARD_PATH}/{code}/ricevuta")>{i18n.t("receipt-link")}</a>
+        </p>
         <h2>{i18n.t("record-history")}</h2>
         <ol class="history staff-history">{events}</ol>
     }

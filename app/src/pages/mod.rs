@@ -7,4 +7,5 @@ pub mod home;
 pub mod lookup;
 pub mod mine;
 pub mod not_found;
+pub mod registration;
 pub mod staff;

@@ -217,6 +217,7 @@ pub fn StaffNav() -> impl IntoView {
         <nav class="staff-nav" aria-label=i18n.t("bo-nav-label")>
             <ul>
                 <li><a href="/area-riservata/pratiche">{i18n.t("bo-nav-cases")}</a></li>
+                <li><a href="/area-riservata/registra">{i18n.t("bo-nav-register")}</a></li>
                 <li><a href=ACCOUNT_PATH>{i18n.t("bo-nav-account")}</a></li>
             </ul>
         </nav>

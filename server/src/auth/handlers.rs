@@ -242,18 +242,33 @@ impl BackOffice {
     /// The sign-in page rendered with what went wrong (its status and
     /// `Retry-After` come from the page).
     async fn sign_in_page(&self, headers: &HeaderMap, problem: SignInProblem) -> Response {
-        let mut page_request = Request::builder().uri(SIGN_IN_PATH);
+        self.render_page(SIGN_IN_PATH, headers, None, problem).await
+    }
+
+    /// Renders the page at `path` for a form handler, with `value` in its
+    /// context (what was typed, what went wrong) and the signed-in user.
+    pub async fn render_page<T: Clone + Send + Sync + 'static>(
+        &self,
+        path: &'static str,
+        headers: &HeaderMap,
+        signed_in: Option<SignedIn>,
+        value: T,
+    ) -> Response {
+        let mut page_request = Request::builder().uri(path);
         for name in [header::ACCEPT_LANGUAGE, header::COOKIE] {
             if let Some(value) = headers.get(&name) {
                 page_request = page_request.header(name, value);
             }
         }
-        let page_request = page_request.body(Body::empty()).expect("a valid request");
+        let mut page_request = page_request.body(Body::empty()).expect("a valid request");
+        if let Some(signed_in) = signed_in {
+            page_request.extensions_mut().insert(signed_in);
+        }
         let (context, options) = (self.context.clone(), self.options.clone());
-        let render = leptos_axum::render_app_to_stream_with_context(
+        let render = leptos_axum::render_app_async_with_context(
             move || {
                 provide_context(context.clone());
-                provide_context(problem.clone());
+                provide_context(value.clone());
             },
             move || shell(options.clone()),
         );
@@ -261,7 +276,7 @@ impl BackOffice {
     }
 }
 
-fn see_other(location: &str, cookie: Option<HeaderValue>) -> Response {
+pub(crate) fn see_other(location: &str, cookie: Option<HeaderValue>) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -275,7 +290,7 @@ fn see_other(location: &str, cookie: Option<HeaderValue>) -> Response {
     response
 }
 
-fn unavailable(error: pratiche_db::DbErr) -> Response {
+pub(crate) fn unavailable(error: pratiche_db::DbErr) -> Response {
     tracing::error!(%error, "back office: database error");
     (
         StatusCode::SERVICE_UNAVAILABLE,

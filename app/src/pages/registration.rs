@@ -1,0 +1,198 @@
+//! Registering a pratica and its receipt: a plain form posting to the
+//! server's handler, which renders this page again with the errors, or
+//! answers 303 to the receipt (printable, with a QR code of the public page).
+
+use http::StatusCode;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use pratiche_db::backoffice::{case_detail, procedure_types_of};
+use pratiche_domain::CaseCode;
+use qrcode::QrCode;
+use qrcode::render::svg;
+
+use crate::components::{Crumb, PageLayout, answer_privately};
+use crate::context::AppContext;
+use crate::i18n::use_i18n;
+use crate::pages::case::deadline::{due_text, today_in_rome};
+use crate::pages::lookup::case_path;
+use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, signed_in};
+use pratiche_domain::clock::ClockStatus;
+
+/// What was typed in the registration form, and what is wrong with it: each
+/// error names its field and a message key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistrationDraft {
+    pub procedure_type_id: String,
+    pub subject: String,
+    pub reference: String,
+    pub submitted_on: String,
+    pub office: String,
+    pub responsible: String,
+    pub contact: String,
+    pub errors: Vec<(&'static str, &'static str)>,
+}
+
+#[component]
+pub fn RegistrationPage() -> impl IntoView {
+    let Some(user) = signed_in() else {
+        return redirect(SIGN_IN_PATH);
+    };
+    let i18n = use_i18n();
+    let draft = use_context::<RegistrationDraft>().unwrap_or_else(|| RegistrationDraft {
+        submitted_on: today_in_rome().to_string(),
+        ..Default::default()
+    });
+    answer_privately(if draft.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    });
+    let title = i18n.t("reg-title");
+    let db = expect_context::<AppContext>().db;
+    let body_id = user.body_id;
+    let form = Suspend::new(async move {
+        let types = match body_id {
+            Some(body_id) => procedure_types_of(&db, body_id).await.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        view! { <RegistrationForm draft types/> }
+    });
+    view! {
+        <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
+            <StaffNav/>
+            <h1>{title}</h1>
+            <Suspense fallback=|| ()>{form}</Suspense>
+        </PageLayout>
+    }
+    .into_any()
+}
+
+#[component]
+fn RegistrationForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_of = |field: &str| {
+        draft
+            .errors
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, key)| i18n.t(key))
+    };
+    let field = |name: &'static str,
+                 label: &str,
+                 value: String,
+                 kind: &'static str,
+                 autocomplete: &'static str| {
+        let error = error_of(name);
+        let error_id = format!("{name}-error");
+        let described = error.as_ref().map(|_| error_id.clone());
+        view! {
+            <label class="field-label" for=name>{label.to_owned()}</label>
+            {error.map(|message| view! { <p class="field-message field-message-error" id=error_id.clone()>{message}</p> })}
+            <input id=name name=name type=kind value=value autocomplete=autocomplete
+                aria-invalid=if described.is_some() { "true" } else { "false" } aria-describedby=described/>
+        }
+    };
+    let type_error = error_of("tipo");
+    let options = types
+        .into_iter()
+        .map(|(id, name)| {
+            let selected = (draft.procedure_type_id == id.to_string()).then_some("selected");
+            view! { <option value=id.to_string() selected=selected>{name}</option> }
+        })
+        .collect_view();
+    view! {
+        {(!draft.errors.is_empty()).then(|| view! { <p class="form-error" role="alert">{i18n.t("reg-errors")}</p> })}
+        <form class="staff-form" method="post" action="/area-riservata/registra">
+            <label class="field-label" for="tipo">{i18n.t("reg-type")}</label>
+            {type_error.map(|message| view! { <p class="field-message field-message-error" id="tipo-error">{message}</p> })}
+            <select id="tipo" name="tipo">{options}</select>
+            {field("oggetto", &i18n.t("reg-subject"), draft.subject.clone(), "text", "off")}
+            {field("protocollo", &i18n.t("reg-reference"), draft.reference.clone(), "text", "off")}
+            {field("presentata_il", &i18n.t("reg-submitted-on"), draft.submitted_on.clone(), "date", "off")}
+            {field("ufficio", &i18n.t("reg-office"), draft.office.clone(), "text", "organization")}
+            {field("responsabile", &i18n.t("reg-responsible"), draft.responsible.clone(), "text", "name")}
+            {field("contatto", &i18n.t("reg-contact"), draft.contact.clone(), "text", "off")}
+            <button class="button" type="submit">{i18n.t("reg-submit")}</button>
+        </form>
+    }
+}
+
+/// The receipt: code, QR code of the public page, body, subject, dates and
+/// what happens next. Fit to print or save as PDF.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let Some(user) = signed_in() else {
+        return redirect(SIGN_IN_PATH);
+    };
+    let typed = use_params_map()
+        .read_untracked()
+        .get("code")
+        .unwrap_or_default();
+    let context = expect_context::<AppContext>();
+    let receipt = Suspend::new(async move {
+        let i18n = use_i18n();
+        let detail = match (user.body_id, CaseCode::parse(&typed)) {
+            (Some(body_id), Ok(code)) => {
+                case_detail(&context.db, body_id, code).await.ok().flatten()
+            }
+            _ => None,
+        };
+        let Some(detail) = detail else {
+            answer_privately(StatusCode::NOT_FOUND);
+            return view! { <h1>{i18n.t("not-found-title")}</h1><p>{i18n.t("record-not-found")}</p> }.into_any();
+        };
+        answer_privately(StatusCode::OK);
+        let code = CaseCode::parse(&detail.case.code).expect("stored codes are valid");
+        let public_url = format!("{}{}", context.public_url, case_path(code));
+        let qr = QrCode::new(public_url.as_bytes())
+            .map(|qr| {
+                qr.render::<svg::Color>()
+                    .min_dimensions(160, 160)
+                    .quiet_zone(true)
+                    .build()
+            })
+            .unwrap_or_default();
+        let due = detail
+            .clock
+            .as_ref()
+            .map(|clock| due_text(&i18n, &ClockStatus::at(clock, today_in_rome())));
+        let body_name = pratiche_db::accounts::body_name_by_id(&context.db, detail.case.body_id)
+            .await
+            .ok()
+            .flatten();
+        view! {
+            <div class="receipt">
+                <h1>{i18n.t("receipt-title")}</h1>
+                <p class="lead">{body_name.unwrap_or_default()}</p>
+                <p class="receipt-code">{code.to_string()}</p>
+                <div class="receipt-qr" role="img" aria-label=i18n.t("receipt-qr") inner_html=qr></div>
+                <p>{i18n.t_with("receipt-follow", &[("url", public_url.clone().into())])}</p>
+                <dl class="details">
+                    <dt>{i18n.t("case-procedure")}</dt>
+                    <dd>{detail.procedure_name.clone()}</dd>
+                    <dt>{i18n.t("reg-subject")}</dt>
+                    <dd>{detail.case.subject.clone()}</dd>
+                    <dt>{i18n.t("case-submitted-on")}</dt>
+                    <dd>{i18n.date(detail.case.submitted_on)}</dd>
+                    <dt>{i18n.t("due-label")}</dt>
+                    <dd>{due.unwrap_or_else(|| i18n.t("case-due-not-computed"))}</dd>
+                    <dt>{i18n.t("case-responsible")}</dt>
+                    <dd>{format!("{}, {} — {}", detail.case.responsible_name, detail.case.office_name, detail.case.responsible_contact)}</dd>
+                </dl>
+                <h2>{i18n.t("case-next-steps")}</h2>
+                <p>{i18n.t("phase-submitted-next")}</p>
+                <p class="hint no-print">{i18n.t("receipt-print")}</p>
+            </div>
+        }
+        .into_any()
+    });
+    let i18n = use_i18n();
+    let title = i18n.t("receipt-title");
+    view! {
+        <PageLayout title=title.clone() crumbs=vec![Crumb { label: title, href: None }] private=true>
+            <StaffNav/>
+            <Suspense fallback=|| ()>{receipt}</Suspense>
+        </PageLayout>
+    }
+    .into_any()
+}

@@ -1,0 +1,265 @@
+//! The clerk's writes: registering a pratica. The form is checked here
+//! (what was typed comes back with the errors); the write goes through
+//! [`pratiche_db::cases::register`] in one IMMEDIATE transaction.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Europe::Rome;
+use pratiche_app::RegistrationDraft;
+use pratiche_app::context::SignedIn;
+use pratiche_db::backoffice::{reference_taken, starting_state};
+use pratiche_db::cases::{self, EventSource, NewCase, NewEvent, WriteError};
+use pratiche_db::{DbErr, SqlErr};
+use pratiche_domain::CaseCode;
+use serde::Deserialize;
+
+use crate::auth::handlers::{BackOffice, see_other, unavailable};
+
+const REGISTRATION_PATH: &str = "/area-riservata/registra";
+/// New codes tried when one is, against all odds, taken.
+const CODE_ATTEMPTS: usize = 5;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RegistrationForm {
+    #[serde(default)]
+    tipo: String,
+    #[serde(default)]
+    oggetto: String,
+    #[serde(default)]
+    protocollo: String,
+    #[serde(default)]
+    presentata_il: String,
+    #[serde(default)]
+    ufficio: String,
+    #[serde(default)]
+    responsabile: String,
+    #[serde(default)]
+    contatto: String,
+}
+
+/// A registration that passed the form's checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidRegistration {
+    procedure_type_id: i32,
+    subject: String,
+    reference: Option<String>,
+    submitted_on: NaiveDate,
+    office: String,
+    responsible: String,
+    contact: String,
+}
+
+type FieldErrors = Vec<(&'static str, &'static str)>;
+
+/// Checks the form: required fields, lengths, a date not in the future.
+pub fn validate(
+    form: &RegistrationForm,
+    today: NaiveDate,
+) -> Result<ValidRegistration, FieldErrors> {
+    let mut errors = Vec::new();
+    let mut text = |field: &'static str, value: &str, max: usize, required: bool| {
+        let value = value.trim();
+        if required && value.is_empty() {
+            errors.push((field, "reg-error-required"));
+        } else if value.chars().count() > max {
+            errors.push((field, "reg-error-too-long"));
+        }
+        value.to_owned()
+    };
+    let subject = text("oggetto", &form.oggetto, 500, true);
+    let reference = text("protocollo", &form.protocollo, 120, false);
+    let office = text("ufficio", &form.ufficio, 200, true);
+    let responsible = text("responsabile", &form.responsabile, 200, true);
+    let contact = text("contatto", &form.contatto, 200, true);
+    let procedure_type_id = form.tipo.trim().parse::<i32>().ok();
+    if procedure_type_id.is_none() {
+        errors.push(("tipo", "reg-error-type"));
+    }
+    let earliest = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a valid date");
+    let submitted_on = NaiveDate::parse_from_str(form.presentata_il.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|date| (earliest..=today).contains(date));
+    if submitted_on.is_none() {
+        errors.push(("presentata_il", "reg-error-date"));
+    }
+    match (procedure_type_id, submitted_on) {
+        (Some(procedure_type_id), Some(submitted_on)) if errors.is_empty() => {
+            Ok(ValidRegistration {
+                procedure_type_id,
+                subject,
+                reference: Some(reference).filter(|reference| !reference.is_empty()),
+                submitted_on,
+                office,
+                responsible,
+                contact,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+pub async fn register(
+    State(office): State<BackOffice>,
+    headers: HeaderMap,
+    signed_in: Option<Extension<SignedIn>>,
+    Form(form): Form<RegistrationForm>,
+) -> Response {
+    let Some(Extension(user)) = signed_in else {
+        return see_other("/area-riservata", None);
+    };
+    let Some(body_id) = user.body_id else {
+        return (StatusCode::FORBIDDEN, "Solo il personale di un ente registra pratiche. / Only a body's staff register applications.")
+            .into_response();
+    };
+    let db = &office.sessions.db;
+    let today = Utc::now().with_timezone(&Rome).date_naive();
+    let refuse = |errors: FieldErrors| {
+        let draft = RegistrationDraft {
+            procedure_type_id: form.tipo.clone(),
+            subject: form.oggetto.clone(),
+            reference: form.protocollo.clone(),
+            submitted_on: form.presentata_il.clone(),
+            office: form.ufficio.clone(),
+            responsible: form.responsabile.clone(),
+            contact: form.contatto.clone(),
+            errors,
+        };
+        office.render_page(REGISTRATION_PATH, &headers, Some(user.clone()), draft)
+    };
+    let valid = match validate(&form, today) {
+        Ok(valid) => valid,
+        Err(errors) => return refuse(errors).await,
+    };
+    let state_id = match starting_state(db, body_id, valid.procedure_type_id).await {
+        Ok(Some(state_id)) => state_id,
+        Ok(None) => return refuse(vec![("tipo", "reg-error-type")]).await,
+        Err(error) => return unavailable(error),
+    };
+    if let Some(reference) = &valid.reference {
+        match reference_taken(db, body_id, reference).await {
+            Ok(true) => return refuse(vec![("protocollo", "reg-error-reference-taken")]).await,
+            Ok(false) => {}
+            Err(error) => return unavailable(error),
+        }
+    }
+    for _ in 0..CODE_ATTEMPTS {
+        let code = CaseCode::generate();
+        match register_once(&office, &user, body_id, state_id, &valid, code).await {
+            Ok(()) => {
+                tracing::info!(code = %code.redacted(), username = %user.username, "pratica registered");
+                return see_other(&format!("/area-riservata/pratiche/{code}/ricevuta"), None);
+            }
+            Err(WriteError::Database(error)) if is_unique_violation(&error) => continue,
+            Err(WriteError::Database(error)) => return unavailable(error),
+            Err(other) => {
+                tracing::error!(%other, "registration refused by the write path");
+                return refuse(vec![("tipo", "reg-error-type")]).await;
+            }
+        }
+    }
+    unavailable(DbErr::Custom("no free code after several attempts".into()))
+}
+
+async fn register_once(
+    office: &BackOffice,
+    user: &SignedIn,
+    body_id: i32,
+    state_id: i32,
+    valid: &ValidRegistration,
+    code: CaseCode,
+) -> Result<(), WriteError> {
+    let now = Utc::now();
+    let new_case = NewCase {
+        code,
+        body_id,
+        procedure_type_id: valid.procedure_type_id,
+        subject: valid.subject.clone(),
+        own_reference: valid.reference.clone(),
+        submitted_on: valid.submitted_on,
+        office_name: valid.office.clone(),
+        responsible_name: valid.responsible.clone(),
+        responsible_contact: valid.contact.clone(),
+    };
+    let first = NewEvent {
+        state_id,
+        public_note: None,
+        internal_note: None,
+        // Midday UTC is the submission's calendar day in Rome.
+        occurred_at: valid
+            .submitted_on
+            .and_hms_opt(12, 0, 0)
+            .expect("a time of day")
+            .and_utc(),
+        recorded_by: Some(user.user_id),
+        source: EventSource::BackOffice,
+        extension: None,
+        observations_on: None,
+        reply_by: None,
+    };
+    let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+    cases::register(&txn, new_case, first, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> RegistrationForm {
+        RegistrationForm {
+            tipo: "3".into(),
+            oggetto: " Ampliamento di un capannone ".into(),
+            protocollo: "".into(),
+            presentata_il: "2026-11-20".into(),
+            ufficio: "SUE".into(),
+            responsabile: "Arch. Rossi".into(),
+            contatto: "sue@example.it".into(),
+        }
+    }
+
+    #[test]
+    fn accepts_a_complete_form() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let valid = validate(&form(), today).unwrap();
+        assert_eq!(valid.subject, "Ampliamento di un capannone");
+        assert_eq!(valid.reference, None);
+        assert_eq!(valid.procedure_type_id, 3);
+    }
+
+    #[test]
+    fn names_every_wrong_field() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let wrong = RegistrationForm {
+            tipo: "x".into(),
+            oggetto: "  ".into(),
+            presentata_il: "2026-11-28".into(),
+            protocollo: "p".repeat(121),
+            ..form()
+        };
+        let errors = validate(&wrong, today).unwrap_err();
+        for field in ["tipo", "oggetto", "presentata_il", "protocollo"] {
+            assert!(
+                errors.iter().any(|(name, _)| *name == field),
+                "{field}: {errors:?}"
+            );
+        }
+        assert!(
+            validate(
+                &RegistrationForm {
+                    presentata_il: "27/11/2026".into(),
+                    ..form()
+                },
+                today
+            )
+            .is_err()
+        );
+    }
+}

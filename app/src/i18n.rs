@@ -70,15 +70,7 @@ impl I18n {
                 .get(name)
                 .and_then(|value| value.to_str().ok())
         };
-        let cookie = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|cookies| cookies.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == LANGUAGE_COOKIE)
-            .map(|(_, value)| value);
+        let cookie = crate::cookies::read(&parts.headers, LANGUAGE_COOKIE);
         Self::negotiate(cookie, header(http::header::ACCEPT_LANGUAGE))
     }
 

@@ -8,6 +8,8 @@ mod components;
 #[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
+pub mod cookies;
+#[cfg(feature = "ssr")]
 pub mod i18n;
 #[cfg(feature = "ssr")]
 mod pages;

@@ -12,15 +12,7 @@ pub const MAX_CODES: usize = 20;
 /// The remembered codes, newest first, from a request's `Cookie` headers.
 /// Anything that is not a code is ignored.
 pub fn from_headers(headers: &http::HeaderMap) -> Vec<CaseCode> {
-    let value = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value)
-        .unwrap_or("");
+    let value = crate::cookies::read(headers, COOKIE).unwrap_or("");
     let mut codes: Vec<CaseCode> = Vec::new();
     for code in value
         .split('.')

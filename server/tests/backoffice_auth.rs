@@ -114,23 +114,6 @@ async fn account(server: &TestServer, cookie: &str) -> (StatusCode, String) {
     (response.status(), response.text().await.unwrap())
 }
 
-async fn post_with(
-    server: &TestServer,
-    path: &str,
-    cookie: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    server
-        .client
-        .post(server.url(path))
-        .header("sec-fetch-site", "same-origin")
-        .header(COOKIE, cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn a_clerk_signs_in_and_out(backend: Backend) {
     let Some(server) = start(backend).await else {
         return;
@@ -176,7 +159,7 @@ async fn a_clerk_signs_in_and_out(backend: Backend) {
     assert_eq!(cross.status(), StatusCode::FORBIDDEN);
     assert_eq!(account(&server, &cookie).await.0, StatusCode::OK);
 
-    let out = post_with(&server, "/area-riservata/esci", &cookie, &[]).await;
+    let out = server.post_form("/area-riservata/esci", &cookie, &[]).await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     assert!(
         out.headers()[SET_COOKIE]
@@ -262,7 +245,9 @@ async fn signing_out_everywhere_revokes_every_session(backend: Backend) {
     let desktop = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
     let (_, page) = account(&server, &desktop).await;
     assert!(page.contains("attivo"), "the other session is listed");
-    let out = post_with(&server, "/area-riservata/esci-ovunque", &desktop, &[]).await;
+    let out = server
+        .post_form("/area-riservata/esci-ovunque", &desktop, &[])
+        .await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     for cookie in [&laptop, &desktop] {
         assert_eq!(account(&server, cookie).await.0, StatusCode::SEE_OTHER);
@@ -453,13 +438,13 @@ async fn change_password(
     new: &str,
     confirm: &str,
 ) -> reqwest::Response {
-    post_with(
-        server,
-        "/area-riservata/password",
-        cookie,
-        &[("current", current), ("new", new), ("confirm", confirm)],
-    )
-    .await
+    server
+        .post_form(
+            "/area-riservata/password",
+            cookie,
+            &[("current", current), ("new", new), ("confirm", confirm)],
+        )
+        .await
 }
 
 async fn demo_accounts_outside_demo_mode_stop_the_start(backend: Backend) {

@@ -164,23 +164,6 @@ async fn staff_pages_need_a_session(backend: Backend) {
     }
 }
 
-async fn post_form(
-    server: &TestServer,
-    cookie: &str,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    server
-        .client
-        .post(server.url(path))
-        .header("sec-fetch-site", "same-origin")
-        .header(COOKIE, cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn type_id(server: &TestServer, name: &str) -> String {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let db = server.database().await;
@@ -220,21 +203,21 @@ async fn a_clerk_registers_a_pratica_and_gets_its_receipt(backend: Backend) {
         .with_timezone(&chrono_tz::Europe::Rome)
         .date_naive()
         .to_string();
-    let response = post_form(
-        &server,
-        &clerk,
-        "/area-riservata/registra",
-        &[
-            ("tipo", &tipo),
-            ("oggetto", "Contributo per i libri di testo, a.s. 2027/2028"),
-            ("protocollo", "SCU/2026/999"),
-            ("presentata_il", &today),
-            ("ufficio", "Ufficio Servizi Scolastici"),
-            ("responsabile", "Dott. Marco Bellini"),
-            ("contatto", "scuola@comune.valdoria.example.it"),
-        ],
-    )
-    .await;
+    let response = server
+        .post_form(
+            "/area-riservata/registra",
+            &clerk,
+            &[
+                ("tipo", &tipo),
+                ("oggetto", "Contributo per i libri di testo, a.s. 2027/2028"),
+                ("protocollo", "SCU/2026/999"),
+                ("presentata_il", &today),
+                ("ufficio", "Ufficio Servizi Scolastici"),
+                ("responsabile", "Dott. Marco Bellini"),
+                ("contatto", "scuola@comune.valdoria.example.it"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let receipt_path = response.headers()[LOCATION].to_str().unwrap().to_owned();
     let code = receipt_path
@@ -319,7 +302,9 @@ async fn a_wrong_registration_changes_nothing(backend: Backend) {
             .iter()
             .map(|(name, value)| (*name, value.as_str()))
             .collect();
-        let response = post_form(&server, &clerk, "/area-riservata/registra", &form).await;
+        let response = server
+            .post_form("/area-riservata/registra", &clerk, &form)
+            .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = response.text().await.unwrap();
         assert!(
@@ -335,7 +320,8 @@ async fn a_wrong_registration_changes_nothing(backend: Backend) {
         .map(|(name, value)| (*name, value.as_str()))
         .collect();
     assert_eq!(
-        post_form(&server, &province, "/area-riservata/registra", &form)
+        server
+            .post_form("/area-riservata/registra", &province, &form)
             .await
             .status(),
         StatusCode::FORBIDDEN

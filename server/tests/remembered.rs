@@ -19,23 +19,6 @@ on_both_databases!(
 const UNDER_REVIEW: &str = SHOWCASE_CODES[0];
 const SUSPENDED: &str = SHOWCASE_CODES[1];
 
-async fn post(
-    server: &TestServer,
-    path: &str,
-    cookie: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    server
-        .client
-        .post(server.url(path))
-        .header("sec-fetch-site", "same-origin")
-        .header(COOKIE, cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// The `name=value` part of the response's cookie, and the whole header.
 fn set_cookie(response: &reqwest::Response) -> (String, String) {
     let header = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
@@ -47,13 +30,13 @@ async fn a_code_is_remembered_listed_and_forgotten(backend: Backend) {
     else {
         return;
     };
-    let response = post(
-        &server,
-        "/mie-pratiche",
-        "",
-        &[("codice", &UNDER_REVIEW.to_lowercase())],
-    )
-    .await;
+    let response = server
+        .post_form(
+            "/mie-pratiche",
+            "",
+            &[("codice", &UNDER_REVIEW.to_lowercase())],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         response.headers()[LOCATION],
@@ -66,7 +49,9 @@ async fn a_code_is_remembered_listed_and_forgotten(backend: Backend) {
     }
     assert!(!header.contains("Secure"), "Secure without https: {header}");
 
-    let response = post(&server, "/mie-pratiche", &cookie, &[("codice", SUSPENDED)]).await;
+    let response = server
+        .post_form("/mie-pratiche", &cookie, &[("codice", SUSPENDED)])
+        .await;
     let (cookie, _) = set_cookie(&response);
     assert_eq!(cookie, "mie_pratiche=HA1HG56P8QX6T.JYRHCM4Q3DY4B");
 
@@ -100,18 +85,20 @@ async fn a_code_is_remembered_listed_and_forgotten(backend: Backend) {
     );
     assert!(list.contains("Integrazione richiesta") && list.contains("In lavorazione"));
 
-    let response = post(
-        &server,
-        "/mie-pratiche/rimuovi",
-        &cookie,
-        &[("codice", SUSPENDED), ("torna", "home")],
-    )
-    .await;
+    let response = server
+        .post_form(
+            "/mie-pratiche/rimuovi",
+            &cookie,
+            &[("codice", SUSPENDED), ("torna", "home")],
+        )
+        .await;
     assert_eq!(response.headers()[LOCATION], "/");
     let (cookie, _) = set_cookie(&response);
     assert_eq!(cookie, "mie_pratiche=JYRHCM4Q3DY4B");
 
-    let response = post(&server, "/mie-pratiche/dimentica", &cookie, &[]).await;
+    let response = server
+        .post_form("/mie-pratiche/dimentica", &cookie, &[])
+        .await;
     let (cookie, header) = set_cookie(&response);
     assert_eq!(cookie, "mie_pratiche=");
     assert!(header.contains("Max-Age=0"));
@@ -119,13 +106,13 @@ async fn a_code_is_remembered_listed_and_forgotten(backend: Backend) {
     assert!(!home.text().await.unwrap().contains("Le mie pratiche"));
 
     // Bad input changes nothing.
-    let response = post(
-        &server,
-        "/mie-pratiche",
-        "mie_pratiche=JYRHCM4Q3DY4B",
-        &[("codice", "JYRH-CM4Q-3DY4-C")],
-    )
-    .await;
+    let response = server
+        .post_form(
+            "/mie-pratiche",
+            "mie_pratiche=JYRHCM4Q3DY4B",
+            &[("codice", "JYRH-CM4Q-3DY4-C")],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(response.headers().get(SET_COOKIE).is_none());
 }
@@ -194,7 +181,9 @@ async fn nothing_about_remembered_codes_is_stored_or_logged(backend: Backend) {
         return;
     };
     let before = row_counts(&server).await;
-    let response = post(&server, "/mie-pratiche", "", &[("codice", SUSPENDED)]).await;
+    let response = server
+        .post_form("/mie-pratiche", "", &[("codice", SUSPENDED)])
+        .await;
     let (cookie, _) = set_cookie(&response);
     let home = server
         .client
@@ -204,7 +193,9 @@ async fn nothing_about_remembered_codes_is_stored_or_logged(backend: Backend) {
         .await
         .unwrap();
     assert!(home.text().await.unwrap().contains(SUSPENDED));
-    post(&server, "/mie-pratiche/dimentica", &cookie, &[]).await;
+    server
+        .post_form("/mie-pratiche/dimentica", &cookie, &[])
+        .await;
     assert_eq!(
         row_counts(&server).await,
         before,

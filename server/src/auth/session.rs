@@ -65,14 +65,7 @@ impl Sessions {
     }
 
     fn token_in(&self, headers: &HeaderMap) -> Option<String> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|cookies| cookies.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == self.cookie_name())
-            .map(|(_, value)| value.to_owned())
+        pratiche_app::cookies::read(headers, self.cookie_name()).map(str::to_owned)
     }
 }
 

@@ -218,6 +218,24 @@ impl TestServer {
             .expect("the server answers")
     }
 
+    /// Posts a form as the site's own pages do (`Sec-Fetch-Site:
+    /// same-origin`), with `cookie` (may be empty).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .header(reqwest::header::COOKIE, cookie)
+            .form(form)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
     /// Everything the server printed so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")

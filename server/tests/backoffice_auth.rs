@@ -132,7 +132,11 @@ async fn a_clerk_signs_in_and_out(backend: Backend) {
 
     let response = sign_in(&server, &CLERK.to_uppercase(), DEMO_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()[LOCATION], "/area-riservata/account");
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/area-riservata/pratiche",
+        "a clerk lands on the body's pratiche"
+    );
     let header = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=1800"] {
         assert!(header.contains(attribute), "{header}");

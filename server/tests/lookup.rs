@@ -150,7 +150,10 @@ async fn unknown_and_expired_codes_get_one_identical_answer(backend: Backend) {
         assert!(page.contains("Pratica non trovata"));
         // The code is echoed as typed, and percent-encoded in the language
         // switch's return address.
-        let encoded = code.replace('$', "%24").replace('=', "%3D").replace('~', "%7E");
+        let encoded = code
+            .replace('$', "%24")
+            .replace('=', "%3D")
+            .replace('~', "%7E");
         answers.push(page.replace(code, "CODE").replace(&encoded, "CODE"));
     }
     assert_eq!(

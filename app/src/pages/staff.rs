@@ -38,8 +38,12 @@ pub(crate) fn redirect(to: &'static str) -> AnyView {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    if signed_in().is_some() {
-        return redirect(ACCOUNT_PATH);
+    if let Some(user) = signed_in() {
+        return redirect(if user.body_id.is_some() {
+            "/area-riservata/pratiche"
+        } else {
+            ACCOUNT_PATH
+        });
     }
     let i18n = use_i18n();
     let problem = use_context::<SignInProblem>();

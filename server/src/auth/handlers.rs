@@ -29,6 +29,7 @@ use crate::rate_limit::client_key;
 
 const SIGN_IN_PATH: &str = "/area-riservata";
 const ACCOUNT_PATH: &str = "/area-riservata/account";
+const DASHBOARD_PATH: &str = "/area-riservata/pratiche";
 
 /// What the back-office handlers share.
 #[derive(Clone)]
@@ -95,7 +96,13 @@ pub async fn sign_in(
     match office.start_session(&user, client_details).await {
         Ok(cookie) => {
             tracing::info!(%username, %client, "sign-in succeeded");
-            see_other(ACCOUNT_PATH, Some(cookie))
+            // A body's staff land on its pratiche; province admins on their account.
+            let landing = if user.body_id.is_some() {
+                DASHBOARD_PATH
+            } else {
+                ACCOUNT_PATH
+            };
+            see_other(landing, Some(cookie))
         }
         Err(error) => unavailable(error),
     }

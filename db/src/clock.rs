@@ -2,6 +2,8 @@
 //! rules of [`pratiche_domain::clock`] from what the database holds, and
 //! written in the same transaction as every change that can move them.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_domain::PublicPhase;
@@ -35,6 +37,19 @@ pub async fn compute_for<C: ConnectionTrait>(
     conn: &C,
     case: &case::Model,
 ) -> Result<Explanation, DbErr> {
+    let calendar = calendar_of(conn, case).await?;
+    compute_with(conn, case, calendar).await
+}
+
+/// What the due date depends on besides the history; the same for every
+/// pratica of one procedure type.
+#[derive(Clone, Copy, Debug)]
+struct Calendar {
+    term_days: u32,
+    patron: Option<PatronDay>,
+}
+
+async fn calendar_of<C: ConnectionTrait>(conn: &C, case: &case::Model) -> Result<Calendar, DbErr> {
     let term_days = procedure_type::Entity::find_by_id(case.procedure_type_id)
         .select_only()
         .column(procedure_type::Column::TermDays)
@@ -53,6 +68,17 @@ pub async fn compute_for<C: ConnectionTrait>(
     let patron = patron_month.zip(patron_day).and_then(|(month, day)| {
         PatronDay::new(u32::try_from(month).ok()?, u32::try_from(day).ok()?).ok()
     });
+    Ok(Calendar {
+        term_days: u32::try_from(term_days).unwrap_or(0),
+        patron,
+    })
+}
+
+async fn compute_with<C: ConnectionTrait>(
+    conn: &C,
+    case: &case::Model,
+    calendar: Calendar,
+) -> Result<Explanation, DbErr> {
     let events = status_event::Entity::find()
         .select_only()
         .columns([
@@ -90,8 +116,8 @@ pub async fn compute_for<C: ConnectionTrait>(
         .collect::<Result<Vec<_>, DbErr>>()?;
     Ok(compute(ClockInput {
         submitted_on: case.submitted_on,
-        term_days: u32::try_from(term_days).unwrap_or(0),
-        patron,
+        term_days: calendar.term_days,
+        patron: calendar.patron,
         events: &events,
     }))
 }
@@ -112,9 +138,17 @@ pub async fn recompute_where<C: ConnectionTrait>(
         .order_by_asc(case::Column::Id)
         .all(conn)
         .await?;
+    // Term and patron day are read once per procedure type, not per pratica.
+    let mut calendars: HashMap<i32, Calendar> = HashMap::new();
     let mut changed = 0;
     for case in cases {
-        if store_if_changed(conn, &case).await? {
+        let calendar = match calendars.get(&case.procedure_type_id) {
+            Some(calendar) => *calendar,
+            None => *calendars
+                .entry(case.procedure_type_id)
+                .or_insert(calendar_of(conn, &case).await?),
+        };
+        if store_if_changed(conn, &case, calendar).await? {
             changed += 1;
         }
     }
@@ -124,8 +158,12 @@ pub async fn recompute_where<C: ConnectionTrait>(
 /// Writes a fresh computation over stale stored values. The update is
 /// guarded by the row's version: if another write got there first, it stored
 /// its own fresh values and this one is dropped.
-async fn store_if_changed<C: ConnectionTrait>(conn: &C, case: &case::Model) -> Result<bool, DbErr> {
-    let explanation = compute_for(conn, case).await?;
+async fn store_if_changed<C: ConnectionTrait>(
+    conn: &C,
+    case: &case::Model,
+    calendar: Calendar,
+) -> Result<bool, DbErr> {
+    let explanation = compute_with(conn, case, calendar).await?;
     let json = to_json(&explanation);
     if case.due_date == Some(explanation.due_on) && case.due_explanation.as_ref() == Some(&json) {
         return Ok(false);

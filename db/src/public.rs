@@ -18,7 +18,6 @@ pub struct PublicCase {
     pub code: CaseCode,
     pub body: BodyContact,
     pub procedure_name: String,
-    pub term_days: i32,
     pub subject: String,
     pub submitted_on: NaiveDate,
     pub office_name: String,
@@ -72,7 +71,6 @@ struct CaseRow {
     #[sea_orm(nested)]
     body: BodyContact,
     procedure_name: String,
-    term_days: i32,
     subject: String,
     submitted_on: NaiveDate,
     office_name: String,
@@ -102,7 +100,6 @@ pub async fn find_case(
 ) -> Result<Option<PublicCase>, DbErr> {
     let row = select_body_contact(case::Entity::find().select_only().column(case::Column::Id))
         .column_as(procedure_type::Column::Name, "procedure_name")
-        .column(procedure_type::Column::TermDays)
         .column(case::Column::Subject)
         .column(case::Column::SubmittedOn)
         .column(case::Column::OfficeName)
@@ -150,7 +147,6 @@ pub async fn find_case(
         code,
         body: row.body,
         procedure_name: row.procedure_name,
-        term_days: row.term_days,
         subject: row.subject,
         submitted_on: row.submitted_on,
         office_name: row.office_name,

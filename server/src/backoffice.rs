@@ -16,7 +16,8 @@ use pratiche_db::{DbErr, SqlErr};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
 
-use crate::auth::handlers::{BackOffice, see_other, unavailable};
+use crate::auth::handlers::{BackOffice, unavailable};
+use crate::responses::see_other;
 
 const REGISTRATION_PATH: &str = "/area-riservata/registra";
 /// New codes tried when one is, against all odds, taken.

@@ -11,6 +11,7 @@ use ipnet::IpNet;
 use leptos::config::{Env, LeptosOptions};
 
 use crate::auth::keys::SigningKey;
+use crate::responses::SecureCookies;
 
 /// Name of the WebAssembly/CSS bundle that cargo-leptos builds.
 const OUTPUT_NAME: &str = "pratiche";
@@ -58,6 +59,11 @@ pub enum ConfigError {
 }
 
 impl Settings {
+    /// Cookies get `Secure` exactly when the public URL is https.
+    pub fn secure_cookies(&self) -> SecureCookies {
+        SecureCookies(self.public_url.starts_with("https://"))
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))

@@ -2,25 +2,23 @@
 //! works without JavaScript: it sets the language cookie and goes back.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use pratiche_app::i18n::{I18n, LANGUAGE_COOKIE};
 use serde::Deserialize;
 
+use crate::responses::{SameSite, SecureCookies, see_other};
+
 /// A year, in seconds.
-const COOKIE_MAX_AGE: u32 = 365 * 24 * 60 * 60;
+const COOKIE_MAX_AGE: i64 = 365 * 24 * 60 * 60;
 
 #[derive(Deserialize)]
 pub struct Back {
     torna: Option<String>,
 }
 
-/// Whether the cookie gets `Secure`: exactly when the public URL is https.
-#[derive(Clone, Copy)]
-pub struct SecureCookies(pub bool);
-
 pub async fn switch_language(
-    State(SecureCookies(secure)): State<SecureCookies>,
+    State(secure): State<SecureCookies>,
     Path(tag): Path<String>,
     Query(back): Query<Back>,
 ) -> Response {
@@ -31,23 +29,8 @@ pub async fn switch_language(
         .torna
         .filter(|path| is_local_path(path))
         .unwrap_or_else(|| "/".to_owned());
-    let cookie = format!(
-        "{LANGUAGE_COOKIE}={tag}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly{}",
-        if secure { "; Secure" } else { "" }
-    );
-    let (Ok(cookie), Ok(location)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&back))
-    else {
-        return (StatusCode::BAD_REQUEST, "bad request").into_response();
-    };
-    (
-        StatusCode::SEE_OTHER,
-        [
-            (header::SET_COOKIE, cookie),
-            (header::LOCATION, location),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-    )
-        .into_response()
+    let cookie = secure.cookie(LANGUAGE_COOKIE, &tag, COOKIE_MAX_AGE, SameSite::Lax);
+    see_other(&back, Some(cookie))
 }
 
 /// A path on this site: never another site (`//host`, `/\\host`, a scheme).

@@ -7,5 +7,6 @@ pub mod csrf;
 pub mod language;
 pub mod rate_limit;
 pub mod remembered;
+pub mod responses;
 pub mod startup;
 pub mod telemetry;

@@ -4,15 +4,15 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pratiche_app::remembered::{self, COOKIE};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
 
-use crate::language::SecureCookies;
+use crate::responses::{SameSite, SecureCookies, see_other};
 
-const ONE_YEAR_SECS: u32 = 365 * 24 * 60 * 60;
+const ONE_YEAR_SECS: i64 = 365 * 24 * 60 * 60;
 
 #[derive(Deserialize)]
 pub struct CodeForm {
@@ -58,26 +58,15 @@ pub async fn forget_all(State(secure): State<SecureCookies>) -> Response {
 }
 
 /// 303 to `back`, with the cookie holding `codes` (removed when empty).
-fn answer(SecureCookies(secure): SecureCookies, codes: &[CaseCode], back: &str) -> Response {
+fn answer(secure: SecureCookies, codes: &[CaseCode], back: &str) -> Response {
     let max_age = if codes.is_empty() { 0 } else { ONE_YEAR_SECS };
-    let cookie = format!(
-        "{COOKIE}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
-        remembered::cookie_value(codes),
-        if secure { "; Secure" } else { "" }
+    let cookie = secure.cookie(
+        COOKIE,
+        &remembered::cookie_value(codes),
+        max_age,
+        SameSite::Lax,
     );
-    let (Ok(cookie), Ok(location)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(back))
-    else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    (
-        StatusCode::SEE_OTHER,
-        [
-            (header::SET_COOKIE, cookie),
-            (header::LOCATION, location),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-    )
-        .into_response()
+    see_other(back, Some(cookie))
 }
 
 fn bad_code() -> Response {

@@ -30,9 +30,10 @@ use crate::auth::session::{self, Sessions};
 use crate::auth::tokens::TokenSigner;
 use crate::config::Settings;
 use crate::csrf::{self, SiteOrigin};
-use crate::language::{self, SecureCookies};
+use crate::language;
 use crate::rate_limit::{self, LookupLimiter};
 use crate::remembered;
+use crate::responses::SecureCookies;
 use crate::telemetry;
 
 #[derive(Debug, thiserror::Error)]
@@ -96,9 +97,8 @@ impl Application {
             installation_email: Arc::from(settings.installation_email.as_str()),
             retention: chrono::Duration::days(i64::from(settings.retention_days)),
         };
-        let https = settings.public_url.starts_with("https://");
         let back_office = BackOffice {
-            sessions: Sessions::new(db.clone(), signer, https),
+            sessions: Sessions::new(db.clone(), signer, settings.secure_cookies()),
             passwords,
             trusted_proxies: settings.trusted_proxies.clone().into(),
             options: settings.leptos.clone(),
@@ -188,9 +188,7 @@ fn router(
     let mut router = Router::new()
         .route("/healthz", get(health).with_state(db))
         .merge(back_office_routes(back_office))
-        .merge(cookie_routes(SecureCookies(
-            settings.public_url.starts_with("https://"),
-        )))
+        .merge(cookie_routes(settings.secure_cookies()))
         .leptos_routes_with_context(&options, routes, provide_app_context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -258,7 +258,7 @@ async fn signing_out_everywhere_revokes_every_session(backend: Backend) {
     }
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Claims {
     sub: String,
     sid: String,
@@ -268,26 +268,34 @@ struct Claims {
     aud: String,
 }
 
+const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// The claims of the token in a `name=token` session cookie.
+fn claims_in(cookie: &str) -> Claims {
+    let token = cookie.split_once('=').unwrap().1;
+    serde_json::from_slice(&BASE64.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap()
+}
+
+/// A token signed with the test server's key.
+fn sign(claims: &Claims) -> String {
+    let key = EncodingKey::from_secret(SIGNING_KEY.as_bytes());
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key).unwrap()
+}
+
 async fn expired_tampered_and_unsigned_tokens_are_refused(backend: Backend) {
     let Some(server) = start(backend).await else {
         return;
     };
     let cookie = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
     let (name, token) = cookie.split_once('=').unwrap();
-    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let claims: Claims =
-        serde_json::from_slice(&engine.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap();
-    let key = EncodingKey::from_secret(SIGNING_KEY.as_bytes());
+    let claims = claims_in(&cookie);
     let now = chrono::Utc::now().timestamp();
-    let sign = |claims: &Claims| {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key).unwrap()
-    };
 
     // Control: a fresh token for the same session, signed with the key, works.
     let fresh = sign(&Claims {
         iat: now,
         exp: now + 600,
-        ..claims_like(&claims)
+        ..claims.clone()
     });
     assert_eq!(
         account(&server, &format!("{name}={fresh}")).await.0,
@@ -297,25 +305,25 @@ async fn expired_tampered_and_unsigned_tokens_are_refused(backend: Backend) {
     let expired = sign(&Claims {
         iat: now - 3600,
         exp: now - 30,
-        ..claims_like(&claims)
+        ..claims.clone()
     });
     let other_user = sign(&Claims {
         sub: "1".into(),
         iat: now,
         exp: now + 600,
-        ..claims_like(&claims)
+        ..claims.clone()
     });
     let wrong_audience = sign(&Claims {
         aud: "pratiche-api".into(),
         iat: now,
         exp: now + 600,
-        ..claims_like(&claims)
+        ..claims.clone()
     });
     let parts: Vec<&str> = token.split('.').collect();
-    let tampered = format!("{}.{}.{}", parts[0], engine.encode(br#"{"sub":"1","sid":"x","iat":1,"exp":9999999999,"iss":"pratiche","aud":"pratiche-backoffice"}"#), parts[2]);
+    let tampered = format!("{}.{}.{}", parts[0], BASE64.encode(br#"{"sub":"1","sid":"x","iat":1,"exp":9999999999,"iss":"pratiche","aud":"pratiche-backoffice"}"#), parts[2]);
     let unsigned = format!(
         "{}.{}.",
-        engine.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        BASE64.encode(br#"{"alg":"none","typ":"JWT"}"#),
         parts[1]
     );
     for (what, forged) in [
@@ -327,17 +335,6 @@ async fn expired_tampered_and_unsigned_tokens_are_refused(backend: Backend) {
     ] {
         let (status, _) = account(&server, &format!("{name}={forged}")).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{what} token accepted");
-    }
-}
-
-fn claims_like(claims: &Claims) -> Claims {
-    Claims {
-        sub: claims.sub.clone(),
-        sid: claims.sid.clone(),
-        iat: claims.iat,
-        exp: claims.exp,
-        iss: claims.iss.clone(),
-        aud: claims.aud.clone(),
     }
 }
 
@@ -515,11 +512,8 @@ async fn an_active_session_is_renewed_until_its_absolute_end(backend: Backend) {
         return;
     };
     let cookie = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
-    let (name, token) = cookie.split_once('=').unwrap();
-    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let claims: Claims =
-        serde_json::from_slice(&engine.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap();
-    let key = EncodingKey::from_secret(SIGNING_KEY.as_bytes());
+    let name = cookie.split_once('=').unwrap().0;
+    let claims = claims_in(&cookie);
     let now = chrono::Utc::now().timestamp();
 
     // A fresh token is not renewed on every request.
@@ -533,16 +527,11 @@ async fn an_active_session_is_renewed_until_its_absolute_end(backend: Backend) {
     assert!(response.headers().get(SET_COOKIE).is_none());
 
     // A token issued two minutes ago is renewed: a new one with 30 minutes ahead.
-    let older = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &Claims {
-            iat: now - 120,
-            exp: now + 60,
-            ..claims_like(&claims)
-        },
-        &key,
-    )
-    .unwrap();
+    let older = sign(&Claims {
+        iat: now - 120,
+        exp: now + 60,
+        ..claims.clone()
+    });
     let response = server
         .client
         .get(server.url("/area-riservata/account"))
@@ -552,20 +541,7 @@ async fn an_active_session_is_renewed_until_its_absolute_end(backend: Backend) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let renewed = session_cookie(&response);
-    let renewed: Claims = serde_json::from_slice(
-        &engine
-            .decode(
-                renewed
-                    .split_once('=')
-                    .unwrap()
-                    .1
-                    .split('.')
-                    .nth(1)
-                    .unwrap(),
-            )
-            .unwrap(),
-    )
-    .unwrap();
+    let renewed = claims_in(&renewed);
     assert!(
         renewed.iat >= now && (renewed.exp - renewed.iat - 1800).abs() <= 1,
         "not renewed for 30 minutes"

@@ -66,6 +66,19 @@ fn staff_body(user: &SignedIn) -> Option<i32> {
     user.body_id
 }
 
+/// The pratica with the typed code if it belongs to the user's body; none
+/// for a malformed code, another body's pratica or a user of no body.
+pub(crate) async fn own_case(
+    db: &pratiche_db::DatabaseConnection,
+    body_id: Option<i32>,
+    typed: &str,
+) -> Result<Option<CaseDetail>, pratiche_db::DbErr> {
+    match (body_id, CaseCode::parse(typed)) {
+        (Some(body_id), Ok(code)) => case_detail(db, body_id, code).await,
+        _ => Ok(None),
+    }
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let Some(user) = signed_in() else {
@@ -247,11 +260,7 @@ pub fn CaseRecordPage() -> impl IntoView {
     let body_id = staff_body(&user);
     let record = Suspend::new(async move {
         let i18n = use_i18n();
-        let detail = match (body_id, CaseCode::parse(&typed)) {
-            (Some(body_id), Ok(code)) => case_detail(&context.db, body_id, code).await,
-            _ => Ok(None),
-        };
-        match detail {
+        match own_case(&context.db, body_id, &typed).await {
             Ok(Some(detail)) => {
                 answer_privately(StatusCode::OK);
                 view! { <CaseRecord detail/> }.into_any()

@@ -5,7 +5,7 @@
 use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use pratiche_db::backoffice::{case_detail, procedure_types_of};
+use pratiche_db::backoffice::procedure_types_of;
 use pratiche_domain::CaseCode;
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -13,6 +13,7 @@ use qrcode::render::svg;
 use crate::components::{Crumb, PageLayout, answer_privately};
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
+use crate::pages::backoffice::own_case;
 use crate::pages::case::deadline::{due_text, today_in_rome};
 use crate::pages::lookup::case_path;
 use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, signed_in};
@@ -131,12 +132,10 @@ pub fn ReceiptPage() -> impl IntoView {
     let context = expect_context::<AppContext>();
     let receipt = Suspend::new(async move {
         let i18n = use_i18n();
-        let detail = match (user.body_id, CaseCode::parse(&typed)) {
-            (Some(body_id), Ok(code)) => {
-                case_detail(&context.db, body_id, code).await.ok().flatten()
-            }
-            _ => None,
-        };
+        let detail = own_case(&context.db, user.body_id, &typed)
+            .await
+            .ok()
+            .flatten();
         let Some(detail) = detail else {
             answer_privately(StatusCode::NOT_FOUND);
             return view! { <h1>{i18n.t("not-found-title")}</h1><p>{i18n.t("record-not-found")}</p> }.into_any();

@@ -26,6 +26,7 @@ use serde::Deserialize;
 use super::passwords::Passwords;
 use super::session::{ABSOLUTE, Sessions};
 use crate::rate_limit::client_key;
+use crate::responses::see_other;
 
 const SIGN_IN_PATH: &str = "/area-riservata";
 const ACCOUNT_PATH: &str = "/area-riservata/account";
@@ -56,10 +57,7 @@ pub async fn sign_in(
     let db = &office.sessions.db;
     let now = Utc::now();
     let username = normalise_username(&form.username);
-    let forwarded_for = headers
-        .get("x-forwarded-for")
-        .and_then(|value| value.to_str().ok());
-    let client = client_key(peer.ip(), forwarded_for, &office.trusted_proxies);
+    let (client, client_details) = office.client(peer, &headers);
     let keys = [format!("account:{username}"), format!("client:{client}")];
 
     match accounts::locked_until(db, &keys, now).await {
@@ -86,13 +84,6 @@ pub async fn sign_in(
     if let Err(error) = accounts::clear_failures(db, &keys).await {
         return unavailable(error);
     }
-    let client_details = Client {
-        address: Some(client.to_string()),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned),
-    };
     match office.start_session(&user, client_details).await {
         Ok(cookie) => {
             tracing::info!(%username, %client, "sign-in succeeded");
@@ -155,16 +146,7 @@ pub async fn change_password(
     let Some(Extension(signed_in)) = signed_in else {
         return see_other(SIGN_IN_PATH, None);
     };
-    let forwarded_for = headers
-        .get("x-forwarded-for")
-        .and_then(|value| value.to_str().ok());
-    let client = Client {
-        address: Some(client_key(peer.ip(), forwarded_for, &office.trusted_proxies).to_string()),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned),
-    };
+    let (_, client) = office.client(peer, &headers);
     let db = &office.sessions.db;
     let user = match accounts::find_user_by_id(db, signed_in.user_id).await {
         Ok(Some(user)) => user,
@@ -204,6 +186,26 @@ pub async fn change_password(
 }
 
 impl BackOffice {
+    /// Who is asking: the rate-limit key of the client (trusted-proxy aware)
+    /// and the details kept with a new session.
+    fn client(&self, peer: SocketAddr, headers: &HeaderMap) -> (std::net::IpAddr, Client) {
+        let forwarded_for = headers
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok());
+        let address = client_key(peer.ip(), forwarded_for, &self.trusted_proxies);
+        let user_agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        (
+            address,
+            Client {
+                address: Some(address.to_string()),
+                user_agent,
+            },
+        )
+    }
+
     async fn refuse(
         &self,
         headers: &HeaderMap,
@@ -281,20 +283,6 @@ impl BackOffice {
         );
         render(page_request).await
     }
-}
-
-pub(crate) fn see_other(location: &str, cookie: Option<HeaderValue>) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::LOCATION,
-        HeaderValue::from_str(location).expect("a local path"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(cookie) = cookie {
-        headers.insert(header::SET_COOKIE, cookie);
-    }
-    response
 }
 
 pub(crate) fn unavailable(error: pratiche_db::DbErr) -> Response {

@@ -13,6 +13,7 @@ use pratiche_db::DatabaseConnection;
 use pratiche_db::accounts;
 
 use super::tokens::TokenSigner;
+use crate::responses::{SameSite, SecureCookies};
 
 /// A token lives this long without activity.
 pub const IDLE: Duration = Duration::minutes(30);
@@ -27,16 +28,16 @@ const RENEW_AFTER: Duration = Duration::seconds(60);
 pub struct Sessions {
     pub db: DatabaseConnection,
     pub signer: TokenSigner,
-    secure: bool,
+    secure: SecureCookies,
 }
 
 impl Sessions {
-    pub fn new(db: DatabaseConnection, signer: TokenSigner, secure: bool) -> Self {
+    pub fn new(db: DatabaseConnection, signer: TokenSigner, secure: SecureCookies) -> Self {
         Self { db, signer, secure }
     }
 
     pub fn cookie_name(&self) -> &'static str {
-        if self.secure {
+        if self.secure.0 {
             "__Host-pratiche_session"
         } else {
             "pratiche_session"
@@ -50,13 +51,12 @@ impl Sessions {
         } else {
             0
         };
-        let value = format!(
-            "{}={}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
+        self.secure.cookie(
             self.cookie_name(),
             token.unwrap_or(""),
-            if self.secure { "; Secure" } else { "" }
-        );
-        HeaderValue::from_str(&value).expect("a token is a valid header value")
+            max_age,
+            SameSite::Strict,
+        )
     }
 
     /// The token's expiry: idle time from now, never past the session's end.

@@ -1,0 +1,52 @@
+//! The answers form handlers share: a 303 to a page of the site, and the
+//! site's own cookies, `HttpOnly`, `Path=/` and `Secure` exactly when the
+//! public URL is https.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Whether cookies get `Secure`: exactly when the public URL is https.
+#[derive(Clone, Copy, Debug)]
+pub struct SecureCookies(pub bool);
+
+/// How a cookie travels with requests from other sites.
+#[derive(Clone, Copy, Debug)]
+pub enum SameSite {
+    Lax,
+    Strict,
+}
+
+impl SecureCookies {
+    /// A `Set-Cookie` value; a `max_age` of 0 removes the cookie.
+    pub fn cookie(self, name: &str, value: &str, max_age: i64, same_site: SameSite) -> HeaderValue {
+        let same_site = match same_site {
+            SameSite::Lax => "Lax",
+            SameSite::Strict => "Strict",
+        };
+        let secure = if self.0 { "; Secure" } else { "" };
+        let cookie = format!(
+            "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}"
+        );
+        HeaderValue::from_str(&cookie).expect("cookie names and values are plain ASCII")
+    }
+}
+
+/// 303 to `location` (a path of this site), never cached, with an optional
+/// cookie.
+pub fn see_other(location: &str, cookie: Option<HeaderValue>) -> Response {
+    let Ok(location) = HeaderValue::from_str(location) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Indirizzo non valido. / Invalid address.",
+        )
+            .into_response();
+    };
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::LOCATION, location);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(cookie) = cookie {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    response
+}

@@ -252,3 +252,52 @@ pub fn MessagePage(
         </PageLayout>
     }
 }
+
+/// A labelled form field with its error beside it (tied by
+/// `aria-describedby`), for the back office's plain forms. `kind` is the
+/// input type, or `textarea`.
+#[component]
+pub fn FormField(
+    name: &'static str,
+    label: String,
+    value: String,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = None)] hint: Option<String>,
+    #[prop(default = None)] error: Option<String>,
+    /// Distinguishes fields of the same name in two forms of one page.
+    #[prop(optional)]
+    id_prefix: &'static str,
+) -> impl IntoView {
+    let id = format!("{id_prefix}{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = [
+        hint.as_ref().map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described = (!described.is_empty()).then_some(described);
+    let invalid = if error.is_some() { "true" } else { "false" };
+    let input = if kind == "textarea" {
+        view! {
+            <textarea id=id.clone() name=name rows="3" aria-invalid=invalid aria-describedby=described>{value}</textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() name=name type=kind value=value autocomplete=autocomplete
+                aria-invalid=invalid aria-describedby=described/>
+        }
+        .into_any()
+    };
+    view! {
+        <label class="field-label" for=id>{label}</label>
+        {hint.map(|hint| view! { <p class="field-message" id=hint_id>{hint}</p> })}
+        {error.map(|message| view! { <p class="field-message field-message-error" id=error_id>{message}</p> })}
+        {input}
+    }
+}

@@ -157,25 +157,42 @@ pub struct EventDetail {
     pub extension_basis: Option<String>,
     pub observations_on: Option<NaiveDate>,
     pub reply_by: Option<NaiveDate>,
+    /// Set on a correction (rettifica).
+    pub correction_reason: Option<String>,
 }
 
-/// One of the body's pratiche by code; `None` for another body's, exactly as
-/// for an unknown code.
+/// The body's pratica with this code: the only way the back office finds
+/// one, so every read is scoped to the user's body in the query itself.
+fn own_case_query(body_id: i32, code: CaseCode) -> sea_orm::Select<case::Entity> {
+    case::Entity::find()
+        .filter(case::Column::BodyId.eq(body_id))
+        .filter(case::Column::Code.eq(code.compact()))
+}
+
+/// One of the body's pratiche by code, as stored.
+pub async fn own_case(
+    db: &DatabaseConnection,
+    body_id: i32,
+    code: CaseCode,
+) -> Result<Option<case::Model>, DbErr> {
+    own_case_query(body_id, code).one(db).await
+}
+
+/// One of the body's pratiche by code, with its history; `None` for another
+/// body's, exactly as for an unknown code.
 pub async fn case_detail(
     db: &DatabaseConnection,
     body_id: i32,
     code: CaseCode,
 ) -> Result<Option<CaseDetail>, DbErr> {
-    let found = case::Entity::find()
-        .filter(case::Column::BodyId.eq(body_id))
-        .filter(case::Column::Code.eq(code.compact()))
+    let found = own_case_query(body_id, code)
         .find_also_related(procedure_type::Entity)
         .one(db)
         .await?;
     let Some((case, Some(procedure))) = found else {
         return Ok(None);
     };
-    let events = status_event::Entity::find()
+    let events = crate::cases::history_order(status_event::Entity::find())
         .select_only()
         .columns([
             status_event::Column::OccurredAt,
@@ -188,14 +205,13 @@ pub async fn case_detail(
             status_event::Column::ExtensionBasis,
             status_event::Column::ObservationsOn,
             status_event::Column::ReplyBy,
+            status_event::Column::CorrectionReason,
         ])
         .column_as(procedure_state::Column::Name, "state_name")
         .column_as(user::Column::DisplayName, "recorded_by")
         .join(JoinType::InnerJoin, status_event::Relation::State.def())
         .join(JoinType::LeftJoin, status_event::Relation::RecordedBy.def())
         .filter(status_event::Column::CaseId.eq(case.id))
-        .order_by_asc(status_event::Column::OccurredAt)
-        .order_by_asc(status_event::Column::Id)
         .into_model::<EventDetail>()
         .all(db)
         .await?;
@@ -264,4 +280,35 @@ pub async fn reference_taken(
         .count(db)
         .await?
         > 0)
+}
+
+/// An internal state as the status-change form offers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateChoice {
+    pub id: i32,
+    pub name: String,
+    pub phase: PublicPhase,
+}
+
+/// The states of a procedure type, in their order.
+pub async fn state_choices(
+    db: &DatabaseConnection,
+    procedure_type_id: i32,
+) -> Result<Vec<StateChoice>, DbErr> {
+    let states = procedure_state::Entity::find()
+        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
+        .order_by_asc(procedure_state::Column::Position)
+        .order_by_asc(procedure_state::Column::Id)
+        .all(db)
+        .await?;
+    Ok(states
+        .into_iter()
+        .filter_map(|state| {
+            Some(StateChoice {
+                id: state.id,
+                phase: state.public_phase.parse().ok()?,
+                name: state.name,
+            })
+        })
+        .collect())
 }

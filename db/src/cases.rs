@@ -4,17 +4,18 @@
 //! caller may add its own writes (an audit entry) to the same transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pratiche_domain::clock::Extension;
+use pratiche_domain::clock::{ClockWarning, Explanation, Extension};
 use pratiche_domain::text::fold_for_search;
+use pratiche_domain::workflow::{Step, TransitionError, Transitions, check_insertion};
 use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
 };
 
-use crate::clock::{compute_for, to_json};
-use crate::entity::{case, procedure_state, status_event};
+use crate::clock::{compute_for, rome_date, to_json};
+use crate::entity::{case, procedure_state, procedure_transition, status_event};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -26,6 +27,8 @@ pub enum WriteError {
     ForeignState,
     #[error("the pratica was changed by someone else meanwhile")]
     Conflict,
+    #[error(transparent)]
+    Transition(#[from] TransitionError<i32>),
 }
 
 /// Who recorded an event.
@@ -72,6 +75,17 @@ pub struct NewEvent {
     pub extension: Option<Extension>,
     pub observations_on: Option<NaiveDate>,
     pub reply_by: Option<NaiveDate>,
+    /// A correction (rettifica) with its reason: may set any state.
+    pub correction_reason: Option<String>,
+}
+
+/// A recorded event's pratica as it now stands, and what its author should
+/// be told about the effect on the clock.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub case: case::Model,
+    pub explanation: Explanation,
+    pub warnings: Vec<ClockWarning>,
 }
 
 /// What the search column holds for a pratica: its code (as shown and
@@ -118,18 +132,22 @@ pub async fn register<C: ConnectionTrait>(
     .insert(txn)
     .await?;
     insert_event(txn, case.id, &state, first, now).await?;
-    settle(txn, case, now).await
+    Ok(settle(txn, case, now).await?.0)
 }
 
-/// Appends a status event to a pratica. With `expected_version`, fails with
-/// [`WriteError::Conflict`] if the pratica changed since the caller read it.
+/// Files a status event in a pratica's history, in its place by when it
+/// happened: it must be a transition the procedure type allows from the
+/// state in effect at that time, and must not make the event after it an
+/// illegal one (corrections may set any state). With `expected_version`,
+/// fails with [`WriteError::Conflict`] if the pratica changed since the
+/// caller read it.
 pub async fn record_event<C: ConnectionTrait>(
     txn: &C,
     case_id: i32,
     expected_version: Option<i32>,
     event: NewEvent,
     now: DateTime<Utc>,
-) -> Result<case::Model, WriteError> {
+) -> Result<Recorded, WriteError> {
     let case = case::Entity::find_by_id(case_id)
         .one(txn)
         .await?
@@ -138,8 +156,83 @@ pub async fn record_event<C: ConnectionTrait>(
         return Err(WriteError::Conflict);
     }
     let state = state_of_type(txn, event.state_id, case.procedure_type_id).await?;
+    let history = history_steps(txn, case.id).await?;
+    let position = history.partition_point(|(occurred_at, _)| *occurred_at <= event.occurred_at);
+    let steps: Vec<Step<i32>> = history.into_iter().map(|(_, step)| step).collect();
+    let new_step = Step {
+        state: state.id,
+        correction: event.correction_reason.is_some(),
+    };
+    check_insertion(
+        &transitions_of(txn, case.procedure_type_id).await?,
+        &steps,
+        position,
+        new_step,
+    )?;
+    let occurred_on = rome_date(event.occurred_at);
     insert_event(txn, case.id, &state, event, now).await?;
-    settle(txn, case, now).await
+    let (case, explanation) = settle(txn, case, now).await?;
+    Ok(Recorded {
+        case,
+        warnings: explanation.warnings_for_event_on(occurred_on),
+        explanation,
+    })
+}
+
+/// The allowed transitions of a procedure type.
+pub async fn transitions_of<C: ConnectionTrait>(
+    conn: &C,
+    procedure_type_id: i32,
+) -> Result<Transitions<i32>, DbErr> {
+    let pairs: Vec<(i32, i32)> = procedure_transition::Entity::find()
+        .select_only()
+        .column(procedure_transition::Column::FromStateId)
+        .column(procedure_transition::Column::ToStateId)
+        .filter(procedure_transition::Column::ProcedureTypeId.eq(procedure_type_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(Transitions::new(pairs))
+}
+
+/// A pratica's history in order (when it happened, when it was recorded,
+/// id), as the transition rule sees it.
+async fn history_steps<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+) -> Result<Vec<(DateTime<Utc>, Step<i32>)>, DbErr> {
+    let rows: Vec<(DateTime<Utc>, i32, Option<String>)> = history_order(
+        status_event::Entity::find().filter(status_event::Column::CaseId.eq(case_id)),
+    )
+    .select_only()
+    .column(status_event::Column::OccurredAt)
+    .column(status_event::Column::StateId)
+    .column(status_event::Column::CorrectionReason)
+    .into_tuple()
+    .all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(occurred_at, state, reason)| {
+            (
+                occurred_at,
+                Step {
+                    state,
+                    correction: reason.is_some(),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The order of a history: when it happened, when it was recorded, id.
+pub fn history_order(
+    query: sea_orm::Select<status_event::Entity>,
+) -> sea_orm::Select<status_event::Entity> {
+    query
+        .order_by_asc(status_event::Column::OccurredAt)
+        .order_by_asc(status_event::Column::RecordedAt)
+        .order_by_asc(status_event::Column::Id)
 }
 
 async fn state_of_type<C: ConnectionTrait>(
@@ -179,6 +272,7 @@ async fn insert_event<C: ConnectionTrait>(
         extension_basis: Set(extension_basis),
         observations_on: Set(event.observations_on),
         reply_by: Set(event.reply_by),
+        correction_reason: Set(event.correction_reason),
         ..Default::default()
     }
     .insert(conn)
@@ -186,17 +280,17 @@ async fn insert_event<C: ConnectionTrait>(
     Ok(())
 }
 
-/// After a new event: the latest event (by when it happened) gives the
-/// current state; the clock is recomputed; all is written in one guarded
-/// update.
+/// After a new event: the newest event in history order gives the current
+/// state; the clock is recomputed; all is written in one guarded update.
 async fn settle<C: ConnectionTrait>(
     conn: &C,
     case: case::Model,
     now: DateTime<Utc>,
-) -> Result<case::Model, WriteError> {
+) -> Result<(case::Model, Explanation), WriteError> {
     let latest = status_event::Entity::find()
         .filter(status_event::Column::CaseId.eq(case.id))
         .order_by_desc(status_event::Column::OccurredAt)
+        .order_by_desc(status_event::Column::RecordedAt)
         .order_by_desc(status_event::Column::Id)
         .one(conn)
         .await?
@@ -228,8 +322,9 @@ async fn settle<C: ConnectionTrait>(
     if updated.rows_affected != 1 {
         return Err(WriteError::Conflict);
     }
-    case::Entity::find_by_id(case.id)
+    let case = case::Entity::find_by_id(case.id)
         .one(conn)
         .await?
-        .ok_or(WriteError::CaseNotFound)
+        .ok_or(WriteError::CaseNotFound)?;
+    Ok((case, explanation))
 }

@@ -79,7 +79,7 @@ async fn compute_with<C: ConnectionTrait>(
     case: &case::Model,
     calendar: Calendar,
 ) -> Result<Explanation, DbErr> {
-    let events = status_event::Entity::find()
+    let events = crate::cases::history_order(status_event::Entity::find())
         .select_only()
         .columns([
             status_event::Column::OccurredAt,
@@ -90,8 +90,6 @@ async fn compute_with<C: ConnectionTrait>(
             status_event::Column::ReplyBy,
         ])
         .filter(status_event::Column::CaseId.eq(case.id))
-        .order_by_asc(status_event::Column::OccurredAt)
-        .order_by_asc(status_event::Column::Id)
         .into_model::<EventRow>()
         .all(conn)
         .await?

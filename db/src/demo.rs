@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Paginato
 
 use crate::accounts::{self, NewUser};
 use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError};
-use crate::entity::{body, procedure_state, procedure_type};
+use crate::entity::{body, procedure_state, procedure_transition, procedure_type};
 
 /// The two demo codes printed at start and shown in the README: one pratica
 /// under examination, one suspended for missing documents.
@@ -71,6 +71,18 @@ const STATES: [(&str, PublicPhase, Option<&str>); 8] = [
     ("Rilasciata", PublicPhase::Approved, None),
     ("Diniego", PublicPhase::Rejected, None),
     ("Archiviata", PublicPhase::Closed, None),
+];
+
+/// The moves every demo procedure type allows, as indices into [`STATES`]:
+/// (from, to each of these).
+const TRANSITIONS: [(usize, &[usize]); 7] = [
+    (0, &[1, 2, 3, 5, 6, 7]),
+    (1, &[2, 3, 4, 5, 6, 7]),
+    (2, &[2, 3, 4, 5, 6, 7]),
+    (3, &[1, 2, 4, 6, 7]),
+    (4, &[2, 5, 6, 7]),
+    (5, &[7]),
+    (6, &[7]),
 ];
 
 struct DemoBody {
@@ -383,6 +395,18 @@ pub async fn load_if_empty(
             .await?;
             states.push(state.id);
         }
+        for (from, targets) in TRANSITIONS {
+            for to in targets {
+                procedure_transition::ActiveModel {
+                    procedure_type_id: Set(procedure.id),
+                    from_state_id: Set(states[from]),
+                    to_state_id: Set(states[*to]),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
         types.push((body_ids[body_index], procedure.id, states));
     }
 
@@ -408,6 +432,7 @@ pub async fn load_if_empty(
             }),
             observations_on: event.observations_day.map(day),
             reply_by: event.reply_by_day.map(day),
+            correction_reason: None,
         };
         let mut events = demo.events.iter().enumerate().map(to_event);
         let first = events.next().expect("every demo pratica has events");
@@ -453,5 +478,25 @@ mod tests {
             .map(|c| STATES[c.events.last().unwrap().state].1)
             .collect();
         assert_eq!(phases.len(), PublicPhase::ALL.len());
+    }
+
+    #[test]
+    fn demo_histories_follow_the_demo_transitions() {
+        let allowed = pratiche_domain::workflow::Transitions::new(
+            TRANSITIONS
+                .iter()
+                .flat_map(|(from, targets)| targets.iter().map(move |to| (*from, *to))),
+        );
+        for case in &CASES {
+            for pair in case.events.windows(2) {
+                assert!(
+                    allowed.allows(pair[0].state, pair[1].state),
+                    "{}: {} → {}",
+                    case.code,
+                    pair[0].state,
+                    pair[1].state
+                );
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! with one set of migrations.
 
 pub mod accounts;
+pub mod audit;
 pub mod backoffice;
 pub mod cases;
 pub mod clock;

@@ -50,6 +50,8 @@ pub struct PublicEvent {
     pub occurred_at: DateTime<Utc>,
     pub phase: PublicPhase,
     pub note: Option<String>,
+    /// A correction (rettifica) of the history; its reason stays internal.
+    pub correction: bool,
 }
 
 /// A body's name and general contact.
@@ -89,6 +91,7 @@ struct EventRow {
     occurred_at: DateTime<Utc>,
     public_phase: String,
     public_note: Option<String>,
+    correction_reason: Option<String>,
 }
 
 /// Finds a pratica by code, unless it was closed before `closed_after`
@@ -126,8 +129,10 @@ pub async fn find_case(
         .column(status_event::Column::OccurredAt)
         .column(status_event::Column::PublicPhase)
         .column(status_event::Column::PublicNote)
+        .column(status_event::Column::CorrectionReason)
         .filter(status_event::Column::CaseId.eq(row.id))
         .order_by_desc(status_event::Column::OccurredAt)
+        .order_by_desc(status_event::Column::RecordedAt)
         .order_by_desc(status_event::Column::Id)
         .into_model::<EventRow>()
         .all(db)
@@ -139,6 +144,7 @@ pub async fn find_case(
                 occurred_at: event.occurred_at,
                 phase: parse_phase(&event.public_phase)?,
                 note: event.public_note,
+                correction: event.correction_reason.is_some(),
             })
         })
         .collect::<Result<_, DbErr>>()?;

@@ -6,7 +6,7 @@
 use chrono::{Days, NaiveDate, Utc};
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent};
 use pratiche_db::clock::to_json;
-use pratiche_db::entity::{body, case, procedure_state, procedure_type};
+use pratiche_db::entity::{body, case, procedure_state, procedure_transition, procedure_type};
 use pratiche_db::settings::{set_patron_day, set_term};
 use pratiche_domain::clock::{ClockEvent, ClockInput, Extension, PatronDay, Term, compute};
 use pratiche_domain::{CaseCode, PublicPhase};
@@ -109,6 +109,20 @@ async fn fixture() -> Fixture {
         .unwrap();
         states.push(state.id);
     }
+    // Any phase may follow any other: the clock is what is under test.
+    for from in &states {
+        for to in &states {
+            procedure_transition::ActiveModel {
+                procedure_type_id: Set(procedure.id),
+                from_state_id: Set(*from),
+                to_state_id: Set(*to),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+    }
     Fixture {
         db,
         _dir: dir,
@@ -134,6 +148,7 @@ fn new_event(fixture: &Fixture, event: &ClockEvent) -> NewEvent {
         extension: event.extension.clone(),
         observations_on: event.observations_on,
         reply_by: event.reply_by,
+        correction_reason: None,
     }
 }
 

@@ -6,9 +6,12 @@ pub mod account;
 #[cfg(feature = "clock")]
 pub mod clock;
 pub mod code;
+#[cfg(feature = "personal-data")]
+pub mod personal_data;
 pub mod phase;
 #[cfg(feature = "search")]
 pub mod text;
+pub mod workflow;
 
 pub use code::{CaseCode, CodeError};
 pub use phase::{ClockEffect, PublicPhase};

@@ -67,10 +67,19 @@ impl LookupLimiter {
     }
 }
 
-/// The client a request comes from, as a rate-limit key: with a trusted
-/// proxy as peer, the nearest address in `X-Forwarded-For` that is not a
-/// trusted proxy; IPv6 grouped by /64.
+/// The client a request comes from, as a rate-limit key: its address (see
+/// [`client_address`]), IPv6 grouped by /64.
 pub fn client_key(peer: IpAddr, forwarded_for: Option<&str>, trusted_proxies: &[IpNet]) -> IpAddr {
+    key(client_address(peer, forwarded_for, trusted_proxies))
+}
+
+/// The address a request comes from: with a trusted proxy as peer, the
+/// nearest address in `X-Forwarded-For` that is not a trusted proxy.
+pub fn client_address(
+    peer: IpAddr,
+    forwarded_for: Option<&str>,
+    trusted_proxies: &[IpNet],
+) -> IpAddr {
     let trusted = |address: &IpAddr| trusted_proxies.iter().any(|net| net.contains(address));
     let mut client = canonical(peer);
     if trusted(&client) {
@@ -88,7 +97,7 @@ pub fn client_key(peer: IpAddr, forwarded_for: Option<&str>, trusted_proxies: &[
             }
         }
     }
-    key(client)
+    client
 }
 
 /// IPv4-mapped IPv6 addresses are their IPv4 address.

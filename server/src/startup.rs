@@ -28,6 +28,7 @@ use crate::auth::keys::{self, KeyError};
 use crate::auth::passwords::Passwords;
 use crate::auth::session::{self, Sessions};
 use crate::auth::tokens::TokenSigner;
+use crate::backoffice;
 use crate::config::Settings;
 use crate::csrf::{self, SiteOrigin};
 use crate::language;
@@ -169,7 +170,11 @@ fn back_office_routes(back_office: BackOffice) -> Router<LeptosOptions> {
         .route("/area-riservata/password", post(handlers::change_password))
         .route(
             "/area-riservata/registra",
-            post(crate::backoffice::register),
+            post(backoffice::registration::register),
+        )
+        .route(
+            "/area-riservata/pratiche/{code}/eventi",
+            post(backoffice::status_change::record_status_change),
         )
         .with_state(back_office)
 }

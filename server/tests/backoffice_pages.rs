@@ -3,9 +3,8 @@
 
 mod support;
 
-use pratiche_db::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::LOCATION;
 use support::{Backend, TestServer};
 
 on_both_databases!(
@@ -15,36 +14,6 @@ on_both_databases!(
     a_clerk_registers_a_pratica_and_gets_its_receipt,
     a_wrong_registration_changes_nothing,
 );
-
-async fn cookie_of(server: &TestServer, username: &str) -> String {
-    let response = server
-        .client
-        .post(server.url("/area-riservata/accedi"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("username", username), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    response.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-async fn page(server: &TestServer, cookie: &str, path: &str) -> (StatusCode, String) {
-    let response = server
-        .client
-        .get(server.url(path))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.text().await.unwrap())
-}
 
 /// The codes listed in a dashboard page.
 fn listed(page: &str) -> Vec<String> {
@@ -58,8 +27,8 @@ async fn the_dashboard_lists_filters_and_counts_the_bodys_pratiche(backend: Back
     let Some(server) = TestServer::start(backend, &[]).await else {
         return;
     };
-    let valdoria = cookie_of(&server, "demo-operatore-valdoria").await;
-    let (status, all) = page(&server, &valdoria, "/area-riservata/pratiche").await;
+    let valdoria = server.sign_in_demo("demo-operatore-valdoria").await;
+    let (status, all) = server.page(&valdoria, "/area-riservata/pratiche").await;
     assert_eq!(status, StatusCode::OK);
     assert!(all.contains("Pratiche di Comune di Valdoria"));
     assert_eq!(listed(&all).len(), 8, "{:?}", listed(&all));
@@ -81,23 +50,20 @@ async fn the_dashboard_lists_filters_and_counts_the_bodys_pratiche(backend: Back
             listed(&all).iter().map(String::as_str).collect(),
         ),
     ] {
-        let (status, found) = page(
-            &server,
-            &valdoria,
-            &format!("/area-riservata/pratiche{query}"),
-        )
-        .await;
+        let (status, found) = server
+            .page(&valdoria, &format!("/area-riservata/pratiche{query}"))
+            .await;
         assert_eq!(status, StatusCode::OK, "{query}");
         assert_eq!(listed(&found), expected, "{query}");
     }
 
-    let serena = cookie_of(&server, "demo-operatore-serena").await;
-    let (_, theirs) = page(&server, &serena, "/area-riservata/pratiche").await;
+    let serena = server.sign_in_demo("demo-operatore-serena").await;
+    let (_, theirs) = server.page(&serena, "/area-riservata/pratiche").await;
     assert_eq!(listed(&theirs).len(), 4);
     assert!(theirs.contains("SF0P-Y0B2-F55Z-C") && !theirs.contains("JYRH-CM4Q-3DY4-B"));
 
-    let province = cookie_of(&server, "demo-provincia").await;
-    let (status, none) = page(&server, &province, "/area-riservata/pratiche").await;
+    let province = server.sign_in_demo("demo-provincia").await;
+    let (status, none) = server.page(&province, "/area-riservata/pratiche").await;
     assert_eq!(status, StatusCode::OK);
     assert!(none.contains("non appartiene a un ente") && listed(&none).is_empty());
 }
@@ -106,13 +72,10 @@ async fn a_record_shows_the_whole_history_to_its_body_only(backend: Backend) {
     let Some(server) = TestServer::start(backend, &[]).await else {
         return;
     };
-    let valdoria = cookie_of(&server, "demo-operatore-valdoria").await;
-    let (status, record) = page(
-        &server,
-        &valdoria,
-        "/area-riservata/pratiche/HA1H-G56P-8QX6-T",
-    )
-    .await;
+    let valdoria = server.sign_in_demo("demo-operatore-valdoria").await;
+    let (status, record) = server
+        .page(&valdoria, "/area-riservata/pratiche/HA1H-G56P-8QX6-T")
+        .await;
     assert_eq!(status, StatusCode::OK);
     for expected in [
         "Ampliamento di fabbricato artigianale",
@@ -126,18 +89,12 @@ async fn a_record_shows_the_whole_history_to_its_body_only(backend: Backend) {
         assert!(record.contains(expected), "missing {expected:?}");
     }
     // Another body's pratica answers exactly like an unknown code.
-    let (theirs, other_page) = page(
-        &server,
-        &valdoria,
-        "/area-riservata/pratiche/SF0P-Y0B2-F55Z-C",
-    )
-    .await;
-    let (unknown, unknown_page) = page(
-        &server,
-        &valdoria,
-        "/area-riservata/pratiche/7K3M-Q9XR-2HDP-C",
-    )
-    .await;
+    let (theirs, other_page) = server
+        .page(&valdoria, "/area-riservata/pratiche/SF0P-Y0B2-F55Z-C")
+        .await;
+    let (unknown, unknown_page) = server
+        .page(&valdoria, "/area-riservata/pratiche/7K3M-Q9XR-2HDP-C")
+        .await;
     assert_eq!(
         (theirs, unknown),
         (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
@@ -190,8 +147,8 @@ async fn a_clerk_registers_a_pratica_and_gets_its_receipt(backend: Backend) {
     else {
         return;
     };
-    let clerk = cookie_of(&server, "demo-operatore-valdoria").await;
-    let (status, form) = page(&server, &clerk, "/area-riservata/registra").await;
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let (status, form) = server.page(&clerk, "/area-riservata/registra").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         form.contains("Contributo per i libri di testo")
@@ -229,7 +186,7 @@ async fn a_clerk_registers_a_pratica_and_gets_its_receipt(backend: Backend) {
         "{receipt_path}"
     );
 
-    let (status, receipt) = page(&server, &clerk, &receipt_path).await;
+    let (status, receipt) = server.page(&clerk, &receipt_path).await;
     assert_eq!(status, StatusCode::OK);
     for expected in [
         code.as_str(),
@@ -242,9 +199,9 @@ async fn a_clerk_registers_a_pratica_and_gets_its_receipt(backend: Backend) {
         assert!(receipt.contains(expected), "the receipt lacks {expected:?}");
     }
     // Another body's clerk gets no receipt.
-    let serena = cookie_of(&server, "demo-operatore-serena").await;
+    let serena = server.sign_in_demo("demo-operatore-serena").await;
     assert_eq!(
-        page(&server, &serena, &receipt_path).await.0,
+        server.page(&serena, &receipt_path).await.0,
         StatusCode::NOT_FOUND
     );
 
@@ -260,7 +217,9 @@ async fn a_clerk_registers_a_pratica_and_gets_its_receipt(backend: Backend) {
             && public.contains("mancano")
     );
     assert!(!public.contains("SCU/2026/999"));
-    let (_, record) = page(&server, &clerk, &format!("/area-riservata/pratiche/{code}")).await;
+    let (_, record) = server
+        .page(&clerk, &format!("/area-riservata/pratiche/{code}"))
+        .await;
     assert!(record.contains("Demo – Operatore di Valdoria") && record.contains("tramite web"));
 }
 
@@ -268,7 +227,7 @@ async fn a_wrong_registration_changes_nothing(backend: Backend) {
     let Some(server) = TestServer::start(backend, &[]).await else {
         return;
     };
-    let clerk = cookie_of(&server, "demo-operatore-valdoria").await;
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
     let before = case_count(&server).await;
     let ours = type_id(&server, "Permesso di costruire").await;
     let theirs = type_id(&server, "Occupazione di suolo pubblico").await;
@@ -313,7 +272,7 @@ async fn a_wrong_registration_changes_nothing(backend: Backend) {
         );
         assert!(page.contains("SUE"), "what was typed is lost");
     }
-    let province = cookie_of(&server, "demo-provincia").await;
+    let province = server.sign_in_demo("demo-provincia").await;
     let form = complete(ours, "Recinzione", "", "2026-11-02");
     let form: Vec<(&str, &str)> = form
         .iter()

@@ -37,6 +37,7 @@ fn event_on(on: NaiveDate, state_id: i32) -> NewEvent {
         extension: None,
         observations_on: None,
         reply_by: None,
+        correction_reason: None,
     }
 }
 

@@ -6,9 +6,10 @@ use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use pratiche_db::backoffice::{
-    CaseDetail, Dashboard, DashboardFilter, DueFilter, PAGE_SIZE, case_detail, dashboard,
+    CaseDetail, Dashboard, DashboardFilter, DueFilter, PAGE_SIZE, StateChoice, case_detail,
+    dashboard, state_choices,
 };
-use pratiche_domain::clock::ClockStatus;
+use pratiche_domain::clock::{ClockStatus, ClockWarning};
 use pratiche_domain::{CaseCode, PublicPhase};
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
@@ -17,6 +18,9 @@ use crate::i18n::{I18n, use_i18n};
 use crate::pages::case::deadline::{ClockExplanation, due_text, today_in_rome};
 use crate::pages::lookup::case_path;
 use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, rome_time, signed_in};
+use crate::pages::status_change::{
+    DraftOutcome, StatusChangeDraft, StatusChangeForms, warning_key,
+};
 
 const DASHBOARD_PATH: &str = "/area-riservata/pratiche";
 
@@ -258,12 +262,47 @@ pub fn CaseRecordPage() -> impl IntoView {
         .unwrap_or_default();
     let context = expect_context::<AppContext>();
     let body_id = staff_body(&user);
+    let draft = use_context::<StatusChangeDraft>();
+    let saved = saved_notice_from_query();
     let record = Suspend::new(async move {
         let i18n = use_i18n();
-        match own_case(&context.db, body_id, &typed).await {
+        let found = match own_case(&context.db, body_id, &typed).await {
             Ok(Some(detail)) => {
-                answer_privately(StatusCode::OK);
-                view! { <CaseRecord detail/> }.into_any()
+                let procedure_type_id = detail.case.procedure_type_id;
+                let current = detail.case.current_state_id;
+                match state_choices(&context.db, procedure_type_id).await {
+                    Ok(all_states) => {
+                        // Only the allowed moves from the current state.
+                        let transitions =
+                            pratiche_db::cases::transitions_of(&context.db, procedure_type_id)
+                                .await;
+                        transitions.map(|transitions| {
+                            let next_states = all_states
+                                .iter()
+                                .filter(|state| transitions.allows(current, state.id))
+                                .cloned()
+                                .collect();
+                            Some((detail, next_states, all_states))
+                        })
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            Ok(None) => Ok(None),
+            Err(error) => Err(error),
+        };
+        match found {
+            Ok(Some((detail, next_states, all_states))) => {
+                answer_privately(match &draft {
+                    Some(draft) if draft.outcome == Some(DraftOutcome::Conflict) => {
+                        StatusCode::CONFLICT
+                    }
+                    Some(draft) if !draft.errors.is_empty() || !draft.personal_data.is_empty() => {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
+                    _ => StatusCode::OK,
+                });
+                view! { <CaseRecord detail next_states all_states draft saved/> }.into_any()
             }
             Ok(None) => {
                 // Another body's pratica answers exactly like an unknown one.
@@ -293,8 +332,34 @@ pub fn CaseRecordPage() -> impl IntoView {
     .into_any()
 }
 
+/// What the record page says after a saved change (from the redirect's
+/// query): that it was saved, and any clock warning.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct SavedNotice {
+    saved: bool,
+    warnings: Vec<ClockWarning>,
+}
+
+fn saved_notice_from_query() -> SavedNotice {
+    let query = use_query_map().read_untracked();
+    SavedNotice {
+        saved: query.get("registrato").is_some(),
+        warnings: query
+            .get("avviso")
+            .filter(|warning| warning == "richiesta-ripetuta")
+            .map(|_| vec![ClockWarning::RepeatedDocumentsRequest])
+            .unwrap_or_default(),
+    }
+}
+
 #[component]
-fn CaseRecord(detail: CaseDetail) -> impl IntoView {
+fn CaseRecord(
+    detail: CaseDetail,
+    next_states: Vec<StateChoice>,
+    all_states: Vec<StateChoice>,
+    draft: Option<StatusChangeDraft>,
+    saved: SavedNotice,
+) -> impl IntoView {
     let i18n = use_i18n();
     let code = CaseCode::parse(&detail.case.code).expect("stored codes are valid");
     let phase: Option<PublicPhase> = detail.case.current_phase.parse().ok();
@@ -308,7 +373,16 @@ fn CaseRecord(detail: CaseDetail) -> impl IntoView {
         .rev()
         .map(|event| event_view(&i18n, event))
         .collect_view();
+    let saved_view = saved.saved.then(|| {
+        view! {
+            <div class="callout" role="status">
+                <p>{i18n.t("change-saved")}</p>
+                {saved.warnings.iter().map(|warning| view! { <p>{i18n.t(warning_key(*warning))}</p> }).collect_view()}
+            </div>
+        }
+    });
     view! {
+        {saved_view}
         <p class="eyebrow">{i18n.t_with("case-label", &[("code", code.to_string().into())])}</p>
         <h1>{detail.case.subject.clone()}</h1>
         <p class="lead">{detail.procedure_name.clone()}</p>
@@ -330,6 +404,7 @@ fn CaseRecord(detail: CaseDetail) -> impl IntoView {
             " "
             <a class="button-link button-secondary" href=format!("{DASHBOARD_PATH}/{code}/ricevuta")>{i18n.t("receipt-link")}</a>
         </p>
+        <StatusChangeForms code=code.to_string() version=detail.case.version next_states all_states draft/>
         <h2>{i18n.t("record-history")}</h2>
         <ol class="history staff-history">{events}</ol>
     }
@@ -374,6 +449,7 @@ fn event_view(i18n: &I18n, event: &pratiche_db::backoffice::EventDetail) -> impl
         <li class="history-entry">
             <time datetime=event.occurred_at.to_rfc3339()>{rome_time(i18n, event.occurred_at)}</time>
             <p><strong>{event.state_name.clone()}</strong>" "{phase.map(|phase| view! { <PhaseBadge phase/> })}</p>
+            {event.correction_reason.clone().map(|reason| view! { <p class="history-correction"><strong>{i18n.t("case-correction")}": "</strong>{reason}</p> })}
             {event.public_note.clone().map(|note| view! { <p><strong>{i18n.t("record-public-note")}": "</strong>{note}</p> })}
             {event.internal_note.clone().map(|note| view! { <p class="internal-note"><strong>{i18n.t("record-internal-note")}": "</strong>{note}</p> })}
             {clock_fields.into_iter().flatten().map(|field| view! { <p>{field}</p> }).collect_view()}

@@ -9,3 +9,4 @@ pub mod mine;
 pub mod not_found;
 pub mod registration;
 pub mod staff;
+pub mod status_change;

@@ -10,7 +10,7 @@ use pratiche_domain::CaseCode;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-use crate::components::{Crumb, PageLayout, answer_privately};
+use crate::components::{Crumb, FormField, PageLayout, answer_privately};
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
 use crate::pages::backoffice::own_case;
@@ -83,15 +83,7 @@ fn RegistrationForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl
                  value: String,
                  kind: &'static str,
                  autocomplete: &'static str| {
-        let error = error_of(name);
-        let error_id = format!("{name}-error");
-        let described = error.as_ref().map(|_| error_id.clone());
-        view! {
-            <label class="field-label" for=name>{label.to_owned()}</label>
-            {error.map(|message| view! { <p class="field-message field-message-error" id=error_id.clone()>{message}</p> })}
-            <input id=name name=name type=kind value=value autocomplete=autocomplete
-                aria-invalid=if described.is_some() { "true" } else { "false" } aria-describedby=described/>
-        }
+        view! { <FormField name label=label.to_owned() value kind autocomplete error=error_of(name)/> }
     };
     let type_error = error_of("tipo");
     let options = types

@@ -1,9 +1,11 @@
 //! sea-orm entities. Enumerations are stored as short strings (SPEC §8);
 //! instants in UTC, the submission date as a calendar date.
 
+pub mod audit_entry;
 pub mod body;
 pub mod case;
 pub mod procedure_state;
+pub mod procedure_transition;
 pub mod procedure_type;
 pub mod session;
 pub mod sign_in_throttle;

@@ -26,6 +26,8 @@ pub struct Model {
     pub observations_on: Option<Date>,
     /// For a request for documents: the date the citizen must reply by.
     pub reply_by: Option<Date>,
+    /// Set on a correction (rettifica): why the history needed one.
+    pub correction_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

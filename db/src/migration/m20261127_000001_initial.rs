@@ -94,7 +94,7 @@ enum StatusEvents {
     Source,
 }
 
-fn foreign_key(
+pub(super) fn foreign_key(
     from_table: impl IntoIden,
     from_column: impl IntoIden,
     to_table: impl IntoIden,
@@ -107,7 +107,7 @@ fn foreign_key(
         .take()
 }
 
-fn index<C: IntoIden>(
+pub(super) fn index<C: IntoIden>(
     name: &str,
     table: impl IntoIden,
     columns: impl IntoIterator<Item = C>,
@@ -119,7 +119,7 @@ fn index<C: IntoIden>(
     index
 }
 
-fn unique_index<C: IntoIden>(
+pub(super) fn unique_index<C: IntoIden>(
     name: &str,
     table: impl IntoIden,
     columns: impl IntoIterator<Item = C>,

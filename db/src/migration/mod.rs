@@ -7,6 +7,7 @@ mod m20261127_000001_initial;
 mod m20261127_000002_clock;
 mod m20261127_000003_sessions;
 mod m20261127_000004_search;
+mod m20261127_000005_workflow_audit;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_clock::Migration),
             Box::new(m20261127_000003_sessions::Migration),
             Box::new(m20261127_000004_search::Migration),
+            Box::new(m20261127_000005_workflow_audit::Migration),
         ]
     }
 }

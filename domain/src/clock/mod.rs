@@ -86,6 +86,14 @@ pub enum Adjustment {
     },
 }
 
+/// An effect of a new event on the clock that its author may not expect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockWarning {
+    /// A second request for documents: the clock is suspended only once.
+    RepeatedDocumentsRequest,
+}
+
 /// A day the holiday shift stepped over.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedDay {
@@ -117,6 +125,20 @@ impl Explanation {
                 _ => 0,
             })
             .sum()
+    }
+
+    /// What the clerk recording an event on `on` should be told about its
+    /// effect on the clock.
+    pub fn warnings_for_event_on(&self, on: NaiveDate) -> Vec<ClockWarning> {
+        self.adjustments
+            .iter()
+            .filter_map(|adjustment| match adjustment {
+                Adjustment::RepeatedDocumentsRequest { on: requested } if *requested == on => {
+                    Some(ClockWarning::RepeatedDocumentsRequest)
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn extension_days(&self) -> u32 {

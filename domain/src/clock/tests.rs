@@ -147,6 +147,11 @@ fn a_second_request_for_documents_suspends_nothing() {
     );
     // 2 March + 35 = 6 April 2026, Easter Monday.
     assert_eq!(explanation.due_on, date(2026, 4, 7));
+    assert_eq!(
+        explanation.warnings_for_event_on(date(2026, 3, 20)),
+        [ClockWarning::RepeatedDocumentsRequest]
+    );
+    assert_eq!(explanation.warnings_for_event_on(date(2026, 3, 10)), []);
 }
 
 #[test]

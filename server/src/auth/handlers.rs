@@ -258,7 +258,7 @@ impl BackOffice {
     /// context (what was typed, what went wrong) and the signed-in user.
     pub async fn render_page<T: Clone + Send + Sync + 'static>(
         &self,
-        path: &'static str,
+        path: &str,
         headers: &HeaderMap,
         signed_in: Option<SignedIn>,
         value: T,

@@ -236,6 +236,44 @@ impl TestServer {
             .expect("the server answers")
     }
 
+    /// Signs a demo account in; returns its session cookie (`name=value`).
+    pub async fn sign_in_demo(&self, username: &str) -> String {
+        let response = self
+            .post_form(
+                "/area-riservata/accedi",
+                "",
+                &[
+                    ("username", username),
+                    ("password", pratiche_db::demo::DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::SEE_OTHER,
+            "{username} signs in"
+        );
+        response.headers()[reqwest::header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A page as the holder of `cookie` sees it: status and body.
+    pub async fn page(&self, cookie: &str, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .expect("the server answers");
+        (response.status(), response.text().await.unwrap())
+    }
+
     /// Everything the server printed so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")

@@ -195,6 +195,7 @@ fn History(events: Vec<PublicEvent>) -> impl IntoView {
                         <li class="history-entry">
                             <time datetime=day.to_string()>{i18n.date(day)}</time>
                             <PhaseBadge phase=event.phase/>
+                            {event.correction.then(|| view! { <p class="history-correction">{i18n.t("case-correction")}</p> })}
                             {event.note.map(|note| view! { <p class="history-note">{note}</p> })}
                         </li>
                     }

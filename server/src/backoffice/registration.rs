@@ -1,21 +1,24 @@
-//! The clerk's writes: registering a pratica. The form is checked here
-//! (what was typed comes back with the errors); the write goes through
-//! [`pratiche_db::cases::register`] in one IMMEDIATE transaction.
+//! Registering a pratica: the form is checked here; the write goes through
+//! [`pratiche_db::cases::register`] with its audit entry.
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::{Extension, Form};
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_app::RegistrationDraft;
 use pratiche_app::context::SignedIn;
+use pratiche_db::audit::{self, Actor, Change, Entry};
 use pratiche_db::backoffice::{reference_taken, starting_state};
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent, WriteError};
 use pratiche_db::{DbErr, SqlErr};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
 
+use super::{FieldErrors, staff_body};
 use crate::auth::handlers::{BackOffice, unavailable};
 use crate::responses::see_other;
 
@@ -52,8 +55,6 @@ pub struct ValidRegistration {
     responsible: String,
     contact: String,
 }
-
-type FieldErrors = Vec<(&'static str, &'static str)>;
 
 /// Checks the form: required fields, lengths, a date not in the future.
 pub fn validate(
@@ -104,6 +105,7 @@ pub fn validate(
 
 pub async fn register(
     State(office): State<BackOffice>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     signed_in: Option<Extension<SignedIn>>,
     Form(form): Form<RegistrationForm>,
@@ -111,10 +113,11 @@ pub async fn register(
     let Some(Extension(user)) = signed_in else {
         return see_other("/area-riservata", None);
     };
-    let Some(body_id) = user.body_id else {
-        return (StatusCode::FORBIDDEN, "Solo il personale di un ente registra pratiche. / Only a body's staff register applications.")
-            .into_response();
+    let body_id = match staff_body(&user) {
+        Ok(body_id) => body_id,
+        Err(refusal) => return refusal,
     };
+    let actor = office.actor(&user, peer, &headers);
     let db = &office.sessions.db;
     let today = Utc::now().with_timezone(&Rome).date_naive();
     let refuse = |errors: FieldErrors| {
@@ -148,7 +151,7 @@ pub async fn register(
     }
     for _ in 0..CODE_ATTEMPTS {
         let code = CaseCode::generate();
-        match register_once(&office, &user, body_id, state_id, &valid, code).await {
+        match register_once(&office, &actor, body_id, state_id, &valid, code).await {
             Ok(()) => {
                 tracing::info!(code = %code.redacted(), username = %user.username, "pratica registered");
                 return see_other(&format!("/area-riservata/pratiche/{code}/ricevuta"), None);
@@ -166,7 +169,7 @@ pub async fn register(
 
 async fn register_once(
     office: &BackOffice,
-    user: &SignedIn,
+    actor: &Actor,
     body_id: i32,
     state_id: i32,
     valid: &ValidRegistration,
@@ -194,14 +197,32 @@ async fn register_once(
             .and_hms_opt(12, 0, 0)
             .expect("a time of day")
             .and_utc(),
-        recorded_by: Some(user.user_id),
+        recorded_by: actor.user_id,
         source: EventSource::BackOffice,
         extension: None,
         observations_on: None,
         reply_by: None,
+        correction_reason: None,
     };
     let txn = pratiche_db::begin_write(&office.sessions.db).await?;
-    cases::register(&txn, new_case, first, now).await?;
+    let case = cases::register(&txn, new_case, first, now).await?;
+    let entry = Entry {
+        body_id: Some(body_id),
+        entity: "case",
+        entity_id: code.to_string(),
+        action: "register",
+        changes: vec![
+            Change::set("procedure_type_id", case.procedure_type_id),
+            Change::set("subject", case.subject),
+            Change::set("own_reference", case.own_reference),
+            Change::set("submitted_on", case.submitted_on.to_string()),
+            Change::set("office_name", case.office_name),
+            Change::set("responsible_name", case.responsible_name),
+            Change::set("responsible_contact", case.responsible_contact),
+            Change::set("due_date", case.due_date.map(|date| date.to_string())),
+        ],
+    };
+    audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(())
 }

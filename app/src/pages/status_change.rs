@@ -1,0 +1,244 @@
+//! Recording a status change on a pratica's record: two plain forms posting
+//! to the server's handler, one for an allowed next state and one for a
+//! correction (rettifica, any state, reason required). "Anteprima" shows the
+//! effect on the due date without saving; the handler renders the record
+//! again with what was typed, the errors, the preview or the conflict.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use pratiche_db::backoffice::StateChoice;
+use pratiche_domain::clock::{ClockStatus, ClockWarning, Explanation};
+
+use crate::components::FormField;
+use crate::i18n::{I18n, use_i18n};
+use crate::pages::case::deadline::{ClockExplanation, due_text, today_in_rome};
+
+/// What was typed in a status-change form and what the server made of it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StatusChangeDraft {
+    pub correction: bool,
+    pub state_id: String,
+    pub public_note: String,
+    pub internal_note: String,
+    pub date: String,
+    pub time: String,
+    pub reply_by: String,
+    pub extension_days: String,
+    pub extension_basis: String,
+    pub observations_on: String,
+    pub reason: String,
+    /// Each error names its field and a message key.
+    pub errors: Vec<(&'static str, &'static str)>,
+    /// What the public note seems to hold (message keys), awaiting the
+    /// clerk's confirmation.
+    pub personal_data: Vec<&'static str>,
+    pub outcome: Option<DraftOutcome>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DraftOutcome {
+    /// The effect on the clock, computed by the real write path and rolled
+    /// back.
+    Preview {
+        due_before: Option<NaiveDate>,
+        after: Explanation,
+        warnings: Vec<ClockWarning>,
+    },
+    /// Someone else changed the pratica since the form was loaded.
+    Conflict,
+}
+
+/// Where the record's forms post.
+pub fn events_path(code: &str) -> String {
+    format!("/area-riservata/pratiche/{code}/eventi")
+}
+
+/// The message key of a clock warning.
+pub fn warning_key(warning: ClockWarning) -> &'static str {
+    match warning {
+        ClockWarning::RepeatedDocumentsRequest => "change-warning-repeated-request",
+    }
+}
+
+/// Both forms, under the record. `version` is the pratica's as read now.
+#[component]
+pub fn StatusChangeForms(
+    code: String,
+    version: i32,
+    next_states: Vec<StateChoice>,
+    all_states: Vec<StateChoice>,
+    draft: Option<StatusChangeDraft>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (correction_draft, change_draft) = match draft {
+        Some(draft) if draft.correction => (Some(draft), None),
+        other => (None, other),
+    };
+    let correction_open = correction_draft.is_some();
+    view! {
+        <section class="status-change" aria-labelledby="change-title">
+            <h2 id="change-title">{i18n.t("change-title")}</h2>
+            {if next_states.is_empty() {
+                view! { <p>{i18n.t("change-none-allowed")}</p> }.into_any()
+            } else {
+                view! { <EventForm code=code.clone() version states=next_states draft=change_draft correction=false/> }.into_any()
+            }}
+            <details class="correction" open=correction_open>
+                <summary>{i18n.t("change-correction-title")}</summary>
+                <p class="hint">{i18n.t("change-correction-intro")}</p>
+                <EventForm code version states=all_states draft=correction_draft correction=true/>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn EventForm(
+    code: String,
+    version: i32,
+    states: Vec<StateChoice>,
+    draft: Option<StatusChangeDraft>,
+    correction: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let draft = draft.unwrap_or_else(|| StatusChangeDraft {
+        date: today_in_rome().to_string(),
+        ..Default::default()
+    });
+    let prefix = if correction { "rettifica-" } else { "" };
+    let error_of = |field: &str| {
+        draft
+            .errors
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, key)| i18n.t(key))
+    };
+    let state_error = error_of("stato");
+    let state_id = format!("{prefix}stato");
+    let options = states
+        .into_iter()
+        .map(|state| {
+            let selected = (draft.state_id == state.id.to_string()).then_some("selected");
+            let label = format!(
+                "{} — {}",
+                state.name,
+                i18n.t(&format!("phase-{}", state.phase.as_str()))
+            );
+            view! { <option value=state.id.to_string() selected=selected>{label}</option> }
+        })
+        .collect_view();
+    let field = |name: &'static str, label: &str, value: &str, kind: &'static str| {
+        view! {
+            <FormField name label=i18n.t(label) value=value.to_owned() kind error=error_of(name) id_prefix=prefix/>
+        }
+    };
+    let hinted = |name: &'static str, label: &str, hint: &str, value: &str, kind: &'static str| {
+        view! {
+            <FormField name label=i18n.t(label) value=value.to_owned() kind hint=Some(i18n.t(hint))
+                error=error_of(name) id_prefix=prefix/>
+        }
+    };
+    view! {
+        {(!draft.errors.is_empty()).then(|| view! { <p class="form-error" role="alert">{i18n.t("reg-errors")}</p> })}
+        {draft.outcome.clone().map(|outcome| view! { <Outcome outcome/> })}
+        <form class="staff-form" method="post" action=events_path(&code)>
+            <input type="hidden" name="versione" value=version.to_string()/>
+            {correction.then(|| view! { <input type="hidden" name="rettifica" value="1"/> })}
+            <label class="field-label" for=state_id.clone()>{i18n.t("change-state")}</label>
+            {state_error.map(|message| view! { <p class="field-message field-message-error" id=format!("{prefix}stato-error")>{message}</p> })}
+            <select id=state_id name="stato">{options}</select>
+            {correction.then(|| hinted("motivo", "change-reason", "change-reason-hint", &draft.reason, "text"))}
+            {hinted("nota_pubblica", "change-public-note", "change-public-note-hint", &draft.public_note, "textarea")}
+            <PersonalDataCheck found=draft.personal_data.clone()/>
+            {hinted("nota_interna", "change-internal-note", "change-internal-note-hint", &draft.internal_note, "textarea")}
+            {field("data", "change-date", &draft.date, "date")}
+            {hinted("ora", "change-time", "change-time-hint", &draft.time, "time")}
+            <fieldset>
+                <legend>{i18n.t("change-clock-fields")}</legend>
+                {hinted("risposta_entro", "change-reply-by", "change-reply-by-hint", &draft.reply_by, "date")}
+                {hinted("proroga_giorni", "change-extension-days", "change-extension-hint", &draft.extension_days, "number")}
+                {field("proroga_base", "change-extension-basis", &draft.extension_basis, "text")}
+                {hinted("osservazioni_il", "change-observations", "change-observations-hint", &draft.observations_on, "date")}
+            </fieldset>
+            <div class="form-actions">
+                <button class="button button-secondary" type="submit" name="azione" value="anteprima">{i18n.t("change-preview")}</button>
+                <button class="button" type="submit" name="azione" value="salva">
+                    {i18n.t(if correction { "change-save-correction" } else { "change-save" })}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Asks for confirmation when the public note seems to hold personal data.
+#[component]
+fn PersonalDataCheck(found: Vec<&'static str>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!found.is_empty()).then(|| {
+        let kinds = found
+            .iter()
+            .map(|key| i18n.t(key))
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <div class="callout callout-warning" role="alert">
+                <p>{i18n.t_with("change-personal-data", &[("kinds", kinds.into())])}</p>
+                <label class="checkbox">
+                    <input type="checkbox" name="conferma_dati" value="1"/>
+                    " "{i18n.t("change-personal-data-confirm")}
+                </label>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn Outcome(outcome: DraftOutcome) -> impl IntoView {
+    let i18n = use_i18n();
+    match outcome {
+        DraftOutcome::Conflict => view! {
+            <div class="callout callout-warning" role="alert"><p>{i18n.t("change-conflict")}</p></div>
+        }
+        .into_any(),
+        DraftOutcome::Preview {
+            due_before,
+            after,
+            warnings,
+        } => {
+            let now = due_text(&i18n, &ClockStatus::at(&after, today_in_rome()));
+            let before = due_before.map_or_else(|| "—".to_owned(), |date| i18n.date(date));
+            view! {
+                <div class="callout" role="status">
+                    <p><strong>{i18n.t("change-preview-title")}</strong></p>
+                    <p>{preview_sentence(&i18n, due_before, after.due_on, &before, &now)}</p>
+                    {warnings.into_iter().map(|warning| view! { <p class="field-message-error">{i18n.t(warning_key(warning))}</p> }).collect_view()}
+                    <ClockExplanation explanation=after/>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+fn preview_sentence(
+    i18n: &I18n,
+    before: Option<NaiveDate>,
+    after: NaiveDate,
+    before_text: &str,
+    now_text: &str,
+) -> String {
+    if before == Some(after) {
+        i18n.t_with(
+            "change-preview-same",
+            &[("now", now_text.to_owned().into())],
+        )
+    } else {
+        i18n.t_with(
+            "change-preview-moves",
+            &[
+                ("before", before_text.to_owned().into()),
+                ("now", now_text.to_owned().into()),
+            ],
+        )
+    }
+}

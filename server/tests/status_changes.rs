@@ -1,0 +1,422 @@
+//! Recording status changes from a pratica's record, through the real server
+//! on SQLite and PostgreSQL: preview, save, the citizen's page, warnings,
+//! conflicts, refused moves, personal data, corrections and the audit log.
+
+mod support;
+
+use pratiche_db::entity::{audit_entry, case, procedure_state, procedure_type, status_event};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use support::{Backend, TestServer};
+
+on_both_databases!(
+    a_clerk_records_changes_the_citizen_sees_at_once,
+    refused_changes_write_nothing,
+    a_correction_sets_any_state_and_shows_as_such,
+);
+
+/// JYRH-CM4Q-3DY4-B: Valdoria, "Permesso di costruire", in "Istruttoria tecnica".
+const CODE: &str = "JYRH-CM4Q-3DY4-B";
+const RECORD: &str = "/area-riservata/pratiche/JYRH-CM4Q-3DY4-B";
+const EVENTS: &str = "/area-riservata/pratiche/JYRH-CM4Q-3DY4-B/eventi";
+
+async fn state_id(server: &TestServer, name: &str) -> String {
+    let db = server.database().await;
+    let procedure = procedure_type::Entity::find()
+        .filter(procedure_type::Column::Name.eq("Permesso di costruire"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    procedure_state::Entity::find()
+        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure.id))
+        .filter(procedure_state::Column::Name.eq(name))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect(name)
+        .id
+        .to_string()
+}
+
+/// The version the record's form carries.
+fn version_in(page: &str) -> String {
+    let start = page
+        .find("name=\"versione\" value=\"")
+        .expect("the form's version")
+        + 23;
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+/// (status events, audit entries) of the showcase pratica.
+async fn written(server: &TestServer) -> (u64, u64) {
+    let db = server.database().await;
+    let case = case::Entity::find()
+        .filter(case::Column::Code.eq(CODE.replace('-', "")))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let events = status_event::Entity::find()
+        .filter(status_event::Column::CaseId.eq(case.id))
+        .count(&db)
+        .await
+        .unwrap();
+    let audits = audit_entry::Entity::find()
+        .filter(audit_entry::Column::EntityId.eq(CODE))
+        .count(&db)
+        .await
+        .unwrap();
+    (events, audits)
+}
+
+fn today() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive()
+        .to_string()
+}
+
+fn in_days(days: u64) -> String {
+    (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive()
+        + chrono::Days::new(days))
+    .to_string()
+}
+
+async fn post(
+    server: &TestServer,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Option<String>, String) {
+    let response = server.post_form(EVENTS, cookie, fields).await;
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .map(|value| value.to_str().unwrap().to_owned());
+    (status, location, response.text().await.unwrap())
+}
+
+async fn a_clerk_records_changes_the_citizen_sees_at_once(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).await
+    else {
+        return;
+    };
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let (status, record) = server.page(&clerk, RECORD).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(record.contains("Registra un cambio di stato"));
+    let request = state_id(&server, "Richiesta integrazioni").await;
+    let review = state_id(&server, "Istruttoria tecnica").await;
+    let before = written(&server).await;
+    let reply_by = in_days(20);
+    let request_form = |action: &'static str, version: String| {
+        vec![
+            ("versione", version),
+            ("stato", request.clone()),
+            (
+                "nota_pubblica",
+                "Si chiede la relazione paesaggistica, da inviare via PEC.".to_owned(),
+            ),
+            (
+                "nota_interna",
+                "Vincolo confermato dalla Soprintendenza.".to_owned(),
+            ),
+            ("data", today()),
+            ("risposta_entro", reply_by.clone()),
+            ("azione", action.to_owned()),
+        ]
+    };
+    // The preview shows the effect and writes nothing.
+    let form = request_form("anteprima", version_in(&record));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, preview) = post(&server, &clerk, &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        preview.contains("Anteprima (non ancora salvata)"),
+        "no preview"
+    );
+    assert!(
+        preview.contains("relazione paesaggistica"),
+        "what was typed is lost"
+    );
+    assert_eq!(written(&server).await, before, "a preview wrote something");
+
+    // Saving files the event with its audit entry.
+    let form = request_form("salva", version_in(&record));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, _) = post(&server, &clerk, &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.as_deref(),
+        Some(&*format!("{RECORD}?registrato=1"))
+    );
+    assert_eq!(written(&server).await, (before.0 + 1, before.1 + 1));
+    let (_, saved) = server.page(&clerk, &location.unwrap()).await;
+    assert!(saved.contains("Cambio di stato salvato"));
+
+    let public = server
+        .get(&format!("/p/{CODE}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(public.contains("Si chiede la relazione paesaggistica"));
+    assert!(public.contains("Integrazione richiesta"));
+    assert!(
+        !public.contains("Soprintendenza"),
+        "an internal note is public"
+    );
+
+    let db = server.database().await;
+    let audit = audit_entry::Entity::find()
+        .filter(audit_entry::Column::EntityId.eq(CODE))
+        .order_by_desc(audit_entry::Column::Id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            audit.action.as_str(),
+            audit.actor.as_str(),
+            audit.source.as_str()
+        ),
+        ("status_change", "demo-operatore-valdoria", "web")
+    );
+    assert_eq!(audit.client_address.as_deref(), Some("127.0.0.1"));
+    let changes = audit.changes.to_string();
+    assert!(
+        changes.contains(
+            r#"{"field":"state","new":"Richiesta integrazioni","old":"Istruttoria tecnica"}"#
+        ),
+        "{changes}"
+    );
+    assert!(changes.contains(r#""field":"due_date""#), "{changes}");
+
+    // The reply, then a second request: it suspends nothing, and the clerk is told.
+    let (_, record) = server.page(&clerk, RECORD).await;
+    let (status, _, _) = post(
+        &server,
+        &clerk,
+        &[
+            ("versione", &version_in(&record)),
+            ("stato", &review),
+            ("data", &today()),
+            ("azione", "salva"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, record) = server.page(&clerk, RECORD).await;
+    let (status, location, _) = post(
+        &server,
+        &clerk,
+        &[
+            ("versione", &version_in(&record)),
+            ("stato", &request),
+            ("data", &today()),
+            ("azione", "salva"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(
+        location.ends_with("avviso=richiesta-ripetuta"),
+        "{location}"
+    );
+    let (_, warned) = server.page(&clerk, &location).await;
+    assert!(warned.contains("seconda richiesta di integrazioni"));
+}
+
+async fn refused_changes_write_nothing(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let (_, record) = server.page(&clerk, RECORD).await;
+    let version = version_in(&record);
+    let approved = state_id(&server, "Rilasciata").await;
+    let submitted = state_id(&server, "Protocollata").await;
+    let request = state_id(&server, "Richiesta integrazioni").await;
+    let before = written(&server).await;
+    let today = today();
+    let stale = (version.parse::<i32>().unwrap() - 1).to_string();
+
+    for (fields, status, expected) in [
+        // Someone else saved meanwhile.
+        (
+            vec![
+                ("versione", stale.as_str()),
+                ("stato", approved.as_str()),
+                ("data", &today),
+                ("azione", "salva"),
+            ],
+            StatusCode::CONFLICT,
+            "nulla è stato salvato",
+        ),
+        // Not an allowed move from "Istruttoria tecnica".
+        (
+            vec![
+                ("versione", &version),
+                ("stato", &submitted),
+                ("data", &today),
+                ("azione", "salva"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Questo stato non è previsto",
+        ),
+        // A reply-by date without a request for documents.
+        (
+            vec![
+                ("versione", &version),
+                ("stato", &approved),
+                ("data", &today),
+                ("risposta_entro", &today),
+                ("azione", "salva"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Si indica solo con una richiesta di integrazioni.",
+        ),
+        // In the future.
+        (
+            vec![
+                ("versione", &version),
+                ("stato", &approved),
+                ("data", "2999-01-01"),
+                ("azione", "salva"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "non possono essere nel futuro",
+        ),
+        // A public note with personal data, not confirmed.
+        (
+            vec![
+                ("versione", &version),
+                ("stato", &request),
+                ("data", &today),
+                (
+                    "nota_pubblica",
+                    "Scriva a mario.rossi@example.it, CF RSSMRA85T10A562S",
+                ),
+                ("azione", "salva"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sembra contenere dati personali (un codice fiscale, un indirizzo e-mail)",
+        ),
+        // A state of another body's procedure type.
+        (
+            vec![
+                ("versione", &version),
+                ("stato", "999999"),
+                ("data", &today),
+                ("azione", "salva"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Scegliere uno stato fra quelli proposti.",
+        ),
+    ] {
+        let (got, _, page) = post(&server, &clerk, &fields).await;
+        assert_eq!(got, status, "{fields:?}");
+        assert!(page.contains(expected), "{fields:?}: missing {expected:?}");
+        assert_eq!(written(&server).await, before, "{fields:?} wrote something");
+    }
+
+    // Another body's clerk: not found; a province admin: forbidden.
+    let serena = server.sign_in_demo("demo-operatore-serena").await;
+    let province = server.sign_in_demo("demo-provincia").await;
+    let fields = [
+        ("versione", version.as_str()),
+        ("stato", &approved),
+        ("data", &today),
+        ("azione", "salva"),
+    ];
+    assert_eq!(
+        post(&server, &serena, &fields).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        post(&server, &province, &fields).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(post(&server, "", &fields).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        written(&server).await,
+        before,
+        "a refused change wrote something"
+    );
+
+    // Confirmed, the same note is saved.
+    let (status, _, _) = post(
+        &server,
+        &clerk,
+        &[
+            ("versione", &version),
+            ("stato", &request),
+            ("data", &today),
+            ("nota_pubblica", "Scriva a mario.rossi@example.it"),
+            ("conferma_dati", "1"),
+            ("azione", "salva"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(written(&server).await, (before.0 + 1, before.1 + 1));
+}
+
+async fn a_correction_sets_any_state_and_shows_as_such(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).await
+    else {
+        return;
+    };
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let (_, record) = server.page(&clerk, RECORD).await;
+    let submitted = state_id(&server, "Protocollata").await;
+    let base = [
+        ("versione", version_in(&record)),
+        ("stato", submitted),
+        ("data", today()),
+        ("rettifica", "1".to_owned()),
+        (
+            "nota_pubblica",
+            "La pratica torna in attesa di assegnazione.".to_owned(),
+        ),
+        ("azione", "salva".to_owned()),
+    ];
+    let fields: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = post(&server, &clerk, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Indicare il motivo della rettifica."));
+
+    let mut fields = fields;
+    fields.push(("motivo", "Assegnazione registrata sulla pratica sbagliata"));
+    let (status, _, _) = post(&server, &clerk, &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let public = server
+        .get(&format!("/p/{CODE}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(public.contains("Rettifica") && public.contains("torna in attesa"));
+    assert!(
+        !public.contains("pratica sbagliata"),
+        "the reason is internal"
+    );
+    let (_, record) = server.page(&clerk, RECORD).await;
+    assert!(record.contains("Assegnazione registrata sulla pratica sbagliata"));
+    let db = server.database().await;
+    let audit = audit_entry::Entity::find()
+        .filter(audit_entry::Column::EntityId.eq(CODE))
+        .order_by_desc(audit_entry::Column::Id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(audit.action, "correction");
+}

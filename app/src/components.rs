@@ -253,6 +253,18 @@ pub fn MessagePage(
     }
 }
 
+/// The translated error of `field` among a form's errors (field, message key).
+pub fn field_error(
+    i18n: &I18n,
+    errors: &[(&'static str, &'static str)],
+    field: &str,
+) -> Option<String> {
+    errors
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, key)| i18n.t(key))
+}
+
 /// A labelled form field with its error beside it (tied by
 /// `aria-describedby`), for the back office's plain forms. `kind` is the
 /// input type, or `textarea`.

@@ -10,7 +10,7 @@ use pratiche_domain::CaseCode;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-use crate::components::{Crumb, FormField, PageLayout, answer_privately};
+use crate::components::{Crumb, FormField, PageLayout, answer_privately, field_error};
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
 use crate::pages::backoffice::own_case;
@@ -71,13 +71,7 @@ pub fn RegistrationPage() -> impl IntoView {
 #[component]
 fn RegistrationForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl IntoView {
     let i18n = use_i18n();
-    let error_of = |field: &str| {
-        draft
-            .errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, key)| i18n.t(key))
-    };
+    let error_of = |field: &str| field_error(&i18n, &draft.errors, field);
     let field = |name: &'static str,
                  label: &str,
                  value: String,

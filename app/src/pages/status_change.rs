@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use pratiche_db::backoffice::StateChoice;
 use pratiche_domain::clock::{ClockStatus, ClockWarning, Explanation};
 
-use crate::components::FormField;
+use crate::components::{FormField, field_error};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::case::deadline::{ClockExplanation, due_text, today_in_rome};
 
@@ -106,13 +106,7 @@ fn EventForm(
         ..Default::default()
     });
     let prefix = if correction { "rettifica-" } else { "" };
-    let error_of = |field: &str| {
-        draft
-            .errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, key)| i18n.t(key))
-    };
+    let error_of = |field: &str| field_error(&i18n, &draft.errors, field);
     let state_error = error_of("stato");
     let state_id = format!("{prefix}stato");
     let options = states

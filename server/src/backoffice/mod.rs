@@ -5,8 +5,10 @@
 pub mod registration;
 pub mod status_change;
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pratiche_app::context::SignedIn;
@@ -14,6 +16,7 @@ use pratiche_db::audit::{Actor, AuditSource};
 
 use crate::auth::handlers::BackOffice;
 use crate::rate_limit::client_address;
+use crate::responses::see_other;
 
 /// Form errors: each names its field and a message key.
 pub type FieldErrors = Vec<(&'static str, &'static str)>;
@@ -36,14 +39,38 @@ impl BackOffice {
     }
 }
 
-/// The body of a signed-in member of staff, or the 403 for a province admin
-/// (who belongs to no body and handles no pratiche).
-pub fn staff_body(user: &SignedIn) -> Result<i32, Response> {
-    user.body_id.ok_or_else(|| {
-        (
-            StatusCode::FORBIDDEN,
-            "Solo il personale di un ente gestisce le pratiche. / Only a body's staff handle applications.",
-        )
-            .into_response()
-    })
+/// A signed-in member of a body's staff, as a handler's argument: without a
+/// session the request is sent to the sign-in page; a province admin (who
+/// belongs to no body and handles no pratiche) gets 403.
+pub struct Staff {
+    pub user: SignedIn,
+    pub body_id: i32,
+    pub actor: Actor,
+}
+
+impl FromRequestParts<BackOffice> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, office: &BackOffice) -> Result<Self, Response> {
+        let Some(user) = parts.extensions.get::<SignedIn>().cloned() else {
+            return Err(see_other("/area-riservata", None));
+        };
+        let Some(body_id) = user.body_id else {
+            return Err((
+                StatusCode::FORBIDDEN,
+                "Solo il personale di un ente gestisce le pratiche. / Only a body's staff handle applications.",
+            )
+                .into_response());
+        };
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |info| info.0);
+        let actor = office.actor(&user, peer, &parts.headers);
+        Ok(Self {
+            user,
+            body_id,
+            actor,
+        })
+    }
 }

@@ -1,16 +1,13 @@
 //! Registering a pratica: the form is checked here; the write goes through
 //! [`pratiche_db::cases::register`] with its audit entry.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::Form;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::{Extension, Form};
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_app::RegistrationDraft;
-use pratiche_app::context::SignedIn;
 use pratiche_db::audit::{self, Actor, Change, Entry};
 use pratiche_db::backoffice::{reference_taken, starting_state};
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent, WriteError};
@@ -18,7 +15,7 @@ use pratiche_db::{DbErr, SqlErr};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
 
-use super::{FieldErrors, staff_body};
+use super::{FieldErrors, Staff};
 use crate::auth::handlers::{BackOffice, unavailable};
 use crate::responses::see_other;
 
@@ -105,19 +102,14 @@ pub fn validate(
 
 pub async fn register(
     State(office): State<BackOffice>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Staff {
+        user,
+        body_id,
+        actor,
+    }: Staff,
     headers: HeaderMap,
-    signed_in: Option<Extension<SignedIn>>,
     Form(form): Form<RegistrationForm>,
 ) -> Response {
-    let Some(Extension(user)) = signed_in else {
-        return see_other("/area-riservata", None);
-    };
-    let body_id = match staff_body(&user) {
-        Ok(body_id) => body_id,
-        Err(refusal) => return refusal,
-    };
-    let actor = office.actor(&user, peer, &headers);
     let db = &office.sessions.db;
     let today = Utc::now().with_timezone(&Rome).date_naive();
     let refuse = |errors: FieldErrors| {

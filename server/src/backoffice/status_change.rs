@@ -5,15 +5,12 @@
 //! the event and its audit entry in one transaction, guarded by the version
 //! the clerk's form was built from.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, State};
+use axum::Form;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Rome;
-use pratiche_app::context::SignedIn;
 use pratiche_app::{DraftOutcome, StatusChangeDraft};
 use pratiche_db::audit::{self, Actor, Change, Entry, changed};
 use pratiche_db::backoffice::{StateChoice, own_case, state_choices};
@@ -25,7 +22,7 @@ use pratiche_domain::workflow::TransitionError;
 use pratiche_domain::{CaseCode, PublicPhase};
 use serde::Deserialize;
 
-use super::{FieldErrors, staff_body};
+use super::{FieldErrors, Staff};
 use crate::auth::handlers::{BackOffice, unavailable};
 use crate::responses::see_other;
 
@@ -293,19 +290,15 @@ fn record_path(code: CaseCode) -> String {
 
 pub async fn record_status_change(
     State(office): State<BackOffice>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Staff {
+        user,
+        body_id,
+        actor,
+    }: Staff,
     Path(typed_code): Path<String>,
     headers: HeaderMap,
-    signed_in: Option<Extension<SignedIn>>,
     Form(form): Form<StatusChangeForm>,
 ) -> Response {
-    let Some(Extension(user)) = signed_in else {
-        return see_other("/area-riservata", None);
-    };
-    let body_id = match staff_body(&user) {
-        Ok(body_id) => body_id,
-        Err(refusal) => return refusal,
-    };
     let not_found = || {
         (
             StatusCode::NOT_FOUND,
@@ -354,7 +347,6 @@ pub async fn record_status_change(
         draft.outcome = Some(DraftOutcome::Conflict);
         return show(draft).await;
     };
-    let actor = office.actor(&user, peer, &headers);
     let preview = form.azione == "anteprima";
     match write(
         &office,

@@ -278,8 +278,8 @@ pub fn FormField(
     #[prop(default = None)] hint: Option<String>,
     #[prop(default = None)] error: Option<String>,
     /// Distinguishes fields of the same name in two forms of one page.
-    #[prop(optional)]
-    id_prefix: &'static str,
+    #[prop(optional, into)]
+    id_prefix: String,
 ) -> impl IntoView {
     let id = format!("{id_prefix}{name}");
     let error_id = format!("{id}-error");

@@ -19,6 +19,8 @@ pub mod remembered;
 mod routes;
 
 #[cfg(feature = "ssr")]
+pub use pages::admin::AdminDraft;
+#[cfg(feature = "ssr")]
 pub use pages::registration::RegistrationDraft;
 #[cfg(feature = "ssr")]
 pub use pages::staff::SignInProblem;

@@ -7,6 +7,11 @@ use leptos_router::{SsrMode, path};
 
 use crate::i18n::I18n;
 use crate::pages::about::{AccessibilityPage, PrivacyPage};
+use crate::pages::admin::audit::AuditPage;
+use crate::pages::admin::bodies::{BodiesPage, BodyStatisticsPage};
+use crate::pages::admin::body::BodySettingsPage;
+use crate::pages::admin::procedures::{ProcedurePage, ProceduresPage};
+use crate::pages::admin::staff::StaffPage;
 use crate::pages::backoffice::{CaseRecordPage, DashboardPage};
 use crate::pages::case::CasePage;
 use crate::pages::home::HomePage;
@@ -73,6 +78,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/area-riservata/pratiche/:code") view=CaseRecordPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata/pratiche/:code/ricevuta") view=ReceiptPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata/registra") view=RegistrationPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/utenti") view=StaffPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/ente") view=BodySettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/procedimenti") view=ProceduresPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/procedimenti/:id") view=ProcedurePage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/enti") view=BodiesPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/enti/:id") view=BodyStatisticsPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/registro") view=AuditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -181,21 +181,21 @@ pub async fn recent_sessions(
         .await
 }
 
-/// Replaces a user's password and revokes every session, in one transaction.
-pub async fn set_password(
-    db: &DatabaseConnection,
+/// Replaces a user's password and revokes every session, within the
+/// caller's transaction.
+pub async fn set_password<C: ConnectionTrait>(
+    conn: &C,
     user_id: i32,
     password_hash: String,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let txn = crate::begin_write(db).await?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
         .filter(user::Column::Id.eq(user_id))
-        .exec(&txn)
+        .exec(conn)
         .await?;
-    revoke_all_sessions(&txn, user_id, now).await?;
-    txn.commit().await
+    revoke_all_sessions(conn, user_id, now).await?;
+    Ok(())
 }
 
 /// Until when sign-in is locked for any of `keys`, if it is.

@@ -144,3 +144,42 @@ pub async fn entries(
     let total = pages.num_items().await?;
     Ok((pages.fetch_page(page).await?, total))
 }
+
+/// One changed field of a logged entry, as text to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// The changes of a logged entry, each value as text ("—" for none).
+pub fn changes_of(entry: &audit_entry::Model) -> Vec<LoggedChange> {
+    let text = |value: &Value| match value {
+        Value::Null => "—".to_owned(),
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map_or_else(|| item.to_string(), str::to_owned)
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    };
+    entry
+        .changes
+        .as_array()
+        .map(|changes| {
+            changes
+                .iter()
+                .map(|change| LoggedChange {
+                    field: text(&change["field"]),
+                    old: text(&change["old"]),
+                    new: text(&change["new"]),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

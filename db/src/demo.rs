@@ -4,14 +4,15 @@
 //! Demo pratiche have fixed codes (each passes its check symbol).
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use pratiche_domain::CaseCode;
 use pratiche_domain::account::Role;
 use pratiche_domain::clock::Extension;
-use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
 
 use crate::accounts::{self, NewUser};
+use crate::admin::insert_default_workflow;
 use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError};
-use crate::entity::{body, procedure_state, procedure_transition, procedure_type};
+use crate::entity::{body, procedure_type};
 
 /// The two demo codes printed at start and shown in the README: one pratica
 /// under examination, one suspended for missing documents.
@@ -53,38 +54,6 @@ pub const DEMO_USERS: [(&str, &str, Role, Option<usize>); 4] = [
     ),
 ];
 
-/// The internal states every demo procedure type uses, with their phases.
-const STATES: [(&str, PublicPhase, Option<&str>); 8] = [
-    ("Protocollata", PublicPhase::Submitted, None),
-    ("Assegnata al responsabile", PublicPhase::InReview, None),
-    (
-        "Istruttoria tecnica",
-        PublicPhase::InReview,
-        Some("L'ufficio tecnico sta verificando la documentazione presentata."),
-    ),
-    (
-        "Richiesta integrazioni",
-        PublicPhase::DocumentsRequested,
-        None,
-    ),
-    ("Preavviso di diniego", PublicPhase::RejectionNotice, None),
-    ("Rilasciata", PublicPhase::Approved, None),
-    ("Diniego", PublicPhase::Rejected, None),
-    ("Archiviata", PublicPhase::Closed, None),
-];
-
-/// The moves every demo procedure type allows, as indices into [`STATES`]:
-/// (from, to each of these).
-const TRANSITIONS: [(usize, &[usize]); 7] = [
-    (0, &[1, 2, 3, 5, 6, 7]),
-    (1, &[2, 3, 4, 5, 6, 7]),
-    (2, &[2, 3, 4, 5, 6, 7]),
-    (3, &[1, 2, 4, 6, 7]),
-    (4, &[2, 5, 6, 7]),
-    (5, &[7]),
-    (6, &[7]),
-];
-
 struct DemoBody {
     slug: &'static str,
     name: &'static str,
@@ -93,6 +62,7 @@ struct DemoBody {
     phone: &'static str,
     email: &'static str,
     address: &'static str,
+    hours: &'static str,
     /// (month, day)
     patron: Option<(i32, i32)>,
     /// (name, office, contact); `None` leaves the legal default.
@@ -108,6 +78,7 @@ const BODIES: [DemoBody; 2] = [
         phone: "0471 555 0100",
         email: "urp@comune.valdoria.example.it",
         address: "Piazza del Municipio 1, 39040 Valdoria",
+        hours: "lunedì–venerdì 9:00–12:30; giovedì anche 15:00–17:00",
         patron: Some((6, 24)),
         substitute: Some((
             "Dott.ssa Elena Marchi",
@@ -123,6 +94,7 @@ const BODIES: [DemoBody; 2] = [
         phone: "0471 555 0200",
         email: "suap@unione.valserena.example.it",
         address: "Via Roma 12, 39050 Borgo Serena",
+        hours: "martedì e giovedì 8:30–12:30",
         patron: None,
         substitute: None,
     },
@@ -343,6 +315,7 @@ pub async fn load_if_empty(
             contact_phone: Set(Some(demo.phone.into())),
             contact_email: Set(Some(demo.email.into())),
             contact_address: Set(Some(demo.address.into())),
+            contact_hours: Set(Some(demo.hours.into())),
             created_at: Set(now),
             patron_month: Set(demo.patron.map(|(month, _)| month)),
             patron_day: Set(demo.patron.map(|(_, day)| day)),
@@ -381,32 +354,7 @@ pub async fn load_if_empty(
         }
         .insert(&txn)
         .await?;
-        let mut states = Vec::new();
-        for (position, (state_name, phase, citizen_text)) in STATES.into_iter().enumerate() {
-            let state = procedure_state::ActiveModel {
-                procedure_type_id: Set(procedure.id),
-                name: Set(state_name.into()),
-                public_phase: Set(phase.as_str().into()),
-                citizen_text: Set(citizen_text.map(Into::into)),
-                position: Set(position as i32),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            states.push(state.id);
-        }
-        for (from, targets) in TRANSITIONS {
-            for to in targets {
-                procedure_transition::ActiveModel {
-                    procedure_type_id: Set(procedure.id),
-                    from_state_id: Set(states[from]),
-                    to_state_id: Set(states[*to]),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-            }
-        }
+        let states = insert_default_workflow(&txn, procedure.id).await?;
         types.push((body_ids[body_index], procedure.id, states));
     }
 
@@ -461,6 +409,8 @@ pub async fn load_if_empty(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::admin::{DEFAULT_STATES, DEFAULT_TRANSITIONS};
+    use pratiche_domain::PublicPhase;
     use std::collections::HashSet;
 
     #[test]
@@ -475,7 +425,7 @@ mod tests {
         }
         let phases: HashSet<_> = CASES
             .iter()
-            .map(|c| STATES[c.events.last().unwrap().state].1)
+            .map(|c| DEFAULT_STATES[c.events.last().unwrap().state].1)
             .collect();
         assert_eq!(phases.len(), PublicPhase::ALL.len());
     }
@@ -483,7 +433,7 @@ mod tests {
     #[test]
     fn demo_histories_follow_the_demo_transitions() {
         let allowed = pratiche_domain::workflow::Transitions::new(
-            TRANSITIONS
+            DEFAULT_TRANSITIONS
                 .iter()
                 .flat_map(|(from, targets)| targets.iter().map(move |to| (*from, *to))),
         );

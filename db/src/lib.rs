@@ -2,6 +2,7 @@
 //! with one set of migrations.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod backoffice;
 pub mod cases;
@@ -16,12 +17,12 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseTransaction, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
-pub use sea_orm::{DatabaseConnection, DbBackend, DbErr, SqlErr};
+pub use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr};
 
 /// Connections per pool. SQLite in WAL mode reads concurrently and writes one
 /// at a time (IMMEDIATE transactions queue on the busy timeout).

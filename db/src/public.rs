@@ -65,6 +65,7 @@ pub struct BodyContact {
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
     pub contact_address: Option<String>,
+    pub contact_hours: Option<String>,
 }
 
 #[derive(FromQueryResult)]
@@ -250,6 +251,7 @@ fn select_body_contact<Q: QuerySelect>(query: Q) -> Q {
         .column(body::Column::ContactPhone)
         .column(body::Column::ContactEmail)
         .column(body::Column::ContactAddress)
+        .column(body::Column::ContactHours)
 }
 
 fn parse_phase(stored: &str) -> Result<PublicPhase, DbErr> {

@@ -1,20 +1,20 @@
 //! Changes to a body's calendar and a procedure type's term: each one
-//! recomputes the due dates it moves, in the same transaction.
+//! recomputes the due dates it moves, within the caller's write transaction
+//! (which also holds the change's audit entry).
 
 use pratiche_domain::clock::{PatronDay, Term};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::clock::recompute_where;
 use crate::entity::{body, case, procedure_type};
 
 /// Sets a procedure type's term; returns how many due dates changed.
-pub async fn set_term(
-    db: &DatabaseConnection,
+pub async fn set_term<C: ConnectionTrait>(
+    txn: &C,
     procedure_type_id: i32,
     term: &Term,
 ) -> Result<u64, DbErr> {
-    let txn = crate::begin_write(db).await?;
     procedure_type::Entity::update_many()
         .col_expr(
             procedure_type::Column::TermDays,
@@ -25,25 +25,22 @@ pub async fn set_term(
             Expr::value(term.legal_basis().map(str::to_owned)),
         )
         .filter(procedure_type::Column::Id.eq(procedure_type_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let changed = recompute_where(
-        &txn,
+    recompute_where(
+        txn,
         Condition::all().add(case::Column::ProcedureTypeId.eq(procedure_type_id)),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(changed)
+    .await
 }
 
 /// Sets (or clears) a body's patron saint day; returns how many due dates
 /// changed.
-pub async fn set_patron_day(
-    db: &DatabaseConnection,
+pub async fn set_patron_day<C: ConnectionTrait>(
+    txn: &C,
     body_id: i32,
     patron: Option<PatronDay>,
 ) -> Result<u64, DbErr> {
-    let txn = crate::begin_write(db).await?;
     body::Entity::update_many()
         .col_expr(
             body::Column::PatronMonth,
@@ -54,10 +51,7 @@ pub async fn set_patron_day(
             Expr::value(patron.map(|p| p.day() as i32)),
         )
         .filter(body::Column::Id.eq(body_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let changed =
-        recompute_where(&txn, Condition::all().add(case::Column::BodyId.eq(body_id))).await?;
-    txn.commit().await?;
-    Ok(changed)
+    recompute_where(txn, Condition::all().add(case::Column::BodyId.eq(body_id))).await
 }

@@ -216,20 +216,22 @@ async fn run(writes: Vec<Write>) -> Result<(), TestCaseError> {
                 model.events.push(event);
             }
             Write::Term(days) => {
+                let txn = pratiche_db::begin_write(&fixture.db).await.unwrap();
                 set_term(
-                    &fixture.db,
+                    &txn,
                     fixture.procedure_type_id,
                     &Term::new(days.into(), None).unwrap(),
                 )
                 .await
                 .unwrap();
+                txn.commit().await.unwrap();
                 model.term_days = days;
             }
             Write::Patron(patron) => {
                 let patron = patron.map(|(month, day)| PatronDay::new(month, day).unwrap());
-                set_patron_day(&fixture.db, fixture.body_id, patron)
-                    .await
-                    .unwrap();
+                let txn = pratiche_db::begin_write(&fixture.db).await.unwrap();
+                set_patron_day(&txn, fixture.body_id, patron).await.unwrap();
+                txn.commit().await.unwrap();
                 model.patron = patron;
             }
         }

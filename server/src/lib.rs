@@ -1,5 +1,6 @@
 //! Pratiche's server: configuration, start-up, middleware.
 
+pub mod admin;
 pub mod auth;
 pub mod backoffice;
 pub mod config;

@@ -28,7 +28,6 @@ use crate::auth::keys::{self, KeyError};
 use crate::auth::passwords::Passwords;
 use crate::auth::session::{self, Sessions};
 use crate::auth::tokens::TokenSigner;
-use crate::backoffice;
 use crate::config::Settings;
 use crate::csrf::{self, SiteOrigin};
 use crate::language;
@@ -36,6 +35,7 @@ use crate::rate_limit::{self, LookupLimiter};
 use crate::remembered;
 use crate::responses::SecureCookies;
 use crate::telemetry;
+use crate::{admin, backoffice};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -175,6 +175,41 @@ fn back_office_routes(back_office: BackOffice) -> Router<LeptosOptions> {
         .route(
             "/area-riservata/pratiche/{code}/eventi",
             post(backoffice::status_change::record_status_change),
+        )
+        .route("/area-riservata/utenti", post(admin::staff::create_member))
+        .route(
+            "/area-riservata/utenti/{id}/stato",
+            post(admin::staff::set_member_disabled),
+        )
+        .route(
+            "/area-riservata/utenti/{id}/password",
+            post(admin::staff::reset_member_password),
+        )
+        .route("/area-riservata/ente", post(admin::body::update_body))
+        .route(
+            "/area-riservata/procedimenti",
+            post(admin::procedures::create_procedure),
+        )
+        .route(
+            "/area-riservata/procedimenti/{id}",
+            post(admin::procedures::update_procedure),
+        )
+        .route(
+            "/area-riservata/procedimenti/{id}/stati",
+            post(admin::procedures::create_state),
+        )
+        .route(
+            "/area-riservata/procedimenti/{id}/stati/{state_id}",
+            post(admin::procedures::edit_state),
+        )
+        .route(
+            "/area-riservata/procedimenti/{id}/passaggi",
+            post(admin::procedures::replace_transitions),
+        )
+        .route("/area-riservata/enti", post(admin::bodies::create_new_body))
+        .route(
+            "/area-riservata/enti/{id}/amministratori",
+            post(admin::bodies::create_body_admin),
         )
         .with_state(back_office)
 }

@@ -99,7 +99,7 @@ async fn a_request_for_documents_and_its_reply_move_the_due_date(backend: Backen
         &txn,
         case.id,
         None,
-        event_on(date(2026, 3, 15), state("Istruttoria tecnica")),
+        event_on(date(2026, 3, 15), state("Istruttoria")),
         Utc::now(),
     )
     .await

@@ -16,7 +16,7 @@ on_both_databases!(
     a_correction_sets_any_state_and_shows_as_such,
 );
 
-/// JYRH-CM4Q-3DY4-B: Valdoria, "Permesso di costruire", in "Istruttoria tecnica".
+/// JYRH-CM4Q-3DY4-B: Valdoria, "Permesso di costruire", in "Istruttoria".
 const CODE: &str = "JYRH-CM4Q-3DY4-B";
 const RECORD: &str = "/area-riservata/pratiche/JYRH-CM4Q-3DY4-B";
 const EVENTS: &str = "/area-riservata/pratiche/JYRH-CM4Q-3DY4-B/eventi";
@@ -110,7 +110,7 @@ async fn a_clerk_records_changes_the_citizen_sees_at_once(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert!(record.contains("Registra un cambio di stato"));
     let request = state_id(&server, "Richiesta integrazioni").await;
-    let review = state_id(&server, "Istruttoria tecnica").await;
+    let review = state_id(&server, "Istruttoria").await;
     let before = written(&server).await;
     let reply_by = in_days(20);
     let request_form = |action: &'static str, version: String| {
@@ -190,9 +190,7 @@ async fn a_clerk_records_changes_the_citizen_sees_at_once(backend: Backend) {
     assert_eq!(audit.client_address.as_deref(), Some("127.0.0.1"));
     let changes = audit.changes.to_string();
     assert!(
-        changes.contains(
-            r#"{"field":"state","new":"Richiesta integrazioni","old":"Istruttoria tecnica"}"#
-        ),
+        changes.contains(r#"{"field":"state","new":"Richiesta integrazioni","old":"Istruttoria"}"#),
         "{changes}"
     );
     assert!(changes.contains(r#""field":"due_date""#), "{changes}");
@@ -240,7 +238,7 @@ async fn refused_changes_write_nothing(backend: Backend) {
     let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
     let (_, record) = server.page(&clerk, RECORD).await;
     let version = version_in(&record);
-    let approved = state_id(&server, "Rilasciata").await;
+    let approved = state_id(&server, "Accolta").await;
     let submitted = state_id(&server, "Protocollata").await;
     let request = state_id(&server, "Richiesta integrazioni").await;
     let before = written(&server).await;
@@ -259,7 +257,7 @@ async fn refused_changes_write_nothing(backend: Backend) {
             StatusCode::CONFLICT,
             "nulla è stato salvato",
         ),
-        // Not an allowed move from "Istruttoria tecnica".
+        // Not an allowed move from "Istruttoria".
         (
             vec![
                 ("versione", &version),

@@ -68,6 +68,9 @@ pub fn ContactCard(body: BodyContact) -> impl IntoView {
             {body.contact_address.map(|address| {
                 view! { <dt>{i18n.t("contact-address")}</dt><dd>{address}</dd> }
             })}
+            {body.contact_hours.map(|hours| {
+                view! { <dt>{i18n.t("contact-hours")}</dt><dd>{hours}</dd> }
+            })}
         </dl>
     }
 }

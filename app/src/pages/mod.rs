@@ -1,6 +1,7 @@
 //! One module per citizen page.
 
 pub mod about;
+pub mod admin;
 pub mod backoffice;
 pub mod case;
 pub mod home;

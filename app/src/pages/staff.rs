@@ -11,6 +11,8 @@ use leptos_axum::ResponseOptions;
 use leptos_router::hooks::use_query_map;
 use pratiche_db::accounts::recent_sessions;
 
+use pratiche_domain::account::Role;
+
 use crate::components::{Crumb, PageLayout, answer_privately};
 use crate::context::{AppContext, SignedIn};
 use crate::i18n::use_i18n;
@@ -217,11 +219,29 @@ pub(crate) fn rome_time(i18n: &crate::i18n::I18n, instant: DateTime<Utc>) -> Str
 #[component]
 pub fn StaffNav() -> impl IntoView {
     let i18n = use_i18n();
+    let role = signed_in().and_then(|user| user.role.parse::<Role>().ok());
+    let links: &[(&str, &str)] = match role {
+        Some(Role::ProvinceAdmin) => &[
+            ("/area-riservata/enti", "bo-nav-bodies"),
+            ("/area-riservata/registro", "bo-nav-audit"),
+        ],
+        Some(Role::BodyAdmin) => &[
+            ("/area-riservata/pratiche", "bo-nav-cases"),
+            ("/area-riservata/registra", "bo-nav-register"),
+            ("/area-riservata/utenti", "bo-nav-staff"),
+            ("/area-riservata/procedimenti", "bo-nav-procedures"),
+            ("/area-riservata/ente", "bo-nav-body"),
+            ("/area-riservata/registro", "bo-nav-audit"),
+        ],
+        _ => &[
+            ("/area-riservata/pratiche", "bo-nav-cases"),
+            ("/area-riservata/registra", "bo-nav-register"),
+        ],
+    };
     view! {
         <nav class="staff-nav" aria-label=i18n.t("bo-nav-label")>
             <ul>
-                <li><a href="/area-riservata/pratiche">{i18n.t("bo-nav-cases")}</a></li>
-                <li><a href="/area-riservata/registra">{i18n.t("bo-nav-register")}</a></li>
+                {links.iter().map(|(href, key)| view! { <li><a href=*href>{i18n.t(key)}</a></li> }).collect_view()}
                 <li><a href=ACCOUNT_PATH>{i18n.t("bo-nav-account")}</a></li>
             </ul>
         </nav>

@@ -17,6 +17,8 @@ pub struct Model {
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
     pub contact_address: Option<String>,
+    /// Office hours as the body writes them.
+    pub contact_hours: Option<String>,
     pub created_at: DateTimeUtc,
     /// The patron saint day of a Comune: a day off for the legal clock.
     pub patron_month: Option<i32>,

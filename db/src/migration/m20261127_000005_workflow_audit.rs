@@ -1,5 +1,5 @@
-//! Allowed transitions per procedure type, correction events (rettifiche)
-//! and the audit log. Procedure types that exist already keep the freedom
+//! Allowed transitions per procedure type, correction events (rettifiche),
+//! the audit log and a body's office hours. Procedure types that exist already keep the freedom
 //! they had: every move from a state that is not final is allowed, until an
 //! admin narrows it.
 
@@ -26,6 +26,12 @@ enum ProcedureTransitions {
     ProcedureTypeId,
     FromStateId,
     ToStateId,
+}
+
+#[derive(DeriveIden)]
+enum Bodies {
+    Table,
+    ContactHours,
 }
 
 #[derive(DeriveIden)]
@@ -111,6 +117,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(StatusEvents::Table)
                     .add_column(text_null(StatusEvents::CorrectionReason))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Bodies::Table)
+                    .add_column(string_len_null(Bodies::ContactHours, 300))
                     .to_owned(),
             )
             .await?;

@@ -27,6 +27,7 @@ use super::passwords::Passwords;
 use super::session::{ABSOLUTE, Sessions};
 use crate::rate_limit::client_key;
 use crate::responses::see_other;
+use pratiche_db::audit::{self, Actor, Change, Entry};
 
 const SIGN_IN_PATH: &str = "/area-riservata";
 const ACCOUNT_PATH: &str = "/area-riservata/account";
@@ -171,7 +172,8 @@ pub async fn change_password(
         return outcome("mismatch");
     }
     let hash = office.passwords.hash(&new).await;
-    if let Err(error) = accounts::set_password(db, user.id, hash, Utc::now()).await {
+    let actor = office.actor(&signed_in, peer, &headers);
+    if let Err(error) = audited_password_change(db, &actor, &user, hash).await {
         return unavailable(error);
     }
     tracing::info!(username = %user.username, "password changed; every session revoked");
@@ -283,6 +285,28 @@ impl BackOffice {
         );
         render(page_request).await
     }
+}
+
+/// Sets a user's password (revoking their sessions) with its audit entry,
+/// in one transaction. The audit log never holds a password or its hash.
+pub(crate) async fn audited_password_change(
+    db: &pratiche_db::DatabaseConnection,
+    actor: &Actor,
+    user: &pratiche_db::entity::user::Model,
+    hash: String,
+) -> Result<(), pratiche_db::DbErr> {
+    let now = Utc::now();
+    let txn = pratiche_db::begin_write(db).await?;
+    accounts::set_password(&txn, user.id, hash, now).await?;
+    let entry = Entry {
+        body_id: user.body_id,
+        entity: "user",
+        entity_id: user.username.clone(),
+        action: "password_set",
+        changes: vec![Change::new("password", "•••", "(nuova / new)")],
+    };
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await
 }
 
 pub(crate) fn unavailable(error: pratiche_db::DbErr) -> Response {

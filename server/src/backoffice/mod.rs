@@ -22,6 +22,15 @@ use crate::responses::see_other;
 pub type FieldErrors = Vec<(&'static str, &'static str)>;
 
 impl BackOffice {
+    /// [`Self::actor`] from a request's parts.
+    pub fn actor_of_request(&self, user: &SignedIn, parts: &Parts) -> Actor {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |info| info.0);
+        self.actor(user, peer, &parts.headers)
+    }
+
     /// The signed-in user as the audit log names them, with the address the
     /// request came from.
     pub fn actor(&self, user: &SignedIn, peer: SocketAddr, headers: &HeaderMap) -> Actor {
@@ -62,15 +71,18 @@ impl FromRequestParts<BackOffice> for Staff {
             )
                 .into_response());
         };
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |info| info.0);
-        let actor = office.actor(&user, peer, &parts.headers);
+        let actor = office.actor_of_request(&user, parts);
         Ok(Self {
             user,
             body_id,
             actor,
         })
     }
+}
+
+pub(crate) fn is_unique_violation(error: &pratiche_db::DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(pratiche_db::SqlErr::UniqueConstraintViolation(_))
+    )
 }

@@ -8,14 +8,14 @@ use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_app::RegistrationDraft;
+use pratiche_db::DbErr;
 use pratiche_db::audit::{self, Actor, Change, Entry};
 use pratiche_db::backoffice::{reference_taken, starting_state};
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent, WriteError};
-use pratiche_db::{DbErr, SqlErr};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
 
-use super::{FieldErrors, Staff};
+use super::{FieldErrors, Staff, is_unique_violation};
 use crate::auth::handlers::{BackOffice, unavailable};
 use crate::responses::see_other;
 
@@ -217,10 +217,6 @@ async fn register_once(
     audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(())
-}
-
-fn is_unique_violation(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 #[cfg(test)]

@@ -1,0 +1,69 @@
+//! A body admin's page of the body's details: contacts, office hours, the
+//! substitute official and the patron saint day.
+
+use leptos::prelude::*;
+use pratiche_db::admin::body_by_id;
+use pratiche_domain::account::Role;
+
+use super::{AdminLayout, admin_field, admin_with};
+use crate::context::AppContext;
+use crate::i18n::use_i18n;
+
+pub const BODY_PATH: &str = "/area-riservata/ente";
+
+#[component]
+pub fn BodySettingsPage() -> impl IntoView {
+    let user = match admin_with(Role::BodyAdmin) {
+        Ok(user) => user,
+        Err(page) => return page,
+    };
+    let i18n = use_i18n();
+    let db = expect_context::<AppContext>().db;
+    let body_id = user.body_id.unwrap_or_default();
+    let form = Suspend::new(async move {
+        let i18n = use_i18n();
+        let Ok(Some(body)) = body_by_id(&db, body_id).await else {
+            return view! { <p>{i18n.t("unavailable-text")}</p> }.into_any();
+        };
+        let patron = body
+            .patron_month
+            .zip(body.patron_day)
+            .map(|(month, day)| format!("{month:02}-{day:02}"));
+        let field = |name: &'static str, label: &str, current: Option<String>| {
+            admin_field("details", name, label, current, "text")
+        };
+        view! {
+            <p class="lead">{body.name.clone()}</p>
+            <form class="staff-form" method="post" action=BODY_PATH>
+                <fieldset>
+                    <legend>{i18n.t("admin-body-contacts")}</legend>
+                    {field("contact_office", "admin-contact-office", Some(body.contact_office.clone()))}
+                    {field("contact_phone", "contact-phone", body.contact_phone.clone())}
+                    {field("contact_email", "contact-email", body.contact_email.clone())}
+                    {field("contact_address", "contact-address", body.contact_address.clone())}
+                    {field("contact_hours", "contact-hours", body.contact_hours.clone())}
+                </fieldset>
+                <fieldset>
+                    <legend>{i18n.t("admin-body-substitute")}</legend>
+                    <p class="hint">{i18n.t("admin-body-substitute-hint")}</p>
+                    {field("substitute_name", "admin-substitute-name", body.substitute_name.clone())}
+                    {field("substitute_office", "admin-substitute-office", body.substitute_office.clone())}
+                    {field("substitute_contact", "admin-substitute-contact", body.substitute_contact.clone())}
+                </fieldset>
+                <fieldset>
+                    <legend>{i18n.t("admin-body-calendar")}</legend>
+                    <p class="hint">{i18n.t("admin-patron-hint")}</p>
+                    {field("patron_day", "admin-patron-day", patron)}
+                </fieldset>
+                <button class="button" type="submit">{i18n.t("admin-save")}</button>
+            </form>
+        }
+        .into_any()
+    });
+    view! {
+        <AdminLayout title=i18n.t("admin-body-title")>
+            <Suspense fallback=|| ()>{form}</Suspense>
+        </AdminLayout>
+    }
+    .into_any()
+}

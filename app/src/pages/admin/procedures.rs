@@ -1,0 +1,235 @@
+//! A body admin's procedure types: the list with a form for a new one, and
+//! each type's page (name and term, internal states with their public phase
+//! and citizen text, and the allowed transitions as a matrix of checkboxes).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use pratiche_db::admin::{procedure_type_of, procedure_types_of_body, states_of};
+use pratiche_db::cases::transitions_of;
+use pratiche_db::entity::procedure_state;
+use pratiche_domain::PublicPhase;
+use pratiche_domain::account::Role;
+
+use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
+use crate::components::answer_privately;
+use crate::context::AppContext;
+use crate::i18n::{I18n, use_i18n};
+
+pub const PROCEDURES_PATH: &str = "/area-riservata/procedimenti";
+
+#[component]
+pub fn ProceduresPage() -> impl IntoView {
+    let user = match admin_with(Role::BodyAdmin) {
+        Ok(user) => user,
+        Err(page) => return page,
+    };
+    let i18n = use_i18n();
+    let db = expect_context::<AppContext>().db;
+    let body_id = user.body_id.unwrap_or_default();
+    let list = Suspend::new(async move {
+        let i18n = use_i18n();
+        let types = procedure_types_of_body(&db, body_id)
+            .await
+            .unwrap_or_default();
+        let rows = types
+            .into_iter()
+            .map(|procedure| {
+                let term = i18n.t_with("admin-term-days", &[("days", procedure.term_days.into())]);
+                view! {
+                    <tr>
+                        <td><a href=format!("{PROCEDURES_PATH}/{}", procedure.id)>{procedure.name.clone()}</a></td>
+                        <td>{term}</td>
+                        <td>{procedure.legal_basis.clone().unwrap_or_else(|| "—".into())}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="cases">
+                <thead><tr>
+                    <th scope="col">{i18n.t("admin-procedure-name")}</th>
+                    <th scope="col">{i18n.t("admin-term")}</th>
+                    <th scope="col">{i18n.t("admin-legal-basis")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    });
+    view! {
+        <AdminLayout title=i18n.t("admin-procedures-title")>
+            <Suspense fallback=|| ()>{list}</Suspense>
+            <h2>{i18n.t("admin-procedure-create")}</h2>
+            <p class="hint">{i18n.t("admin-procedure-create-hint")}</p>
+            <ProcedureForm form="create" action=PROCEDURES_PATH.to_owned() current=None/>
+        </AdminLayout>
+    }
+    .into_any()
+}
+
+/// Name, term and legal basis: for a new type, or the current one's.
+#[component]
+fn ProcedureForm(
+    form: &'static str,
+    action: String,
+    current: Option<(String, i32, Option<String>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (name, days, basis) = match current {
+        Some((name, days, basis)) => (Some(name), Some(days.to_string()), basis),
+        None => (None, Some("30".to_owned()), None),
+    };
+    view! {
+        <form class="staff-form" method="post" action=action>
+            {admin_field(form, "name", "admin-procedure-name", name, "text")}
+            {admin_field(form, "term_days", "admin-term", days, "number")}
+            {admin_field(form, "legal_basis", "admin-legal-basis", basis, "text")}
+            <p class="hint">{i18n.t("admin-term-hint")}</p>
+            <button class="button" type="submit">{i18n.t("admin-save")}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn ProcedurePage() -> impl IntoView {
+    let user = match admin_with(Role::BodyAdmin) {
+        Ok(user) => user,
+        Err(page) => return page,
+    };
+    let i18n = use_i18n();
+    let id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .and_then(|id| id.parse::<i32>().ok());
+    let db = expect_context::<AppContext>().db;
+    let body_id = user.body_id.unwrap_or_default();
+    let title = i18n.t("admin-procedures-title");
+    let content = Suspend::new(async move {
+        let i18n = use_i18n();
+        let found = match id {
+            Some(id) => procedure_type_of(&db, body_id, id).await.ok().flatten(),
+            None => None,
+        };
+        let Some(procedure) = found else {
+            answer_privately(http::StatusCode::NOT_FOUND);
+            return view! { <p>{i18n.t("admin-not-found")}</p> }.into_any();
+        };
+        let states = states_of(&db, procedure.id).await.unwrap_or_default();
+        let transitions = transitions_of(&db, procedure.id).await.unwrap_or_default();
+        let path = format!("{PROCEDURES_PATH}/{}", procedure.id);
+        let state_rows = states
+            .iter()
+            .map(|state| view! { <StateRow state=state.clone() path=path.clone()/> })
+            .collect_view();
+        let header = states
+            .iter()
+            .map(|state| view! { <th scope="col">{state.name.clone()}</th> })
+            .collect_view();
+        let matrix = states
+            .iter()
+            .map(|from| {
+                let cells = states
+                    .iter()
+                    .map(|to| {
+                        let label = i18n.t_with(
+                            "admin-transition-label",
+                            &[("from", from.name.clone().into()), ("to", to.name.clone().into())],
+                        );
+                        let checked = transitions.allows(from.id, to.id);
+                        view! {
+                            <td><input type="checkbox" name="transition" value=format!("{}-{}", from.id, to.id)
+                                checked=checked aria-label=label/></td>
+                        }
+                    })
+                    .collect_view();
+                view! { <tr><th scope="row">{from.name.clone()}</th>{cells}</tr> }
+            })
+            .collect_view();
+        view! {
+            <h2>{procedure.name.clone()}</h2>
+            <ProcedureForm form="procedure" action=path.clone()
+                current=Some((procedure.name.clone(), procedure.term_days, procedure.legal_basis.clone()))/>
+            <h2>{i18n.t("admin-states")}</h2>
+            <p class="hint">{i18n.t("admin-states-hint")}</p>
+            {state_rows}
+            <h3>{i18n.t("admin-state-add")}</h3>
+            <StateForm form="new-state".to_owned() action=format!("{path}/stati") current=None/>
+            <h2>{i18n.t("admin-transitions")}</h2>
+            <p class="hint">{i18n.t("admin-transitions-hint")}</p>
+            <form method="post" action=format!("{path}/passaggi")>
+                <div class="table-scroll">
+                    <table class="cases transitions">
+                        <thead><tr><th scope="col">{i18n.t("admin-transition-from")}</th>{header}</tr></thead>
+                        <tbody>{matrix}</tbody>
+                    </table>
+                </div>
+                <button class="button" type="submit">{i18n.t("admin-save-transitions")}</button>
+            </form>
+        }
+        .into_any()
+    });
+    view! {
+        <AdminLayout title=title.clone() parent=(title, PROCEDURES_PATH.to_owned())>
+            <Suspense fallback=|| ()>{content}</Suspense>
+        </AdminLayout>
+    }
+    .into_any()
+}
+
+/// One state with its edit form, in a disclosure.
+#[component]
+fn StateRow(state: procedure_state::Model, path: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let phase = phase_label(&i18n, &state.public_phase);
+    let editing =
+        draft_of("state").is_some_and(|draft| draft.value("state_id") == state.id.to_string());
+    view! {
+        <details class="state-row" open=editing>
+            <summary>{format!("{} — {phase}", state.name)}</summary>
+            // Only the state being corrected takes the draft; each form's ids are its own.
+            <StateForm form=if editing { "state".to_owned() } else { format!("state-{}", state.id) }
+                action=format!("{path}/stati/{}", state.id) current=Some(state)/>
+        </details>
+    }
+}
+
+fn phase_label(i18n: &I18n, stored: &str) -> String {
+    i18n.t(&format!("phase-{stored}"))
+}
+
+/// Name, public phase and citizen text of a state.
+#[component]
+fn StateForm(
+    form: String,
+    action: String,
+    current: Option<procedure_state::Model>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = form.as_str();
+    let draft = draft_of(form);
+    let phase = draft
+        .as_ref()
+        .map(|draft| draft.value("phase"))
+        .or_else(|| current.as_ref().map(|state| state.public_phase.clone()))
+        .unwrap_or_default();
+    let options = PublicPhase::ALL
+        .into_iter()
+        .map(|option| {
+            let selected = (option.as_str() == phase).then_some("selected");
+            view! { <option value=option.as_str() selected=selected>{phase_label(&i18n, option.as_str())}</option> }
+        })
+        .collect_view();
+    let phase_id = format!(
+        "{form}-{}-phase",
+        current.as_ref().map_or(0, |state| state.id)
+    );
+    view! {
+        <form class="staff-form" method="post" action=action>
+            {admin_field(form, "name", "admin-state-name", current.as_ref().map(|state| state.name.clone()), "text")}
+            <label class="field-label" for=phase_id.clone()>{i18n.t("admin-state-phase")}</label>
+            {admin_error(form, "phase")}
+            <select id=phase_id name="phase">{options}</select>
+            {admin_field(form, "citizen_text", "admin-state-text", current.as_ref().and_then(|state| state.citizen_text.clone()), "textarea")}
+            <button class="button" type="submit">{i18n.t("admin-save")}</button>
+        </form>
+    }
+}

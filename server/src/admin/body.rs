@@ -1,0 +1,185 @@
+//! A body admin's details of the body: contacts and office hours, the
+//! substitute official (potere sostitutivo) and the patron saint day, which
+//! moves due dates (they are recomputed in the same transaction).
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use pratiche_db::admin::{BodyDetails, body_by_id, set_body_details};
+use pratiche_db::audit::{self, Change, Entry, changed};
+use pratiche_db::settings::set_patron_day;
+use pratiche_domain::clock::PatronDay;
+
+use super::{BodyAdmin, Fields, RawForm, done, draft, not_found};
+use crate::auth::handlers::{BackOffice, unavailable};
+use crate::backoffice::FieldErrors;
+
+pub const BODY_PATH: &str = "/area-riservata/ente";
+
+/// Checks the details form. The patron day is `MM-DD`, or empty for none.
+pub fn parse_details(raw: &RawForm) -> Result<(BodyDetails, Option<PatronDay>), FieldErrors> {
+    let mut fields = Fields::new(raw);
+    let details = BodyDetails {
+        contact_office: fields.required("contact_office", 200),
+        contact_phone: fields.optional("contact_phone", 60),
+        contact_email: fields.optional("contact_email", 200),
+        contact_address: fields.optional("contact_address", 300),
+        contact_hours: fields.optional("contact_hours", 300),
+        substitute_name: fields.optional("substitute_name", 200),
+        substitute_office: fields.optional("substitute_office", 200),
+        substitute_contact: fields.optional("substitute_contact", 300),
+    };
+    if details
+        .contact_email
+        .as_deref()
+        .is_some_and(|email| !email.contains('@'))
+    {
+        fields.error("contact_email", "admin-error-email");
+    }
+    let patron = match fields.raw("patron_day") {
+        "" => Ok(None),
+        typed => typed
+            .split_once('-')
+            .and_then(|(month, day)| Some((month.parse().ok()?, day.parse().ok()?)))
+            .and_then(|(month, day)| PatronDay::new(month, day).ok())
+            .map(Some)
+            .ok_or(()),
+    };
+    if patron.is_err() {
+        fields.error("patron_day", "admin-error-patron");
+    }
+    fields.finish(|| Some((details, patron.ok()?)))
+}
+
+fn patron_text(patron: Option<PatronDay>) -> Option<String> {
+    patron.map(|day| format!("{:02}-{:02}", day.month(), day.day()))
+}
+
+pub async fn update_body(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let (details, patron) = match parse_details(&raw) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return office
+                .render_page(
+                    BODY_PATH,
+                    &headers,
+                    Some(admin.user.clone()),
+                    draft("details", &raw, errors),
+                )
+                .await;
+        }
+    };
+    let result = async {
+        let now = Utc::now();
+        let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+        let Some(body) = body_by_id(&txn, admin.body_id).await? else {
+            return Ok(None);
+        };
+        let old = BodyDetails::of(&body);
+        let old_patron = body
+            .patron_month
+            .zip(body.patron_day)
+            .map(|(month, day)| format!("{month:02}-{day:02}"));
+        let mut changes = vec![
+            Change::new(
+                "contact_office",
+                old.contact_office,
+                details.contact_office.clone(),
+            ),
+            Change::new(
+                "contact_phone",
+                old.contact_phone,
+                details.contact_phone.clone(),
+            ),
+            Change::new(
+                "contact_email",
+                old.contact_email,
+                details.contact_email.clone(),
+            ),
+            Change::new(
+                "contact_address",
+                old.contact_address,
+                details.contact_address.clone(),
+            ),
+            Change::new(
+                "contact_hours",
+                old.contact_hours,
+                details.contact_hours.clone(),
+            ),
+            Change::new(
+                "substitute_name",
+                old.substitute_name,
+                details.substitute_name.clone(),
+            ),
+            Change::new(
+                "substitute_office",
+                old.substitute_office,
+                details.substitute_office.clone(),
+            ),
+            Change::new(
+                "substitute_contact",
+                old.substitute_contact,
+                details.substitute_contact.clone(),
+            ),
+            Change::new("patron_day", old_patron.clone(), patron_text(patron)),
+        ];
+        set_body_details(&txn, admin.body_id, details).await?;
+        if old_patron != patron_text(patron) {
+            let moved = set_patron_day(&txn, admin.body_id, patron).await?;
+            changes.push(Change::new("due_dates_recomputed", 0, moved));
+        }
+        let entry = Entry {
+            body_id: Some(admin.body_id),
+            entity: "body",
+            entity_id: body.slug,
+            action: "update",
+            changes: changed(changes),
+        };
+        audit::record(&txn, &admin.actor, entry, now).await?;
+        txn.commit().await.map(Some)
+    };
+    match result.await {
+        Ok(Some(())) => done(BODY_PATH, "ente-salvato"),
+        Ok(None) => not_found(),
+        Err(error) => unavailable(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::tests::raw_form as form;
+
+    #[test]
+    fn parses_details_and_the_patron_day() {
+        let (details, patron) = parse_details(&form(&[
+            ("contact_office", "URP"),
+            ("contact_email", "urp@example.it"),
+            ("patron_day", "06-24"),
+        ]))
+        .unwrap();
+        assert_eq!(details.contact_office, "URP");
+        assert_eq!(details.contact_phone, None);
+        assert_eq!(patron, Some(PatronDay::new(6, 24).unwrap()));
+        let errors = parse_details(&form(&[
+            ("contact_email", "not an address"),
+            ("patron_day", "02-30"),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                ("contact_office", "reg-error-required"),
+                ("contact_email", "admin-error-email"),
+                ("patron_day", "admin-error-patron"),
+            ]
+        );
+    }
+}

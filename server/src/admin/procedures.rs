@@ -1,0 +1,438 @@
+//! A body admin's procedure types: name and term (a change of term
+//! recomputes the type's due dates in the same transaction), internal states
+//! with their public phase and citizen-facing text, and allowed transitions.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use pratiche_db::admin::{
+    StateDefinition, add_state, create_procedure_type, procedure_type_of, rename_procedure_type,
+    set_transitions, states_of, update_state,
+};
+use pratiche_db::audit::{self, Change, Entry, changed};
+use pratiche_db::cases::transitions_of;
+use pratiche_db::entity::{procedure_state, procedure_type};
+use pratiche_db::settings::set_term;
+use pratiche_db::{DatabaseTransaction, DbErr};
+use pratiche_domain::PublicPhase;
+use pratiche_domain::clock::{Term, TermError};
+
+use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation, not_found};
+use crate::auth::handlers::{BackOffice, unavailable};
+use crate::backoffice::FieldErrors;
+
+pub const PROCEDURES_PATH: &str = "/area-riservata/procedimenti";
+
+fn procedure_path(id: i32) -> String {
+    format!("{PROCEDURES_PATH}/{id}")
+}
+
+/// Checks the name-and-term form.
+pub fn parse_procedure(raw: &RawForm) -> Result<(String, Term), FieldErrors> {
+    let mut fields = Fields::new(raw);
+    let name = fields.required("name", 200);
+    let basis = fields.optional("legal_basis", 300);
+    let term = match fields.raw("term_days").parse::<i64>() {
+        Ok(days) => Term::new(days, basis.as_deref()),
+        Err(_) => Err(TermError::OutOfRange),
+    };
+    match term {
+        Err(TermError::OutOfRange) => fields.error("term_days", "admin-error-term"),
+        Err(TermError::BasisRequired) => fields.error("legal_basis", "admin-error-term-basis"),
+        Ok(_) => {}
+    }
+    fields.finish(|| Some((name, term.ok()?)))
+}
+
+/// Checks a state's form.
+pub fn parse_state(raw: &RawForm) -> Result<StateDefinition, FieldErrors> {
+    let mut fields = Fields::new(raw);
+    let name = fields.required("name", 120);
+    let citizen_text = fields.optional("citizen_text", 500);
+    let phase = fields.raw("phase").parse::<PublicPhase>().ok();
+    if phase.is_none() {
+        fields.error("phase", "admin-error-phase");
+    }
+    fields.finish(|| {
+        Some(StateDefinition {
+            name,
+            phase: phase?,
+            citizen_text,
+        })
+    })
+}
+
+/// Reads the transitions matrix: each checked box is `from-to`; both must be
+/// states of the type.
+pub fn parse_transitions(raw: &RawForm, states: &[i32]) -> Result<Vec<(i32, i32)>, FieldErrors> {
+    let fields = Fields::new(raw);
+    let mut pairs = Vec::new();
+    for typed in fields.all("transition") {
+        let pair = typed
+            .split_once('-')
+            .and_then(|(from, to)| Some((from.parse().ok()?, to.parse().ok()?)))
+            .filter(|(from, to)| states.contains(from) && states.contains(to));
+        match pair {
+            Some(pair) if !pairs.contains(&pair) => pairs.push(pair),
+            Some(_) => {}
+            None => return Err(vec![("transition", "admin-error-transition")]),
+        }
+    }
+    pairs.sort_unstable();
+    Ok(pairs)
+}
+
+/// What a write on a procedure type gives: its changes, or the answer
+/// refusing it (nothing is written then).
+type Written = Result<Vec<Change>, Response>;
+
+/// Runs `write` on one of the admin's procedure types in a write
+/// transaction with its audit entry, and answers with the type's page and
+/// `notice`. Another body's type is not found.
+async fn with_procedure<F>(
+    office: &BackOffice,
+    admin: &BodyAdmin,
+    procedure_type_id: i32,
+    (action, notice): (&'static str, &str),
+    write: F,
+) -> Response
+where
+    F: AsyncFnOnce(&DatabaseTransaction, &procedure_type::Model) -> Result<Written, DbErr>,
+{
+    let result = async {
+        let now = Utc::now();
+        let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+        let Some(procedure) = procedure_type_of(&txn, admin.body_id, procedure_type_id).await?
+        else {
+            return Ok(Err(not_found()));
+        };
+        let changes = match write(&txn, &procedure).await? {
+            Ok(changes) => changes,
+            // Dropping the transaction rolls it back.
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let entry = Entry {
+            body_id: Some(admin.body_id),
+            entity: "procedure_type",
+            entity_id: procedure.id.to_string(),
+            action,
+            changes: changed(changes),
+        };
+        audit::record(&txn, &admin.actor, entry, now).await?;
+        txn.commit().await.map(Ok)
+    };
+    match result.await {
+        Ok(Ok(())) => done(&procedure_path(procedure_type_id), notice),
+        Ok(Err(refusal)) => refusal,
+        Err(error) if is_unique_violation(&error) => name_taken(),
+        Err(error) => unavailable(error),
+    }
+}
+
+/// Names of procedure types (per body) and of states (per type) are unique.
+fn name_taken() -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Nome già usato: nulla è stato salvato. / Name already in use: nothing was saved.",
+    )
+        .into_response()
+}
+
+pub async fn create_procedure(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let (name, term) = match parse_procedure(&raw) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return office
+                .render_page(
+                    PROCEDURES_PATH,
+                    &headers,
+                    Some(admin.user.clone()),
+                    draft("create", &raw, errors),
+                )
+                .await;
+        }
+    };
+    let result = async {
+        let now = Utc::now();
+        let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+        let procedure = create_procedure_type(&txn, admin.body_id, name, &term, now).await?;
+        let entry = Entry {
+            body_id: Some(admin.body_id),
+            entity: "procedure_type",
+            entity_id: procedure.id.to_string(),
+            action: "create",
+            changes: vec![
+                Change::set("name", procedure.name.clone()),
+                Change::set("term_days", procedure.term_days),
+                Change::set("legal_basis", procedure.legal_basis.clone()),
+            ],
+        };
+        audit::record(&txn, &admin.actor, entry, now).await?;
+        txn.commit().await.map(|()| procedure.id)
+    };
+    match result.await {
+        Ok(id) => done(&procedure_path(id), "procedimento-creato"),
+        Err(error) if is_unique_violation(&error) => name_taken(),
+        Err(error) => unavailable(error),
+    }
+}
+
+pub async fn update_procedure(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Path(id): Path<i32>,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let (name, term) = match parse_procedure(&raw) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return office
+                .render_page(
+                    &procedure_path(id),
+                    &headers,
+                    Some(admin.user.clone()),
+                    draft("procedure", &raw, errors),
+                )
+                .await;
+        }
+    };
+    with_procedure(
+        &office,
+        &admin,
+        id,
+        ("update", "procedimento-salvato"),
+        async |txn, procedure| {
+            rename_procedure_type(txn, procedure.id, name.clone()).await?;
+            let mut changes = vec![
+                Change::new("name", procedure.name.clone(), name),
+                Change::new("term_days", procedure.term_days, term.days()),
+                Change::new(
+                    "legal_basis",
+                    procedure.legal_basis.clone(),
+                    term.legal_basis(),
+                ),
+            ];
+            if procedure.term_days != term.days() as i32
+                || procedure.legal_basis.as_deref() != term.legal_basis()
+            {
+                let moved = set_term(txn, procedure.id, &term).await?;
+                changes.push(Change::new("due_dates_recomputed", 0, moved));
+            }
+            Ok(Ok(changes))
+        },
+    )
+    .await
+}
+
+fn state_changes(old: Option<&procedure_state::Model>, new: &StateDefinition) -> Vec<Change> {
+    vec![
+        Change::new(
+            "state_name",
+            old.map(|state| state.name.clone()),
+            new.name.clone(),
+        ),
+        Change::new(
+            "state_phase",
+            old.map(|state| state.public_phase.clone()),
+            new.phase.as_str(),
+        ),
+        Change::new(
+            "state_citizen_text",
+            old.and_then(|state| state.citizen_text.clone()),
+            new.citizen_text.clone(),
+        ),
+    ]
+}
+
+pub async fn create_state(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Path(id): Path<i32>,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let state = match parse_state(&raw) {
+        Ok(state) => state,
+        Err(errors) => {
+            return office
+                .render_page(
+                    &procedure_path(id),
+                    &headers,
+                    Some(admin.user.clone()),
+                    draft("new-state", &raw, errors),
+                )
+                .await;
+        }
+    };
+    with_procedure(
+        &office,
+        &admin,
+        id,
+        ("add_state", "stato-aggiunto"),
+        async |txn, procedure| {
+            let changes = state_changes(None, &state);
+            add_state(txn, procedure.id, state).await?;
+            Ok(Ok(changes))
+        },
+    )
+    .await
+}
+
+pub async fn edit_state(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Path((id, state_id)): Path<(i32, i32)>,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let state = match parse_state(&raw) {
+        Ok(state) => state,
+        Err(errors) => {
+            let mut shown = draft("state", &raw, errors);
+            shown.values.push(("state_id".into(), state_id.to_string()));
+            return office
+                .render_page(
+                    &procedure_path(id),
+                    &headers,
+                    Some(admin.user.clone()),
+                    shown,
+                )
+                .await;
+        }
+    };
+    with_procedure(
+        &office,
+        &admin,
+        id,
+        ("update_state", "stato-salvato"),
+        async |txn, procedure| {
+            let states = states_of(txn, procedure.id).await?;
+            let Some(old) = states.iter().find(|old| old.id == state_id) else {
+                return Ok(Err(not_found()));
+            };
+            let changes = state_changes(Some(old), &state);
+            update_state(txn, procedure.id, state_id, state).await?;
+            Ok(Ok(changes))
+        },
+    )
+    .await
+}
+
+pub async fn replace_transitions(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    Path(id): Path<i32>,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    with_procedure(
+        &office,
+        &admin,
+        id,
+        ("set_transitions", "passaggi-salvati"),
+        async |txn, procedure| {
+            let states = states_of(txn, procedure.id).await?;
+            let ids: Vec<i32> = states.iter().map(|state| state.id).collect();
+            let Ok(pairs) = parse_transitions(&raw, &ids) else {
+                return Ok(Err((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Passaggio non valido: nulla è stato salvato. / Invalid transition: nothing was saved.",
+                )
+                    .into_response()));
+            };
+            let name = |id: i32| {
+                states
+                    .iter()
+                    .find(|state| state.id == id)
+                    .map_or("?", |state| &state.name)
+            };
+            let describe = |pairs: &[(i32, i32)]| -> Vec<String> {
+                pairs
+                    .iter()
+                    .map(|(from, to)| format!("{} → {}", name(*from), name(*to)))
+                    .collect()
+            };
+            let old = transitions_of(txn, procedure.id).await?;
+            let mut old_pairs: Vec<(i32, i32)> = ids
+                .iter()
+                .flat_map(|from| old.after(*from).map(move |to| (*from, to)))
+                .collect();
+            old_pairs.sort_unstable();
+            set_transitions(txn, procedure.id, &pairs).await?;
+            Ok(Ok(vec![Change::new(
+                "transitions",
+                describe(&old_pairs),
+                describe(&pairs),
+            )]))
+        },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::tests::raw_form;
+
+    #[test]
+    fn parses_term_and_basis() {
+        let (name, term) = parse_procedure(&raw_form(&[
+            ("name", "Permesso di costruire"),
+            ("term_days", "120"),
+            ("legal_basis", "D.P.R. 380/2001"),
+        ]))
+        .unwrap();
+        assert_eq!((name.as_str(), term.days()), ("Permesso di costruire", 120));
+        assert_eq!(
+            parse_procedure(&raw_form(&[("name", "x"), ("term_days", "120")])).unwrap_err(),
+            [("legal_basis", "admin-error-term-basis")]
+        );
+        assert_eq!(
+            parse_procedure(&raw_form(&[("name", "x"), ("term_days", "0")])).unwrap_err(),
+            [("term_days", "admin-error-term")]
+        );
+    }
+
+    #[test]
+    fn transitions_must_join_states_of_the_type() {
+        let states = [4, 5, 6];
+        assert_eq!(
+            parse_transitions(
+                &raw_form(&[
+                    ("transition", "5-6"),
+                    ("transition", "4-5"),
+                    ("transition", "4-5")
+                ]),
+                &states
+            ),
+            Ok(vec![(4, 5), (5, 6)])
+        );
+        assert!(parse_transitions(&raw_form(&[("transition", "4-99")]), &states).is_err());
+        assert!(parse_transitions(&raw_form(&[("transition", "x")]), &states).is_err());
+        assert_eq!(parse_transitions(&raw_form(&[]), &states), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_state_needs_a_name_and_a_phase() {
+        assert_eq!(
+            parse_state(&raw_form(&[("phase", "nonsense")])).unwrap_err(),
+            [
+                ("name", "reg-error-required"),
+                ("phase", "admin-error-phase")
+            ]
+        );
+        let state = parse_state(&raw_form(&[
+            ("name", "Sopralluogo"),
+            ("phase", "in_review"),
+        ]))
+        .unwrap();
+        assert_eq!(state.phase, PublicPhase::InReview);
+    }
+}

@@ -1,0 +1,252 @@
+//! A body admin's staff: create accounts (clerks or admins of the same
+//! body), disable and enable them (disabling signs them out at once), and
+//! set a new password (which revokes their sessions).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use pratiche_db::accounts::{self, NewUser, normalise_username};
+use pratiche_db::admin::{member_of, set_disabled};
+use pratiche_db::audit::{self, Actor, Change, Entry};
+use pratiche_domain::account::{NewPassword, PasswordError, Role};
+
+use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation, not_found};
+use crate::auth::handlers::{BackOffice, audited_password_change, unavailable};
+use crate::backoffice::FieldErrors;
+
+pub const STAFF_PATH: &str = "/area-riservata/utenti";
+
+/// A new account that passed the form's checks.
+#[derive(Debug)]
+pub struct ValidAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: NewPassword,
+}
+
+/// Usernames: 3 to 64 of `a-z 0-9 . _ -`, compared in lower case.
+fn username(fields: &mut Fields) -> String {
+    let typed = normalise_username(fields.raw("username"));
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
+    if !(3..=64).contains(&typed.chars().count()) || !typed.chars().all(allowed) {
+        fields.error("username", "admin-error-username");
+    }
+    typed
+}
+
+fn password(fields: &mut Fields) -> Option<NewPassword> {
+    match NewPassword::parse(fields.raw("password")) {
+        Ok(password) => Some(password),
+        Err(PasswordError::TooShort) => {
+            fields.error("password", "admin-error-password-short");
+            None
+        }
+        Err(PasswordError::TooLong) => {
+            fields.error("password", "admin-error-password-long");
+            None
+        }
+    }
+}
+
+/// Checks the new-account form; `roles` are those the admin may grant.
+pub fn parse_account(raw: &RawForm, roles: &[Role]) -> Result<ValidAccount, FieldErrors> {
+    let mut fields = Fields::new(raw);
+    let username = username(&mut fields);
+    let display_name = fields.required("display_name", 120);
+    let role = roles
+        .iter()
+        .copied()
+        .find(|role| role.as_str() == fields.raw("role"));
+    if role.is_none() {
+        fields.error("role", "admin-error-role");
+    }
+    let password = password(&mut fields);
+    fields.finish(|| {
+        Some(ValidAccount {
+            username,
+            display_name,
+            role: role?,
+            password: password?,
+        })
+    })
+}
+
+/// Creates an account of `body_id` with its audit entry. `Ok(None)` when
+/// the username is taken.
+pub async fn create_account(
+    office: &BackOffice,
+    actor: &Actor,
+    body_id: Option<i32>,
+    account: ValidAccount,
+) -> Result<Option<()>, pratiche_db::DbErr> {
+    let hash = office.passwords.hash(&account.password).await;
+    let now = Utc::now();
+    let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+    let new = NewUser {
+        username: account.username.clone(),
+        display_name: account.display_name.clone(),
+        role: account.role,
+        body_id,
+        password_hash: hash,
+        demo: false,
+    };
+    match accounts::create_user(&txn, new, now).await {
+        Ok(_) => {}
+        Err(error) if is_unique_violation(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    }
+    let entry = Entry {
+        body_id,
+        entity: "user",
+        entity_id: account.username,
+        action: "create",
+        changes: vec![
+            Change::set("display_name", account.display_name),
+            Change::set("role", account.role.as_str()),
+        ],
+    };
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await.map(Some)
+}
+
+pub async fn create_member(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let show = |errors| {
+        office.render_page(
+            STAFF_PATH,
+            &headers,
+            Some(admin.user.clone()),
+            draft("create", &raw, errors),
+        )
+    };
+    let account = match parse_account(&raw, &[Role::Clerk, Role::BodyAdmin]) {
+        Ok(account) => account,
+        Err(errors) => return show(errors).await,
+    };
+    match create_account(&office, &admin.actor, Some(admin.body_id), account).await {
+        Ok(Some(())) => done(STAFF_PATH, "utente-creato"),
+        Ok(None) => show(vec![("username", "admin-error-username-taken")]).await,
+        Err(error) => unavailable(error),
+    }
+}
+
+pub async fn set_member_disabled(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    Path(user_id): Path<i32>,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let disabled = Fields::new(&raw).raw("disattivato") == "1";
+    if user_id == admin.user.user_id {
+        return done(STAFF_PATH, "non-se-stessi");
+    }
+    let db = &office.sessions.db;
+    let result = async {
+        let now = Utc::now();
+        let txn = pratiche_db::begin_write(db).await?;
+        let Some(member) = member_of(&txn, admin.body_id, user_id).await? else {
+            return Ok(None);
+        };
+        set_disabled(&txn, member.id, disabled, now).await?;
+        let entry = Entry {
+            body_id: Some(admin.body_id),
+            entity: "user",
+            entity_id: member.username,
+            action: if disabled { "disable" } else { "enable" },
+            changes: vec![Change::new("disabled", member.disabled, disabled)],
+        };
+        audit::record(&txn, &admin.actor, entry, now).await?;
+        txn.commit().await.map(Some)
+    };
+    match result.await {
+        Ok(Some(())) => done(
+            STAFF_PATH,
+            if disabled {
+                "utente-disattivato"
+            } else {
+                "utente-riattivato"
+            },
+        ),
+        Ok(None) => not_found(),
+        Err(error) => unavailable(error),
+    }
+}
+
+pub async fn reset_member_password(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Path(user_id): Path<i32>,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let db = &office.sessions.db;
+    let member = match member_of(db, admin.body_id, user_id).await {
+        Ok(Some(member)) => member,
+        Ok(None) => return not_found(),
+        Err(error) => return unavailable(error),
+    };
+    let mut fields = Fields::new(&raw);
+    let Some(password) = password(&mut fields) else {
+        let mut shown = draft("password", &raw, fields.errors);
+        shown.values.push(("user_id".into(), user_id.to_string()));
+        return office
+            .render_page(STAFF_PATH, &headers, Some(admin.user.clone()), shown)
+            .await;
+    };
+    let hash = office.passwords.hash(&password).await;
+    match audited_password_change(db, &admin.actor, &member, hash).await {
+        Ok(()) => done(STAFF_PATH, "password-impostata"),
+        Err(error) => unavailable(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::tests::raw_form as form;
+
+    #[test]
+    fn parses_a_new_account() {
+        let valid = parse_account(
+            &form(&[
+                ("username", " Mario.Rossi "),
+                ("display_name", "Mario Rossi"),
+                ("role", "clerk"),
+                ("password", "una frase lunga e sicura"),
+            ]),
+            &[Role::Clerk, Role::BodyAdmin],
+        )
+        .unwrap();
+        assert_eq!(valid.username, "mario.rossi");
+        assert_eq!(valid.role, Role::Clerk);
+    }
+
+    #[test]
+    fn names_every_wrong_field() {
+        let errors = parse_account(
+            &form(&[
+                ("username", "m r"),
+                ("role", "province_admin"),
+                ("password", "corta"),
+            ]),
+            &[Role::Clerk, Role::BodyAdmin],
+        )
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                ("username", "admin-error-username"),
+                ("display_name", "reg-error-required"),
+                ("role", "admin-error-role"),
+                ("password", "admin-error-password-short"),
+            ]
+        );
+    }
+}

@@ -124,6 +124,7 @@ pub async fn set_disabled<C: ConnectionTrait>(
 /// A body's details as its admin edits them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BodyDetails {
+    pub name: String,
     pub contact_office: String,
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
@@ -137,6 +138,7 @@ pub struct BodyDetails {
 impl BodyDetails {
     pub fn of(body: &body::Model) -> Self {
         Self {
+            name: body.name.clone(),
             contact_office: body.contact_office.clone(),
             contact_phone: body.contact_phone.clone(),
             contact_email: body.contact_email.clone(),

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod clock;
 pub mod demo;
 pub mod entity;
+pub mod load;
 pub mod migration;
 pub mod public;
 pub mod settings;

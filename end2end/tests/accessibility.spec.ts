@@ -74,6 +74,47 @@ for (const width of [320, 1280]) {
   });
 }
 
+test.describe("the staff area, on a desktop", () => {
+  test.use({ viewport: { width: 1280, height: 900 } });
+
+  async function signIn(page: Page, username: string) {
+    await page.goto("/area-riservata");
+    await page.getByLabel("Nome utente").fill(username);
+    await page.getByLabel("Password").fill("demo-pratiche-2026");
+    await page.getByRole("button", { name: "Accedi" }).click();
+    await expect(page).not.toHaveURL("/area-riservata");
+  }
+
+  test("every page of a body admin has no axe violations", async ({ page }) => {
+    await signIn(page, "demo-admin-valdoria");
+    for (const path of [
+      "/area-riservata/pratiche",
+      `/area-riservata/pratiche/${SUSPENDED}`,
+      `/area-riservata/pratiche/${SUSPENDED}/ricevuta`,
+      "/area-riservata/registra",
+      "/area-riservata/utenti",
+      "/area-riservata/ente",
+      "/area-riservata/procedimenti",
+      "/area-riservata/registro",
+      "/area-riservata/account",
+    ]) {
+      await page.goto(path);
+      await expectNoAxeViolations(page, path);
+    }
+    await page.goto("/area-riservata/procedimenti");
+    await page.getByRole("link", { name: "Permesso di costruire" }).click();
+    await expectNoAxeViolations(page, "a procedure type");
+  });
+
+  test("the province admin's pages have no axe violations", async ({ page }) => {
+    await signIn(page, "demo-provincia");
+    await page.goto("/area-riservata/enti");
+    await expectNoAxeViolations(page, "bodies");
+    await page.getByRole("link", { name: "Comune di Valdoria" }).click();
+    await expectNoAxeViolations(page, "a body's statistics");
+  });
+});
+
 test("targets are at least 44×44 px", async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 800 });
   for (const path of ["/", `/p/${SUSPENDED}`]) {

@@ -1,20 +1,22 @@
 use std::process::ExitCode;
 
 use pratiche_db::accounts::{self, NewUser};
+use pratiche_db::audit::{self, Actor, AuditSource, Change, Entry};
 use pratiche_domain::account::{NewPassword, Role};
 use pratiche_server::auth::passwords::Passwords;
 use pratiche_server::config::Settings;
 use pratiche_server::startup::{Application, open_database};
 use pratiche_server::telemetry;
 
-const USAGE: &str =
-    "usage: pratiche-server [recompute-due-dates | create-admin USERNAME [DISPLAY NAME]]
+const USAGE: &str = "usage: pratiche-server [recompute-due-dates | create-admin USERNAME [DISPLAY NAME] | generate-load COUNT [SEED]]
   (no command)          serve Pratiche
   recompute-due-dates   recompute every pratica's due date, e.g. after a change
                         of holidays or rules, and report how many changed
   create-admin          create a province admin (the service centre); the
                         password comes from PRATICHE_ADMIN_PASSWORD or the
-                        first line of standard input, never from an argument";
+                        first line of standard input, never from an argument
+  generate-load         for benchmarks only: add COUNT synthetic pratiche with
+                        histories to the existing procedure types";
 
 /// Pratiche recomputed per transaction by `recompute-due-dates`.
 const RECOMPUTE_BATCH: u64 = 500;
@@ -37,6 +39,19 @@ async fn main() -> ExitCode {
             let display_name = arguments.get(2).unwrap_or(&arguments[1]);
             create_admin(settings, &arguments[1], display_name).await
         }
+        Some("generate-load") => match arguments.get(1).and_then(|count| count.parse().ok()) {
+            Some(count) => {
+                let seed = arguments
+                    .get(2)
+                    .and_then(|seed| seed.parse().ok())
+                    .unwrap_or(1);
+                generate_load(settings, count, seed).await
+            }
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         Some(_) => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -102,6 +117,32 @@ async fn recompute_due_dates(settings: Settings) -> ExitCode {
     }
 }
 
+async fn generate_load(settings: Settings, count: u64, seed: u64) -> ExitCode {
+    let started = std::time::Instant::now();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive();
+    let result = match open_database(&settings).await {
+        Ok(db) => pratiche_db::load::generate(&db, count, seed, today)
+            .await
+            .map_err(|error| error.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    match result {
+        Ok(events) => {
+            println!(
+                "{count} pratiche with {events} events written in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("generate-load failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 async fn create_admin(settings: Settings, username: &str, display_name: &str) -> ExitCode {
     let typed = match std::env::var("PRATICHE_ADMIN_PASSWORD") {
         Ok(password) => password,
@@ -136,7 +177,7 @@ async fn create_admin(settings: Settings, username: &str, display_name: &str) ->
         password_hash: Passwords::new().hash(&password).await,
         demo: false,
     };
-    match accounts::create_user(&db, new, chrono::Utc::now()).await {
+    match create_audited_admin(&db, new).await {
         Ok(user) => {
             println!("province admin {} created", user.username);
             ExitCode::SUCCESS
@@ -146,4 +187,33 @@ async fn create_admin(settings: Settings, username: &str, display_name: &str) ->
             ExitCode::FAILURE
         }
     }
+}
+
+/// Creates the account with its audit entry, in one transaction.
+async fn create_audited_admin(
+    db: &pratiche_db::DatabaseConnection,
+    new: NewUser,
+) -> Result<pratiche_db::entity::user::Model, pratiche_db::DbErr> {
+    let now = chrono::Utc::now();
+    let txn = pratiche_db::begin_write(db).await?;
+    let user = accounts::create_user(&txn, new, now).await?;
+    let actor = Actor {
+        user_id: None,
+        name: "create-admin".into(),
+        source: AuditSource::Command,
+        client_address: None,
+    };
+    let entry = Entry {
+        body_id: None,
+        entity: "user",
+        entity_id: user.username.clone(),
+        action: "create",
+        changes: vec![
+            Change::set("display_name", user.display_name.clone()),
+            Change::set("role", user.role.clone()),
+        ],
+    };
+    audit::record(&txn, &actor, entry, now).await?;
+    txn.commit().await?;
+    Ok(user)
 }

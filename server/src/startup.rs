@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use chrono::Utc;
 use chrono_tz::Europe::Rome;
 use leptos::prelude::{LeptosOptions, provide_context};
@@ -158,59 +158,77 @@ fn cookie_routes(secure: SecureCookies) -> Router<LeptosOptions> {
         .with_state(secure)
 }
 
-/// The staff area's form handlers.
-fn back_office_routes(back_office: BackOffice) -> Router<LeptosOptions> {
-    Router::new()
-        .route("/area-riservata/accedi", post(handlers::sign_in))
-        .route("/area-riservata/esci", post(handlers::sign_out))
-        .route(
+/// Every form handler of the staff area, by path. The router is built from
+/// this table, and the body-isolation test enumerates it: a handler missing
+/// from the test's own table fails the test.
+pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
+    use admin::{bodies, body, procedures, staff};
+    use backoffice::{registration, status_change};
+    vec![
+        ("/area-riservata/accedi", post(handlers::sign_in)),
+        ("/area-riservata/esci", post(handlers::sign_out)),
+        (
             "/area-riservata/esci-ovunque",
             post(handlers::sign_out_everywhere),
-        )
-        .route("/area-riservata/password", post(handlers::change_password))
-        .route(
-            "/area-riservata/registra",
-            post(backoffice::registration::register),
-        )
-        .route(
+        ),
+        ("/area-riservata/password", post(handlers::change_password)),
+        ("/area-riservata/registra", post(registration::register)),
+        (
             "/area-riservata/pratiche/{code}/eventi",
-            post(backoffice::status_change::record_status_change),
-        )
-        .route("/area-riservata/utenti", post(admin::staff::create_member))
-        .route(
+            post(status_change::record_status_change),
+        ),
+        ("/area-riservata/utenti", post(staff::create_member)),
+        (
             "/area-riservata/utenti/{id}/stato",
-            post(admin::staff::set_member_disabled),
-        )
-        .route(
+            post(staff::set_member_disabled),
+        ),
+        (
             "/area-riservata/utenti/{id}/password",
-            post(admin::staff::reset_member_password),
-        )
-        .route("/area-riservata/ente", post(admin::body::update_body))
-        .route(
+            post(staff::reset_member_password),
+        ),
+        ("/area-riservata/ente", post(body::update_body)),
+        (
             "/area-riservata/procedimenti",
-            post(admin::procedures::create_procedure),
-        )
-        .route(
+            post(procedures::create_procedure),
+        ),
+        (
             "/area-riservata/procedimenti/{id}",
-            post(admin::procedures::update_procedure),
-        )
-        .route(
+            post(procedures::update_procedure),
+        ),
+        (
             "/area-riservata/procedimenti/{id}/stati",
-            post(admin::procedures::create_state),
-        )
-        .route(
+            post(procedures::create_state),
+        ),
+        (
             "/area-riservata/procedimenti/{id}/stati/{state_id}",
-            post(admin::procedures::edit_state),
-        )
-        .route(
+            post(procedures::edit_state),
+        ),
+        (
             "/area-riservata/procedimenti/{id}/passaggi",
-            post(admin::procedures::replace_transitions),
-        )
-        .route("/area-riservata/enti", post(admin::bodies::create_new_body))
-        .route(
+            post(procedures::replace_transitions),
+        ),
+        ("/area-riservata/enti", post(bodies::create_new_body)),
+        (
             "/area-riservata/enti/{id}/amministratori",
-            post(admin::bodies::create_body_admin),
-        )
+            post(bodies::create_body_admin),
+        ),
+    ]
+}
+
+/// The paths of every page (GET) of the app, as registered with the router.
+pub fn page_paths() -> Vec<String> {
+    generate_route_list(App)
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
+fn back_office_routes(back_office: BackOffice) -> Router<LeptosOptions> {
+    back_office_forms()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
         .with_state(back_office)
 }
 

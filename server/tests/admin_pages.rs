@@ -256,6 +256,7 @@ async fn a_body_admin_sets_details_terms_states_and_transitions(backend: Backend
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Segretario generale"));
     let details = [
+        ("name", "Comune di Valdoria"),
         ("contact_office", "Ufficio Relazioni con il Pubblico (URP)"),
         ("contact_email", "urp@comune.valdoria.example.it"),
         ("contact_hours", "lunedì–venerdì 8:30–13:00"),
@@ -267,7 +268,7 @@ async fn a_body_admin_sets_details_terms_states_and_transitions(backend: Backend
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let mut details = details.to_vec();
-    details[4] = ("patron_day", "06-24");
+    details[5] = ("patron_day", "06-24");
     let saved = server
         .post_form("/area-riservata/ente", &admin, &details)
         .await;

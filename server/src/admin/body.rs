@@ -22,6 +22,7 @@ pub const BODY_PATH: &str = "/area-riservata/ente";
 pub fn parse_details(raw: &RawForm) -> Result<(BodyDetails, Option<PatronDay>), FieldErrors> {
     let mut fields = Fields::new(raw);
     let details = BodyDetails {
+        name: fields.required("name", 200),
         contact_office: fields.required("contact_office", 200),
         contact_phone: fields.optional("contact_phone", 60),
         contact_email: fields.optional("contact_email", 200),
@@ -88,6 +89,7 @@ pub async fn update_body(
             .zip(body.patron_day)
             .map(|(month, day)| format!("{month:02}-{day:02}"));
         let mut changes = vec![
+            Change::new("name", old.name, details.name.clone()),
             Change::new(
                 "contact_office",
                 old.contact_office,
@@ -160,6 +162,7 @@ mod tests {
     #[test]
     fn parses_details_and_the_patron_day() {
         let (details, patron) = parse_details(&form(&[
+            ("name", "Comune di Prova"),
             ("contact_office", "URP"),
             ("contact_email", "urp@example.it"),
             ("patron_day", "06-24"),
@@ -176,6 +179,7 @@ mod tests {
         assert_eq!(
             errors,
             [
+                ("name", "reg-error-required"),
                 ("contact_office", "reg-error-required"),
                 ("contact_email", "admin-error-email"),
                 ("patron_day", "admin-error-patron"),

@@ -33,10 +33,10 @@ pub fn BodySettingsPage() -> impl IntoView {
             admin_field("details", name, label, current, "text")
         };
         view! {
-            <p class="lead">{body.name.clone()}</p>
             <form class="staff-form" method="post" action=BODY_PATH>
                 <fieldset>
                     <legend>{i18n.t("admin-body-contacts")}</legend>
+                    {field("name", "admin-body-name", Some(body.name.clone()))}
                     {field("contact_office", "admin-contact-office", Some(body.contact_office.clone()))}
                     {field("contact_phone", "contact-phone", body.contact_phone.clone())}
                     {field("contact_email", "contact-email", body.contact_email.clone())}

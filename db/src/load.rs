@@ -1,0 +1,130 @@
+//! Synthetic pratiche for benchmarks (`pratiche-server generate-load N`):
+//! spread over the procedure types that exist, submitted over the last 400
+//! days, each with a history of 3 to 8 events that follows its type's
+//! allowed transitions, written through the real write path so due dates,
+//! search text and current phases are what the app itself would store.
+//! Seeded, so two runs with the same seed build the same histories.
+
+use chrono::{Days, NaiveDate, Utc};
+use pratiche_domain::CaseCode;
+use pratiche_domain::workflow::Transitions;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
+
+use crate::admin::states_of;
+use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError, transitions_of};
+use crate::entity::procedure_type;
+
+/// Pratiche written per transaction.
+const BATCH: u64 = 500;
+
+const SUBJECTS: [&str; 8] = [
+    "Ampliamento di fabbricato residenziale",
+    "Occupazione temporanea di suolo pubblico per cantiere",
+    "Contributo per i libri di testo",
+    "Autorizzazione allo scarico di acque reflue",
+    "Cambio di destinazione d'uso",
+    "Dehors per pubblico esercizio",
+    "Installazione di insegna pubblicitaria",
+    "Contributo per l'affitto",
+];
+
+struct TypeWorkflow {
+    body_id: i32,
+    procedure_type_id: i32,
+    /// States in their order; the first is where pratiche start.
+    states: Vec<i32>,
+    transitions: Transitions<i32>,
+}
+
+/// Writes `count` synthetic pratiche; returns how many events were written.
+pub async fn generate(
+    db: &DatabaseConnection,
+    count: u64,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<u64, WriteError> {
+    let mut workflows = Vec::new();
+    for procedure in procedure_type::Entity::find()
+        .order_by_asc(procedure_type::Column::Id)
+        .all(db)
+        .await?
+    {
+        let states: Vec<i32> = states_of(db, procedure.id)
+            .await?
+            .into_iter()
+            .map(|state| state.id)
+            .collect();
+        if states.is_empty() {
+            continue;
+        }
+        workflows.push(TypeWorkflow {
+            body_id: procedure.body_id,
+            procedure_type_id: procedure.id,
+            transitions: transitions_of(db, procedure.id).await?,
+            states,
+        });
+    }
+    if workflows.is_empty() {
+        return Ok(0);
+    }
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut events = 0;
+    let mut written = 0;
+    while written < count {
+        let txn = crate::begin_write(db).await?;
+        for index in written..(written + BATCH).min(count) {
+            let workflow = &workflows[rng.random_range(0..workflows.len())];
+            let submitted_on = today - Days::new(rng.random_range(0..400));
+            let at = |date: NaiveDate, order: u32| {
+                date.and_hms_opt(8, 0, order.min(59))
+                    .expect("a time of day")
+                    .and_utc()
+            };
+            let event = |state_id: i32, on: NaiveDate, order: u32| NewEvent {
+                state_id,
+                public_note: None,
+                internal_note: None,
+                occurred_at: at(on, order),
+                recorded_by: None,
+                source: EventSource::Api,
+                extension: None,
+                observations_on: None,
+                reply_by: None,
+                correction_reason: None,
+            };
+            let new_case = NewCase {
+                code: CaseCode::from_value(rng.random()),
+                body_id: workflow.body_id,
+                procedure_type_id: workflow.procedure_type_id,
+                subject: SUBJECTS[rng.random_range(0..SUBJECTS.len())].into(),
+                own_reference: Some(format!("PROT. {}/{index:06}", submitted_on.format("%Y"))),
+                submitted_on,
+                office_name: "Ufficio".into(),
+                responsible_name: "Responsabile del procedimento".into(),
+                responsible_contact: "ufficio@example.it".into(),
+            };
+            let mut state = workflow.states[0];
+            let case =
+                cases::register(&txn, new_case, event(state, submitted_on, 0), Utc::now()).await?;
+            events += 1;
+            let mut on = submitted_on;
+            for order in 1..rng.random_range(3..=8u32) {
+                let mut next: Vec<i32> = workflow.transitions.after(state).collect();
+                next.sort_unstable();
+                on = on + Days::new(rng.random_range(1..=12));
+                if next.is_empty() || on > today {
+                    break;
+                }
+                state = next[rng.random_range(0..next.len())];
+                cases::record_event(&txn, case.id, None, event(state, on, order), Utc::now())
+                    .await?;
+                events += 1;
+            }
+        }
+        txn.commit().await?;
+        written = (written + BATCH).min(count);
+    }
+    Ok(events)
+}

@@ -1,0 +1,399 @@
+//! Body isolation, table-driven, through the real server on SQLite and
+//! PostgreSQL: a clerk and an admin of Valdoria call every form handler and
+//! open every staff page against Val Serena's pratiche, users, procedure
+//! types and body. Everything is refused and nothing is written. The table
+//! must name every registered form handler and staff page: a new one that is
+//! missing from it fails the test.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use pratiche_db::entity::{
+    audit_entry, body, case, procedure_state, procedure_transition, procedure_type, status_event,
+    user,
+};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use support::{Backend, TestServer};
+
+on_both_databases!(another_bodys_things_are_out_of_reach);
+
+/// Val Serena's pratica.
+const THEIR_CODE: &str = "SF0P-Y0B2-F55Z-C";
+
+#[derive(Clone, Copy, Debug)]
+enum Actor {
+    Clerk,
+    Admin,
+}
+
+/// What an actor gets for a request against the other body.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    /// Refused with this status.
+    Refused(StatusCode),
+    /// Answered (200), without anything of the other body.
+    Shown,
+}
+
+/// Routes that act on the caller's own session or account only: they take
+/// no identifier of a pratica, user, type or body.
+const OWN_ACCOUNT_ONLY: [&str; 5] = [
+    "/area-riservata",
+    "/area-riservata/accedi",
+    "/area-riservata/esci",
+    "/area-riservata/esci-ovunque",
+    "/area-riservata/password",
+];
+
+/// (method, path, actor, expectation) for every staff route.
+fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
+    use Actor::*;
+    use Expect::*;
+    let forbidden = Refused(StatusCode::FORBIDDEN);
+    let not_found = Refused(StatusCode::NOT_FOUND);
+    vec![
+        ("GET", "/area-riservata/account", Clerk, Shown),
+        ("GET", "/area-riservata/pratiche", Clerk, Shown),
+        ("GET", "/area-riservata/pratiche", Admin, Shown),
+        ("GET", "/area-riservata/pratiche/{code}", Clerk, not_found),
+        ("GET", "/area-riservata/pratiche/{code}", Admin, not_found),
+        (
+            "GET",
+            "/area-riservata/pratiche/{code}/ricevuta",
+            Clerk,
+            not_found,
+        ),
+        ("GET", "/area-riservata/registra", Clerk, Shown),
+        ("GET", "/area-riservata/utenti", Clerk, forbidden),
+        ("GET", "/area-riservata/utenti", Admin, Shown),
+        ("GET", "/area-riservata/ente", Clerk, forbidden),
+        ("GET", "/area-riservata/ente", Admin, Shown),
+        ("GET", "/area-riservata/procedimenti", Clerk, forbidden),
+        ("GET", "/area-riservata/procedimenti", Admin, Shown),
+        ("GET", "/area-riservata/procedimenti/{id}", Clerk, forbidden),
+        ("GET", "/area-riservata/procedimenti/{id}", Admin, not_found),
+        ("GET", "/area-riservata/enti", Clerk, forbidden),
+        ("GET", "/area-riservata/enti", Admin, forbidden),
+        ("GET", "/area-riservata/enti/{id}", Admin, forbidden),
+        ("GET", "/area-riservata/registro", Clerk, forbidden),
+        ("GET", "/area-riservata/registro", Admin, Shown),
+        // A registration naming the other body's procedure type.
+        (
+            "POST",
+            "/area-riservata/registra",
+            Clerk,
+            Refused(StatusCode::UNPROCESSABLE_ENTITY),
+        ),
+        (
+            "POST",
+            "/area-riservata/pratiche/{code}/eventi",
+            Clerk,
+            not_found,
+        ),
+        (
+            "POST",
+            "/area-riservata/pratiche/{code}/eventi",
+            Admin,
+            not_found,
+        ),
+        ("POST", "/area-riservata/utenti", Clerk, forbidden),
+        (
+            "POST",
+            "/area-riservata/utenti/{id}/stato",
+            Clerk,
+            forbidden,
+        ),
+        (
+            "POST",
+            "/area-riservata/utenti/{id}/stato",
+            Admin,
+            not_found,
+        ),
+        (
+            "POST",
+            "/area-riservata/utenti/{id}/password",
+            Clerk,
+            forbidden,
+        ),
+        (
+            "POST",
+            "/area-riservata/utenti/{id}/password",
+            Admin,
+            not_found,
+        ),
+        ("POST", "/area-riservata/ente", Clerk, forbidden),
+        ("POST", "/area-riservata/procedimenti", Clerk, forbidden),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}",
+            Clerk,
+            forbidden,
+        ),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}",
+            Admin,
+            not_found,
+        ),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}/stati",
+            Clerk,
+            forbidden,
+        ),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}/stati",
+            Admin,
+            not_found,
+        ),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}/stati/{state_id}",
+            Clerk,
+            forbidden,
+        ),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}/stati/{state_id}",
+            Admin,
+            not_found,
+        ),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}/passaggi",
+            Clerk,
+            forbidden,
+        ),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}/passaggi",
+            Admin,
+            not_found,
+        ),
+        ("POST", "/area-riservata/enti", Clerk, forbidden),
+        ("POST", "/area-riservata/enti", Admin, forbidden),
+        (
+            "POST",
+            "/area-riservata/enti/{id}/amministratori",
+            Clerk,
+            forbidden,
+        ),
+        (
+            "POST",
+            "/area-riservata/enti/{id}/amministratori",
+            Admin,
+            forbidden,
+        ),
+    ]
+}
+
+/// Leptos names path parameters `:name`, axum `{name}`.
+fn axum_style(path: &str) -> String {
+    path.split('/')
+        .map(|segment| match segment.strip_prefix(':') {
+            Some(name) => format!("{{{name}}}"),
+            None => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[test]
+fn the_table_covers_every_registered_staff_route() {
+    let covered: BTreeSet<(&str, String)> = table()
+        .into_iter()
+        .map(|(method, path, _, _)| (method, path.to_owned()))
+        .collect();
+    let exempt = |path: &str| OWN_ACCOUNT_ONLY.contains(&path);
+    let forms = pratiche_server::startup::back_office_forms()
+        .into_iter()
+        .map(|(path, _)| ("POST", path.to_owned()));
+    let pages: Vec<_> = pratiche_server::startup::page_paths()
+        .into_iter()
+        .map(|path| ("GET", axum_style(&path)))
+        .filter(|(_, path)| path.starts_with("/area-riservata"))
+        .collect();
+    // The enumeration itself works: it sees a page with a parameter.
+    assert!(
+        pages.contains(&("GET", "/area-riservata/pratiche/{code}".to_owned())),
+        "{pages:?}"
+    );
+    let missing: Vec<_> = forms
+        .chain(pages)
+        .filter(|(method, path)| !exempt(path) && !covered.contains(&(*method, path.clone())))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "staff routes missing from the isolation table: {missing:?}"
+    );
+}
+
+/// Everything a refused request could have changed, as text.
+async fn snapshot(server: &TestServer) -> String {
+    let db = server.database().await;
+    let mut users = user::Entity::find().all(&db).await.unwrap();
+    users.sort_by_key(|user| user.id);
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        body::Entity::find().all(&db).await.unwrap(),
+        users,
+        procedure_type::Entity::find().all(&db).await.unwrap(),
+        procedure_state::Entity::find().all(&db).await.unwrap(),
+        case::Entity::find().all(&db).await.unwrap(),
+        (
+            procedure_transition::Entity::find()
+                .count(&db)
+                .await
+                .unwrap(),
+            status_event::Entity::find().count(&db).await.unwrap(),
+            audit_entry::Entity::find().count(&db).await.unwrap(),
+        ),
+    )
+}
+
+async fn another_bodys_things_are_out_of_reach(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let db = server.database().await;
+    let serena = body::Entity::find()
+        .filter(body::Column::Slug.eq("val-serena"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let their_type = procedure_type::Entity::find()
+        .filter(procedure_type::Column::BodyId.eq(serena.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let their_state = procedure_state::Entity::find()
+        .filter(procedure_state::Column::ProcedureTypeId.eq(their_type.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let their_user = pratiche_db::accounts::find_user(&db, "demo-operatore-serena")
+        .await
+        .unwrap()
+        .unwrap();
+    let their_case = case::Entity::find()
+        .filter(case::Column::Code.eq(THEIR_CODE.replace('-', "")))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let path_for = |template: &str| {
+        let id = if template.starts_with("/area-riservata/utenti") {
+            their_user.id
+        } else if template.starts_with("/area-riservata/procedimenti") {
+            their_type.id
+        } else {
+            serena.id
+        };
+        template
+            .replace("{code}", THEIR_CODE)
+            .replace("{state_id}", &their_state.id.to_string())
+            .replace("{id}", &id.to_string())
+    };
+    let today = chrono::Utc::now().date_naive().to_string();
+    let version = their_case.version.to_string();
+    let state = their_state.id.to_string();
+    let their_type_id = their_type.id.to_string();
+    // One form that every handler would accept, were the target its own.
+    let form: Vec<(&str, &str)> = vec![
+        ("versione", &version),
+        ("stato", &state),
+        ("data", &today),
+        ("azione", "salva"),
+        ("tipo", &their_type_id),
+        ("oggetto", "Presa"),
+        ("presentata_il", &today),
+        ("ufficio", "Ufficio"),
+        ("responsabile", "Responsabile"),
+        ("contatto", "ufficio@example.it"),
+        ("username", "intruso"),
+        ("display_name", "Intruso"),
+        ("role", "clerk"),
+        ("password", "una password molto lunga"),
+        ("disattivato", "1"),
+        ("contact_office", "Preso"),
+        ("name", "Preso"),
+        ("slug", "preso"),
+        ("kind", "comune"),
+        ("term_days", "30"),
+        ("phase", "in_review"),
+    ];
+
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let admin = server.sign_in_demo("demo-admin-valdoria").await;
+    let before = snapshot(&server).await;
+    for (method, template, actor, expect) in table() {
+        let cookie = match actor {
+            Actor::Clerk => &clerk,
+            Actor::Admin => &admin,
+        };
+        let path = path_for(template);
+        let (status, page) = if method == "GET" {
+            server.page(cookie, &path).await
+        } else {
+            let response = server.post_form(&path, cookie, &form).await;
+            (response.status(), response.text().await.unwrap())
+        };
+        let case = format!("{actor:?} {method} {path}");
+        match expect {
+            Expect::Refused(expected) => assert_eq!(status, expected, "{case}"),
+            Expect::Shown => assert_eq!(status, StatusCode::OK, "{case}"),
+        }
+        // A page may echo the code it was asked for (in its language links);
+        // it must show nothing else of the other body.
+        let code_asked = path.contains(THEIR_CODE);
+        for theirs in [
+            if code_asked { "Dehors" } else { THEIR_CODE },
+            "Val Serena",
+            "Dehors stagionale",
+            "demo-operatore-serena",
+            "Occupazione di suolo pubblico",
+        ] {
+            assert!(!page.contains(theirs), "{case} shows {theirs:?}");
+        }
+    }
+    assert_eq!(
+        snapshot(&server).await,
+        before,
+        "a refused request wrote something"
+    );
+
+    // From another site, every form handler answers 403 before anything else,
+    // even for the signed-in admin's own things.
+    for (path, _) in pratiche_server::startup::back_office_forms() {
+        let path = path
+            .replace("{code}", "JYRH-CM4Q-3DY4-B")
+            .replace("{id}", "1")
+            .replace("{state_id}", "1");
+        let response = server
+            .client
+            .post(server.url(&path))
+            .header("sec-fetch-site", "cross-site")
+            .header(reqwest::header::COOKIE, &admin)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "cross-site {path}"
+        );
+    }
+    assert_eq!(
+        snapshot(&server).await,
+        before,
+        "a cross-site request wrote something"
+    );
+}

@@ -27,6 +27,8 @@ for (const width of [320, 1280]) {
     test.use({ viewport: { width, height: 900 } });
 
     test("every citizen page and state has no axe violations", async ({ page }) => {
+      // Fourteen pages, each analysed in full: more than the default 30 s on a busy machine.
+      test.setTimeout(120_000);
       for (const [what, path] of Object.entries(PAGES)) {
         await page.goto(path);
         await expectNoAxeViolations(page, what);
@@ -86,6 +88,7 @@ test.describe("the staff area, on a desktop", () => {
   }
 
   test("every page of a body admin has no axe violations", async ({ page }) => {
+    test.setTimeout(120_000);
     await signIn(page, "demo-admin-valdoria");
     for (const path of [
       "/area-riservata/pratiche",

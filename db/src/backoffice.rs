@@ -6,6 +6,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use pratiche_domain::clock::Explanation;
 use pratiche_domain::text::fold_for_search;
 use pratiche_domain::{CaseCode, PublicPhase};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
@@ -84,7 +85,17 @@ pub async fn dashboard(
     {
         matching = match CaseCode::parse(search) {
             Ok(code) => matching.add(case::Column::Code.eq(code.compact())),
-            Err(_) => matching.add(case::Column::SearchText.contains(fold_for_search(search))),
+            // Matched in the covering search index, not by reading whole rows.
+            Err(_) => matching.add(
+                case::Column::Id.in_subquery(
+                    Query::select()
+                        .column(case::Column::Id)
+                        .from(case::Entity)
+                        .and_where(case::Column::BodyId.eq(body_id))
+                        .and_where(case::Column::SearchText.contains(fold_for_search(search)))
+                        .to_owned(),
+                ),
+            ),
         };
     }
     if let Some(phase) = filter.phase {

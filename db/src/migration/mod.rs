@@ -8,6 +8,7 @@ mod m20261127_000002_clock;
 mod m20261127_000003_sessions;
 mod m20261127_000004_search;
 mod m20261127_000005_workflow_audit;
+mod m20261127_000006_dashboard_indexes;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_sessions::Migration),
             Box::new(m20261127_000004_search::Migration),
             Box::new(m20261127_000005_workflow_audit::Migration),
+            Box::new(m20261127_000006_dashboard_indexes::Migration),
         ]
     }
 }

@@ -306,13 +306,8 @@ pub async fn state_choices(
     db: &DatabaseConnection,
     procedure_type_id: i32,
 ) -> Result<Vec<StateChoice>, DbErr> {
-    let states = procedure_state::Entity::find()
-        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
-        .order_by_asc(procedure_state::Column::Position)
-        .order_by_asc(procedure_state::Column::Id)
-        .all(db)
-        .await?;
-    Ok(states
+    Ok(crate::admin::states_of(db, procedure_type_id)
+        .await?
         .into_iter()
         .filter_map(|state| {
             Some(StateChoice {

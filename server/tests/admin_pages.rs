@@ -44,7 +44,7 @@ async fn user_id(server: &TestServer, username: &str) -> i32 {
         .id
 }
 
-async fn sign_in(server: &TestServer, username: &str, password: &str) -> StatusCode {
+async fn sign_in_status(server: &TestServer, username: &str, password: &str) -> StatusCode {
     server
         .post_form(
             "/area-riservata/accedi",
@@ -113,7 +113,7 @@ async fn a_body_admin_manages_the_staff(backend: Backend) {
     );
     assert!(!entry.changes.to_string().contains(NEW_PASSWORD));
     assert_eq!(
-        sign_in(&server, "anna.neri", NEW_PASSWORD).await,
+        sign_in_status(&server, "anna.neri", NEW_PASSWORD).await,
         StatusCode::SEE_OTHER
     );
     let taken = server
@@ -169,28 +169,13 @@ async fn a_body_admin_manages_the_staff(backend: Backend) {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        sign_in(&server, "demo-operatore-valdoria", NEW_PASSWORD).await,
+        sign_in_status(&server, "demo-operatore-valdoria", NEW_PASSWORD).await,
         StatusCode::SEE_OTHER
     );
     assert_eq!(last_audit(&server).await.action, "password_set");
 
     // A clerk is not an admin; another body's user is not found.
-    let anna = {
-        let response = server
-            .post_form(
-                "/area-riservata/accedi",
-                "",
-                &[("username", "anna.neri"), ("password", NEW_PASSWORD)],
-            )
-            .await;
-        response.headers()[reqwest::header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned()
-    };
+    let anna = server.sign_in("anna.neri", NEW_PASSWORD).await;
     assert_eq!(
         server.page(&anna, "/area-riservata/utenti").await.0,
         StatusCode::FORBIDDEN
@@ -229,7 +214,7 @@ async fn a_body_admin_manages_the_staff(backend: Backend) {
         "a refused write was logged or done"
     );
     assert_eq!(
-        sign_in(
+        sign_in_status(
             &server,
             "demo-operatore-serena",
             pratiche_db::demo::DEMO_PASSWORD
@@ -482,7 +467,7 @@ async fn the_province_creates_bodies_and_reads_statistics(backend: Backend) {
         .await;
     assert_eq!(admin.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        sign_in(&server, "admin.monteverde", NEW_PASSWORD).await,
+        sign_in_status(&server, "admin.monteverde", NEW_PASSWORD).await,
         StatusCode::SEE_OTHER
     );
 

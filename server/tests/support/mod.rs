@@ -238,14 +238,17 @@ impl TestServer {
 
     /// Signs a demo account in; returns its session cookie (`name=value`).
     pub async fn sign_in_demo(&self, username: &str) -> String {
+        self.sign_in(username, pratiche_db::demo::DEMO_PASSWORD)
+            .await
+    }
+
+    /// Signs an account in; returns its session cookie (`name=value`).
+    pub async fn sign_in(&self, username: &str, password: &str) -> String {
         let response = self
             .post_form(
                 "/area-riservata/accedi",
                 "",
-                &[
-                    ("username", username),
-                    ("password", pratiche_db::demo::DEMO_PASSWORD),
-                ],
+                &[("username", username), ("password", password)],
             )
             .await;
         assert_eq!(

@@ -155,6 +155,7 @@ pub struct CaseDetail {
 
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct EventDetail {
+    pub state_id: i32,
     pub occurred_at: DateTime<Utc>,
     pub recorded_at: DateTime<Utc>,
     pub state_name: String,
@@ -172,31 +173,48 @@ pub struct EventDetail {
     pub correction_reason: Option<String>,
 }
 
-/// The body's pratica with this code: the only way the back office finds
-/// one, so every read is scoped to the user's body in the query itself.
-fn own_case_query(body_id: i32, code: CaseCode) -> sea_orm::Select<case::Entity> {
-    case::Entity::find()
-        .filter(case::Column::BodyId.eq(body_id))
-        .filter(case::Column::Code.eq(code.compact()))
+/// How a body names one of its pratiche: by code, or by its own reference.
+#[derive(Clone, Copy, Debug)]
+pub enum CaseKey<'a> {
+    Code(CaseCode),
+    OwnReference(&'a str),
+}
+
+impl From<CaseCode> for CaseKey<'_> {
+    fn from(code: CaseCode) -> Self {
+        Self::Code(code)
+    }
+}
+
+/// The body's pratica with this key: the only way the back office and the
+/// API find one, so every read is scoped to the body in the query itself.
+fn own_case_query(body_id: i32, key: CaseKey<'_>) -> sea_orm::Select<case::Entity> {
+    let of_body = case::Entity::find().filter(case::Column::BodyId.eq(body_id));
+    match key {
+        CaseKey::Code(code) => of_body.filter(case::Column::Code.eq(code.compact())),
+        CaseKey::OwnReference(reference) => {
+            of_body.filter(case::Column::OwnReference.eq(reference))
+        }
+    }
 }
 
 /// One of the body's pratiche by code, as stored.
-pub async fn own_case(
+pub async fn own_case<'a>(
     db: &DatabaseConnection,
     body_id: i32,
-    code: CaseCode,
+    key: impl Into<CaseKey<'a>>,
 ) -> Result<Option<case::Model>, DbErr> {
-    own_case_query(body_id, code).one(db).await
+    own_case_query(body_id, key.into()).one(db).await
 }
 
 /// One of the body's pratiche by code, with its history; `None` for another
 /// body's, exactly as for an unknown code.
-pub async fn case_detail(
+pub async fn case_detail<'a>(
     db: &DatabaseConnection,
     body_id: i32,
-    code: CaseCode,
+    key: impl Into<CaseKey<'a>>,
 ) -> Result<Option<CaseDetail>, DbErr> {
-    let found = own_case_query(body_id, code)
+    let found = own_case_query(body_id, key.into())
         .find_also_related(procedure_type::Entity)
         .one(db)
         .await?;
@@ -206,6 +224,7 @@ pub async fn case_detail(
     let events = crate::cases::history_order(status_event::Entity::find())
         .select_only()
         .columns([
+            status_event::Column::StateId,
             status_event::Column::OccurredAt,
             status_event::Column::RecordedAt,
             status_event::Column::PublicPhase,

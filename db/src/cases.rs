@@ -14,7 +14,9 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use crate::audit::AuditSource;
 use crate::clock::{compute_for, rome_date, to_json};
+use crate::feed;
 use crate::entity::{case, procedure_state, procedure_transition, status_event};
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +47,15 @@ impl EventSource {
             Self::Demo => "demo",
             Self::BackOffice => "backoffice",
             Self::Api => "api",
+        }
+    }
+}
+
+impl From<AuditSource> for EventSource {
+    fn from(source: AuditSource) -> Self {
+        match source {
+            AuditSource::Api => Self::Api,
+            AuditSource::Web | AuditSource::Command => Self::BackOffice,
         }
     }
 }
@@ -131,7 +142,7 @@ pub async fn register<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
-    insert_event(txn, case.id, &state, first, now).await?;
+    insert_event(txn, &case, &state, first, now).await?;
     Ok(settle(txn, case, now).await?.0)
 }
 
@@ -170,7 +181,7 @@ pub async fn record_event<C: ConnectionTrait>(
         new_step,
     )?;
     let occurred_on = rome_date(event.occurred_at);
-    insert_event(txn, case.id, &state, event, now).await?;
+    insert_event(txn, &case, &state, event, now).await?;
     let (case, explanation) = settle(txn, case, now).await?;
     Ok(Recorded {
         case,
@@ -247,9 +258,10 @@ async fn state_of_type<C: ConnectionTrait>(
         .ok_or(WriteError::ForeignState)
 }
 
+/// Inserts the event at the body's next feed position.
 async fn insert_event<C: ConnectionTrait>(
     conn: &C,
-    case_id: i32,
+    case: &case::Model,
     state: &procedure_state::Model,
     event: NewEvent,
     now: DateTime<Utc>,
@@ -258,8 +270,11 @@ async fn insert_event<C: ConnectionTrait>(
         Some(extension) => (Some(extension.days as i32), Some(extension.legal_basis)),
         None => (None, None),
     };
+    let feed_position = feed::next_position(conn, case.body_id).await?;
     status_event::ActiveModel {
-        case_id: Set(case_id),
+        case_id: Set(case.id),
+        body_id: Set(case.body_id),
+        feed_position: Set(feed_position),
         state_id: Set(state.id),
         public_phase: Set(state.public_phase.clone()),
         public_note: Set(event.public_note),

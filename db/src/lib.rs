@@ -2,6 +2,7 @@
 //! with one set of migrations.
 
 pub mod accounts;
+pub mod api_clients;
 pub mod admin;
 pub mod audit;
 pub mod backoffice;
@@ -9,6 +10,8 @@ pub mod cases;
 pub mod clock;
 pub mod demo;
 pub mod entity;
+pub mod feed;
+pub mod idempotency;
 pub mod load;
 pub mod migration;
 pub mod public;

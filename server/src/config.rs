@@ -29,6 +29,10 @@ pub struct Settings {
     pub retention_days: u32,
     /// `None` when turned off (a limit of 0).
     pub lookup_limit: Option<RateLimit>,
+    /// Per API client; `None` when turned off (a limit of 0).
+    pub api_limit: Option<RateLimit>,
+    /// How long API idempotency keys (and their answers) are kept.
+    pub idempotency_retention_hours: u32,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
     /// The key signing session tokens; see [`crate::auth::keys`].
@@ -46,6 +50,15 @@ pub struct DatabaseSettings {
 pub struct RateLimit {
     pub per_minute: NonZeroU32,
     pub burst: NonZeroU32,
+}
+
+impl RateLimit {
+    /// `None` (no limit) when either number is 0.
+    fn new(per_minute: u32, burst: u32) -> Option<Self> {
+        NonZeroU32::new(per_minute)
+            .zip(NonZeroU32::new(burst))
+            .map(|(per_minute, burst)| Self { per_minute, burst })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,9 +151,25 @@ impl Settings {
             read("PRATICHE_LOOKUP_PER_MINUTE", "10"),
         )?;
         let burst: u32 = parse_var("PRATICHE_LOOKUP_BURST", read("PRATICHE_LOOKUP_BURST", "20"))?;
-        let lookup_limit = NonZeroU32::new(per_minute)
-            .zip(NonZeroU32::new(burst))
-            .map(|(per_minute, burst)| RateLimit { per_minute, burst });
+        let lookup_limit = RateLimit::new(per_minute, burst);
+        let api_limit = RateLimit::new(
+            parse_var(
+                "PRATICHE_API_PER_MINUTE",
+                read("PRATICHE_API_PER_MINUTE", "1200"),
+            )?,
+            parse_var("PRATICHE_API_BURST", read("PRATICHE_API_BURST", "200"))?,
+        );
+        let idempotency_retention_hours: u32 = parse_var(
+            "PRATICHE_IDEMPOTENCY_HOURS",
+            read("PRATICHE_IDEMPOTENCY_HOURS", "24"),
+        )?;
+        if idempotency_retention_hours == 0 {
+            return Err(invalid(
+                "PRATICHE_IDEMPOTENCY_HOURS",
+                "0",
+                "keys must be kept at least one hour",
+            ));
+        }
 
         let trusted_proxies = read("PRATICHE_TRUSTED_PROXIES", "")
             .split(',')
@@ -175,6 +204,8 @@ impl Settings {
                 read("PRATICHE_RETENTION_DAYS", "365"),
             )?,
             lookup_limit,
+            api_limit,
+            idempotency_retention_hours,
             trusted_proxies,
             signing_key: get("PRATICHE_SIGNING_KEY").map(|key| SigningKey(key.into_bytes())),
         })
@@ -231,6 +262,9 @@ mod tests {
         assert_eq!(settings.retention_days, 365);
         let limit = settings.lookup_limit.unwrap();
         assert_eq!((limit.per_minute.get(), limit.burst.get()), (10, 20));
+        let limit = settings.api_limit.unwrap();
+        assert_eq!((limit.per_minute.get(), limit.burst.get()), (1200, 200));
+        assert_eq!(settings.idempotency_retention_hours, 24);
     }
 
     #[test]
@@ -263,6 +297,8 @@ mod tests {
             ("PRATICHE_DEMO", "maybe"),
             ("PRATICHE_PUBLIC_URL", "ftp://x"),
             ("PRATICHE_LOOKUP_PER_MINUTE", "-1"),
+            ("PRATICHE_API_BURST", "many"),
+            ("PRATICHE_IDEMPOTENCY_HOURS", "0"),
             ("PRATICHE_TRUSTED_PROXIES", "10.0.0.1,not-an-ip"),
             ("LEPTOS_SITE_ADDR", "nowhere"),
             ("DATABASE_URL", "mysql://x"),

@@ -22,22 +22,21 @@ use crate::config::RateLimit;
 /// How often keys idle long enough to be full again are forgotten.
 const PURGE_INTERVAL: Duration = Duration::from_secs(60);
 
+/// A limit per key (a client address, an API client), forgetting idle keys.
 #[derive(Clone)]
-pub struct LookupLimiter {
-    limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    trusted_proxies: Arc<[IpNet]>,
+pub struct KeyedLimiter<K: Clone + Eq + std::hash::Hash + Send + Sync + 'static> {
+    limiter: Arc<DefaultKeyedRateLimiter<K>>,
 }
 
-impl LookupLimiter {
-    pub fn new(limit: RateLimit, trusted_proxies: Vec<IpNet>) -> Self {
+impl<K: Clone + Eq + std::hash::Hash + Send + Sync + 'static> KeyedLimiter<K> {
+    pub fn new(limit: RateLimit) -> Self {
         let quota = Quota::per_minute(limit.per_minute).allow_burst(limit.burst);
         Self {
             limiter: Arc::new(RateLimiter::keyed(quota)),
-            trusted_proxies: trusted_proxies.into(),
         }
     }
 
-    /// Forgets idle clients now and then, so memory stays bounded.
+    /// Forgets idle keys now and then, so memory stays bounded.
     pub fn spawn_purge(&self) {
         let limiter = Arc::downgrade(&self.limiter);
         tokio::spawn(async move {
@@ -53,12 +52,35 @@ impl LookupLimiter {
         });
     }
 
-    /// `None` if the client may go on, else the seconds to wait.
-    fn check(&self, client: IpAddr) -> Option<u64> {
-        self.limiter.check_key(&client).err().map(|not_until| {
+    /// `None` if the key may go on, else the seconds to wait.
+    pub fn check(&self, key: &K) -> Option<u64> {
+        self.limiter.check_key(key).err().map(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
         })
+    }
+}
+
+#[derive(Clone)]
+pub struct LookupLimiter {
+    limiter: KeyedLimiter<IpAddr>,
+    trusted_proxies: Arc<[IpNet]>,
+}
+
+impl LookupLimiter {
+    pub fn new(limit: RateLimit, trusted_proxies: Vec<IpNet>) -> Self {
+        Self {
+            limiter: KeyedLimiter::new(limit),
+            trusted_proxies: trusted_proxies.into(),
+        }
+    }
+
+    pub fn spawn_purge(&self) {
+        self.limiter.spawn_purge();
+    }
+
+    fn check(&self, client: IpAddr) -> Option<u64> {
+        self.limiter.check(&client)
     }
 
     /// The client a request comes from, as a rate-limit key.

@@ -28,6 +28,8 @@ pub struct Model {
     pub substitute_name: Option<String>,
     pub substitute_office: Option<String>,
     pub substitute_contact: Option<String>,
+    /// The last position taken in the body's changes feed.
+    pub feed_position: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

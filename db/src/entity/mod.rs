@@ -1,9 +1,11 @@
 //! sea-orm entities. Enumerations are stored as short strings (SPEC §8);
 //! instants in UTC, the submission date as a calendar date.
 
+pub mod api_client;
 pub mod audit_entry;
 pub mod body;
 pub mod case;
+pub mod idempotency_key;
 pub mod procedure_state;
 pub mod procedure_transition;
 pub mod procedure_type;

@@ -28,6 +28,11 @@ pub struct Model {
     pub reply_by: Option<Date>,
     /// Set on a correction (rettifica): why the history needed one.
     pub correction_reason: Option<String>,
+    /// The pratica's body, for its changes feed.
+    pub body_id: i32,
+    /// Where the event stands in its body's changes feed: increasing in
+    /// commit order, with gaps (see [`crate::feed`]).
+    pub feed_position: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

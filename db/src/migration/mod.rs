@@ -9,6 +9,7 @@ mod m20261127_000003_sessions;
 mod m20261127_000004_search;
 mod m20261127_000005_workflow_audit;
 mod m20261127_000006_dashboard_indexes;
+mod m20261127_000007_api;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_search::Migration),
             Box::new(m20261127_000005_workflow_audit::Migration),
             Box::new(m20261127_000006_dashboard_indexes::Migration),
+            Box::new(m20261127_000007_api::Migration),
         ]
     }
 }

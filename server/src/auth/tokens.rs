@@ -9,10 +9,23 @@ use serde::{Deserialize, Serialize};
 
 use super::keys::SigningKey;
 
-const ISSUER: &str = "pratiche";
+pub(crate) const ISSUER: &str = "pratiche";
 /// Back-office sessions; API clients get another audience.
 pub const SESSION_AUDIENCE: &str = "pratiche-backoffice";
 const LEEWAY_SECS: u64 = 5;
+
+/// What every token of ours must be, for one audience: HS256 only, with
+/// `exp`, `iat`, `iss`, `aud` and `sub`, at most 5 s of leeway. Tokens of
+/// another audience (a session on the API, an API token in the back office)
+/// are refused.
+pub(crate) fn validation_for(audience: &str) -> Validation {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = LEEWAY_SECS;
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+    validation
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionClaims {
@@ -36,15 +49,10 @@ pub struct TokenSigner {
 
 impl TokenSigner {
     pub fn new(key: &SigningKey) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = LEEWAY_SECS;
-        validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[SESSION_AUDIENCE]);
-        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         Self {
             encoding: EncodingKey::from_secret(&key.0),
             decoding: DecodingKey::from_secret(&key.0),
-            validation,
+            validation: validation_for(SESSION_AUDIENCE),
         }
     }
 

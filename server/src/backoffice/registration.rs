@@ -8,10 +8,11 @@ use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_app::RegistrationDraft;
-use pratiche_db::DbErr;
 use pratiche_db::audit::{self, Actor, Change, Entry};
+use pratiche_db::entity::case;
+use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_db::backoffice::{reference_taken, starting_state};
-use pratiche_db::cases::{self, EventSource, NewCase, NewEvent, WriteError};
+use pratiche_db::cases::{self, NewCase, NewEvent, WriteError};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
 
@@ -44,13 +45,13 @@ pub struct RegistrationForm {
 /// A registration that passed the form's checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidRegistration {
-    procedure_type_id: i32,
-    subject: String,
-    reference: Option<String>,
-    submitted_on: NaiveDate,
-    office: String,
-    responsible: String,
-    contact: String,
+    pub procedure_type_id: i32,
+    pub subject: String,
+    pub reference: Option<String>,
+    pub submitted_on: NaiveDate,
+    pub office: String,
+    pub responsible: String,
+    pub contact: String,
 }
 
 /// Checks the form: required fields, lengths, a date not in the future.
@@ -141,32 +142,55 @@ pub async fn register(
             Err(error) => return unavailable(error),
         }
     }
-    for _ in 0..CODE_ATTEMPTS {
-        let code = CaseCode::generate();
-        match register_once(&office, &actor, body_id, state_id, &valid, code).await {
-            Ok(()) => {
-                tracing::info!(code = %code.redacted(), username = %user.username, "pratica registered");
-                return see_other(&format!("/area-riservata/pratiche/{code}/ricevuta"), None);
-            }
-            Err(WriteError::Database(error)) if is_unique_violation(&error) => continue,
-            Err(WriteError::Database(error)) => return unavailable(error),
-            Err(other) => {
-                tracing::error!(%other, "registration refused by the write path");
-                return refuse(vec![("tipo", "reg-error-type")]).await;
-            }
+    match register_with_new_code(&office.sessions.db, &actor, body_id, state_id, &valid).await {
+        Ok(case) => {
+            let code = CaseCode::parse(&case.code).expect("stored codes are valid");
+            tracing::info!(code = %code.redacted(), username = %user.username, "pratica registered");
+            see_other(&format!("/area-riservata/pratiche/{code}/ricevuta"), None)
+        }
+        Err(WriteError::Database(error)) => unavailable(error),
+        Err(other) => {
+            tracing::error!(%other, "registration refused by the write path");
+            refuse(vec![("tipo", "reg-error-type")]).await
         }
     }
-    unavailable(DbErr::Custom("no free code after several attempts".into()))
+}
+
+/// Registers a pratica under a fresh code (another one if the code is, against
+/// all odds, taken), with its audit entry, in one transaction. The first
+/// event's source follows the actor's (back office or API).
+pub async fn register_with_new_code(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    body_id: i32,
+    state_id: i32,
+    valid: &ValidRegistration,
+) -> Result<case::Model, WriteError> {
+    for _ in 0..CODE_ATTEMPTS {
+        match register_once(db, actor, body_id, state_id, valid, CaseCode::generate()).await {
+            Err(WriteError::Database(error)) if is_code_collision(&error) => continue,
+            other => return other,
+        }
+    }
+    Err(WriteError::Database(DbErr::Custom(
+        "no free code after several attempts".into(),
+    )))
+}
+
+/// A unique violation on the code (not on the own reference, which the
+/// caller checked and which a concurrent writer may have just taken).
+fn is_code_collision(error: &DbErr) -> bool {
+    is_unique_violation(error) && !error.to_string().contains("own_reference")
 }
 
 async fn register_once(
-    office: &BackOffice,
+    db: &DatabaseConnection,
     actor: &Actor,
     body_id: i32,
     state_id: i32,
     valid: &ValidRegistration,
     code: CaseCode,
-) -> Result<(), WriteError> {
+) -> Result<case::Model, WriteError> {
     let now = Utc::now();
     let new_case = NewCase {
         code,
@@ -190,13 +214,13 @@ async fn register_once(
             .expect("a time of day")
             .and_utc(),
         recorded_by: actor.user_id,
-        source: EventSource::BackOffice,
+        source: actor.source.into(),
         extension: None,
         observations_on: None,
         reply_by: None,
         correction_reason: None,
     };
-    let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+    let txn = pratiche_db::begin_write(db).await?;
     let case = cases::register(&txn, new_case, first, now).await?;
     let entry = Entry {
         body_id: Some(body_id),
@@ -205,18 +229,18 @@ async fn register_once(
         action: "register",
         changes: vec![
             Change::set("procedure_type_id", case.procedure_type_id),
-            Change::set("subject", case.subject),
-            Change::set("own_reference", case.own_reference),
+            Change::set("subject", case.subject.clone()),
+            Change::set("own_reference", case.own_reference.clone()),
             Change::set("submitted_on", case.submitted_on.to_string()),
-            Change::set("office_name", case.office_name),
-            Change::set("responsible_name", case.responsible_name),
-            Change::set("responsible_contact", case.responsible_contact),
+            Change::set("office_name", case.office_name.clone()),
+            Change::set("responsible_name", case.responsible_name.clone()),
+            Change::set("responsible_contact", case.responsible_contact.clone()),
             Change::set("due_date", case.due_date.map(|date| date.to_string())),
         ],
     };
     audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(case)
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_app::{DraftOutcome, StatusChangeDraft};
+use pratiche_db::DatabaseTransaction;
 use pratiche_db::audit::{self, Actor, Change, Entry, changed};
 use pratiche_db::backoffice::{StateChoice, own_case, state_choices};
-use pratiche_db::cases::{self, EventSource, NewEvent, Recorded, WriteError};
+use pratiche_db::cases::{self, NewEvent, Recorded, WriteError};
 use pratiche_db::entity::case;
 use pratiche_domain::clock::Extension as ClockExtension;
 use pratiche_domain::personal_data::{PersonalData, personal_data_in};
@@ -254,7 +255,7 @@ pub fn validate(form: &StatusChangeForm, facts: Facts) -> Result<ValidChange, Fi
 
 /// Checks that depend on the chosen state: it must be one of the procedure
 /// type's, and a reply-by date goes only with a request for documents.
-fn check_state<'a>(
+pub fn check_state<'a>(
     valid: &ValidChange,
     states: &'a [StateChoice],
 ) -> Result<&'a StateChoice, FieldErrors> {
@@ -272,7 +273,7 @@ fn check_state<'a>(
 }
 
 /// The message key of each kind of personal data.
-fn personal_data_keys(note: &str) -> Vec<&'static str> {
+pub(crate) fn personal_data_keys(note: &str) -> Vec<&'static str> {
     personal_data_in(note)
         .into_iter()
         .map(|kind| match kind {
@@ -416,7 +417,34 @@ async fn write(
             .find(|state| state.id == id)
             .map(|state| state.name.clone())
     };
-    let correction = valid.correction_reason.is_some();
+    let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+    let recorded =
+        record_audited(&txn, actor, case, state_name, Some(expected_version), valid, now).await?;
+    if preview {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+    }
+    Ok(recorded)
+}
+
+/// Files a checked status change through the write path, with its audit
+/// entry, in the caller's transaction (the back office's form and the API
+/// alike). `state_name` names a state of the pratica's type for the log.
+pub async fn record_audited(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    case: &case::Model,
+    state_name: impl Fn(i32) -> Option<String>,
+    expected_version: Option<i32>,
+    valid: ValidChange,
+    now: DateTime<Utc>,
+) -> Result<Recorded, WriteError> {
+    let action = if valid.correction_reason.is_some() {
+        "correction"
+    } else {
+        "status_change"
+    };
     let mut changes = vec![
         Change::new(
             "state",
@@ -450,18 +478,13 @@ async fn write(
         internal_note: valid.internal_note,
         occurred_at: valid.occurred_at,
         recorded_by: actor.user_id,
-        source: EventSource::BackOffice,
+        source: actor.source.into(),
         extension: valid.extension,
         observations_on: valid.observations_on,
         reply_by: valid.reply_by,
         correction_reason: valid.correction_reason,
     };
-    let txn = pratiche_db::begin_write(&office.sessions.db).await?;
-    let recorded = cases::record_event(&txn, case.id, Some(expected_version), event, now).await?;
-    if preview {
-        txn.rollback().await?;
-        return Ok(recorded);
-    }
+    let recorded = cases::record_event(txn, case.id, expected_version, event, now).await?;
     changes.push(Change::new(
         "due_date",
         case.due_date.map(|date| date.to_string()),
@@ -473,15 +496,10 @@ async fn write(
         entity_id: CaseCode::parse(&case.code)
             .map(|code| code.to_string())
             .unwrap_or_else(|_| case.code.clone()),
-        action: if correction {
-            "correction"
-        } else {
-            "status_change"
-        },
+        action,
         changes: changed(changes),
     };
-    audit::record(&txn, actor, entry, now).await?;
-    txn.commit().await?;
+    audit::record(txn, actor, entry, now).await?;
     Ok(recorded)
 }
 

@@ -21,6 +21,8 @@ mod routes;
 #[cfg(feature = "ssr")]
 pub use pages::admin::AdminDraft;
 #[cfg(feature = "ssr")]
+pub use pages::admin::api_clients::NewApiClient;
+#[cfg(feature = "ssr")]
 pub use pages::registration::RegistrationDraft;
 #[cfg(feature = "ssr")]
 pub use pages::staff::SignInProblem;

@@ -7,6 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::i18n::I18n;
 use crate::pages::about::{AccessibilityPage, PrivacyPage};
+use crate::pages::admin::api_clients::ApiClientsPage;
 use crate::pages::admin::audit::AuditPage;
 use crate::pages::admin::bodies::{BodiesPage, BodyStatisticsPage};
 use crate::pages::admin::body::BodySettingsPage;
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/area-riservata/enti") view=BodiesPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata/enti/:id") view=BodyStatisticsPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata/registro") view=AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/api") view=ApiClientsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

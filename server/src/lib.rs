@@ -1,6 +1,7 @@
 //! Pratiche's server: configuration, start-up, middleware.
 
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod backoffice;
 pub mod config;

@@ -35,6 +35,10 @@ use crate::rate_limit::{self, LookupLimiter};
 use crate::remembered;
 use crate::responses::SecureCookies;
 use crate::telemetry;
+use crate::api::auth::ApiTokens;
+use crate::api::idempotency::{self, KeyPolicy};
+use crate::api::{self, Api};
+use crate::rate_limit::KeyedLimiter;
 use crate::{admin, backoffice};
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +75,8 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         let db = open_database(settings).await?;
-        let signer = TokenSigner::new(&keys::load(settings)?);
+        let signing_key = keys::load(settings)?;
+        let signer = TokenSigner::new(&signing_key);
         let passwords = Passwords::new();
         if settings.demo {
             let now = Utc::now();
@@ -105,7 +110,8 @@ impl Application {
             options: settings.leptos.clone(),
             context: context.clone(),
         };
-        let router = router(settings, context, db, back_office);
+        let api = api_state(settings, db.clone(), &signing_key);
+        let router = router(settings, context, db, back_office, api);
         let address = settings.leptos.site_addr;
         let listener = TcpListener::bind(address)
             .await
@@ -162,7 +168,7 @@ fn cookie_routes(secure: SecureCookies) -> Router<LeptosOptions> {
 /// this table, and the body-isolation test enumerates it: a handler missing
 /// from the test's own table fails the test.
 pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
-    use admin::{bodies, body, procedures, staff};
+    use admin::{api_clients, bodies, body, procedures, staff};
     use backoffice::{registration, status_change};
     vec![
         ("/area-riservata/accedi", post(handlers::sign_in)),
@@ -207,6 +213,11 @@ pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
             "/area-riservata/procedimenti/{id}/passaggi",
             post(procedures::replace_transitions),
         ),
+        ("/area-riservata/api", post(api_clients::create_client)),
+        (
+            "/area-riservata/api/{id}/stato",
+            post(api_clients::set_client_disabled),
+        ),
         ("/area-riservata/enti", post(bodies::create_new_body)),
         (
             "/area-riservata/enti/{id}/amministratori",
@@ -232,11 +243,44 @@ fn back_office_routes(back_office: BackOffice) -> Router<LeptosOptions> {
         .with_state(back_office)
 }
 
+/// The API's shared state; starts its rate limiter's and idempotency keys'
+/// purges.
+fn api_state(settings: &Settings, db: DatabaseConnection, key: &keys::SigningKey) -> Api {
+    let limiter = settings.api_limit.map(KeyedLimiter::new);
+    match &limiter {
+        Some(limiter) => limiter.spawn_purge(),
+        None => tracing::warn!("API rate limit turned off"),
+    }
+    let keys = KeyPolicy {
+        abandon_after: chrono::Duration::minutes(1),
+        keep: chrono::Duration::hours(i64::from(settings.idempotency_retention_hours)),
+    };
+    idempotency::spawn_purge(db.clone(), keys);
+    Api {
+        db,
+        tokens: ApiTokens::new(key),
+        limiter,
+        public_url: Arc::from(settings.public_url.as_str()),
+        trusted_proxies: settings.trusted_proxies.clone().into(),
+        keys,
+    }
+}
+
+fn api_routes(api: Api) -> Router<LeptosOptions> {
+    api::api_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
+        .with_state(api)
+}
+
 fn router(
     settings: &Settings,
     context: AppContext,
     db: DatabaseConnection,
     back_office: BackOffice,
+    api: Api,
 ) -> Router {
     let sessions = back_office.sessions.clone();
     let options = settings.leptos.clone();
@@ -246,6 +290,7 @@ fn router(
     let mut router = Router::new()
         .route("/healthz", get(health).with_state(db))
         .merge(back_office_routes(back_office))
+        .merge(api_routes(api))
         .merge(cookie_routes(settings.secure_cookies()))
         .leptos_routes_with_context(&options, routes, provide_app_context.clone(), {
             let options = options.clone();

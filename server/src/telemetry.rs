@@ -35,12 +35,19 @@ pub fn access_log() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, Reda
         .on_response(DefaultOnResponse::new().level(Level::INFO))
 }
 
-/// `/p/JYRH-CM4Q-3DY4-B` becomes `/p/JYRH…`; other paths are kept.
+/// `/p/JYRH-CM4Q-3DY4-B` becomes `/p/JYRH…`, and the API's
+/// `/api/v1/pratiche/JYRH-CM4Q-3DY4-B/events` becomes
+/// `/api/v1/pratiche/JYRH…/events`; other paths are kept.
 pub fn redact_path(path: &str) -> String {
-    match path.strip_prefix("/p/") {
-        Some(code) => format!("/p/{}…", code.chars().take(4).collect::<String>()),
-        None => path.to_owned(),
+    for prefix in ["/p/", "/api/v1/pratiche/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let (code, tail) = rest.split_once('/').map_or((rest, ""), |(code, _)| {
+                (code, &rest[code.len()..])
+            });
+            return format!("{prefix}{}…{tail}", code.chars().take(4).collect::<String>());
+        }
     }
+    path.to_owned()
 }
 
 #[cfg(test)]
@@ -52,5 +59,10 @@ mod tests {
         assert_eq!(redact_path("/p/JYRH-CM4Q-3DY4-B"), "/p/JYRH…");
         assert_eq!(redact_path("/p/"), "/p/…");
         assert_eq!(redact_path("/cerca"), "/cerca");
+        assert_eq!(
+            redact_path("/api/v1/pratiche/JYRH-CM4Q-3DY4-B/events"),
+            "/api/v1/pratiche/JYRH…/events"
+        );
+        assert_eq!(redact_path("/api/v1/pratiche"), "/api/v1/pratiche");
     }
 }

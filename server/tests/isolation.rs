@@ -10,7 +10,7 @@ mod support;
 use std::collections::BTreeSet;
 
 use pratiche_db::entity::{
-    audit_entry, body, case, procedure_state, procedure_transition, procedure_type, status_event,
+    api_client, audit_entry, body, case, procedure_state, procedure_transition, procedure_type, status_event,
     user,
 };
 use reqwest::StatusCode;
@@ -79,6 +79,11 @@ fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
         ("GET", "/area-riservata/enti/{id}", Admin, forbidden),
         ("GET", "/area-riservata/registro", Clerk, forbidden),
         ("GET", "/area-riservata/registro", Admin, Shown),
+        ("GET", "/area-riservata/api", Clerk, forbidden),
+        ("GET", "/area-riservata/api", Admin, Shown),
+        ("POST", "/area-riservata/api", Clerk, forbidden),
+        ("POST", "/area-riservata/api/{id}/stato", Clerk, forbidden),
+        ("POST", "/area-riservata/api/{id}/stato", Admin, not_found),
         // A registration naming the other body's procedure type.
         (
             "POST",
@@ -237,12 +242,13 @@ async fn snapshot(server: &TestServer) -> String {
     let mut users = user::Entity::find().all(&db).await.unwrap();
     users.sort_by_key(|user| user.id);
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         body::Entity::find().all(&db).await.unwrap(),
         users,
         procedure_type::Entity::find().all(&db).await.unwrap(),
         procedure_state::Entity::find().all(&db).await.unwrap(),
         case::Entity::find().all(&db).await.unwrap(),
+        api_client::Entity::find().all(&db).await.unwrap(),
         (
             procedure_transition::Entity::find()
                 .count(&db)
@@ -288,9 +294,24 @@ async fn another_bodys_things_are_out_of_reach(backend: Backend) {
         .unwrap()
         .unwrap();
 
+    let their_client = pratiche_db::api_clients::create(
+        &db,
+        pratiche_db::api_clients::NewClient {
+            body_id: serena.id,
+            client_id: "pc_valserena".into(),
+            name: "Gestionale Val Serena".into(),
+            secret_hash: "0".repeat(64),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+
     let path_for = |template: &str| {
         let id = if template.starts_with("/area-riservata/utenti") {
             their_user.id
+        } else if template.starts_with("/area-riservata/api") {
+            their_client.id
         } else if template.starts_with("/area-riservata/procedimenti") {
             their_type.id
         } else {
@@ -359,6 +380,7 @@ async fn another_bodys_things_are_out_of_reach(backend: Backend) {
             "Dehors stagionale",
             "demo-operatore-serena",
             "Occupazione di suolo pubblico",
+            "pc_valserena",
         ] {
             assert!(!page.contains(theirs), "{case} shows {theirs:?}");
         }

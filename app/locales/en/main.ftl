@@ -475,3 +475,21 @@ admin-done-stato-salvato = State saved.
 admin-done-passaggi-salvati = Transitions saved.
 admin-done-ente-creato = Body created.
 admin-done-amministratore-creato = Admin created.
+
+# API clients (body admin)
+bo-nav-api = API access
+api-title = API access for the body's software
+api-intro = The body's protocol register, SUAP/SUE desk or case manager registers pratiche and their states with an API client: an id and a secret.
+api-docs-link = API documentation
+api-none = No API clients.
+api-name = Client name
+api-client-id = Client id
+api-secret = Client secret
+api-created-at = Created
+api-last-used = Last used
+api-never-used = Never used
+api-create = New API client
+api-created-title = API client created
+api-created-once = Copy the secret into the body's software now: it will not be shown again. If it is lost, disable the client and create another.
+admin-done-client-disattivato = API client disabled: its requests are refused at once.
+admin-done-client-riattivato = API client enabled again.

@@ -475,3 +475,21 @@ admin-done-stato-salvato = Stato salvato.
 admin-done-passaggi-salvati = Passaggi salvati.
 admin-done-ente-creato = Ente creato.
 admin-done-amministratore-creato = Amministratore creato.
+
+# API clients (body admin)
+bo-nav-api = Accesso API
+api-title = Accesso API per i programmi dell'ente
+api-intro = Il protocollo, lo sportello SUAP/SUE o il gestionale dell'ente registrano pratiche e stati con un client API: un identificativo e una chiave segreta.
+api-docs-link = Documentazione dell'API
+api-none = Nessun client API.
+api-name = Nome del client
+api-client-id = Identificativo (client id)
+api-secret = Chiave segreta (client secret)
+api-created-at = Creato il
+api-last-used = Ultimo uso
+api-never-used = Mai usato
+api-create = Nuovo client API
+api-created-title = Client API creato
+api-created-once = Copi ora la chiave segreta nel programma dell'ente: non sarà più mostrata. Se la perde, disattivi il client e ne crei un altro.
+admin-done-client-disattivato = Client API disattivato: le sue richieste sono rifiutate da subito.
+admin-done-client-riattivato = Client API riattivato.

@@ -231,6 +231,7 @@ pub fn StaffNav() -> impl IntoView {
             ("/area-riservata/utenti", "bo-nav-staff"),
             ("/area-riservata/procedimenti", "bo-nav-procedures"),
             ("/area-riservata/ente", "bo-nav-body"),
+            ("/area-riservata/api", "bo-nav-api"),
             ("/area-riservata/registro", "bo-nav-audit"),
         ],
         _ => &[

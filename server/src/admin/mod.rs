@@ -4,6 +4,7 @@
 //! its form with a pure function, and writes in one transaction with the
 //! audit entry. What was typed comes back with the errors.
 
+pub mod api_clients;
 pub mod bodies;
 pub mod body;
 pub mod procedures;

@@ -57,13 +57,10 @@ pub fn expect_json(headers: &HeaderMap) -> Result<(), ApiError> {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], base: &str) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer)
-        .and_then(|value| {
-            deserializer
-                .end()
-                .map(|()| value)
-                .map_err(|error| serde_path_to_error::Error::new(Default::default(), error))
-        })
         .map_err(|error| json_error(&error, base))?;
+    deserializer
+        .end()
+        .map_err(|error| ApiError::Malformed(format!("not valid JSON ({error})")))?;
     Ok(value)
 }
 

@@ -214,7 +214,12 @@ impl ApiError {
 
 /// A JSON answer with the API's headers: never cached.
 pub fn json_response(status: StatusCode, body: &impl Serialize, content_type: &'static str) -> Response {
-    let body = serde_json::to_vec(body).expect("API documents serialise");
+    let body = serde_json::to_string(body).expect("API documents serialise");
+    raw_json_response(status, body, content_type)
+}
+
+/// A JSON document already serialised, with the API's headers.
+pub fn raw_json_response(status: StatusCode, body: String, content_type: &'static str) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

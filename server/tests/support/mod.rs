@@ -194,6 +194,18 @@ impl TestServer {
         child.wait_with_output().expect("its output")
     }
 
+    /// The key the server signs tokens with.
+    pub fn signing_key(&self) -> Vec<u8> {
+        match self.env.iter().find(|(name, _)| name == "PRATICHE_SIGNING_KEY") {
+            Some((_, key)) => key.clone().into_bytes(),
+            None => std::fs::read_to_string(self.data_dir().join("signing-key"))
+                .expect("SQLite runs keep their key in the data folder")
+                .trim()
+                .as_bytes()
+                .to_vec(),
+        }
+    }
+
     /// The server's data folder.
     pub fn data_dir(&self) -> &std::path::Path {
         self._data_dir.path()

@@ -3,6 +3,7 @@
 //! Plain forms posting to the server's handlers, which show the page again
 //! with an [`AdminDraft`] when something is wrong.
 
+pub mod api_clients;
 pub mod audit;
 pub mod bodies;
 pub mod body;

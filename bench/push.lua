@@ -1,0 +1,32 @@
+-- wrk: pushes status events through the API to random pratiche, each with
+-- its own Idempotency-Key. Arguments: codes file, token, state id, instant.
+-- The report line comes from p95.lua.
+dofile(os.getenv("BENCH_DIR") .. "/p95.lua")
+
+local counter = 0
+local thread_number = 0
+local codes = {}
+
+setup = function(thread)
+  thread_number = thread_number + 1
+  thread:set("prefix", string.format("bench-%d-%d", os.time(), thread_number))
+end
+
+init = function(args)
+  for line in io.lines(args[1]) do
+    codes[#codes + 1] = line
+  end
+  token = args[2]
+  body = string.format('{"state_id":%s,"occurred_at":"%s"}', args[3], args[4])
+  math.randomseed(os.time() + #prefix)
+end
+
+request = function()
+  counter = counter + 1
+  local code = codes[math.random(#codes)]
+  return wrk.format("POST", "/api/v1/pratiche/" .. code .. "/events", {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = prefix .. "-" .. counter,
+  }, body)
+end

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): authenticated status pushes through the API, each
+# one transaction with its event, due date, audit entry and stored answer
+# (plus the idempotency key's own claim), on SQLite with synchronous=FULL,
+# release build, wrk on loopback. Prints events per second and latencies.
+#
+#   bench/push.sh        # SPEC goal: >= 500 events/s sustained
+#
+# BENCH_PRATICHE pratiche (default 200) are created through the API first;
+# BENCH_CONNECTIONS concurrent connections (default 8) push for
+# BENCH_SECONDS (default 20). `wrk` comes from Debian's package.
+
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/setup.sh"
+
+PRATICHE="${BENCH_PRATICHE:-200}"
+SECONDS_PER_RUN="${BENCH_SECONDS:-20}"
+CONNECTIONS="${BENCH_CONNECTIONS:-8}"
+PORT="${BENCH_PORT:-3998}"
+export BENCH_DIR="$REPO_ROOT/bench"
+DATA="$(mktemp -d)"
+BASE="http://127.0.0.1:$PORT"
+
+command -v wrk >/dev/null || { step "wrk: installing (Debian package)"; as_root apt-get install -y wrk; }
+ensure_build_tools
+build_release
+
+export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site"
+export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
+export PRATICHE_DATA_DIR="$DATA"
+export PRATICHE_PUBLIC_URL="$BASE"
+export PRATICHE_DEMO=1
+export PRATICHE_LOOKUP_PER_MINUTE=0
+export PRATICHE_API_PER_MINUTE=0
+export RUST_LOG=warn
+
+step "Starting the server on a fresh SQLite database (synchronous=FULL; API rate limit off)"
+"$CARGO_TARGET_DIR/release/pratiche-server" & SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 100); do
+    curl -sf "$BASE/healthz" >/dev/null && break
+    sleep 0.1
+done
+
+step "An API client of the demo body, a token, $PRATICHE pratiche"
+cookie=$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
+    --data 'username=demo-admin-valdoria&password=demo-pratiche-2026' \
+    "$BASE/area-riservata/accedi" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n1)
+page=$(curl -s -H 'Sec-Fetch-Site: same-origin' -H "Cookie: $cookie" --data 'name=Benchmark' "$BASE/area-riservata/api")
+client_id=$(sed -n 's/.*<dd><code>\(pc_[0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
+secret=$(sed -n 's/.*<code class="secret">\([0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
+token=$(curl -s -u "$client_id:$secret" -d grant_type=client_credentials "$BASE/api/v1/token" |
+    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[[ -n "$token" ]] || { echo "no token" >&2; exit 1; }
+types=$(curl -s -H "Authorization: Bearer $token" "$BASE/api/v1/procedure-types")
+type_id=$(python3 -c 'import json,sys; t=json.load(sys.stdin)[0]; print(t["id"])' <<<"$types")
+review=$(python3 -c 'import json,sys; t=json.load(sys.stdin)[0]; print([s["id"] for s in t["states"] if s["phase"]=="in_review"][0])' <<<"$types")
+submitted=$(date -u -d '10 days ago' +%F)
+codes="$DATA/codes.txt"
+for n in $(seq "$PRATICHE"); do
+    curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        -d "{\"own_reference\":\"BENCH/$n\",\"procedure_type_id\":$type_id,\"subject\":\"Benchmark\",\"submitted_on\":\"$submitted\",\"office\":\"SUE\",\"responsible\":\"Bench\",\"responsible_contact\":\"bench@example.it\"}" \
+        "$BASE/api/v1/pratiche" | sed -n 's/.*"code":"\([^"]*\)".*/\1/p' | head -n1
+done >"$codes"
+[[ $(wc -l <"$codes") -eq "$PRATICHE" ]] || { echo "pratiche not created" >&2; exit 1; }
+
+step "Pushing events: $CONNECTIONS connections for $SECONDS_PER_RUN s (goal >= 500 events/s)"
+line=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$BENCH_DIR/push.lua" "$BASE" \
+    -- "$codes" "$token" "$review" "$(date -u -d '1 hour ago' +%FT%TZ)" | grep '^RESULT')
+echo "$line"
+eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/local_/')"
+printf 'events/s %s  p50 %s ms  p95 %s ms  p99 %s ms  (%s events, %s errors)\n' \
+    "$local_rps" "$local_p50_ms" "$local_p95_ms" "$local_p99_ms" "$local_requests" "$local_errors"

@@ -1,0 +1,103 @@
+//! A body admin's API clients: create one (its secret is shown once, only
+//! its hash is stored), disable or enable it (at once: every API request
+//! reads the client).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use pratiche_app::NewApiClient;
+use pratiche_db::api_clients::{self, NewClient};
+use pratiche_db::audit::{self, Change, Entry};
+
+use super::{BodyAdmin, Fields, RawForm, done, draft, not_found};
+use crate::api::auth::{Credentials, hash_secret};
+use crate::auth::handlers::{BackOffice, unavailable};
+
+pub const API_CLIENTS_PATH: &str = "/area-riservata/api";
+
+pub async fn create_client(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let mut fields = Fields::new(&raw);
+    let name = fields.required("name", 120);
+    if !fields.errors.is_empty() {
+        let shown = draft("create", &raw, fields.errors);
+        return office
+            .render_page(API_CLIENTS_PATH, &headers, Some(admin.user.clone()), shown)
+            .await;
+    }
+    let credentials = Credentials::generate();
+    let result = async {
+        let now = Utc::now();
+        let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+        let new = NewClient {
+            body_id: admin.body_id,
+            client_id: credentials.client_id.clone(),
+            name: name.clone(),
+            secret_hash: hash_secret(&credentials.secret),
+        };
+        api_clients::create(&txn, new, now).await?;
+        let entry = Entry {
+            body_id: Some(admin.body_id),
+            entity: "api_client",
+            entity_id: credentials.client_id.clone(),
+            action: "create",
+            changes: vec![Change::set("name", name.clone())],
+        };
+        audit::record(&txn, &admin.actor, entry, now).await?;
+        txn.commit().await
+    };
+    if let Err(error) = result.await {
+        return unavailable(error);
+    }
+    let created = NewApiClient {
+        client_id: credentials.client_id,
+        secret: credentials.secret,
+    };
+    office
+        .render_page(API_CLIENTS_PATH, &headers, Some(admin.user.clone()), created)
+        .await
+}
+
+pub async fn set_client_disabled(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    Path(id): Path<i32>,
+    Form(raw): Form<RawForm>,
+) -> Response {
+    let disabled = Fields::new(&raw).raw("disattivato") == "1";
+    let result = async {
+        let now = Utc::now();
+        let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+        let Some(client) = api_clients::own_client(&txn, admin.body_id, id).await? else {
+            return Ok(None);
+        };
+        api_clients::set_disabled(&txn, client.id, disabled).await?;
+        let entry = Entry {
+            body_id: Some(admin.body_id),
+            entity: "api_client",
+            entity_id: client.client_id,
+            action: if disabled { "disable" } else { "enable" },
+            changes: vec![Change::new("disabled", client.disabled, disabled)],
+        };
+        audit::record(&txn, &admin.actor, entry, now).await?;
+        txn.commit().await.map(Some)
+    };
+    match result.await {
+        Ok(Some(())) => done(
+            API_CLIENTS_PATH,
+            if disabled {
+                "client-disattivato"
+            } else {
+                "client-riattivato"
+            },
+        ),
+        Ok(None) => not_found(),
+        Err(error) => unavailable(error),
+    }
+}

@@ -1,0 +1,418 @@
+//! Pratiche through the API: create one (idempotent by the body's own
+//! reference), read one by code or by own reference with its whole history,
+//! due date, days left and the clock's explanation.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Rome;
+use pratiche_db::backoffice::{CaseDetail, CaseKey, case_detail, own_case, starting_state};
+use pratiche_db::cases::WriteError;
+use pratiche_db::entity::case;
+use pratiche_domain::CaseCode;
+use pratiche_domain::clock::{ClockStatus, Explanation};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::Api;
+use super::auth::ApiClient;
+use super::input::{Checked, MAX_REQUEST_BYTES, expect_json, parse_json, read_body};
+use super::problem::{ApiError, json_response};
+use crate::backoffice::registration::{ValidRegistration, register_with_new_code};
+
+/// A pratica to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "own_reference": "2026/0042 prot. gen.",
+    "procedure_type_id": 1,
+    "subject": "Permesso di costruire: ampliamento di un capannone",
+    "submitted_on": "2026-11-02",
+    "office": "Sportello unico per l'edilizia",
+    "responsible": "Arch. Laura Bianchi",
+    "responsible_contact": "edilizia@comune.valdoria.example.it"
+}))]
+pub struct CreateCase {
+    /// The body's own reference (protocol number, external id): required
+    /// here, unique in the body; may contain `/`, spaces and dots.
+    pub own_reference: String,
+    /// One of the body's procedure types (`GET /api/v1/procedure-types`).
+    pub procedure_type_id: i32,
+    /// Public: no personal data.
+    pub subject: String,
+    /// `YYYY-MM-DD`, not in the future.
+    pub submitted_on: String,
+    pub office: String,
+    pub responsible: String,
+    pub responsible_contact: String,
+}
+
+/// Where the clock stands today.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockView {
+    /// `running`, `awaiting_documents`, `awaiting_observations` or `concluded`.
+    pub status: String,
+    pub due_on: NaiveDate,
+    /// Days from today (Europe/Rome) to the due date, negative once past;
+    /// only while the clock runs.
+    pub days_left: Option<i64>,
+    pub suspended_days: u32,
+    pub extension_days: u32,
+    /// How the due date was computed: term, suspensions, extensions and the
+    /// holidays skipped.
+    #[schema(value_type = Object)]
+    pub explanation: serde_json::Value,
+}
+
+impl ClockView {
+    pub fn of(explanation: &Explanation, today: NaiveDate) -> Self {
+        let status = ClockStatus::at(explanation, today);
+        let (name, days_left) = match status {
+            ClockStatus::Running { days_left, .. } => ("running", Some(days_left)),
+            ClockStatus::AwaitingDocuments { .. } => ("awaiting_documents", None),
+            ClockStatus::AwaitingObservations { .. } => ("awaiting_observations", None),
+            ClockStatus::Concluded { .. } => ("concluded", None),
+        };
+        Self {
+            status: name.into(),
+            due_on: explanation.due_on,
+            days_left,
+            suspended_days: explanation.suspended_days(),
+            extension_days: explanation.extension_days(),
+            explanation: serde_json::to_value(explanation).expect("explanations serialise"),
+        }
+    }
+}
+
+/// One entry of the history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub state_id: i32,
+    pub state: String,
+    /// The public phase the citizen sees.
+    pub phase: String,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub public_note: Option<String>,
+    pub internal_note: Option<String>,
+    /// `backoffice`, `api` or `demo`.
+    pub source: String,
+    pub reply_by: Option<NaiveDate>,
+    pub extension_days: Option<i32>,
+    pub extension_basis: Option<String>,
+    pub observations_on: Option<NaiveDate>,
+    /// Set on a correction (rettifica).
+    pub correction_reason: Option<String>,
+}
+
+/// A pratica as its body's software sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    /// The code the citizen holds.
+    #[schema(example = "JYRH-CM4Q-3DY4-B")]
+    pub code: String,
+    /// The citizen's page.
+    pub public_url: String,
+    pub own_reference: Option<String>,
+    pub procedure_type_id: i32,
+    pub procedure_type: String,
+    pub subject: String,
+    pub submitted_on: NaiveDate,
+    pub office: String,
+    pub responsible: String,
+    pub responsible_contact: String,
+    pub state_id: i32,
+    pub phase: String,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub clock: Option<ClockView>,
+    /// Oldest first, in history order (when it happened, when it was
+    /// recorded).
+    pub history: Vec<EventView>,
+}
+
+fn today() -> NaiveDate {
+    Utc::now().with_timezone(&Rome).date_naive()
+}
+
+impl CaseView {
+    pub fn of(api: &Api, detail: CaseDetail) -> Self {
+        let case = detail.case;
+        let code = CaseCode::parse(&case.code).expect("stored codes are valid");
+        Self {
+            code: code.to_string(),
+            public_url: api.public_page(code),
+            own_reference: case.own_reference,
+            procedure_type_id: case.procedure_type_id,
+            procedure_type: detail.procedure_name,
+            subject: case.subject,
+            submitted_on: case.submitted_on,
+            office: case.office_name,
+            responsible: case.responsible_name,
+            responsible_contact: case.responsible_contact,
+            state_id: case.current_state_id,
+            phase: case.current_phase,
+            closed_at: case.closed_at,
+            clock: detail.clock.as_ref().map(|clock| ClockView::of(clock, today())),
+            history: detail
+                .events
+                .into_iter()
+                .map(|event| EventView {
+                    state_id: event.state_id,
+                    state: event.state_name,
+                    phase: event.public_phase,
+                    occurred_at: event.occurred_at,
+                    recorded_at: event.recorded_at,
+                    public_note: event.public_note,
+                    internal_note: event.internal_note,
+                    source: event.source,
+                    reply_by: event.reply_by,
+                    extension_days: event.extension_days,
+                    extension_basis: event.extension_basis,
+                    observations_on: event.observations_on,
+                    correction_reason: event.correction_reason,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Checks a creation request.
+pub fn check_create(request: &CreateCase, today: NaiveDate) -> Result<ValidRegistration, ApiError> {
+    let mut checked = Checked::new("");
+    let reference = checked.required_text("own_reference", &request.own_reference, 120);
+    let subject = checked.required_text("subject", &request.subject, 500);
+    let office = checked.required_text("office", &request.office, 200);
+    let responsible = checked.required_text("responsible", &request.responsible, 200);
+    let contact = checked.required_text("responsible_contact", &request.responsible_contact, 200);
+    let submitted_on = checked.date("submitted_on", &request.submitted_on);
+    let earliest = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a valid date");
+    if submitted_on.is_some_and(|date| !(earliest..=today).contains(&date)) {
+        checked.error("submitted_on", "out_of_range", "must be between 1990-01-01 and today");
+    }
+    checked.finish(|| {
+        Some(ValidRegistration {
+            procedure_type_id: request.procedure_type_id,
+            subject,
+            reference: Some(reference),
+            submitted_on: submitted_on?,
+            office,
+            responsible,
+            contact,
+        })
+    })
+}
+
+/// Whether an existing pratica holds what the request asks for.
+fn same_content(case: &case::Model, valid: &ValidRegistration) -> bool {
+    case.procedure_type_id == valid.procedure_type_id
+        && case.subject == valid.subject
+        && case.submitted_on == valid.submitted_on
+        && case.office_name == valid.office
+        && case.responsible_name == valid.responsible
+        && case.responsible_contact == valid.contact
+}
+
+/// Creates a pratica; the same own reference again returns it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/pratiche",
+    tag = "pratiche",
+    request_body(content = CreateCase),
+    responses(
+        (status = 201, description = "Created; `Location` names it", body = CaseView),
+        (status = 200, description = "A pratica with this own reference and the same content existed: it is returned", body = CaseView),
+        (status = 400, description = "Malformed JSON", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The own reference belongs to a pratica with other content", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 64 KiB", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each with its JSON Pointer", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limit", body = super::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create(
+    State(api): State<Api>,
+    client: ApiClient,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let bytes = read_body(&headers, body, MAX_REQUEST_BYTES).await?;
+    expect_json(&headers)?;
+    let request: CreateCase = parse_json(&bytes, "")?;
+    let valid = check_create(&request, today())?;
+    let state_id = starting_state(&api.db, client.body_id, valid.procedure_type_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(
+                "/procedure_type_id",
+                "unknown_procedure_type",
+                "not one of your body's procedure types",
+            )
+        })?;
+    let reference = valid.reference.clone().unwrap_or_default();
+    // Twice: a concurrent request with the same reference may win the race.
+    for _ in 0..2 {
+        if let Some(existing) =
+            own_case(&api.db, client.body_id, CaseKey::OwnReference(&reference)).await?
+        {
+            if !same_content(&existing, &valid) {
+                return Err(ApiError::Conflict(
+                    "A pratica with this own reference exists with other content; nothing was written.",
+                ));
+            }
+            return answer_case(&api, client.body_id, CaseKey::OwnReference(&reference), StatusCode::OK).await;
+        }
+        match register_with_new_code(&api.db, &client.actor, client.body_id, state_id, &valid).await {
+            Ok(case) => {
+                let code = CaseCode::parse(&case.code).expect("stored codes are valid");
+                tracing::info!(code = %code.redacted(), client = %client.name, "pratica created through the API");
+                return answer_case(&api, client.body_id, CaseKey::Code(code), StatusCode::CREATED).await;
+            }
+            Err(WriteError::Database(error)) if crate::backoffice::is_unique_violation(&error) => continue,
+            Err(WriteError::Database(error)) => return Err(error.into()),
+            Err(other) => {
+                tracing::error!(%other, "API registration refused by the write path");
+                return Err(ApiError::field(
+                    "/procedure_type_id",
+                    "unknown_procedure_type",
+                    "not one of your body's procedure types",
+                ));
+            }
+        }
+    }
+    Err(ApiError::Conflict(
+        "Another request is creating a pratica with this own reference; retry.",
+    ))
+}
+
+async fn answer_case(
+    api: &Api,
+    body_id: i32,
+    key: CaseKey<'_>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let detail = case_detail(&api.db, body_id, key)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let view = CaseView::of(api, detail);
+    let mut response = json_response(status, &view, "application/json");
+    if status == StatusCode::CREATED {
+        let location = format!("/api/v1/pratiche/{}", view.code);
+        response.headers_mut().insert(
+            header::LOCATION,
+            HeaderValue::from_str(&location).expect("codes are plain ASCII"),
+        );
+    }
+    Ok(response)
+}
+
+/// A pratica of the body by code, with its history.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pratiche/{code}",
+    tag = "pratiche",
+    params(("code" = String, Path, description = "The pratica's code, in any form the citizen may type it", example = "JYRH-CM4Q-3DY4-B")),
+    responses(
+        (status = 200, description = "The pratica", body = CaseView),
+        (status = 401, description = "No valid access token", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Your body has no pratica with this code", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limit", body = super::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn by_code(
+    State(api): State<Api>,
+    client: ApiClient,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let code = CaseCode::parse(&code).map_err(|_| ApiError::NotFound)?;
+    answer_case(&api, client.body_id, CaseKey::Code(code), StatusCode::OK).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferenceQuery {
+    /// The body's own reference, URL-encoded (it may hold `/`, spaces, dots).
+    #[param(example = "2026/0042 prot. gen.")]
+    pub own_reference: Option<String>,
+}
+
+/// A pratica of the body by its own reference, with its history.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pratiche",
+    tag = "pratiche",
+    params(ReferenceQuery),
+    responses(
+        (status = 200, description = "The pratica", body = CaseView),
+        (status = 401, description = "No valid access token", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Your body has no pratica with this own reference", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "own_reference is missing", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limit", body = super::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn by_reference(
+    State(api): State<Api>,
+    client: ApiClient,
+    Query(query): Query<ReferenceQuery>,
+) -> Result<Response, ApiError> {
+    let reference = query
+        .own_reference
+        .as_deref()
+        .map(str::trim)
+        .filter(|reference| !reference.is_empty())
+        .ok_or_else(|| {
+            ApiError::field("/own_reference", "required", "the own_reference query parameter is required")
+        })?;
+    answer_case(&api, client.body_id, CaseKey::OwnReference(reference), StatusCode::OK).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn request() -> CreateCase {
+        CreateCase {
+            own_reference: " 2026/0042 prot. gen. ".into(),
+            procedure_type_id: 1,
+            subject: "Ampliamento".into(),
+            submitted_on: "2026-11-02".into(),
+            office: "SUE".into(),
+            responsible: "Arch. Bianchi".into(),
+            responsible_contact: "sue@example.it".into(),
+        }
+    }
+
+    #[test]
+    fn checks_a_creation_with_pointers() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let valid = check_create(&request(), today).unwrap();
+        assert_eq!(valid.reference.as_deref(), Some("2026/0042 prot. gen."));
+        let wrong = CreateCase {
+            own_reference: " ".into(),
+            submitted_on: "2026-11-28".into(),
+            subject: "s".repeat(501),
+            ..request()
+        };
+        let Err(ApiError::Invalid(errors)) = check_create(&wrong, today) else {
+            panic!("refused")
+        };
+        let pointers: Vec<&str> = errors.iter().map(|error| error.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/own_reference", "/subject", "/submitted_on"]);
+    }
+
+    proptest! {
+        #[test]
+        fn creation_parsing_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+            if let Ok(request) = parse_json::<CreateCase>(&bytes, "") {
+                let _ = check_create(&request, today);
+            }
+        }
+    }
+}

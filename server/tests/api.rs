@@ -1,0 +1,838 @@
+//! The integration API through the real server on SQLite and PostgreSQL:
+//! clients and tokens, creating and reading pratiche, status events with
+//! idempotency keys, batches, late events, the changes feed (with
+//! concurrent writers), size and rate limits.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use base64::Engine;
+use pratiche_db::entity::{api_client, idempotency_key, status_event};
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+use support::{Backend, TestServer};
+
+on_both_databases!(
+    tokens_belong_to_enabled_clients,
+    pratiche_are_created_once_and_read_by_code_or_reference,
+    events_are_recorded_once_per_key,
+    late_events_are_filed_in_their_place,
+    batches_apply_item_by_item,
+    the_feed_follows_commits,
+    concurrent_writers_never_make_the_feed_skip,
+    limits_are_enforced,
+);
+
+const VAL_SERENA_CODE: &str = "SF0P-Y0B2-F55Z-C";
+
+/// Creates an API client through the back office; returns (id, secret).
+async fn new_client(server: &TestServer, admin: &str, name: &str) -> (String, String) {
+    let response = server
+        .post_form("/area-riservata/api", admin, &[("name", name)])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    let between = |start: &str| {
+        let from = page.find(start).unwrap_or_else(|| panic!("{start} in {page}")) + start.len();
+        page[from..].split('<').next().unwrap().to_owned()
+    };
+    (between("<dd><code>"), between("<code class=\"secret\">"))
+}
+
+async fn token_for(server: &TestServer, id: &str, secret: &str) -> String {
+    let response = server
+        .client
+        .post(server.url("/api/v1/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A Valdoria client's token.
+async fn valdoria_token(server: &TestServer) -> String {
+    let admin = server.sign_in_demo("demo-admin-valdoria").await;
+    let (id, secret) = new_client(server, &admin, "Protocollo").await;
+    token_for(server, &id, &secret).await
+}
+
+struct Call<'a> {
+    server: &'a TestServer,
+    token: &'a str,
+}
+
+impl Call<'_> {
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .server
+            .client
+            .get(self.server.url(path))
+            .bearer_auth(self.token)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, path: &str, key: Option<&str>, body: &Value) -> reqwest::Response {
+        let mut request = self
+            .server
+            .client
+            .post(self.server.url(path))
+            .bearer_auth(self.token)
+            .json(body);
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn post_json(&self, path: &str, key: Option<&str>, body: &Value) -> (StatusCode, Value) {
+        let response = self.post(path, key, body).await;
+        (response.status(), response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The id of the state named `name` of the type named `procedure`.
+    async fn state(&self, procedure: &str, name: &str) -> i64 {
+        let (_, types) = self.get("/api/v1/procedure-types").await;
+        let procedure = types
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|kind| kind["name"] == procedure)
+            .unwrap();
+        procedure["states"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|state| state["name"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    async fn procedure(&self, name: &str) -> i64 {
+        let (_, types) = self.get("/api/v1/procedure-types").await;
+        types
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|kind| kind["name"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Creates a pratica submitted `days_ago`; returns its code.
+    async fn create(&self, reference: &str, days_ago: i64) -> String {
+        let body = self.creation(reference, days_ago).await;
+        let (status, created) = self.post_json("/api/v1/pratiche", None, &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created["code"].as_str().unwrap().to_owned()
+    }
+
+    async fn creation(&self, reference: &str, days_ago: i64) -> Value {
+        let submitted = (chrono::Utc::now() - chrono::Duration::days(days_ago)).date_naive();
+        json!({
+            "own_reference": reference,
+            "procedure_type_id": self.procedure("Permesso di costruire").await,
+            "subject": "Ampliamento di un capannone",
+            "submitted_on": submitted.to_string(),
+            "office": "Sportello unico per l'edilizia",
+            "responsible": "Arch. Laura Bianchi",
+            "responsible_contact": "edilizia@comune.valdoria.example.it"
+        })
+    }
+}
+
+fn days_ago(days: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339()
+}
+
+fn is_problem(response: &reqwest::Response) -> bool {
+    response.headers()[CONTENT_TYPE] == "application/problem+json"
+}
+
+async fn tokens_belong_to_enabled_clients(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let admin = server.sign_in_demo("demo-admin-valdoria").await;
+    let (id, secret) = new_client(&server, &admin, "Protocollo").await;
+    assert!(id.starts_with("pc_") && secret.len() == 64, "{id} {secret}");
+    // The page lists it without the secret.
+    let (_, page) = server.page(&admin, "/area-riservata/api").await;
+    assert!(page.contains(&id) && !page.contains(&secret));
+    let db = server.database().await;
+    let stored = api_client::Entity::find()
+        .filter(api_client::Column::ClientId.eq(id.as_str()))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(stored.secret_hash, secret);
+
+    // Basic or form credentials.
+    let response = server
+        .client
+        .post(server.url("/api/v1/token"))
+        .basic_auth(&id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let grant: Value = response.json().await.unwrap();
+    assert_eq!(grant["token_type"], "Bearer");
+    assert_eq!(grant["expires_in"], 600);
+    let token = grant["access_token"].as_str().unwrap().to_owned();
+    let form_grant = server
+        .client
+        .post(server.url("/api/v1/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id.as_str()),
+            ("client_secret", secret.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form_grant.status(), StatusCode::OK);
+
+    // Wrong secret, unknown client, wrong grant.
+    for (user, password) in [(id.as_str(), "wrong"), ("pc_unknown", secret.as_str())] {
+        let response = server
+            .client
+            .post(server.url("/api/v1/token"))
+            .basic_auth(user, Some(password))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(is_problem(&response));
+        assert!(response.headers().contains_key("www-authenticate"));
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["error"], "invalid_client");
+        assert_eq!(problem["status"], 401);
+    }
+    let response = server
+        .client
+        .post(server.url("/api/v1/token"))
+        .basic_auth(&id, Some(&secret))
+        .form(&[("grant_type", "password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["error"],
+        "unsupported_grant_type"
+    );
+
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let (status, _) = call.get("/api/v1/procedure-types").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // No token, a tampered one, alg=none, an expired one, a session's.
+    let response = server.get("/api/v1/procedure-types").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        r#"Bearer realm="pratiche-api""#
+    );
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut claims: Value = serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
+    claims["body"] = json!(claims["body"].as_i64().unwrap() + 1);
+    let tampered = format!("{}.{}.{}", parts[0], engine.encode(claims.to_string()), parts[2]);
+    let unsigned = format!("{}.{}.", engine.encode(r#"{"alg":"none","typ":"JWT"}"#), parts[1]);
+    let mut expired_claims: Value =
+        serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
+    let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
+    expired_claims["iat"] = json!(an_hour_ago - 600);
+    expired_claims["exp"] = json!(an_hour_ago);
+    let expired = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &expired_claims,
+        &jsonwebtoken::EncodingKey::from_secret(&server.signing_key()),
+    )
+    .unwrap();
+    let session = admin.split_once('=').unwrap().1.to_owned();
+    for (what, bad) in [
+        ("tampered", tampered),
+        ("alg=none", unsigned),
+        ("expired", expired),
+        ("session", session),
+    ] {
+        let (status, problem) = Call {
+            server: &server,
+            token: &bad,
+        }
+        .get("/api/v1/procedure-types")
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+        assert_eq!(problem["type"], "/api/v1/docs#problem-unauthenticated");
+    }
+    // An API token as the back office's session cookie.
+    let cookie_name = admin.split_once('=').unwrap().0;
+    let (status, _) = server
+        .page(&format!("{cookie_name}={token}"), "/area-riservata/pratiche")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "an API token is no session");
+
+    // Disabled: the token stops working at once, no new ones.
+    let response = server
+        .post_form(
+            &format!("/area-riservata/api/{}/stato", stored.id),
+            &admin,
+            &[("disattivato", "1")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, _) = call.get("/api/v1/procedure-types").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let response = server
+        .client
+        .post(server.url("/api/v1/token"))
+        .basic_auth(&id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let (_, log) = server.page(&admin, "/area-riservata/registro").await;
+    assert!(log.contains("api_client"), "creation and disabling are audited");
+    // Clerks cannot manage clients.
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let (status, _) = server.page(&clerk, "/area-riservata/api").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn pratiche_are_created_once_and_read_by_code_or_reference(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let token = valdoria_token(&server).await;
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let reference = "2026/0042 prot. gen.";
+    let creation = call.creation(reference, 3).await;
+    let response = call.post("/api/v1/pratiche", None, &creation).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let created: Value = response.json().await.unwrap();
+    let code = created["code"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("/api/v1/pratiche/{code}"));
+    assert_eq!(
+        created["public_url"],
+        format!("http://127.0.0.1:3000/p/{code}")
+    );
+    assert!(created["clock"]["due_on"].is_string());
+    assert!(created["clock"]["days_left"].as_i64().unwrap() > 50);
+    assert_eq!(created["history"].as_array().unwrap().len(), 1);
+    assert_eq!(created["history"][0]["source"], "api");
+
+    // The same again: the same pratica; other content: 409.
+    let (status, again) = call.post_json("/api/v1/pratiche", None, &creation).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["code"], code.as_str());
+    let mut other = creation.clone();
+    other["subject"] = json!("Altro oggetto");
+    let (status, problem) = call.post_json("/api/v1/pratiche", None, &other).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+
+    // Read by code (any typed form) and by own reference with / spaces dots.
+    let (status, read) = call
+        .get(&format!("/api/v1/pratiche/{}", code.to_lowercase().replace('-', "")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["own_reference"], reference);
+    let url = reqwest::Url::parse_with_params(
+        &server.url("/api/v1/pratiche"),
+        &[("own_reference", reference)],
+    )
+    .unwrap();
+    let by_reference: Value = server
+        .client
+        .get(url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_reference["code"], code.as_str());
+    let (status, _) = call.get("/api/v1/pratiche?own_reference=2026%2F0043").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Another body's pratica: 404, as for an unknown code.
+    let (status, problem) = call.get(&format!("/api/v1/pratiche/{VAL_SERENA_CODE}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(problem["status"], 404);
+
+    // Invalid: another body's procedure type, unknown fields, bad dates.
+    let db = server.database().await;
+    let cases_before = pratiche_db::entity::case::Entity::find().count(&db).await.unwrap();
+    let mut foreign = call.creation("2026/0050", 1).await;
+    foreign["procedure_type_id"] = json!(3);
+    let (status, problem) = call.post_json("/api/v1/pratiche", None, &foreign).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["pointer"], "/procedure_type_id");
+    let mut unknown = call.creation("2026/0051", 1).await;
+    unknown["colour"] = json!("red");
+    let (status, problem) = call.post_json("/api/v1/pratiche", None, &unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "unknown_field");
+    let mut dated = call.creation("2026/0052", 1).await;
+    dated["submitted_on"] = json!("02/11/2026");
+    dated["subject"] = json!("   ");
+    let (status, problem) = call.post_json("/api/v1/pratiche", None, &dated).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let pointers: BTreeSet<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(pointers, BTreeSet::from(["/subject", "/submitted_on"]));
+    assert_eq!(
+        pratiche_db::entity::case::Entity::find().count(&db).await.unwrap(),
+        cases_before,
+        "nothing written"
+    );
+}
+
+async fn events_are_recorded_once_per_key(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let token = valdoria_token(&server).await;
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0100", 10).await;
+    let path = format!("/api/v1/pratiche/{code}/events");
+    let request = call.state("Permesso di costruire", "Richiesta integrazioni").await;
+    let event = json!({
+        "state_id": request,
+        "public_note": "Serve la relazione geologica firmata.",
+        "internal_note": "Sollecitato dal geom. Neri",
+        "occurred_at": days_ago(5),
+        "reply_by": (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string(),
+    });
+    let response = call.post(&path, Some("evento-1"), &event).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let first: Value = response.json().await.unwrap();
+    assert_eq!(first["phase"], "documents_requested");
+    assert_eq!(first["clock"]["status"], "awaiting_documents");
+    assert_eq!(first["warnings"], json!([]));
+
+    // A retry: the same answer, nothing written twice.
+    let db = server.database().await;
+    let events = || async {
+        status_event::Entity::find()
+            .filter(status_event::Column::Source.eq("api"))
+            .count(&db)
+            .await
+            .unwrap()
+    };
+    let written = events().await;
+    let replay = call.post(&path, Some("evento-1"), &event).await;
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    assert_eq!(replay.json::<Value>().await.unwrap(), first);
+    assert_eq!(events().await, written);
+    // The same key with another body: 422; no key: 400.
+    let mut other = event.clone();
+    other["public_note"] = json!("Altro");
+    let (status, problem) = call.post_json(&path, Some("evento-1"), &other).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["type"], "/api/v1/docs#problem-idempotency-key-reused");
+    let (status, _) = call.post_json(&path, None, &other).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // A key still in progress: 409 with Retry-After.
+    let client = api_client::Entity::find().one(&db).await.unwrap().unwrap();
+    let fingerprint =
+        pratiche_server::api::idempotency::fingerprint(&format!("/pratiche/{code}/events"), &event);
+    pratiche_db::idempotency::claim(
+        &db,
+        client.id,
+        "in-corso",
+        &fingerprint,
+        chrono::Utc::now(),
+        chrono::Duration::minutes(1),
+    )
+    .await
+    .unwrap();
+    let response = call.post(&path, Some("in-corso"), &event).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert!(response.headers().contains_key("retry-after"));
+
+    // A second request for documents suspends nothing: a warning.
+    let review = call.state("Permesso di costruire", "Istruttoria").await;
+    let (status, _) = call
+        .post_json(&path, Some("evento-2"), &json!({"state_id": review, "occurred_at": days_ago(3)}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, second) = call
+        .post_json(
+            &path,
+            Some("evento-3"),
+            &json!({"state_id": request, "occurred_at": days_ago(2), "public_note": "Manca anche la planimetria."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_eq!(second["warnings"], json!(["repeated_documents_request"]));
+
+    // Personal data in the public note: refused unless confirmed.
+    let personal = json!({"state_id": review, "occurred_at": days_ago(1), "public_note": "Chiami il 333 1234567"});
+    let (status, problem) = call.post_json(&path, Some("evento-4"), &personal).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "personal_data");
+    let mut confirmed = personal.clone();
+    confirmed["confirm_personal_data"] = json!(true);
+    let (status, _) = call.post_json(&path, Some("evento-4"), &confirmed).await;
+    assert_eq!(status, StatusCode::CREATED, "a refused key may be used again");
+
+    // Another body's pratica: 404, nothing written.
+    let written = events().await;
+    let (status, _) = call
+        .post_json(
+            &format!("/api/v1/pratiche/{VAL_SERENA_CODE}/events"),
+            Some("evento-5"),
+            &event,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(events().await, written);
+
+    // The citizen sees the public notes, not the internal one.
+    let page = server.get(&format!("/p/{code}")).await.text().await.unwrap();
+    assert!(page.contains("Serve la relazione geologica firmata."));
+    assert!(!page.contains("Sollecitato"));
+
+    // Expired keys are purged by the job; fresh ones are kept.
+    let policy = pratiche_server::api::idempotency::KeyPolicy {
+        abandon_after: chrono::Duration::minutes(1),
+        keep: chrono::Duration::hours(24),
+    };
+    let keys = idempotency_key::Entity::find().count(&db).await.unwrap();
+    let purged = pratiche_server::api::idempotency::purge_expired(&db, policy, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(purged, 0);
+    let purged = pratiche_server::api::idempotency::purge_expired(
+        &db,
+        policy,
+        chrono::Utc::now() + chrono::Duration::hours(25),
+    )
+    .await
+    .unwrap();
+    assert_eq!(purged, keys);
+    assert_eq!(idempotency_key::Entity::find().count(&db).await.unwrap(), 0);
+}
+
+async fn late_events_are_filed_in_their_place(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let token = valdoria_token(&server).await;
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("PROT.2026.7", 10).await;
+    let path = format!("/api/v1/pratiche/{code}/events");
+    let state = |name: &'static str| call.state("Permesso di costruire", name);
+    let (review, assigned, granted) = (
+        state("Istruttoria").await,
+        state("Assegnata al responsabile").await,
+        state("Accolta").await,
+    );
+    let (status, _) = call
+        .post_json(&path, Some("a"), &json!({"state_id": review, "occurred_at": days_ago(2)}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // Late, but legal in its place: filed there; the current phase stays.
+    let (status, late) = call
+        .post_json(&path, Some("b"), &json!({"state_id": assigned, "occurred_at": days_ago(5)}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{late}");
+    assert_eq!(late["state_id"], review);
+    let (_, read) = call.get(&format!("/api/v1/pratiche/{code}")).await;
+    let states: Vec<i64> = read["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["state_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(&states[1..], [assigned, review]);
+    assert_eq!(read["phase"], "in_review");
+    // Late and it would make the later event illegal: refused.
+    let (status, problem) = call
+        .post_json(&path, Some("c"), &json!({"state_id": granted, "occurred_at": days_ago(4)}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "breaks_later_event");
+    let (_, unchanged) = call.get(&format!("/api/v1/pratiche/{code}")).await;
+    assert_eq!(unchanged["history"].as_array().unwrap().len(), 3);
+}
+
+async fn batches_apply_item_by_item(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let token = valdoria_token(&server).await;
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0200", 10).await;
+    call.create("2026/0201", 10).await;
+    let review = call.state("Permesso di costruire", "Istruttoria").await;
+    let items = json!([
+        {"idempotency_key": "b-1", "code": code, "event": {"state_id": review, "occurred_at": days_ago(4)}},
+        {"idempotency_key": "b-2", "own_reference": "2026/0201", "event": {"state_id": review, "occurred_at": days_ago(3)}},
+        {"idempotency_key": "b-3", "code": code, "event": {"state_id": review, "occurred_at": "ieri"}},
+        {"idempotency_key": "b-4", "code": VAL_SERENA_CODE, "event": {"state_id": review, "occurred_at": days_ago(2)}},
+        {"idempotency_key": "b-5", "code": code, "event": {"state_id": review, "occurred_at": days_ago(1)}, "extra": 1},
+    ]);
+    let (status, answer) = call.post_json("/api/v1/events/batch", None, &items).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let statuses: Vec<i64> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| result["status"].as_i64().unwrap())
+        .collect();
+    assert_eq!(statuses, [201, 201, 422, 404, 422]);
+    assert_eq!(answer["results"][2]["result"]["errors"][0]["pointer"], "/2/event/occurred_at");
+    assert_eq!((answer["succeeded"].as_i64(), answer["failed"].as_i64()), (Some(2), Some(3)));
+
+    // NDJSON, with the first item again (replayed) and a line that is not JSON.
+    let lines = format!(
+        "{}\nnot json\n{}\n",
+        items[0],
+        json!({"idempotency_key": "b-6", "code": code, "event": {"state_id": review, "occurred_at": days_ago(1)}})
+    );
+    let response = server
+        .client
+        .post(server.url("/api/v1/events/batch"))
+        .bearer_auth(&token)
+        .header(CONTENT_TYPE, "application/x-ndjson")
+        .body(lines)
+        .send()
+        .await
+        .unwrap();
+    let answer: Value = response.json().await.unwrap();
+    let statuses: Vec<i64> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| result["status"].as_i64().unwrap())
+        .collect();
+    assert_eq!(statuses, [201, 400, 201]);
+    let (_, read) = call.get(&format!("/api/v1/pratiche/{code}")).await;
+    assert_eq!(read["history"].as_array().unwrap().len(), 3, "b-1 once, b-6");
+}
+
+async fn the_feed_follows_commits(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let token = valdoria_token(&server).await;
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let (status, first) = call.get("/api/v1/changes?limit=5").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["changes"].as_array().unwrap().len(), 5);
+    assert_eq!(first["has_more"], true);
+    // Everything from the start, page by page, is the body's whole history.
+    let mut cursor = "0".to_owned();
+    let mut seen = Vec::new();
+    loop {
+        let (_, page) = call.get(&format!("/api/v1/changes?after={cursor}&limit=7")).await;
+        for change in page["changes"].as_array().unwrap() {
+            seen.push(change["position"].as_i64().unwrap());
+            assert_ne!(change["code"], VAL_SERENA_CODE);
+        }
+        cursor = page["next_cursor"].as_str().unwrap().to_owned();
+        if page["has_more"] == false {
+            break;
+        }
+    }
+    let code = call.create("FEED/1", 3).await;
+    let (_, page) = call.get(&format!("/api/v1/changes?after={cursor}")).await;
+    assert_eq!(page["changes"][0]["code"], code.as_str());
+    assert_eq!(page["changes"].as_array().unwrap().len(), 1);
+    let db = server.database().await;
+    let valdoria_events = status_event::Entity::find()
+        .filter(status_event::Column::BodyId.eq(1))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(seen.len() as u64 + 1, valdoria_events);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted, seen, "increasing, no repeats");
+    let (status, _) = call.get("/api/v1/changes?after=x").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = call.get("/api/v1/changes?limit=5000").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Writers commit while a reader follows the feed: the reader ends up with
+/// every event, each once.
+async fn concurrent_writers_never_make_the_feed_skip(backend: Backend) {
+    // The reader polls in a tight loop: no rate limit.
+    let Some(server) = TestServer::start(backend, &[("PRATICHE_API_PER_MINUTE", "0")]).await else {
+        return;
+    };
+    let token = valdoria_token(&server).await;
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let review = call.state("Permesso di costruire", "Istruttoria").await;
+    let mut codes = Vec::new();
+    for writer in 0..4 {
+        codes.push(call.create(&format!("CONC/{writer}"), 20).await);
+    }
+    let (_, start) = call.get("/api/v1/changes?limit=1000").await;
+    let mut cursor = start["next_cursor"].as_str().unwrap().to_owned();
+    let writers: Vec<_> = codes
+        .iter()
+        .enumerate()
+        .map(|(writer, code)| {
+            let (client, url, token) = (
+                server.client.clone(),
+                server.url(&format!("/api/v1/pratiche/{code}/events")),
+                token.clone(),
+            );
+            tokio::spawn(async move {
+                for event in 0..15 {
+                    let response = client
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .header("idempotency-key", format!("w{writer}-{event}"))
+                        .json(&json!({"state_id": review, "occurred_at": chrono::Utc::now().to_rfc3339()}))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status(), StatusCode::CREATED);
+                }
+            })
+        })
+        .collect();
+    let mut seen = Vec::new();
+    let read = async |cursor: &mut String, seen: &mut Vec<i64>| {
+        let (_, page) = call.get(&format!("/api/v1/changes?after={cursor}&limit=3")).await;
+        for change in page["changes"].as_array().unwrap() {
+            seen.push(change["position"].as_i64().unwrap());
+        }
+        *cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    };
+    while writers.iter().any(|writer| !writer.is_finished()) {
+        read(&mut cursor, &mut seen).await;
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    loop {
+        let before = seen.len();
+        read(&mut cursor, &mut seen).await;
+        if seen.len() == before {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 60, "every event once: {seen:?}");
+    let unique: BTreeSet<i64> = seen.iter().copied().collect();
+    assert_eq!(unique.len(), 60);
+}
+
+async fn limits_are_enforced(backend: Backend) {
+    let Some(server) = TestServer::start(
+        backend,
+        &[("PRATICHE_API_PER_MINUTE", "1"), ("PRATICHE_API_BURST", "6")],
+    )
+    .await
+    else {
+        return;
+    };
+    let token = valdoria_token(&server).await; // 1 token request
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("LIM/1", 3).await; // 2 (with the type lookup: 3)
+    // 64 KiB per request, before the body is parsed.
+    let path = format!("/api/v1/pratiche/{code}/events");
+    let huge = json!({"state_id": 1, "occurred_at": days_ago(1), "internal_note": "x".repeat(70_000)});
+    let response = call.post(&path, Some("big"), &huge).await; // 4
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(is_problem(&response));
+    // Not JSON.
+    let response = server
+        .client
+        .post(server.url(&path))
+        .bearer_auth(&token)
+        .header("idempotency-key", "xml")
+        .header(CONTENT_TYPE, "application/xml")
+        .body("<event/>")
+        .send()
+        .await
+        .unwrap(); // 5
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The burst is spent: 429 with Retry-After.
+    let mut limited = None;
+    for _ in 0..3 {
+        let response = server
+            .client
+            .get(server.url("/api/v1/procedure-types"))
+            .header(AUTHORIZATION, format!("Bearer {token}"))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(response);
+            break;
+        }
+    }
+    let limited = limited.expect("the limit is reached");
+    assert!(is_problem(&limited));
+    let retry: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry));
+    // Another client of the body is not held back.
+    let admin = server.sign_in_demo("demo-admin-valdoria").await;
+    let (id, secret) = new_client(&server, &admin, "Gestionale").await;
+    let other = token_for(&server, &id, &secret).await;
+    let (status, _) = Call {
+        server: &server,
+        token: &other,
+    }
+    .get("/api/v1/procedure-types")
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -42,14 +42,7 @@ for _ in $(seq 100); do
 done
 
 step "An API client of the demo body, a token, $PRATICHE pratiche"
-cookie=$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
-    --data 'username=demo-admin-valdoria&password=demo-pratiche-2026' \
-    "$BASE/area-riservata/accedi" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n1)
-page=$(curl -s -H 'Sec-Fetch-Site: same-origin' -H "Cookie: $cookie" --data 'name=Benchmark' "$BASE/area-riservata/api")
-client_id=$(sed -n 's/.*<dd><code>\(pc_[0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
-secret=$(sed -n 's/.*<code class="secret">\([0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
-token=$(curl -s -u "$client_id:$secret" -d grant_type=client_credentials "$BASE/api/v1/token" |
-    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+token=$(demo_api_token "$BASE")
 [[ -n "$token" ]] || { echo "no token" >&2; exit 1; }
 types=$(curl -s -H "Authorization: Bearer $token" "$BASE/api/v1/procedure-types")
 type_id=$(python3 -c 'import json,sys; t=json.load(sys.stdin)[0]; print(t["id"])' <<<"$types")

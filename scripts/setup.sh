@@ -14,6 +14,7 @@ export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 CARGO_LEPTOS_VERSION="0.3.10"
+SCHEMATHESIS_VERSION="4.32.5"
 BINARYEN_VERSION="132.0.0"
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -84,4 +85,53 @@ ensure_browser_tools() {
 build_release() {
     step "Building the release server and the islands' WebAssembly (cargo leptos build --release --precompress)"
     (cd "$REPO_ROOT" && cargo leptos build --release --precompress)
+}
+
+# Prints an API token of a new client of the demo body Valdoria, created
+# through the back office of the demo server at $1 (for benchmarks and the
+# API fuzzing run).
+demo_api_token() {
+    local base="$1" cookie page client_id secret
+    cookie=$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
+        --data 'username=demo-admin-valdoria&password=demo-pratiche-2026' \
+        "$base/area-riservata/accedi" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n1)
+    page=$(curl -s -H 'Sec-Fetch-Site: same-origin' -H "Cookie: $cookie" --data 'name=Script' "$base/area-riservata/api")
+    client_id=$(sed -n 's/.*<dd><code>\(pc_[0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
+    secret=$(sed -n 's/.*<code class="secret">\([0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
+    curl -s -u "$client_id:$secret" -d grant_type=client_credentials "$base/api/v1/token" |
+        sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
+}
+
+ensure_schemathesis() {
+    if "$TOOLS_DIR/venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+        step "schemathesis $SCHEMATHESIS_VERSION: present"
+    else
+        step "schemathesis $SCHEMATHESIS_VERSION: installing from PyPI into $TOOLS_DIR/venv"
+        python3 -m venv "$TOOLS_DIR/venv"
+        "$TOOLS_DIR/venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+    fi
+}
+
+# Fuzzes the API of the release server (demo data on a fresh SQLite
+# database) from its own OpenAPI document, a bounded number of examples per
+# operation: no server error, no answer outside the documented schemas.
+fuzz_api() {
+    local port=3996 data base pid status=0
+    data="$(mktemp -d)"
+    base="http://127.0.0.1:$port"
+    LEPTOS_SITE_ROOT="$REPO_ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+        PRATICHE_DATA_DIR="$data" PRATICHE_PUBLIC_URL="$base" PRATICHE_DEMO=1 \
+        PRATICHE_API_PER_MINUTE=0 RUST_LOG=warn "$CARGO_TARGET_DIR/release/pratiche-server" &
+    pid=$!
+    for _ in $(seq 100); do
+        curl -sf "$base/healthz" >/dev/null && break
+        sleep 0.1
+    done
+    SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$REPO_ROOT/scripts" \
+        "$TOOLS_DIR/venv/bin/st" run "$base/api/v1/openapi.json" \
+        -H "Authorization: Bearer $(demo_api_token "$base")" \
+        --max-examples 50 --checks not_a_server_error,response_schema_conformance || status=$?
+    kill "$pid"
+    rm -rf "$data"
+    return "$status"
 }

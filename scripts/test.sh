@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: unit and property tests, the integration tests against the
-# real server on SQLite and on PostgreSQL, a release build, and the browser
-# tests in Debian's Chromium. Installs whatever is missing first.
+# real server on SQLite and on PostgreSQL, a release build, the browser
+# tests in Debian's Chromium, and schemathesis against the API. Installs
+# whatever is missing first.
 
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 ensure_build_tools
 ensure_browser_tools
+ensure_schemathesis
 
 # PostgreSQL for the integration tests: a fresh database per test.
 export PRATICHE_TEST_POSTGRES="${PRATICHE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
@@ -26,3 +28,7 @@ build_release
 step "Browser tests (Playwright in Chromium, release build)"
 cd "$REPO_ROOT/end2end"
 npx playwright test
+
+step "API fuzzing: schemathesis against the release server's own OpenAPI document"
+cd "$REPO_ROOT"
+fuzz_api

@@ -99,6 +99,7 @@ test.describe("the staff area, on a desktop", () => {
       "/area-riservata/ente",
       "/area-riservata/procedimenti",
       "/area-riservata/registro",
+      "/area-riservata/api",
       "/area-riservata/account",
     ]) {
       await page.goto(path);
@@ -107,6 +108,11 @@ test.describe("the staff area, on a desktop", () => {
     await page.goto("/area-riservata/procedimenti");
     await page.getByRole("link", { name: "Permesso di costruire" }).click();
     await expectNoAxeViolations(page, "a procedure type");
+    await page.goto("/area-riservata/api");
+    await page.getByLabel("Nome del client").fill("Protocollo informatico");
+    await page.getByRole("button", { name: "Crea", exact: true }).click();
+    await expect(page.getByText("Client API creato")).toBeVisible();
+    await expectNoAxeViolations(page, "a new API client and its secret");
   });
 
   test("the province admin's pages have no axe violations", async ({ page }) => {

@@ -20,24 +20,11 @@ command -v wrk >/dev/null || { step "wrk: installing (Debian package)"; as_root 
 ensure_build_tools
 build_release
 
-export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site"
-export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
-export PRATICHE_DATA_DIR="$DATA"
-export PRATICHE_PUBLIC_URL="http://127.0.0.1:$PORT"
-export PRATICHE_DEMO=1
-export PRATICHE_LOOKUP_PER_MINUTE=0
-export RUST_LOG=warn
 SERVER="$CARGO_TARGET_DIR/release/pratiche-server"
 
 start_server() {
-    "$SERVER" & SERVER_PID=$!
+    serve_demo "$PORT" "$DATA" || exit 1
     trap 'kill $SERVER_PID 2>/dev/null' EXIT
-    for _ in $(seq 100); do
-        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0
-        sleep 0.1
-    done
-    echo "the server did not become ready" >&2
-    exit 1
 }
 
 if [[ ! -f "$DATA/.generated" ]]; then

@@ -24,22 +24,9 @@ command -v wrk >/dev/null || { step "wrk: installing (Debian package)"; as_root 
 ensure_build_tools
 build_release
 
-export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site"
-export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
-export PRATICHE_DATA_DIR="$DATA"
-export PRATICHE_PUBLIC_URL="$BASE"
-export PRATICHE_DEMO=1
-export PRATICHE_LOOKUP_PER_MINUTE=0
-export PRATICHE_API_PER_MINUTE=0
-export RUST_LOG=warn
-
-step "Starting the server on a fresh SQLite database (synchronous=FULL; API rate limit off)"
-"$CARGO_TARGET_DIR/release/pratiche-server" & SERVER_PID=$!
+step "Starting the server on a fresh SQLite database (synchronous=FULL; rate limits off)"
 trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 100); do
-    curl -sf "$BASE/healthz" >/dev/null && break
-    sleep 0.1
-done
+serve_demo "$PORT" "$DATA"
 
 step "An API client of the demo body, a token, $PRATICHE pratiche"
 token=$(demo_api_token "$BASE")

@@ -116,22 +116,36 @@ ensure_schemathesis() {
 # database) from its own OpenAPI document, a bounded number of examples per
 # operation: no server error, no answer outside the documented schemas.
 fuzz_api() {
-    local port=3996 data base pid status=0
+    local data status=0
     data="$(mktemp -d)"
-    base="http://127.0.0.1:$port"
-    LEPTOS_SITE_ROOT="$REPO_ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-        PRATICHE_DATA_DIR="$data" PRATICHE_PUBLIC_URL="$base" PRATICHE_DEMO=1 \
-        PRATICHE_API_PER_MINUTE=0 RUST_LOG=warn "$CARGO_TARGET_DIR/release/pratiche-server" &
-    pid=$!
-    for _ in $(seq 100); do
-        curl -sf "$base/healthz" >/dev/null && break
-        sleep 0.1
-    done
+    serve_demo 3996 "$data"
     SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$REPO_ROOT/scripts" \
-        "$TOOLS_DIR/venv/bin/st" run "$base/api/v1/openapi.json" \
-        -H "Authorization: Bearer $(demo_api_token "$base")" \
+        "$TOOLS_DIR/venv/bin/st" run "http://127.0.0.1:3996/api/v1/openapi.json" \
+        -H "Authorization: Bearer $(demo_api_token "http://127.0.0.1:3996")" \
         --max-examples 50 --checks not_a_server_error,response_schema_conformance || status=$?
-    kill "$pid"
+    kill "$SERVER_PID"
     rm -rf "$data"
     return "$status"
+}
+
+# Starts the release server in the background on port $1 with the data
+# folder $2 (demo data, lookup and API rate limits off, warnings only), sets
+# SERVER_PID and waits until it answers /healthz.
+serve_demo() {
+    export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site"
+    export LEPTOS_SITE_ADDR="127.0.0.1:$1"
+    export PRATICHE_DATA_DIR="$2"
+    export PRATICHE_PUBLIC_URL="http://127.0.0.1:$1"
+    export PRATICHE_DEMO=1
+    export PRATICHE_LOOKUP_PER_MINUTE=0
+    export PRATICHE_API_PER_MINUTE=0
+    export RUST_LOG=warn
+    "$CARGO_TARGET_DIR/release/pratiche-server" &
+    SERVER_PID=$!
+    for _ in $(seq 100); do
+        curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return 0
+        sleep 0.1
+    done
+    echo "the server did not become ready" >&2
+    return 1
 }

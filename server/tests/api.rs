@@ -154,6 +154,16 @@ impl Call<'_> {
     }
 }
 
+/// The status of each item of a batch's answer.
+fn statuses_of(answer: &Value) -> Vec<i64> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| result["status"].as_i64().unwrap())
+        .collect()
+}
+
 fn days_ago(days: i64) -> String {
     (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339()
 }
@@ -618,12 +628,7 @@ async fn batches_apply_item_by_item(backend: Backend) {
     ]);
     let (status, answer) = call.post_json("/api/v1/events/batch", None, &items).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
-    let statuses: Vec<i64> = answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|result| result["status"].as_i64().unwrap())
-        .collect();
+    let statuses = statuses_of(&answer);
     assert_eq!(statuses, [201, 201, 422, 404, 422]);
     assert_eq!(answer["results"][2]["result"]["errors"][0]["pointer"], "/2/event/occurred_at");
     assert_eq!((answer["succeeded"].as_i64(), answer["failed"].as_i64()), (Some(2), Some(3)));
@@ -644,12 +649,7 @@ async fn batches_apply_item_by_item(backend: Backend) {
         .await
         .unwrap();
     let answer: Value = response.json().await.unwrap();
-    let statuses: Vec<i64> = answer["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|result| result["status"].as_i64().unwrap())
-        .collect();
+    let statuses = statuses_of(&answer);
     assert_eq!(statuses, [201, 400, 201]);
     let (_, read) = call.get(&format!("/api/v1/pratiche/{code}")).await;
     assert_eq!(read["history"].as_array().unwrap().len(), 3, "b-1 once, b-6");

@@ -256,6 +256,10 @@ impl IntoResponse for ApiError {
             Self::InvalidClient => Some(r#"Basic realm="pratiche-api""#),
             _ => None,
         };
+        if matches!(self, Self::TooLarge { .. }) {
+            // The unread rest of the body makes the connection unusable.
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if let Some(challenge) = challenge {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }

@@ -94,11 +94,7 @@ pub async fn set_disabled<C: ConnectionTrait>(
 }
 
 /// Notes that the client was used now.
-pub async fn touch<C: ConnectionTrait>(
-    conn: &C,
-    id: i32,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn touch<C: ConnectionTrait>(conn: &C, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
     api_client::Entity::update_many()
         .col_expr(api_client::Column::LastUsedAt, Some(now).into())
         .filter(api_client::Column::Id.eq(id))

@@ -16,8 +16,8 @@ use sea_orm::{
 
 use crate::audit::AuditSource;
 use crate::clock::{compute_for, rome_date, to_json};
-use crate::feed;
 use crate::entity::{case, procedure_state, procedure_transition, status_event};
+use crate::feed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -195,7 +195,9 @@ pub async fn transitions_of<C: ConnectionTrait>(
     conn: &C,
     procedure_type_id: i32,
 ) -> Result<Transitions<i32>, DbErr> {
-    Ok(Transitions::new(transition_pairs(conn, procedure_type_id).await?))
+    Ok(Transitions::new(
+        transition_pairs(conn, procedure_type_id).await?,
+    ))
 }
 
 /// The allowed transitions of a procedure type as (from, to) state ids.

@@ -17,7 +17,10 @@ use sea_orm::{
 use crate::entity::{body, case, procedure_state, status_event};
 
 /// Takes the body's next feed position, locking its counter until commit.
-pub(crate) async fn next_position<C: ConnectionTrait>(conn: &C, body_id: i32) -> Result<i64, DbErr> {
+pub(crate) async fn next_position<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+) -> Result<i64, DbErr> {
     body::Entity::update_many()
         .col_expr(
             body::Column::FeedPosition,

@@ -2,8 +2,8 @@
 //! with one set of migrations.
 
 pub mod accounts;
-pub mod api_clients;
 pub mod admin;
+pub mod api_clients;
 pub mod audit;
 pub mod backoffice;
 pub mod cases;

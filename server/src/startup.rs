@@ -23,6 +23,9 @@ use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_domain::account::NewPassword;
 use tokio::net::TcpListener;
 
+use crate::api::auth::ApiTokens;
+use crate::api::idempotency::{self, KeyPolicy};
+use crate::api::{self, Api};
 use crate::auth::handlers::{self, BackOffice};
 use crate::auth::keys::{self, KeyError};
 use crate::auth::passwords::Passwords;
@@ -31,14 +34,11 @@ use crate::auth::tokens::TokenSigner;
 use crate::config::Settings;
 use crate::csrf::{self, SiteOrigin};
 use crate::language;
+use crate::rate_limit::KeyedLimiter;
 use crate::rate_limit::{self, LookupLimiter};
 use crate::remembered;
 use crate::responses::SecureCookies;
 use crate::telemetry;
-use crate::api::auth::ApiTokens;
-use crate::api::idempotency::{self, KeyPolicy};
-use crate::api::{self, Api};
-use crate::rate_limit::KeyedLimiter;
 use crate::{admin, backoffice};
 
 #[derive(Debug, thiserror::Error)]

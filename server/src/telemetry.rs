@@ -41,10 +41,13 @@ pub fn access_log() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, Reda
 pub fn redact_path(path: &str) -> String {
     for prefix in ["/p/", "/api/v1/pratiche/"] {
         if let Some(rest) = path.strip_prefix(prefix) {
-            let (code, tail) = rest.split_once('/').map_or((rest, ""), |(code, _)| {
-                (code, &rest[code.len()..])
-            });
-            return format!("{prefix}{}…{tail}", code.chars().take(4).collect::<String>());
+            let (code, tail) = rest
+                .split_once('/')
+                .map_or((rest, ""), |(code, _)| (code, &rest[code.len()..]));
+            return format!(
+                "{prefix}{}…{tail}",
+                code.chars().take(4).collect::<String>()
+            );
         }
     }
     path.to_owned()

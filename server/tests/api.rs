@@ -36,7 +36,10 @@ async fn new_client(server: &TestServer, admin: &str, name: &str) -> (String, St
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.text().await.unwrap();
     let between = |start: &str| {
-        let from = page.find(start).unwrap_or_else(|| panic!("{start} in {page}")) + start.len();
+        let from = page
+            .find(start)
+            .unwrap_or_else(|| panic!("{start} in {page}"))
+            + start.len();
         page[from..].split('<').next().unwrap().to_owned()
     };
     (between("<dd><code>"), between("<code class=\"secret\">"))
@@ -58,11 +61,13 @@ async fn token_for(server: &TestServer, id: &str, secret: &str) -> String {
         .to_owned()
 }
 
-/// A Valdoria client's token.
-async fn valdoria_token(server: &TestServer) -> String {
+/// A server with `env` and a token of a new Valdoria client.
+async fn valdoria_api(backend: Backend, env: &[(&str, &str)]) -> Option<(TestServer, String)> {
+    let server = TestServer::start(backend, env).await?;
     let admin = server.sign_in_demo("demo-admin-valdoria").await;
-    let (id, secret) = new_client(server, &admin, "Protocollo").await;
-    token_for(server, &id, &secret).await
+    let (id, secret) = new_client(&server, &admin, "Protocollo").await;
+    let token = token_for(&server, &id, &secret).await;
+    Some((server, token))
 }
 
 struct Call<'a> {
@@ -80,7 +85,10 @@ impl Call<'_> {
             .send()
             .await
             .unwrap();
-        (response.status(), response.json().await.unwrap_or(Value::Null))
+        (
+            response.status(),
+            response.json().await.unwrap_or(Value::Null),
+        )
     }
 
     async fn post(&self, path: &str, key: Option<&str>, body: &Value) -> reqwest::Response {
@@ -98,7 +106,10 @@ impl Call<'_> {
 
     async fn post_json(&self, path: &str, key: Option<&str>, body: &Value) -> (StatusCode, Value) {
         let response = self.post(path, key, body).await;
-        (response.status(), response.json().await.unwrap_or(Value::Null))
+        (
+            response.status(),
+            response.json().await.unwrap_or(Value::Null),
+        )
     }
 
     /// The id of the state named `name` of the type named `procedure`.
@@ -268,8 +279,17 @@ async fn tokens_belong_to_enabled_clients(backend: Backend) {
     let parts: Vec<&str> = token.split('.').collect();
     let mut claims: Value = serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
     claims["body"] = json!(claims["body"].as_i64().unwrap() + 1);
-    let tampered = format!("{}.{}.{}", parts[0], engine.encode(claims.to_string()), parts[2]);
-    let unsigned = format!("{}.{}.", engine.encode(r#"{"alg":"none","typ":"JWT"}"#), parts[1]);
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        engine.encode(claims.to_string()),
+        parts[2]
+    );
+    let unsigned = format!(
+        "{}.{}.",
+        engine.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        parts[1]
+    );
     let mut expired_claims: Value =
         serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
     let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
@@ -300,7 +320,10 @@ async fn tokens_belong_to_enabled_clients(backend: Backend) {
     // An API token as the back office's session cookie.
     let cookie_name = admin.split_once('=').unwrap().0;
     let (status, _) = server
-        .page(&format!("{cookie_name}={token}"), "/area-riservata/pratiche")
+        .page(
+            &format!("{cookie_name}={token}"),
+            "/area-riservata/pratiche",
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "an API token is no session");
 
@@ -325,7 +348,10 @@ async fn tokens_belong_to_enabled_clients(backend: Backend) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let (_, log) = server.page(&admin, "/area-riservata/registro").await;
-    assert!(log.contains("api_client"), "creation and disabling are audited");
+    assert!(
+        log.contains("api_client"),
+        "creation and disabling are audited"
+    );
     // Clerks cannot manage clients.
     let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
     let (status, _) = server.page(&clerk, "/area-riservata/api").await;
@@ -333,10 +359,9 @@ async fn tokens_belong_to_enabled_clients(backend: Backend) {
 }
 
 async fn pratiche_are_created_once_and_read_by_code_or_reference(backend: Backend) {
-    let Some(server) = TestServer::start(backend, &[]).await else {
+    let Some((server, token)) = valdoria_api(backend, &[]).await else {
         return;
     };
-    let token = valdoria_token(&server).await;
     let call = Call {
         server: &server,
         token: &token,
@@ -369,7 +394,10 @@ async fn pratiche_are_created_once_and_read_by_code_or_reference(backend: Backen
 
     // Read by code (any typed form) and by own reference with / spaces dots.
     let (status, read) = call
-        .get(&format!("/api/v1/pratiche/{}", code.to_lowercase().replace('-', "")))
+        .get(&format!(
+            "/api/v1/pratiche/{}",
+            code.to_lowercase().replace('-', "")
+        ))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(read["own_reference"], reference);
@@ -393,13 +421,18 @@ async fn pratiche_are_created_once_and_read_by_code_or_reference(backend: Backen
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Another body's pratica: 404, as for an unknown code.
-    let (status, problem) = call.get(&format!("/api/v1/pratiche/{VAL_SERENA_CODE}")).await;
+    let (status, problem) = call
+        .get(&format!("/api/v1/pratiche/{VAL_SERENA_CODE}"))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(problem["status"], 404);
 
     // Invalid: another body's procedure type, unknown fields, bad dates.
     let db = server.database().await;
-    let cases_before = pratiche_db::entity::case::Entity::find().count(&db).await.unwrap();
+    let cases_before = pratiche_db::entity::case::Entity::find()
+        .count(&db)
+        .await
+        .unwrap();
     let mut foreign = call.creation("2026/0050", 1).await;
     foreign["procedure_type_id"] = json!(3);
     let (status, problem) = call.post_json("/api/v1/pratiche", None, &foreign).await;
@@ -423,24 +456,28 @@ async fn pratiche_are_created_once_and_read_by_code_or_reference(backend: Backen
         .collect();
     assert_eq!(pointers, BTreeSet::from(["/subject", "/submitted_on"]));
     assert_eq!(
-        pratiche_db::entity::case::Entity::find().count(&db).await.unwrap(),
+        pratiche_db::entity::case::Entity::find()
+            .count(&db)
+            .await
+            .unwrap(),
         cases_before,
         "nothing written"
     );
 }
 
 async fn events_are_recorded_once_per_key(backend: Backend) {
-    let Some(server) = TestServer::start(backend, &[]).await else {
+    let Some((server, token)) = valdoria_api(backend, &[]).await else {
         return;
     };
-    let token = valdoria_token(&server).await;
     let call = Call {
         server: &server,
         token: &token,
     };
     let code = call.create("2026/0100", 10).await;
     let path = format!("/api/v1/pratiche/{code}/events");
-    let request = call.state("Permesso di costruire", "Richiesta integrazioni").await;
+    let request = call
+        .state("Permesso di costruire", "Richiesta integrazioni")
+        .await;
     let event = json!({
         "state_id": request,
         "public_note": "Serve la relazione geologica firmata.",
@@ -475,7 +512,10 @@ async fn events_are_recorded_once_per_key(backend: Backend) {
     other["public_note"] = json!("Altro");
     let (status, problem) = call.post_json(&path, Some("evento-1"), &other).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(problem["type"], "/api/v1/docs#problem-idempotency-key-reused");
+    assert_eq!(
+        problem["type"],
+        "/api/v1/docs#problem-idempotency-key-reused"
+    );
     let (status, _) = call.post_json(&path, None, &other).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
@@ -500,7 +540,11 @@ async fn events_are_recorded_once_per_key(backend: Backend) {
     // A second request for documents suspends nothing: a warning.
     let review = call.state("Permesso di costruire", "Istruttoria").await;
     let (status, _) = call
-        .post_json(&path, Some("evento-2"), &json!({"state_id": review, "occurred_at": days_ago(3)}))
+        .post_json(
+            &path,
+            Some("evento-2"),
+            &json!({"state_id": review, "occurred_at": days_ago(3)}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (status, second) = call
@@ -521,7 +565,11 @@ async fn events_are_recorded_once_per_key(backend: Backend) {
     let mut confirmed = personal.clone();
     confirmed["confirm_personal_data"] = json!(true);
     let (status, _) = call.post_json(&path, Some("evento-4"), &confirmed).await;
-    assert_eq!(status, StatusCode::CREATED, "a refused key may be used again");
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "a refused key may be used again"
+    );
 
     // Another body's pratica: 404, nothing written.
     let written = events().await;
@@ -536,7 +584,12 @@ async fn events_are_recorded_once_per_key(backend: Backend) {
     assert_eq!(events().await, written);
 
     // The citizen sees the public notes, not the internal one.
-    let page = server.get(&format!("/p/{code}")).await.text().await.unwrap();
+    let page = server
+        .get(&format!("/p/{code}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Serve la relazione geologica firmata."));
     assert!(!page.contains("Sollecitato"));
 
@@ -562,10 +615,9 @@ async fn events_are_recorded_once_per_key(backend: Backend) {
 }
 
 async fn late_events_are_filed_in_their_place(backend: Backend) {
-    let Some(server) = TestServer::start(backend, &[]).await else {
+    let Some((server, token)) = valdoria_api(backend, &[]).await else {
         return;
     };
-    let token = valdoria_token(&server).await;
     let call = Call {
         server: &server,
         token: &token,
@@ -579,12 +631,20 @@ async fn late_events_are_filed_in_their_place(backend: Backend) {
         state("Accolta").await,
     );
     let (status, _) = call
-        .post_json(&path, Some("a"), &json!({"state_id": review, "occurred_at": days_ago(2)}))
+        .post_json(
+            &path,
+            Some("a"),
+            &json!({"state_id": review, "occurred_at": days_ago(2)}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     // Late, but legal in its place: filed there; the current phase stays.
     let (status, late) = call
-        .post_json(&path, Some("b"), &json!({"state_id": assigned, "occurred_at": days_ago(5)}))
+        .post_json(
+            &path,
+            Some("b"),
+            &json!({"state_id": assigned, "occurred_at": days_ago(5)}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{late}");
     assert_eq!(late["state_id"], review);
@@ -599,7 +659,11 @@ async fn late_events_are_filed_in_their_place(backend: Backend) {
     assert_eq!(read["phase"], "in_review");
     // Late and it would make the later event illegal: refused.
     let (status, problem) = call
-        .post_json(&path, Some("c"), &json!({"state_id": granted, "occurred_at": days_ago(4)}))
+        .post_json(
+            &path,
+            Some("c"),
+            &json!({"state_id": granted, "occurred_at": days_ago(4)}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["code"], "breaks_later_event");
@@ -608,10 +672,9 @@ async fn late_events_are_filed_in_their_place(backend: Backend) {
 }
 
 async fn batches_apply_item_by_item(backend: Backend) {
-    let Some(server) = TestServer::start(backend, &[]).await else {
+    let Some((server, token)) = valdoria_api(backend, &[]).await else {
         return;
     };
-    let token = valdoria_token(&server).await;
     let call = Call {
         server: &server,
         token: &token,
@@ -630,8 +693,14 @@ async fn batches_apply_item_by_item(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{answer}");
     let statuses = statuses_of(&answer);
     assert_eq!(statuses, [201, 201, 422, 404, 422]);
-    assert_eq!(answer["results"][2]["result"]["errors"][0]["pointer"], "/2/event/occurred_at");
-    assert_eq!((answer["succeeded"].as_i64(), answer["failed"].as_i64()), (Some(2), Some(3)));
+    assert_eq!(
+        answer["results"][2]["result"]["errors"][0]["pointer"],
+        "/2/event/occurred_at"
+    );
+    assert_eq!(
+        (answer["succeeded"].as_i64(), answer["failed"].as_i64()),
+        (Some(2), Some(3))
+    );
 
     // NDJSON, with the first item again (replayed) and a line that is not JSON.
     let lines = format!(
@@ -652,14 +721,17 @@ async fn batches_apply_item_by_item(backend: Backend) {
     let statuses = statuses_of(&answer);
     assert_eq!(statuses, [201, 400, 201]);
     let (_, read) = call.get(&format!("/api/v1/pratiche/{code}")).await;
-    assert_eq!(read["history"].as_array().unwrap().len(), 3, "b-1 once, b-6");
+    assert_eq!(
+        read["history"].as_array().unwrap().len(),
+        3,
+        "b-1 once, b-6"
+    );
 }
 
 async fn the_feed_follows_commits(backend: Backend) {
-    let Some(server) = TestServer::start(backend, &[]).await else {
+    let Some((server, token)) = valdoria_api(backend, &[]).await else {
         return;
     };
-    let token = valdoria_token(&server).await;
     let call = Call {
         server: &server,
         token: &token,
@@ -672,7 +744,9 @@ async fn the_feed_follows_commits(backend: Backend) {
     let mut cursor = "0".to_owned();
     let mut seen = Vec::new();
     loop {
-        let (_, page) = call.get(&format!("/api/v1/changes?after={cursor}&limit=7")).await;
+        let (_, page) = call
+            .get(&format!("/api/v1/changes?after={cursor}&limit=7"))
+            .await;
         for change in page["changes"].as_array().unwrap() {
             seen.push(change["position"].as_i64().unwrap());
             assert_ne!(change["code"], VAL_SERENA_CODE);
@@ -707,10 +781,10 @@ async fn the_feed_follows_commits(backend: Backend) {
 /// every event, each once.
 async fn concurrent_writers_never_make_the_feed_skip(backend: Backend) {
     // The reader polls in a tight loop: no rate limit.
-    let Some(server) = TestServer::start(backend, &[("PRATICHE_API_PER_MINUTE", "0")]).await else {
+    let Some((server, token)) = valdoria_api(backend, &[("PRATICHE_API_PER_MINUTE", "0")]).await
+    else {
         return;
     };
-    let token = valdoria_token(&server).await;
     let call = Call {
         server: &server,
         token: &token,
@@ -748,7 +822,9 @@ async fn concurrent_writers_never_make_the_feed_skip(backend: Backend) {
         .collect();
     let mut seen = Vec::new();
     let read = async |cursor: &mut String, seen: &mut Vec<i64>| {
-        let (_, page) = call.get(&format!("/api/v1/changes?after={cursor}&limit=3")).await;
+        let (_, page) = call
+            .get(&format!("/api/v1/changes?after={cursor}&limit=3"))
+            .await;
         for change in page["changes"].as_array().unwrap() {
             seen.push(change["position"].as_i64().unwrap());
         }
@@ -773,24 +849,24 @@ async fn concurrent_writers_never_make_the_feed_skip(backend: Backend) {
 }
 
 async fn limits_are_enforced(backend: Backend) {
-    let Some(server) = TestServer::start(
-        backend,
-        &[("PRATICHE_API_PER_MINUTE", "1"), ("PRATICHE_API_BURST", "6")],
-    )
-    .await
-    else {
+    // The token endpoint counts apart, per client id.
+    let limits = [
+        ("PRATICHE_API_PER_MINUTE", "1"),
+        ("PRATICHE_API_BURST", "6"),
+    ];
+    let Some((server, token)) = valdoria_api(backend, &limits).await else {
         return;
     };
-    let token = valdoria_token(&server).await; // 1 token request
     let call = Call {
         server: &server,
         token: &token,
     };
-    let code = call.create("LIM/1", 3).await; // 2 (with the type lookup: 3)
+    let code = call.create("LIM/1", 3).await; // 2 requests: the type lookup, the creation
     // 64 KiB per request, before the body is parsed.
     let path = format!("/api/v1/pratiche/{code}/events");
-    let huge = json!({"state_id": 1, "occurred_at": days_ago(1), "internal_note": "x".repeat(70_000)});
-    let response = call.post(&path, Some("big"), &huge).await; // 4
+    let huge =
+        json!({"state_id": 1, "occurred_at": days_ago(1), "internal_note": "x".repeat(70_000)});
+    let response = call.post(&path, Some("big"), &huge).await; // 3
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(is_problem(&response));
     // Not JSON.
@@ -803,7 +879,7 @@ async fn limits_are_enforced(backend: Backend) {
         .body("<event/>")
         .send()
         .await
-        .unwrap(); // 5
+        .unwrap(); // 4
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     // The burst is spent: 429 with Retry-After.
     let mut limited = None;
@@ -822,7 +898,11 @@ async fn limits_are_enforced(backend: Backend) {
     }
     let limited = limited.expect("the limit is reached");
     assert!(is_problem(&limited));
-    let retry: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry));
     // Another client of the body is not held back.
     let admin = server.sign_in_demo("demo-admin-valdoria").await;

@@ -54,7 +54,9 @@ fn refresh_dates(value: &mut Value) {
         Value::Object(map) => {
             for (key, field) in map.iter_mut() {
                 match key.as_str() {
-                    "occurred_at" => *field = json!((now - chrono::Duration::hours(1)).to_rfc3339()),
+                    "occurred_at" => {
+                        *field = json!((now - chrono::Duration::hours(1)).to_rfc3339())
+                    }
                     "submitted_on" => {
                         *field = json!((now - chrono::Duration::days(3)).date_naive().to_string())
                     }
@@ -153,7 +155,12 @@ async fn every_example_gets_its_documented_answer(backend: Backend) {
         for (name, value) in headers {
             request = request.header(name, value);
         }
-        if operation["security"].as_array().into_iter().flatten().any(|scheme| scheme.get("bearer").is_some()) {
+        if operation["security"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|scheme| scheme.get("bearer").is_some())
+        {
             request = request.bearer_auth(&token);
         }
         if let Some(content) = operation["requestBody"]["content"].as_object() {
@@ -194,12 +201,23 @@ async fn every_example_gets_its_documented_answer(backend: Backend) {
         assert!(status.is_success(), "{what}: {status} {text}");
         let documented = &operation["responses"][status.as_str()];
         assert!(documented.is_object(), "{what}: {status} is documented");
-        let (media, described) = documented["content"].as_object().unwrap().iter().next().unwrap();
-        assert!(content_type.starts_with(media.as_str()), "{what}: {content_type}");
+        let (media, described) = documented["content"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .next()
+            .unwrap();
+        assert!(
+            content_type.starts_with(media.as_str()),
+            "{what}: {content_type}"
+        );
         if media == "application/json" {
             let body: Value = serde_json::from_str(&text).unwrap();
             let validator = validator(&described["schema"], &document);
-            let errors: Vec<String> = validator.iter_errors(&body).map(|error| error.to_string()).collect();
+            let errors: Vec<String> = validator
+                .iter_errors(&body)
+                .map(|error| error.to_string())
+                .collect();
             assert!(errors.is_empty(), "{what}: {errors:?}\n{body}");
             if path == "/api/v1/token" {
                 token = body["access_token"].as_str().unwrap().to_owned();

@@ -10,8 +10,8 @@ mod support;
 use std::collections::BTreeSet;
 
 use pratiche_db::entity::{
-    api_client, audit_entry, body, case, procedure_state, procedure_transition, procedure_type, status_event,
-    user,
+    api_client, audit_entry, body, case, procedure_state, procedure_transition, procedure_type,
+    status_event, user,
 };
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

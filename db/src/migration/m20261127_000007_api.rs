@@ -66,7 +66,9 @@ impl MigrationTrait for Migration {
             .await?;
         for column in [
             integer(StatusEvents::BodyId).default(0).to_owned(),
-            big_integer(StatusEvents::FeedPosition).default(0).to_owned(),
+            big_integer(StatusEvents::FeedPosition)
+                .default(0)
+                .to_owned(),
         ] {
             manager
                 .alter_table(

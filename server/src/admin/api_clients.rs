@@ -60,7 +60,12 @@ pub async fn create_client(
         secret: credentials.secret,
     };
     office
-        .render_page(API_CLIENTS_PATH, &headers, Some(admin.user.clone()), created)
+        .render_page(
+            API_CLIENTS_PATH,
+            &headers,
+            Some(admin.user.clone()),
+            created,
+        )
         .await
 }
 

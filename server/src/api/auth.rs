@@ -91,7 +91,11 @@ impl Credentials {
     pub fn generate() -> Self {
         Self {
             client_id: format!("pc_{:016x}", rand::random::<u64>()),
-            secret: format!("{:032x}{:032x}", rand::random::<u128>(), rand::random::<u128>()),
+            secret: format!(
+                "{:032x}{:032x}",
+                rand::random::<u128>(),
+                rand::random::<u128>()
+            ),
         }
     }
 }
@@ -179,7 +183,11 @@ fn credentials_of(headers: &HeaderMap, form: &TokenRequest) -> Result<(String, S
     ),
     security(())
 )]
-pub async fn token(State(api): State<Api>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+pub async fn token(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let bytes = read_body(&headers, body, MAX_TOKEN_REQUEST_BYTES).await?;
     let form: TokenRequest = serde_urlencoded_form(&bytes)?;
     if form.grant_type.as_deref() != Some("client_credentials") {
@@ -191,9 +199,9 @@ pub async fn token(State(api): State<Api>, headers: HeaderMap, body: Body) -> Re
     let (client_id, secret) = credentials_of(&headers, &form)?;
     api.limit(&format!("token:{client_id}"))?;
     let client = api_clients::by_client_id(&api.db, &client_id).await?;
-    let Some(client) = client.filter(|client| {
-        !client.disabled && client.secret_hash == hash_secret(&secret)
-    }) else {
+    let Some(client) =
+        client.filter(|client| !client.disabled && client.secret_hash == hash_secret(&secret))
+    else {
         tracing::info!(client_id = %client_id.chars().take(24).collect::<String>(), "API token refused");
         return Err(ApiError::InvalidClient);
     };
@@ -291,7 +299,10 @@ mod tests {
     fn reads_basic_or_form_credentials_never_both() {
         let mut headers = HeaderMap::new();
         let basic = base64::engine::general_purpose::STANDARD.encode("pc_1:s3cret");
-        headers.insert(header::AUTHORIZATION, format!("Basic {basic}").parse().unwrap());
+        headers.insert(
+            header::AUTHORIZATION,
+            format!("Basic {basic}").parse().unwrap(),
+        );
         let none = TokenRequest::default();
         assert_eq!(
             credentials_of(&headers, &none).unwrap(),
@@ -318,7 +329,8 @@ mod tests {
 
     #[test]
     fn parses_token_forms() {
-        let form = serde_urlencoded_form(b"grant_type=client_credentials&scope=x&client_id=a%2Bb").unwrap();
+        let form = serde_urlencoded_form(b"grant_type=client_credentials&scope=x&client_id=a%2Bb")
+            .unwrap();
         assert_eq!(form.grant_type.as_deref(), Some("client_credentials"));
         assert_eq!(form.client_id.as_deref(), Some("a+b"));
         assert!(serde_urlencoded_form(b"grant_type=a&grant_type=b").is_err());

@@ -154,7 +154,10 @@ impl CaseView {
             state_id: case.current_state_id,
             phase: case.current_phase,
             closed_at: case.closed_at,
-            clock: detail.clock.as_ref().map(|clock| ClockView::of(clock, today())),
+            clock: detail
+                .clock
+                .as_ref()
+                .map(|clock| ClockView::of(clock, today())),
             history: detail
                 .events
                 .into_iter()
@@ -189,7 +192,11 @@ pub fn check_create(request: &CreateCase, today: NaiveDate) -> Result<ValidRegis
     let submitted_on = checked.date("submitted_on", &request.submitted_on);
     let earliest = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a valid date");
     if submitted_on.is_some_and(|date| !(earliest..=today).contains(&date)) {
-        checked.error("submitted_on", "out_of_range", "must be between 1990-01-01 and today");
+        checked.error(
+            "submitted_on",
+            "out_of_range",
+            "must be between 1990-01-01 and today",
+        );
     }
     checked.finish(|| {
         Some(ValidRegistration {
@@ -263,15 +270,30 @@ pub async fn create(
                     "A pratica with this own reference exists with other content; nothing was written.",
                 ));
             }
-            return answer_case(&api, client.body_id, CaseKey::OwnReference(&reference), StatusCode::OK).await;
+            return answer_case(
+                &api,
+                client.body_id,
+                CaseKey::OwnReference(&reference),
+                StatusCode::OK,
+            )
+            .await;
         }
-        match register_with_new_code(&api.db, &client.actor, client.body_id, state_id, &valid).await {
+        match register_with_new_code(&api.db, &client.actor, client.body_id, state_id, &valid).await
+        {
             Ok(case) => {
                 let code = CaseCode::parse(&case.code).expect("stored codes are valid");
                 tracing::info!(code = %code.redacted(), client = %client.name, "pratica created through the API");
-                return answer_case(&api, client.body_id, CaseKey::Code(code), StatusCode::CREATED).await;
+                return answer_case(
+                    &api,
+                    client.body_id,
+                    CaseKey::Code(code),
+                    StatusCode::CREATED,
+                )
+                .await;
             }
-            Err(WriteError::Database(error)) if crate::backoffice::is_unique_violation(&error) => continue,
+            Err(WriteError::Database(error)) if crate::backoffice::is_unique_violation(&error) => {
+                continue;
+            }
             Err(WriteError::Database(error)) => return Err(error.into()),
             Err(other) => {
                 tracing::error!(%other, "API registration refused by the write path");
@@ -366,9 +388,19 @@ pub async fn by_reference(
         .map(str::trim)
         .filter(|reference| !reference.is_empty())
         .ok_or_else(|| {
-            ApiError::field("/own_reference", "required", "the own_reference query parameter is required")
+            ApiError::field(
+                "/own_reference",
+                "required",
+                "the own_reference query parameter is required",
+            )
         })?;
-    answer_case(&api, client.body_id, CaseKey::OwnReference(reference), StatusCode::OK).await
+    answer_case(
+        &api,
+        client.body_id,
+        CaseKey::OwnReference(reference),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[cfg(test)]

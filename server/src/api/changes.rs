@@ -83,7 +83,9 @@ pub async fn feed(
             .parse::<i64>()
             .ok()
             .filter(|after| *after >= 0)
-            .ok_or_else(|| ApiError::field("/after", "invalid_cursor", "not a cursor of this feed"))?,
+            .ok_or_else(|| {
+                ApiError::field("/after", "invalid_cursor", "not a cursor of this feed")
+            })?,
     };
     let limit = match query.limit.as_deref().map(str::trim) {
         None | Some("") => DEFAULT_LIMIT,

@@ -10,8 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use pratiche_db::backoffice::{CaseKey, StateChoice, own_case, state_choices};
 use pratiche_db::DatabaseTransaction;
+use pratiche_db::backoffice::{CaseKey, StateChoice, own_case, state_choices};
 use pratiche_db::cases::WriteError;
 use pratiche_db::clock::rome_date;
 use pratiche_db::entity::case;
@@ -27,10 +27,12 @@ use super::auth::ApiClient;
 use super::cases::ClockView;
 use super::idempotency::{self, Answer};
 use super::input::{
-    Checked, MAX_BATCH_BYTES, MAX_REQUEST_BYTES, media_type, parse_json, read_body,
+    Checked, MAX_BATCH_BYTES, MAX_REQUEST_BYTES, media_type, parse_json, parse_value, read_body,
 };
-use super::problem::{ApiError, FieldError, json_response, raw_json_response};
-use crate::backoffice::status_change::{ValidChange, check_state, record_audited};
+use super::problem::{ApiError, json_response, raw_json_response};
+use crate::backoffice::status_change::{
+    StateProblem, ValidChange, record_audited, state_of_change,
+};
 
 /// Most items in a batch.
 pub const MAX_BATCH_ITEMS: usize = 1_000;
@@ -104,26 +106,40 @@ pub fn check_event(
     let public_note = checked.optional_text("public_note", request.public_note.as_deref(), 2_000);
     let internal_note =
         checked.optional_text("internal_note", request.internal_note.as_deref(), 4_000);
-    let correction_reason =
-        checked.optional_text("correction_reason", request.correction_reason.as_deref(), 500);
+    let correction_reason = checked.optional_text(
+        "correction_reason",
+        request.correction_reason.as_deref(),
+        500,
+    );
     let occurred_at = checked.instant("occurred_at", &request.occurred_at);
     let occurred_on = occurred_at.map(rome_date);
     if let Some(instant) = occurred_at {
         if rome_date(instant) < submitted_on {
-            checked.error("occurred_at", "before_submission", "before the pratica was submitted");
+            checked.error(
+                "occurred_at",
+                "before_submission",
+                "before the pratica was submitted",
+            );
         } else if instant > now + CLOCK_SKEW {
             checked.error("occurred_at", "in_future", "in the future");
         }
     }
     let mut optional_date = |field: &str, value: &Option<String>| {
-        value.as_deref().and_then(|value| checked.date(field, value))
+        value
+            .as_deref()
+            .and_then(|value| checked.date(field, value))
     };
     let reply_by = optional_date("reply_by", &request.reply_by);
     let observations_on = optional_date("observations_on", &request.observations_on);
-    if reply_by.zip(occurred_on).is_some_and(|(reply_by, on)| reply_by < on) {
+    if reply_by
+        .zip(occurred_on)
+        .is_some_and(|(reply_by, on)| reply_by < on)
+    {
         checked.error("reply_by", "before_event", "before the event");
     }
-    if observations_on.is_some_and(|on| on < submitted_on || occurred_on.is_some_and(|event| on > event)) {
+    if observations_on
+        .is_some_and(|on| on < submitted_on || occurred_on.is_some_and(|event| on > event))
+    {
         checked.error(
             "observations_on",
             "out_of_range",
@@ -138,11 +154,19 @@ pub fn check_event(
             legal_basis,
         }),
         (Some(1..=180), None) => {
-            checked.error("extension_basis", "required", "an extension needs its legal basis");
+            checked.error(
+                "extension_basis",
+                "required",
+                "an extension needs its legal basis",
+            );
             None
         }
         (None, Some(_)) => {
-            checked.error("extension_days", "required", "a legal basis needs the extension's days");
+            checked.error(
+                "extension_days",
+                "required",
+                "a legal basis needs the extension's days",
+            );
             None
         }
         (Some(_), _) => {
@@ -153,7 +177,10 @@ pub fn check_event(
     if !request.confirm_personal_data {
         let found = personal_data_in(public_note.as_deref().unwrap_or(""));
         if !found.is_empty() {
-            let kinds: Vec<String> = found.iter().map(|kind| format!("{kind:?}").to_lowercase()).collect();
+            let kinds: Vec<String> = found
+                .iter()
+                .map(|kind| format!("{kind:?}").to_lowercase())
+                .collect();
             checked.error(
                 "public_note",
                 "personal_data",
@@ -178,27 +205,25 @@ pub fn check_event(
     })
 }
 
-/// Maps the state checks of the back office to pointers.
+fn unknown_state(base: &str) -> ApiError {
+    ApiError::field(
+        format!("{base}/state_id"),
+        "unknown_state",
+        "not a state of the pratica's procedure type",
+    )
+}
+
+/// The state checks of the back office, at their pointers.
 fn check_state_at(valid: &ValidChange, states: &[StateChoice], base: &str) -> Result<(), ApiError> {
-    check_state(valid, states).map(|_| ()).map_err(|errors| {
-        ApiError::Invalid(
-            errors
-                .into_iter()
-                .map(|(field, _)| match field {
-                    "risposta_entro" => FieldError::new(
-                        format!("{base}/reply_by"),
-                        "reply_by_needs_request",
-                        "a reply-by date goes only with a request for documents",
-                    ),
-                    _ => FieldError::new(
-                        format!("{base}/state_id"),
-                        "unknown_state",
-                        "not a state of the pratica's procedure type",
-                    ),
-                })
-                .collect(),
-        )
-    })
+    match state_of_change(valid, states) {
+        Ok(_) => Ok(()),
+        Err(StateProblem::UnknownState) => Err(unknown_state(base)),
+        Err(StateProblem::ReplyByWithoutRequest) => Err(ApiError::field(
+            format!("{base}/reply_by"),
+            "reply_by_needs_request",
+            "a reply-by date goes only with a request for documents",
+        )),
+    }
 }
 
 /// Records one checked event in the idempotency protocol's transaction.
@@ -258,13 +283,11 @@ fn write_refusal(error: WriteError, base: &str) -> ApiError {
             "before_registration",
             "before the pratica's first event",
         ),
-        WriteError::ForeignState => ApiError::field(
-            format!("{base}/state_id"),
-            "unknown_state",
-            "not a state of the pratica's procedure type",
-        ),
+        WriteError::ForeignState => unknown_state(base),
         WriteError::CaseNotFound => ApiError::NotFound,
-        WriteError::Conflict => ApiError::Conflict("The pratica changed meanwhile; retry with the same key."),
+        WriteError::Conflict => {
+            ApiError::Conflict("The pratica changed meanwhile; retry with the same key.")
+        }
     }
 }
 
@@ -326,7 +349,7 @@ pub async fn push(
     }
     let key = idempotency::header_key(&headers)?;
     let content: serde_json::Value = parse_json(&bytes, "")?;
-    let request: EventRequest = parse_json(&bytes, "")?;
+    let request: EventRequest = parse_value(content.clone(), "")?;
     let fingerprint = idempotency::fingerprint(&format!("/pratiche/{code}/events"), &content);
     let answer = run_checked(&api, &client, &case, &key, &fingerprint, &request, "").await?;
     Ok(send(answer))
@@ -390,7 +413,10 @@ pub struct BatchResponse {
 
 /// The items of a batch body: a JSON array, or one JSON document per line
 /// (NDJSON). A line that is not JSON fails alone.
-pub fn batch_items(bytes: &[u8], ndjson: bool) -> Result<Vec<Result<serde_json::Value, ApiError>>, ApiError> {
+pub fn batch_items(
+    bytes: &[u8],
+    ndjson: bool,
+) -> Result<Vec<Result<serde_json::Value, ApiError>>, ApiError> {
     let items: Vec<Result<serde_json::Value, ApiError>> = if ndjson {
         bytes
             .split(|byte| *byte == b'\n')
@@ -503,8 +529,7 @@ async fn batch_item(
     item: serde_json::Value,
 ) -> Result<Answer, ApiError> {
     let base = format!("/{index}");
-    let bytes = serde_json::to_vec(&item).expect("values serialise");
-    let parsed: BatchItem = parse_json(&bytes, &base)?;
+    let parsed: BatchItem = parse_value(item.clone(), &base)?;
     let key = idempotency::parse_key(&parsed.idempotency_key).ok_or_else(|| {
         ApiError::field(
             format!("{base}/idempotency_key"),
@@ -529,7 +554,16 @@ async fn batch_item(
     let code = CaseCode::parse(&case.code).expect("stored codes are valid");
     let fingerprint = idempotency::fingerprint(&format!("/pratiche/{code}/events"), &item["event"]);
     let event_base = format!("{base}/event");
-    run_checked(api, client, &case, key, &fingerprint, &parsed.event, &event_base).await
+    run_checked(
+        api,
+        client,
+        &case,
+        key,
+        &fingerprint,
+        &parsed.event,
+        &event_base,
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -574,8 +608,14 @@ mod tests {
     #[test]
     fn accepts_a_well_formed_event() {
         let valid = check_event(&request(), submitted(), now(), "").unwrap();
-        assert_eq!(valid.public_note.as_deref(), Some("Serve la relazione geologica."));
-        assert_eq!(valid.occurred_at, Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap());
+        assert_eq!(
+            valid.public_note.as_deref(),
+            Some("Serve la relazione geologica.")
+        );
+        assert_eq!(
+            valid.occurred_at,
+            Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap()
+        );
     }
 
     #[test]
@@ -593,8 +633,14 @@ mod tests {
             [
                 ("/3/event/occurred_at".to_owned(), "in_future".to_owned()),
                 ("/3/event/reply_by".to_owned(), "invalid_date".to_owned()),
-                ("/3/event/extension_days".to_owned(), "out_of_range".to_owned()),
-                ("/3/event/public_note".to_owned(), "personal_data".to_owned()),
+                (
+                    "/3/event/extension_days".to_owned(),
+                    "out_of_range".to_owned()
+                ),
+                (
+                    "/3/event/public_note".to_owned(),
+                    "personal_data".to_owned()
+                ),
             ]
         );
         let confirmed = EventRequest {

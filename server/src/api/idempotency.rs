@@ -119,22 +119,25 @@ pub async fn run_once(
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Answer, ApiError>,
 ) -> Result<Answer, ApiError> {
     let now = Utc::now();
-    let key_id = match idempotency::claim(db, client_id, key, fingerprint, now, policy.abandon_after).await? {
-        Claim::Claimed { key_id } => key_id,
-        Claim::Replay { status, body } => {
-            return Ok(Answer {
-                status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                body,
-                replayed: true,
-            });
-        }
-        Claim::Mismatch => return Err(ApiError::KeyReused),
-        Claim::InProgress { retry_after } => {
-            return Err(ApiError::KeyInProgress {
-                retry_after_secs: u64::try_from(retry_after.num_seconds().max(1)).unwrap_or(60),
-            });
-        }
-    };
+    let key_id =
+        match idempotency::claim(db, client_id, key, fingerprint, now, policy.abandon_after).await?
+        {
+            Claim::Claimed { key_id } => key_id,
+            Claim::Replay { status, body } => {
+                return Ok(Answer {
+                    status: StatusCode::from_u16(status)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    body,
+                    replayed: true,
+                });
+            }
+            Claim::Mismatch => return Err(ApiError::KeyReused),
+            Claim::InProgress { retry_after } => {
+                return Err(ApiError::KeyInProgress {
+                    retry_after_secs: u64::try_from(retry_after.num_seconds().max(1)).unwrap_or(60),
+                });
+            }
+        };
     let outcome = async {
         let txn = pratiche_db::begin_write(db).await?;
         match work(&txn).await {

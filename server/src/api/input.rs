@@ -64,6 +64,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], base: &str) -> Result<T, Ap
     Ok(value)
 }
 
+/// Deserialises an already parsed JSON value, as strictly as
+/// [`parse_json`], with errors under `base`.
+pub fn parse_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    base: &str,
+) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|error| json_error(&error, base))
+}
+
 fn json_error(error: &serde_path_to_error::Error<serde_json::Error>, base: &str) -> ApiError {
     let inner = error.inner();
     if inner.is_syntax() || inner.is_eof() {
@@ -119,8 +128,11 @@ impl Checked {
     }
 
     pub fn error(&mut self, field: &str, code: &str, detail: impl Into<String>) {
-        self.errors
-            .push(FieldError::new(format!("{}/{field}", self.base), code, detail));
+        self.errors.push(FieldError::new(
+            format!("{}/{field}", self.base),
+            code,
+            detail,
+        ));
     }
 
     /// A trimmed text of 1 to `max` characters.
@@ -134,7 +146,12 @@ impl Checked {
     }
 
     /// A trimmed text of at most `max` characters; empty is none.
-    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
         let value = value.map(str::trim).filter(|value| !value.is_empty())?;
         self.limit(field, value, max);
         Some(value.to_owned())
@@ -144,8 +161,15 @@ impl Checked {
         if value.chars().count() > max {
             self.error(field, "too_long", format!("at most {max} characters"));
         }
-        if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            self.error(field, "control_characters", "control characters are not allowed");
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            self.error(
+                field,
+                "control_characters",
+                "control characters are not allowed",
+            );
         }
     }
 

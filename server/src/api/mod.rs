@@ -43,7 +43,11 @@ pub struct Api {
 impl Api {
     /// 429 when `key` is over its limit.
     fn limit(&self, key: &str) -> Result<(), ApiError> {
-        match self.limiter.as_ref().and_then(|limiter| limiter.check(&key.to_owned())) {
+        match self
+            .limiter
+            .as_ref()
+            .and_then(|limiter| limiter.check(&key.to_owned()))
+        {
             Some(retry_after_secs) => Err(ApiError::RateLimited { retry_after_secs }),
             None => Ok(()),
         }

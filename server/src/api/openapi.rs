@@ -111,7 +111,11 @@ fn problem_types() -> Vec<Problem> {
             expected: "application/json",
         },
         ApiError::Malformed("not valid JSON".into()),
-        ApiError::Invalid(vec![FieldError::new("/occurred_at", "invalid_instant", "…")]),
+        ApiError::Invalid(vec![FieldError::new(
+            "/occurred_at",
+            "invalid_instant",
+            "…",
+        )]),
         ApiError::MissingIdempotencyKey,
         ApiError::KeyReused,
         ApiError::KeyInProgress {
@@ -199,7 +203,12 @@ fn render_reference() -> String {
     let problems = problem_types()
         .into_iter()
         .map(|problem| {
-            let anchor = problem.kind.rsplit('#').next().unwrap_or_default().to_owned();
+            let anchor = problem
+                .kind
+                .rsplit('#')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             view! {
                 <section id=anchor>
                     <h3>{problem.status} " " {problem.title}</h3>

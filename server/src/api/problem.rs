@@ -213,7 +213,11 @@ impl ApiError {
 }
 
 /// A JSON answer with the API's headers: never cached.
-pub fn json_response(status: StatusCode, body: &impl Serialize, content_type: &'static str) -> Response {
+pub fn json_response(
+    status: StatusCode,
+    body: &impl Serialize,
+    content_type: &'static str,
+) -> Response {
     let body = serde_json::to_string(body).expect("API documents serialise");
     raw_json_response(status, body, content_type)
 }
@@ -232,11 +236,8 @@ impl IntoResponse for ApiError {
         if let Self::Unavailable(error) = &self {
             tracing::error!(%error, "API: database unavailable");
         }
-        let mut response = json_response(
-            self.status(),
-            &self.problem(),
-            "application/problem+json",
-        );
+        let mut response =
+            json_response(self.status(), &self.problem(), "application/problem+json");
         let headers = response.headers_mut();
         let retry_after = match &self {
             Self::KeyInProgress { retry_after_secs } | Self::RateLimited { retry_after_secs } => {
@@ -261,7 +262,10 @@ impl IntoResponse for ApiError {
             headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if let Some(challenge) = challenge {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         response
     }

@@ -9,10 +9,10 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_app::RegistrationDraft;
 use pratiche_db::audit::{self, Actor, Change, Entry};
-use pratiche_db::entity::case;
-use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_db::backoffice::{reference_taken, starting_state};
 use pratiche_db::cases::{self, NewCase, NewEvent, WriteError};
+use pratiche_db::entity::case;
+use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
 

@@ -253,23 +253,44 @@ pub fn validate(form: &StatusChangeForm, facts: Facts) -> Result<ValidChange, Fi
     }
 }
 
+/// Why a change does not fit the state it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateProblem {
+    /// Not a state of the pratica's procedure type.
+    UnknownState,
+    /// A reply-by date goes only with a request for documents.
+    ReplyByWithoutRequest,
+}
+
 /// Checks that depend on the chosen state: it must be one of the procedure
 /// type's, and a reply-by date goes only with a request for documents.
-pub fn check_state<'a>(
+pub fn state_of_change<'a>(
     valid: &ValidChange,
     states: &'a [StateChoice],
-) -> Result<&'a StateChoice, FieldErrors> {
+) -> Result<&'a StateChoice, StateProblem> {
     let state = states
         .iter()
         .find(|state| state.id == valid.state_id)
-        .ok_or_else(|| vec![("stato", "change-error-state")])?;
+        .ok_or(StateProblem::UnknownState)?;
     if valid.reply_by.is_some() && state.phase != PublicPhase::DocumentsRequested {
-        return Err(vec![(
-            "risposta_entro",
-            "change-error-reply-by-not-request",
-        )]);
+        return Err(StateProblem::ReplyByWithoutRequest);
     }
     Ok(state)
+}
+
+/// [`state_of_change`] as the form's field errors.
+fn check_state<'a>(
+    valid: &ValidChange,
+    states: &'a [StateChoice],
+) -> Result<&'a StateChoice, FieldErrors> {
+    state_of_change(valid, states).map_err(|problem| {
+        vec![match problem {
+            StateProblem::UnknownState => ("stato", "change-error-state"),
+            StateProblem::ReplyByWithoutRequest => {
+                ("risposta_entro", "change-error-reply-by-not-request")
+            }
+        }]
+    })
 }
 
 /// The message key of each kind of personal data.
@@ -418,8 +439,16 @@ async fn write(
             .map(|state| state.name.clone())
     };
     let txn = pratiche_db::begin_write(&office.sessions.db).await?;
-    let recorded =
-        record_audited(&txn, actor, case, state_name, Some(expected_version), valid, now).await?;
+    let recorded = record_audited(
+        &txn,
+        actor,
+        case,
+        state_name,
+        Some(expected_version),
+        valid,
+        now,
+    )
+    .await?;
     if preview {
         txn.rollback().await?;
     } else {

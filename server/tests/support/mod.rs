@@ -196,7 +196,11 @@ impl TestServer {
 
     /// The key the server signs tokens with.
     pub fn signing_key(&self) -> Vec<u8> {
-        match self.env.iter().find(|(name, _)| name == "PRATICHE_SIGNING_KEY") {
+        match self
+            .env
+            .iter()
+            .find(|(name, _)| name == "PRATICHE_SIGNING_KEY")
+        {
             Some((_, key)) => key.clone().into_bytes(),
             None => std::fs::read_to_string(self.data_dir().join("signing-key"))
                 .expect("SQLite runs keep their key in the data folder")

@@ -329,6 +329,57 @@ pub async fn procedure_types_of_body(
         .await
 }
 
+/// A procedure type with its states (in order) and its allowed transitions
+/// as (from, to) state ids.
+#[derive(Clone, Debug)]
+pub struct Workflow {
+    pub procedure: procedure_type::Model,
+    pub states: Vec<procedure_state::Model>,
+    pub transitions: Vec<(i32, i32)>,
+}
+
+/// Every procedure type of a body with its workflow, in three queries.
+pub async fn workflows_of_body(
+    db: &DatabaseConnection,
+    body_id: i32,
+) -> Result<Vec<Workflow>, DbErr> {
+    let procedures = procedure_types_of_body(db, body_id).await?;
+    let ids: Vec<i32> = procedures.iter().map(|procedure| procedure.id).collect();
+    let states = procedure_state::Entity::find()
+        .filter(procedure_state::Column::ProcedureTypeId.is_in(ids.clone()))
+        .order_by_asc(procedure_state::Column::Position)
+        .order_by_asc(procedure_state::Column::Id)
+        .all(db)
+        .await?;
+    let transitions: Vec<(i32, i32, i32)> = procedure_transition::Entity::find()
+        .select_only()
+        .column(procedure_transition::Column::ProcedureTypeId)
+        .column(procedure_transition::Column::FromStateId)
+        .column(procedure_transition::Column::ToStateId)
+        .filter(procedure_transition::Column::ProcedureTypeId.is_in(ids))
+        .order_by_asc(procedure_transition::Column::FromStateId)
+        .order_by_asc(procedure_transition::Column::ToStateId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(procedures
+        .into_iter()
+        .map(|procedure| Workflow {
+            states: states
+                .iter()
+                .filter(|state| state.procedure_type_id == procedure.id)
+                .cloned()
+                .collect(),
+            transitions: transitions
+                .iter()
+                .filter(|(type_id, ..)| *type_id == procedure.id)
+                .map(|(_, from, to)| (*from, *to))
+                .collect(),
+            procedure,
+        })
+        .collect())
+}
+
 /// Creates a procedure type with the default workflow.
 pub async fn create_procedure_type<C: ConnectionTrait>(
     conn: &C,

@@ -195,26 +195,15 @@ pub async fn transitions_of<C: ConnectionTrait>(
     conn: &C,
     procedure_type_id: i32,
 ) -> Result<Transitions<i32>, DbErr> {
-    Ok(Transitions::new(
-        transition_pairs(conn, procedure_type_id).await?,
-    ))
-}
-
-/// The allowed transitions of a procedure type as (from, to) state ids.
-pub async fn transition_pairs<C: ConnectionTrait>(
-    conn: &C,
-    procedure_type_id: i32,
-) -> Result<Vec<(i32, i32)>, DbErr> {
-    procedure_transition::Entity::find()
+    let pairs: Vec<(i32, i32)> = procedure_transition::Entity::find()
         .select_only()
         .column(procedure_transition::Column::FromStateId)
         .column(procedure_transition::Column::ToStateId)
         .filter(procedure_transition::Column::ProcedureTypeId.eq(procedure_type_id))
-        .order_by_asc(procedure_transition::Column::FromStateId)
-        .order_by_asc(procedure_transition::Column::ToStateId)
         .into_tuple()
         .all(conn)
-        .await
+        .await?;
+    Ok(Transitions::new(pairs))
 }
 
 /// A pratica's history in order (when it happened, when it was recorded,

@@ -190,10 +190,17 @@ async fn tokens_belong_to_enabled_clients(backend: Backend) {
     let admin = server.sign_in_demo("demo-admin-valdoria").await;
     let (id, secret) = new_client(&server, &admin, "Protocollo").await;
     assert!(id.starts_with("pc_") && secret.len() == 64, "{id} {secret}");
+    // A client needs a name: refused, with the field's message, nothing written.
+    let db = server.database().await;
+    let response = server
+        .post_form("/area-riservata/api", &admin, &[("name", "   ")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!response.text().await.unwrap().contains("class=\"secret\""));
+    assert_eq!(api_client::Entity::find().count(&db).await.unwrap(), 1);
     // The page lists it without the secret.
     let (_, page) = server.page(&admin, "/area-riservata/api").await;
     assert!(page.contains(&id) && !page.contains(&secret));
-    let db = server.database().await;
     let stored = api_client::Entity::find()
         .filter(api_client::Column::ClientId.eq(id.as_str()))
         .one(&db)
@@ -265,8 +272,33 @@ async fn tokens_belong_to_enabled_clients(backend: Backend) {
         server: &server,
         token: &token,
     };
-    let (status, _) = call.get("/api/v1/procedure-types").await;
+    // The body's own procedure types, each with its states and transitions.
+    let (status, types) = call.get("/api/v1/procedure-types").await;
     assert_eq!(status, StatusCode::OK);
+    let names: BTreeSet<&str> = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|kind| kind["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        BTreeSet::from(["Contributo per i libri di testo", "Permesso di costruire"])
+    );
+    for kind in types.as_array().unwrap() {
+        let states: BTreeSet<i64> = kind["states"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|state| state["id"].as_i64().unwrap())
+            .collect();
+        let transitions = kind["transitions"].as_array().unwrap();
+        assert!(!transitions.is_empty());
+        for transition in transitions {
+            assert!(states.contains(&transition["from"].as_i64().unwrap()));
+            assert!(states.contains(&transition["to"].as_i64().unwrap()));
+        }
+    }
 
     // No token, a tampered one, alg=none, an expired one, a session's.
     let response = server.get("/api/v1/procedure-types").await;

@@ -4,8 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use pratiche_db::admin::{procedure_types_of_body, states_of};
-use pratiche_db::cases::transition_pairs;
+use pratiche_db::admin::workflows_of_body;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -53,16 +52,16 @@ pub struct ProcedureTypeView {
     security(("bearer" = []))
 )]
 pub async fn list(State(api): State<Api>, client: ApiClient) -> Result<Response, ApiError> {
-    let mut types = Vec::new();
-    for procedure in procedure_types_of_body(&api.db, client.body_id).await? {
-        let states = states_of(&api.db, procedure.id).await?;
-        let transitions = transition_pairs(&api.db, procedure.id).await?;
-        types.push(ProcedureTypeView {
-            id: procedure.id,
-            name: procedure.name,
-            term_days: procedure.term_days,
-            legal_basis: procedure.legal_basis,
-            states: states
+    let types: Vec<ProcedureTypeView> = workflows_of_body(&api.db, client.body_id)
+        .await?
+        .into_iter()
+        .map(|workflow| ProcedureTypeView {
+            id: workflow.procedure.id,
+            name: workflow.procedure.name,
+            term_days: workflow.procedure.term_days,
+            legal_basis: workflow.procedure.legal_basis,
+            states: workflow
+                .states
                 .into_iter()
                 .map(|state| StateView {
                     id: state.id,
@@ -70,11 +69,12 @@ pub async fn list(State(api): State<Api>, client: ApiClient) -> Result<Response,
                     phase: state.public_phase,
                 })
                 .collect(),
-            transitions: transitions
+            transitions: workflow
+                .transitions
                 .into_iter()
                 .map(|(from, to)| TransitionView { from, to })
                 .collect(),
-        });
-    }
+        })
+        .collect();
     Ok(json_response(StatusCode::OK, &types, "application/json"))
 }

@@ -4,11 +4,13 @@
 //! [`LookupThrottled`] mark and the page answers 429 without reading the
 //! database. Limits are per server instance.
 
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
@@ -120,6 +122,23 @@ pub fn client_address(
         }
     }
     client
+}
+
+/// The peer of a request (unspecified when the server runs without
+/// connection info, as in page renders made by handlers).
+pub fn peer_of(parts: &Parts) -> SocketAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |info| info.0)
+}
+
+/// [`client_address`] with the request's own `X-Forwarded-For`.
+pub fn address_from(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> IpAddr {
+    let forwarded_for = headers
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    client_address(peer, forwarded_for, trusted_proxies)
 }
 
 /// IPv4-mapped IPv6 addresses are their IPv4 address.

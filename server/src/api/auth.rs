@@ -110,7 +110,7 @@ pub fn hash_secret(secret: &str) -> String {
 }
 
 /// The token endpoint's form (RFC 6749 §4.4.2).
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, ToSchema)]
 pub struct TokenRequest {
     /// Must be `client_credentials`.
     #[schema(example = "client_credentials")]

@@ -13,10 +13,8 @@ pub mod openapi;
 pub mod problem;
 pub mod procedures;
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use axum::routing::{MethodRouter, get, post};
 use ipnet::IpNet;
@@ -25,7 +23,7 @@ use pratiche_db::DatabaseConnection;
 use self::auth::ApiTokens;
 use self::idempotency::KeyPolicy;
 use self::problem::ApiError;
-use crate::rate_limit::{KeyedLimiter, client_address};
+use crate::rate_limit::{KeyedLimiter, address_from, peer_of};
 
 /// What the API's handlers share.
 #[derive(Clone)]
@@ -55,15 +53,7 @@ impl Api {
 
     /// The address a request came from, for the audit log.
     fn client_address(&self, parts: &Parts) -> String {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |info| info.0);
-        let forwarded_for = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|value| value.to_str().ok());
-        client_address(peer.ip(), forwarded_for, &self.trusted_proxies).to_string()
+        address_from(peer_of(parts).ip(), &parts.headers, &self.trusted_proxies).to_string()
     }
 
     /// The public page of a pratica.

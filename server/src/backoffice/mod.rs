@@ -5,9 +5,9 @@
 pub mod registration;
 pub mod status_change;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +15,7 @@ use pratiche_app::context::SignedIn;
 use pratiche_db::audit::{Actor, AuditSource};
 
 use crate::auth::handlers::BackOffice;
-use crate::rate_limit::client_address;
+use crate::rate_limit::{address_from, peer_of};
 use crate::responses::see_other;
 
 /// Form errors: each names its field and a message key.
@@ -24,25 +24,18 @@ pub type FieldErrors = Vec<(&'static str, &'static str)>;
 impl BackOffice {
     /// [`Self::actor`] from a request's parts.
     pub fn actor_of_request(&self, user: &SignedIn, parts: &Parts) -> Actor {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |info| info.0);
-        self.actor(user, peer, &parts.headers)
+        self.actor(user, peer_of(parts), &parts.headers)
     }
 
     /// The signed-in user as the audit log names them, with the address the
     /// request came from.
     pub fn actor(&self, user: &SignedIn, peer: SocketAddr, headers: &HeaderMap) -> Actor {
-        let forwarded_for = headers
-            .get("x-forwarded-for")
-            .and_then(|value| value.to_str().ok());
         Actor {
             user_id: Some(user.user_id),
             name: user.username.clone(),
             source: AuditSource::Web,
             client_address: Some(
-                client_address(peer.ip(), forwarded_for, &self.trusted_proxies).to_string(),
+                address_from(peer.ip(), headers, &self.trusted_proxies).to_string(),
             ),
         }
     }

@@ -33,13 +33,14 @@ token=$(demo_api_token "$BASE")
 [[ -n "$token" ]] || { echo "no token" >&2; exit 1; }
 types=$(curl -s -H "Authorization: Bearer $token" "$BASE/api/v1/procedure-types")
 type_id=$(python3 -c 'import json,sys; t=json.load(sys.stdin)[0]; print(t["id"])' <<<"$types")
-review=$(python3 -c 'import json,sys; t=json.load(sys.stdin)[0]; print([s["id"] for s in t["states"] if s["phase"]=="in_review"][0])' <<<"$types")
+# "Istruttoria" may follow itself: every push is a legal transition.
+review=$(python3 -c 'import json,sys; t=json.load(sys.stdin)[0]; print([s["id"] for s in t["states"] if s["name"]=="Istruttoria"][0])' <<<"$types")
 submitted=$(date -u -d '10 days ago' +%F)
 codes="$DATA/codes.txt"
 for n in $(seq "$PRATICHE"); do
     curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         -d "{\"own_reference\":\"BENCH/$n\",\"procedure_type_id\":$type_id,\"subject\":\"Benchmark\",\"submitted_on\":\"$submitted\",\"office\":\"SUE\",\"responsible\":\"Bench\",\"responsible_contact\":\"bench@example.it\"}" \
-        "$BASE/api/v1/pratiche" | sed -n 's/.*"code":"\([^"]*\)".*/\1/p' | head -n1
+        "$BASE/api/v1/pratiche" | grep -o '"code":"[^"]*"' | head -n1 | cut -d'"' -f4
 done >"$codes"
 [[ $(wc -l <"$codes") -eq "$PRATICHE" ]] || { echo "pratiche not created" >&2; exit 1; }
 

@@ -25,15 +25,6 @@ use crate::backoffice::registration::{ValidRegistration, register_with_new_code}
 /// A pratica to create.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "own_reference": "2026/0042 prot. gen.",
-    "procedure_type_id": 1,
-    "subject": "Permesso di costruire: ampliamento di un capannone",
-    "submitted_on": "2026-11-02",
-    "office": "Sportello unico per l'edilizia",
-    "responsible": "Arch. Laura Bianchi",
-    "responsible_contact": "edilizia@comune.valdoria.example.it"
-}))]
 pub struct CreateCase {
     /// The body's own reference (protocol number, external id): required
     /// here, unique in the body; may contain `/`, spaces and dots.
@@ -226,7 +217,15 @@ fn same_content(case: &case::Model, valid: &ValidRegistration) -> bool {
     post,
     path = "/api/v1/pratiche",
     tag = "pratiche",
-    request_body(content = CreateCase),
+    request_body(content = CreateCase, example = json!({
+        "own_reference": "2026/0042 prot. gen.",
+        "procedure_type_id": 1,
+        "subject": "Permesso di costruire: ampliamento di un capannone",
+        "submitted_on": "2026-11-02",
+        "office": "Sportello unico per l'edilizia",
+        "responsible": "Arch. Laura Bianchi",
+        "responsible_contact": "edilizia@comune.valdoria.example.it"
+    })),
     responses(
         (status = 201, description = "Created; `Location` names it", body = CaseView),
         (status = 200, description = "A pratica with this own reference and the same content existed: it is returned", body = CaseView),

@@ -42,13 +42,6 @@ const CLOCK_SKEW: Duration = Duration::minutes(5);
 /// A status event to record.
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "state_id": 4,
-    "public_note": "Serve la relazione geologica firmata: la carichi dallo sportello online.",
-    "internal_note": "Sollecitato dal geom. Neri",
-    "occurred_at": "2026-11-20T10:30:00+01:00",
-    "reply_by": "2026-12-20"
-}))]
 pub struct EventRequest {
     /// An internal state of the pratica's procedure type
     /// (`GET /api/v1/procedure-types`), allowed from the state in effect
@@ -316,7 +309,13 @@ fn send(answer: Answer) -> Response {
         ("code" = String, Path, description = "The pratica's code", example = "JYRH-CM4Q-3DY4-B"),
         ("Idempotency-Key" = String, Header, description = "Unique per request (1 to 255 visible ASCII characters); the same key and body return the first answer again", example = "protocollo-2026-0042-evento-7"),
     ),
-    request_body(content = EventRequest),
+    request_body(content = EventRequest, example = json!({
+        "state_id": 4,
+        "public_note": "Serve la relazione geologica firmata: la carichi dallo sportello online.",
+        "internal_note": "Sollecitato dal geom. Neri",
+        "occurred_at": "2026-11-20T10:30:00+01:00",
+        "reply_by": "2026-12-20"
+    })),
     responses(
         (status = 201, description = "Recorded (or the first answer again, with `Idempotent-Replayed: true`)", body = EventRecorded),
         (status = 400, description = "Malformed JSON or no Idempotency-Key", body = super::problem::Problem, content_type = "application/problem+json"),

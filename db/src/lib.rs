@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, ExecResult, QueryResult, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -59,14 +59,83 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     migration::Migrator::up(db, None).await
 }
 
-/// Begins a write transaction: `IMMEDIATE` on SQLite, so concurrent writers
-/// wait for the lock instead of failing when they upgrade from a read.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+/// How long a writer waits for its turn, as SQLite's busy timeout would.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// SQLite takes one writer at a time. Writers of this process queue here for
+/// their turn instead of in SQLite's busy handler, which sleeps in growing
+/// steps (up to 100 ms) and so turns contention into long tails and idle
+/// time. PostgreSQL takes concurrent writers and needs no turn.
+static SQLITE_WRITE_TURN: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// A write transaction, holding this process's SQLite write turn until it
+/// commits or rolls back. Derefs to the transaction; runs queries like it.
+pub struct WriteTransaction {
+    txn: DatabaseTransaction,
+    _turn: Option<tokio::sync::SemaphorePermit<'static>>,
+}
+
+impl WriteTransaction {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTransaction {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl ConnectionTrait for WriteTransaction {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+}
+
+/// Begins a write transaction: on SQLite, after taking this process's write
+/// turn, and `IMMEDIATE`, so a writer of another process waits for the lock
+/// instead of failing when it upgrades from a read.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTransaction, DbErr> {
+    let turn = if db.get_database_backend() == DbBackend::Sqlite {
+        let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, SQLITE_WRITE_TURN.acquire())
+            .await
+            .map_err(|_| DbErr::Custom("timed out waiting for the database write lock".into()))?
+            .expect("the write turn is never closed");
+        Some(turn)
+    } else {
+        None
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok(WriteTransaction { txn, _turn: turn })
 }
 
 /// Whether the database answers a trivial query.

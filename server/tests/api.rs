@@ -568,6 +568,26 @@ async fn events_are_recorded_once_per_key(backend: Backend) {
     let response = call.post(&path, Some("in-corso"), &event).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert!(response.headers().contains_key("retry-after"));
+    // A claim abandoned over a minute ago is taken over, and the work done.
+    let resumed = json!({
+        "state_id": call.state("Permesso di costruire", "Istruttoria").await,
+        "occurred_at": days_ago(4),
+    });
+    pratiche_db::idempotency::claim(
+        &db,
+        client.id,
+        "abbandonata",
+        &pratiche_server::api::idempotency::fingerprint(
+            &format!("/pratiche/{code}/events"),
+            &resumed,
+        ),
+        chrono::Utc::now() - chrono::Duration::minutes(2),
+        chrono::Duration::minutes(1),
+    )
+    .await
+    .unwrap();
+    let (status, taken_over) = call.post_json(&path, Some("abbandonata"), &resumed).await;
+    assert_eq!(status, StatusCode::CREATED, "{taken_over}");
 
     // A second request for documents suspends nothing: a warning.
     let review = call.state("Permesso di costruire", "Istruttoria").await;

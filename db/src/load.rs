@@ -109,14 +109,26 @@ pub async fn generate(
             let case =
                 cases::register(&txn, new_case, event(state, submitted_on, 0), Utc::now()).await?;
             events += 1;
+            let length = rng.random_range(3..=8u32);
             let mut on = submitted_on;
-            for order in 1..rng.random_range(3..=8u32) {
-                let mut next: Vec<i32> = workflow.transitions.after(state).collect();
-                next.sort_unstable();
-                on = on + Days::new(rng.random_range(1..=12));
-                if next.is_empty() || on > today {
+            for order in 1..length {
+                let transitions = &workflow.transitions;
+                // Before the last event, only states the history can go on from.
+                let goes_on = |candidate: &i32| transitions.after(*candidate).next().is_some();
+                let mut next: Vec<i32> = transitions
+                    .after(state)
+                    .filter(|candidate| order + 1 == length || goes_on(candidate))
+                    .collect();
+                if next.is_empty() {
+                    next = transitions.after(state).collect();
+                }
+                if next.is_empty() {
                     break;
                 }
+                next.sort_unstable();
+                // Up to 12 days apart, and never past today.
+                let room = (today - on).num_days().max(0) as u64 / u64::from(length - order);
+                on = on + Days::new(rng.random_range(0..=room.min(12)));
                 state = next[rng.random_range(0..next.len())];
                 cases::record_event(&txn, case.id, None, event(state, on, order), Utc::now())
                     .await?;

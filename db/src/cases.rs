@@ -159,7 +159,10 @@ pub async fn record_event<C: ConnectionTrait>(
     event: NewEvent,
     now: DateTime<Utc>,
 ) -> Result<Recorded, WriteError> {
+    // `FOR UPDATE` on PostgreSQL: concurrent events of one pratica queue here
+    // instead of failing as conflicts at the update (SQLite has one writer).
     let case = case::Entity::find_by_id(case_id)
+        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(WriteError::CaseNotFound)?;

@@ -8,6 +8,11 @@ use pratiche_server::config::Settings;
 use pratiche_server::startup::{Application, open_database};
 use pratiche_server::telemetry;
 
+/// Rendering a page makes many short-lived small allocations; mimalloc
+/// serves them with far less time in the allocator than glibc's malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: pratiche-server [recompute-due-dates | create-admin USERNAME [DISPLAY NAME] | generate-load COUNT [SEED]]
   (no command)          serve Pratiche
   recompute-due-dates   recompute every pratica's due date, e.g. after a change

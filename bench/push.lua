@@ -7,7 +7,7 @@ local counter = 0
 local thread_number = 0
 local codes = {}
 
-setup = function(thread)
+thread_setup = function(thread)
   thread_number = thread_number + 1
   thread:set("prefix", string.format("bench-%d-%d", os.time(), thread_number))
 end

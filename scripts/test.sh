@@ -32,3 +32,12 @@ npx playwright test
 step "API fuzzing: schemathesis against the release server's own OpenAPI document"
 cd "$REPO_ROOT"
 fuzz_api
+
+step "Benchmark smoke run on SQLite and PostgreSQL (a small database, 1 s per scenario)"
+bench/run.sh --smoke
+bench_database="pratiche_bench_$(date +%s)_$$"
+psql -q "$PRATICHE_TEST_POSTGRES" -c "CREATE DATABASE $bench_database"
+bench_status=0
+DATABASE_URL="${PRATICHE_TEST_POSTGRES%/*}/$bench_database" bench/run.sh --smoke || bench_status=$?
+psql -q "$PRATICHE_TEST_POSTGRES" -c "DROP DATABASE $bench_database WITH (FORCE)"
+exit "$bench_status"

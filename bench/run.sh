@@ -14,11 +14,11 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SMOKE=false
-[[ "${1:-}" == "--smoke" ]] && SMOKE=true
-if $SMOKE; then
+if [[ "${1:-}" == "--smoke" ]]; then
+    SMOKE=true SUFFIX=-smoke
     CASES="${BENCH_CASES:-300}" SECONDS_PER_RUN=1 PUSH_PRATICHE=20 STARTS=1
 else
+    SMOKE=false SUFFIX=
     CASES="${BENCH_CASES:-100000}" SECONDS_PER_RUN="${BENCH_SECONDS:-10}" PUSH_PRATICHE=200 STARTS=5
 fi
 PORT="${BENCH_PORT:-3990}"
@@ -39,7 +39,7 @@ fi
 WORK="$(mktemp -d)"
 # A smoke run starts from nothing each time.
 $SMOKE && DATA="$WORK/data"
-REPORT="$REPO_ROOT/bench/.data/latest-$DATABASE$($SMOKE && echo -smoke).md"
+REPORT="$REPO_ROOT/bench/.data/latest-$DATABASE$SUFFIX.md"
 FAILED=()
 
 cleanup() {
@@ -106,7 +106,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int(
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 {
-    echo "## $(date -u +%F) · $DATABASE · $CASES pratiche$($SMOKE && echo ' (smoke)')"
+    echo "## $(date -u +%F) · $DATABASE · $CASES pratiche${SUFFIX:+ (smoke)}"
     echo
     echo "Commit $(git -C "$REPO_ROOT" rev-parse --short HEAD)$(git -C "$REPO_ROOT" diff --quiet HEAD || echo ' (with uncommitted changes)');" \
         "$(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo);" \

@@ -56,12 +56,7 @@ stop_server() {
 serve_reference() {
     DATABASE_URL="$(database_url "$2")" "$REFERENCE" serve "127.0.0.1:$1" &
     REFERENCE_PID=$!
-    for _ in $(seq 100); do
-        curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return 0
-        sleep 0.1
-    done
-    echo "the reference server did not become ready" >&2
-    return 1
+    wait_until_ready "$1"
 }
 
 # Runs wrk and sets rps, p50_ms, p95_ms, p99_ms, requests and errors from

@@ -142,10 +142,15 @@ serve_demo() {
     export RUST_LOG=warn
     "$CARGO_TARGET_DIR/release/pratiche-server" &
     SERVER_PID=$!
+    wait_until_ready "$1"
+}
+
+# Waits up to 10 s for the server on port $1 to answer /healthz.
+wait_until_ready() {
     for _ in $(seq 100); do
         curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return 0
         sleep 0.1
     done
-    echo "the server did not become ready" >&2
+    echo "the server on port $1 did not become ready" >&2
     return 1
 }

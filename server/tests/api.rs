@@ -830,6 +830,45 @@ async fn the_feed_follows_commits(backend: Backend) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// Spawns a client that pushes `count` events in the state `state_id` to the
+/// pratica `code`, with the keys `{prefix}-0`, `{prefix}-1`…, and expects
+/// each to be recorded.
+fn spawn_pushes(
+    server: &TestServer,
+    token: &str,
+    code: &str,
+    prefix: String,
+    count: usize,
+    state_id: i64,
+) -> tokio::task::JoinHandle<()> {
+    let (client, url, token) = (
+        server.client.clone(),
+        server.url(&format!("/api/v1/pratiche/{code}/events")),
+        token.to_owned(),
+    );
+    tokio::spawn(async move {
+        for event in 0..count {
+            let response = client
+                .post(&url)
+                .bearer_auth(&token)
+                .header("idempotency-key", format!("{prefix}-{event}"))
+                .json(
+                    &json!({"state_id": state_id, "occurred_at": chrono::Utc::now().to_rfc3339()}),
+                )
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            assert_eq!(
+                status,
+                StatusCode::CREATED,
+                "{}",
+                response.text().await.unwrap()
+            );
+        }
+    })
+}
+
 /// Writers commit while a reader follows the feed: the reader ends up with
 /// every event, each once.
 async fn concurrent_writers_never_make_the_feed_skip(backend: Backend) {
@@ -852,26 +891,7 @@ async fn concurrent_writers_never_make_the_feed_skip(backend: Backend) {
     let writers: Vec<_> = codes
         .iter()
         .enumerate()
-        .map(|(writer, code)| {
-            let (client, url, token) = (
-                server.client.clone(),
-                server.url(&format!("/api/v1/pratiche/{code}/events")),
-                token.clone(),
-            );
-            tokio::spawn(async move {
-                for event in 0..15 {
-                    let response = client
-                        .post(&url)
-                        .bearer_auth(&token)
-                        .header("idempotency-key", format!("w{writer}-{event}"))
-                        .json(&json!({"state_id": review, "occurred_at": chrono::Utc::now().to_rfc3339()}))
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(response.status(), StatusCode::CREATED);
-                }
-            })
-        })
+        .map(|(writer, code)| spawn_pushes(&server, &token, code, format!("w{writer}"), 15, review))
         .collect();
     let mut seen = Vec::new();
     let read = async |cursor: &mut String, seen: &mut Vec<i64>| {
@@ -916,27 +936,7 @@ async fn concurrent_events_of_one_pratica_are_all_recorded(backend: Backend) {
     let review = call.state("Permesso di costruire", "Istruttoria").await;
     let code = call.create("SAME/1", 20).await;
     let writers: Vec<_> = (0..6)
-        .map(|writer| {
-            let (client, url, token) = (
-                server.client.clone(),
-                server.url(&format!("/api/v1/pratiche/{code}/events")),
-                token.clone(),
-            );
-            tokio::spawn(async move {
-                for event in 0..5 {
-                    let response = client
-                        .post(&url)
-                        .bearer_auth(&token)
-                        .header("idempotency-key", format!("same-{writer}-{event}"))
-                        .json(&json!({"state_id": review, "occurred_at": chrono::Utc::now().to_rfc3339()}))
-                        .send()
-                        .await
-                        .unwrap();
-                    let status = response.status();
-                    assert_eq!(status, StatusCode::CREATED, "{}", response.text().await.unwrap());
-                }
-            })
-        })
+        .map(|writer| spawn_pushes(&server, &token, &code, format!("same-{writer}"), 5, review))
         .collect();
     for writer in writers {
         writer.await.unwrap();

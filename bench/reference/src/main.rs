@@ -165,10 +165,10 @@ async fn case_page(State(store): State<Store>, Path(code): Path<String>) -> Resp
 
 fn render_page(code: &str, case: &CasePage, events: &[PageEvent]) -> String {
     let mut html = String::with_capacity(4096);
-    let due = case
-        .due_explanation
-        .as_ref()
-        .map_or_else(|| "non calcolata".to_owned(), |clock| clock.due_on.to_string());
+    let due = case.due_explanation.as_ref().map_or_else(
+        || "non calcolata".to_owned(),
+        |clock| clock.due_on.to_string(),
+    );
     let _ = write!(
         html,
         "<!doctype html><html lang=\"it\"><meta charset=\"utf-8\"><title>Pratica {code}</title>\
@@ -202,7 +202,11 @@ fn render_page(code: &str, case: &CasePage, events: &[PageEvent]) -> String {
             "<li>{day} {phase}{correction} {note}</li>",
             day = event.occurred_at.date_naive(),
             phase = escape(&event.public_phase),
-            correction = if event.correction_reason.is_some() { " (rettifica)" } else { "" },
+            correction = if event.correction_reason.is_some() {
+                " (rettifica)"
+            } else {
+                ""
+            },
             note = escape(event.public_note.as_deref().unwrap_or_default()),
         );
     }
@@ -388,7 +392,11 @@ struct CodeRow {
 
 /// Prints up to `count` existing codes in random order (of one body if
 /// `body_slug` is given), in the form citizens see.
-async fn print_codes(store: &Store, count: i64, body_slug: Option<&str>) -> Result<(), sqlx::Error> {
+async fn print_codes(
+    store: &Store,
+    count: i64,
+    body_slug: Option<&str>,
+) -> Result<(), sqlx::Error> {
     const SQL: &str = "SELECT c.code FROM cases c JOIN bodies b ON b.id = c.body_id \
         WHERE ($1 IS NULL OR b.slug = $1) AND c.closed_at IS NULL ORDER BY random() LIMIT $2";
     let rows = on_pool!(store, pool => sqlx::query_as::<_, CodeRow>(SQL)

@@ -5,7 +5,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_app::RegistrationDraft;
 use pratiche_db::audit::{self, Actor, Change, Entry};
@@ -183,6 +183,17 @@ fn is_code_collision(error: &DbErr) -> bool {
     is_unique_violation(error) && !error.to_string().contains("own_reference")
 }
 
+/// When the submission event happened: midday UTC, which falls on the
+/// submission's calendar day in Rome, but never later than `now`, so that a
+/// pratica submitted today can take its next event in the morning.
+fn submission_instant(submitted_on: NaiveDate, now: DateTime<Utc>) -> DateTime<Utc> {
+    let midday = submitted_on
+        .and_hms_opt(12, 0, 0)
+        .expect("a time of day")
+        .and_utc();
+    midday.min(now)
+}
+
 async fn register_once(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -207,12 +218,7 @@ async fn register_once(
         state_id,
         public_note: None,
         internal_note: None,
-        // Midday UTC is the submission's calendar day in Rome.
-        occurred_at: valid
-            .submitted_on
-            .and_hms_opt(12, 0, 0)
-            .expect("a time of day")
-            .and_utc(),
+        occurred_at: submission_instant(valid.submitted_on, now),
         recorded_by: actor.user_id,
         source: actor.source.into(),
         extension: None,
@@ -294,6 +300,21 @@ mod tests {
                 today
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn a_submission_of_today_never_happens_after_now() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let morning = today.and_hms_opt(0, 11, 0).unwrap().and_utc();
+        let evening = today.and_hms_opt(22, 0, 0).unwrap().and_utc();
+        let midday = today.and_hms_opt(12, 0, 0).unwrap().and_utc();
+        assert_eq!(submission_instant(today, morning), morning);
+        assert_eq!(submission_instant(today, evening), midday);
+        let earlier = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(
+            submission_instant(earlier, morning),
+            earlier.and_hms_opt(12, 0, 0).unwrap().and_utc()
         );
     }
 }

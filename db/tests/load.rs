@@ -8,9 +8,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 #[tokio::test]
 async fn every_generated_pratica_has_three_to_eight_events_up_to_today() {
     let dir = tempfile::tempdir().unwrap();
-    let db = pratiche_db::connect(&format!("sqlite://{}/load.db?mode=rwc", dir.path().display()))
-        .await
-        .unwrap();
+    let db = pratiche_db::connect(&format!(
+        "sqlite://{}/load.db?mode=rwc",
+        dir.path().display()
+    ))
+    .await
+    .unwrap();
     pratiche_db::migrate(&db).await.unwrap();
     let today = pratiche_db::clock::rome_date(Utc::now());
     pratiche_db::demo::load_if_empty(&db, Utc::now(), today, "not-a-real-hash")
@@ -23,7 +26,9 @@ async fn every_generated_pratica_has_three_to_eight_events_up_to_today() {
         .unwrap()
         .map_or(0, |case| case.id);
 
-    let written = pratiche_db::load::generate(&db, 300, 7, today).await.unwrap();
+    let written = pratiche_db::load::generate(&db, 300, 7, today)
+        .await
+        .unwrap();
 
     let events = status_event::Entity::find()
         .filter(status_event::Column::CaseId.gt(last_demo_case))
@@ -33,7 +38,10 @@ async fn every_generated_pratica_has_three_to_eight_events_up_to_today() {
     let mut per_case = std::collections::HashMap::<i32, u32>::new();
     for event in &events {
         *per_case.entry(event.case_id).or_default() += 1;
-        assert!(event.occurred_at.date_naive() <= today, "an event after today");
+        assert!(
+            event.occurred_at.date_naive() <= today,
+            "an event after today"
+        );
     }
     assert_eq!(events.len() as u64, written);
     assert_eq!(per_case.len(), 300);

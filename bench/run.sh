@@ -40,6 +40,7 @@ WORK="$(mktemp -d)"
 # A smoke run starts from nothing each time.
 $SMOKE && DATA="$WORK/data"
 REPORT="$REPO_ROOT/bench/.data/latest-$DATABASE$SUFFIX.md"
+mkdir -p "$(dirname "$REPORT")"
 FAILED=()
 
 cleanup() {

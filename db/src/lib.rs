@@ -22,11 +22,13 @@ use std::time::Duration;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, ExecResult, QueryResult, SqliteTransactionMode,
-    Statement, TransactionOptions, TransactionTrait,
+    Statement, TransactionOptions,
 };
 use sea_orm_migration::MigratorTrait;
 
-pub use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr};
+pub use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, TransactionTrait,
+};
 
 /// Connections per pool. SQLite in WAL mode reads concurrently and writes one
 /// at a time (IMMEDIATE transactions queue on the busy timeout).

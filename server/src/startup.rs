@@ -24,7 +24,7 @@ use pratiche_domain::account::NewPassword;
 use tokio::net::TcpListener;
 
 use crate::api::auth::ApiTokens;
-use crate::api::idempotency::{self, KeyPolicy};
+use crate::api::idempotency;
 use crate::api::{self, Api};
 use crate::auth::handlers::{self, BackOffice};
 use crate::auth::keys::{self, KeyError};
@@ -251,18 +251,16 @@ fn api_state(settings: &Settings, db: DatabaseConnection, key: &keys::SigningKey
         Some(limiter) => limiter.spawn_purge(),
         None => tracing::warn!("API rate limit turned off"),
     }
-    let keys = KeyPolicy {
-        abandon_after: chrono::Duration::minutes(1),
-        keep: chrono::Duration::hours(i64::from(settings.idempotency_retention_hours)),
-    };
-    idempotency::spawn_purge(db.clone(), keys);
+    idempotency::spawn_purge(
+        db.clone(),
+        chrono::Duration::hours(i64::from(settings.idempotency_retention_hours)),
+    );
     Api {
         db,
         tokens: ApiTokens::new(key),
         limiter,
         public_url: Arc::from(settings.public_url.as_str()),
         trusted_proxies: settings.trusted_proxies.clone().into(),
-        keys,
     }
 }
 

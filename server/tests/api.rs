@@ -552,43 +552,47 @@ async fn events_are_recorded_once_per_key(backend: Backend) {
     let (status, _) = call.post_json(&path, None, &other).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    // A key still in progress: 409 with Retry-After.
-    let client = api_client::Entity::find().one(&db).await.unwrap().unwrap();
-    let fingerprint =
-        pratiche_server::api::idempotency::fingerprint(&format!("/pratiche/{code}/events"), &event);
-    pratiche_db::idempotency::claim(
-        &db,
-        client.id,
-        "in-corso",
-        &fingerprint,
-        chrono::Utc::now(),
-        chrono::Duration::minutes(1),
-    )
-    .await
-    .unwrap();
-    let response = call.post(&path, Some("in-corso"), &event).await;
-    assert_eq!(response.status(), StatusCode::CONFLICT);
-    assert!(response.headers().contains_key("retry-after"));
-    // A claim abandoned over a minute ago is taken over, and the work done.
-    let resumed = json!({
+    // Duplicates sent together: one records the event, the others wait for
+    // it and get its answer.
+    let written = events().await;
+    let together = json!({
         "state_id": call.state("Permesso di costruire", "Istruttoria").await,
         "occurred_at": days_ago(4),
     });
-    pratiche_db::idempotency::claim(
-        &db,
-        client.id,
-        "abbandonata",
-        &pratiche_server::api::idempotency::fingerprint(
-            &format!("/pratiche/{code}/events"),
-            &resumed,
-        ),
-        chrono::Utc::now() - chrono::Duration::minutes(2),
-        chrono::Duration::minutes(1),
-    )
-    .await
-    .unwrap();
-    let (status, taken_over) = call.post_json(&path, Some("abbandonata"), &resumed).await;
-    assert_eq!(status, StatusCode::CREATED, "{taken_over}");
+    let duplicates: Vec<_> = (0..6)
+        .map(|_| {
+            let request = server
+                .client
+                .post(server.url(&path))
+                .bearer_auth(&token)
+                .header("idempotency-key", "insieme")
+                .json(&together);
+            tokio::spawn(async move {
+                let response = request.send().await.unwrap();
+                let replayed = response.headers().contains_key("idempotent-replayed");
+                (
+                    response.status(),
+                    replayed,
+                    response.json::<Value>().await.unwrap(),
+                )
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for duplicate in duplicates {
+        answers.push(duplicate.await.unwrap());
+    }
+    assert!(
+        answers
+            .iter()
+            .all(|(status, _, body)| *status == StatusCode::CREATED && *body == answers[0].2),
+        "{answers:?}"
+    );
+    assert_eq!(
+        answers.iter().filter(|(_, replayed, _)| !replayed).count(),
+        1
+    );
+    assert_eq!(events().await, written + 1);
 
     // A second request for documents suspends nothing: a warning.
     let review = call.state("Permesso di costruire", "Istruttoria").await;
@@ -647,18 +651,15 @@ async fn events_are_recorded_once_per_key(backend: Backend) {
     assert!(!page.contains("Sollecitato"));
 
     // Expired keys are purged by the job; fresh ones are kept.
-    let policy = pratiche_server::api::idempotency::KeyPolicy {
-        abandon_after: chrono::Duration::minutes(1),
-        keep: chrono::Duration::hours(24),
-    };
+    let keep = chrono::Duration::hours(24);
     let keys = idempotency_key::Entity::find().count(&db).await.unwrap();
-    let purged = pratiche_server::api::idempotency::purge_expired(&db, policy, chrono::Utc::now())
+    let purged = pratiche_server::api::idempotency::purge_expired(&db, keep, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(purged, 0);
     let purged = pratiche_server::api::idempotency::purge_expired(
         &db,
-        policy,
+        keep,
         chrono::Utc::now() + chrono::Duration::hours(25),
     )
     .await

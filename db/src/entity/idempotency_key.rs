@@ -1,5 +1,4 @@
-//! An idempotency key claimed by an API client: pending while its request
-//! runs, then holding the response to replay.
+//! An idempotency key used by an API client, with the response to replay.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,9 +11,9 @@ pub struct Model {
     pub key: String,
     /// SHA-256 (hex) of the request the key was first used with.
     pub fingerprint: String,
-    /// When the request under way claimed the key; an old claim is abandoned.
+    /// When the request that first used the key was answered.
     pub claimed_at: DateTimeUtc,
-    /// The response, once there is one.
+    /// The response (never empty since migration 8).
     pub response_status: Option<i32>,
     pub response_body: Option<String>,
     pub created_at: DateTimeUtc,

@@ -321,7 +321,6 @@ fn send(answer: Answer) -> Response {
         (status = 400, description = "Malformed JSON or no Idempotency-Key", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Your body has no pratica with this code", body = super::problem::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A request with this key is under way (`Retry-After`)", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 KiB", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, a transition the workflow refuses, or the key reused with another body", body = super::problem::Problem, content_type = "application/problem+json"),
@@ -367,14 +366,9 @@ async fn run_checked(
     let valid = check_event(request, case.submitted_on, Utc::now(), base)?;
     let states = state_choices(&api.db, case.procedure_type_id).await?;
     check_state_at(&valid, &states, base)?;
-    idempotency::run_once(
-        &api.db,
-        api.keys,
-        client.id,
-        key,
-        fingerprint,
-        async move |txn| record(txn, client, case, &states, valid, base).await,
-    )
+    idempotency::run_once(&api.db, client.id, key, fingerprint, async move |txn| {
+        record(txn, client, case, &states, valid, base).await
+    })
     .await
 }
 

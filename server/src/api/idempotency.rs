@@ -1,16 +1,16 @@
 //! The idempotency protocol of API writes: the key (an `Idempotency-Key`
-//! header, or a batch item's `idempotency_key`) is claimed in its own
-//! committed transaction; the work runs in a second transaction that also
-//! stores the answer on the key, so a retry after a lost answer gets the
-//! same answer and writes nothing. The same key with another request gets
-//! 422; while the first request runs, 409 with `Retry-After`. A claim whose
-//! request died is abandoned after a minute. A background job purges keys
-//! after the retention period.
+//! header, or a batch item's `idempotency_key`) is stored with its answer in
+//! the work's own transaction, so a retry after a lost answer gets the same
+//! answer and writes nothing, and an event costs a single durable commit.
+//! The same key with another request gets 422. A duplicate sent while the
+//! first request runs waits for it (SQLite's write lock, PostgreSQL's unique
+//! index) and gets its answer. A background job purges keys after the
+//! retention period.
 
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Duration, Utc};
-use pratiche_db::idempotency::{self, Claim};
-use pratiche_db::{DatabaseConnection, DatabaseTransaction, DbErr};
+use pratiche_db::idempotency::{self, Previous, Stored};
+use pratiche_db::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -20,14 +20,6 @@ pub const HEADER: &str = "idempotency-key";
 const MAX_KEY_LENGTH: usize = 255;
 /// How often the purge job runs.
 const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
-
-#[derive(Clone, Copy, Debug)]
-pub struct KeyPolicy {
-    /// A pending claim older than this was abandoned.
-    pub abandon_after: Duration,
-    /// Keys and their answers are kept this long.
-    pub keep: Duration,
-}
 
 /// An answer as sent, and as stored for replay.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,81 +99,89 @@ fn canonical(value: &serde_json::Value) -> serde_json::Value {
 }
 
 /// Runs `work` once per key. Its answer (a success, or a refusal such as a
-/// transition the workflow does not allow) is stored in the work's own
-/// transaction; when the database fails the claim is released so a retry
-/// may run at once.
+/// transition the workflow does not allow, whose writes are undone) is
+/// stored in the work's own transaction; when the database fails nothing is
+/// stored, so a retry may run at once.
 pub async fn run_once(
     db: &DatabaseConnection,
-    policy: KeyPolicy,
     client_id: i32,
     key: &str,
     fingerprint: &str,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Answer, ApiError>,
 ) -> Result<Answer, ApiError> {
-    let now = Utc::now();
-    let key_id =
-        match idempotency::claim(db, client_id, key, fingerprint, now, policy.abandon_after).await?
-        {
-            Claim::Claimed { key_id } => key_id,
-            Claim::Replay { status, body } => {
-                return Ok(Answer {
-                    status: StatusCode::from_u16(status)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    body,
-                    replayed: true,
-                });
-            }
-            Claim::Mismatch => return Err(ApiError::KeyReused),
-            Claim::InProgress { retry_after } => {
-                return Err(ApiError::KeyInProgress {
-                    retry_after_secs: u64::try_from(retry_after.num_seconds().max(1)).unwrap_or(60),
-                });
-            }
-        };
-    let outcome = async {
-        let txn = pratiche_db::begin_write(db).await?;
-        match work(&txn).await {
-            Ok(answer) => {
-                idempotency::complete(&txn, key_id, answer.status.as_u16(), &answer.body).await?;
-                txn.commit().await?;
-                Ok(answer)
-            }
-            Err(ApiError::Unavailable(error)) => Err(error),
-            Err(refusal) => {
-                txn.rollback().await?;
-                let answer = Answer::of_error(&refusal);
-                idempotency::complete(db, key_id, answer.status.as_u16(), &answer.body).await?;
-                Ok(answer)
-            }
+    let txn = pratiche_db::begin_write(db).await?;
+    if let Some(previous) = idempotency::previous(&*txn, client_id, key, fingerprint).await? {
+        txn.rollback().await?;
+        return answer_again(previous);
+    }
+    let attempt = txn.begin().await?;
+    let answer = match work(&attempt).await {
+        Ok(answer) => {
+            attempt.commit().await?;
+            answer
+        }
+        Err(ApiError::Unavailable(error)) => return Err(ApiError::Unavailable(error)),
+        Err(refusal) => {
+            attempt.rollback().await?;
+            Answer::of_error(&refusal)
         }
     };
-    match outcome.await {
-        Ok(answer) => Ok(answer),
-        Err(error) => {
-            if let Err(release_error) = idempotency::release(db, key_id).await {
-                tracing::error!(%release_error, "cannot release an idempotency key");
+    let stored = idempotency::store(
+        &*txn,
+        client_id,
+        key,
+        fingerprint,
+        Utc::now(),
+        answer.status.as_u16(),
+        &answer.body,
+    )
+    .await?;
+    match stored {
+        Stored::Kept => {
+            txn.commit().await?;
+            Ok(answer)
+        }
+        Stored::TakenMeanwhile => {
+            txn.rollback().await?;
+            match idempotency::previous(db, client_id, key, fingerprint).await? {
+                Some(previous) => answer_again(previous),
+                None => Err(ApiError::Unavailable(DbErr::Custom(
+                    "an idempotency key vanished while in use".into(),
+                ))),
             }
-            Err(ApiError::Unavailable(error))
         }
     }
 }
 
-/// Deletes the keys older than the retention period; returns how many.
-pub async fn purge_expired(
-    db: &DatabaseConnection,
-    policy: KeyPolicy,
-    now: DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    idempotency::purge(db, now - policy.keep).await
+/// The answer to a key already used.
+fn answer_again(previous: Previous) -> Result<Answer, ApiError> {
+    match previous {
+        Previous::Replay { status, body } => Ok(Answer {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            body,
+            replayed: true,
+        }),
+        Previous::Mismatch => Err(ApiError::KeyReused),
+    }
 }
 
-/// Purges expired keys every ten minutes.
-pub fn spawn_purge(db: DatabaseConnection, policy: KeyPolicy) {
+/// Deletes the keys older than `keep`, the retention period; returns how
+/// many.
+pub async fn purge_expired(
+    db: &DatabaseConnection,
+    keep: Duration,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    idempotency::purge(db, now - keep).await
+}
+
+/// Purges the keys older than `keep` every ten minutes.
+pub fn spawn_purge(db: DatabaseConnection, keep: Duration) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(PURGE_EVERY);
         loop {
             ticks.tick().await;
-            match purge_expired(&db, policy, Utc::now()).await {
+            match purge_expired(&db, keep, Utc::now()).await {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "expired idempotency keys purged"),
                 Err(error) => tracing::error!(%error, "cannot purge idempotency keys"),

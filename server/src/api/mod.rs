@@ -21,7 +21,6 @@ use ipnet::IpNet;
 use pratiche_db::DatabaseConnection;
 
 use self::auth::ApiTokens;
-use self::idempotency::KeyPolicy;
 use self::problem::ApiError;
 use crate::rate_limit::{KeyedLimiter, address_from, peer_of};
 
@@ -35,7 +34,6 @@ pub struct Api {
     /// Absolute URLs (a pratica's public page) start with this.
     pub public_url: Arc<str>,
     pub trusted_proxies: Arc<[IpNet]>,
-    pub keys: KeyPolicy,
 }
 
 impl Api {

@@ -118,9 +118,6 @@ fn problem_types() -> Vec<Problem> {
         )]),
         ApiError::MissingIdempotencyKey,
         ApiError::KeyReused,
-        ApiError::KeyInProgress {
-            retry_after_secs: 60,
-        },
         ApiError::Conflict("The own reference belongs to a pratica with other content."),
         ApiError::RateLimited {
             retry_after_secs: 1,

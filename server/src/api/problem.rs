@@ -79,8 +79,6 @@ pub enum ApiError {
     MissingIdempotencyKey,
     #[error("idempotency key reused with another request")]
     KeyReused,
-    #[error("a request with this idempotency key is under way")]
-    KeyInProgress { retry_after_secs: u64 },
     #[error("conflict: {0}")]
     Conflict(&'static str),
     #[error("rate limit reached")]
@@ -106,7 +104,7 @@ impl ApiError {
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) | Self::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::KeyInProgress { .. } | Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -175,11 +173,6 @@ impl ApiError {
                 "Idempotency key reused",
                 "This idempotency key was used with a different request; nothing was written.".into(),
             ),
-            Self::KeyInProgress { .. } => (
-                "idempotency-key-in-progress",
-                "Request under way",
-                "A request with this idempotency key is still being processed; retry later.".into(),
-            ),
             Self::Conflict(reason) => ("conflict", "Conflict", (*reason).into()),
             Self::RateLimited { .. } => (
                 "rate-limited",
@@ -240,9 +233,7 @@ impl IntoResponse for ApiError {
             json_response(self.status(), &self.problem(), "application/problem+json");
         let headers = response.headers_mut();
         let retry_after = match &self {
-            Self::KeyInProgress { retry_after_secs } | Self::RateLimited { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             Self::Unavailable(_) => Some(5),
             _ => None,
         };

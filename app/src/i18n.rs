@@ -101,7 +101,7 @@ impl I18n {
 
     /// The message `key`.
     pub fn t(&self, key: &str) -> String {
-        LOCALES.lookup(&self.language, key)
+        self.lookup(key, None)
     }
 
     /// The message `key` with named arguments.
@@ -110,7 +110,17 @@ impl I18n {
             .iter()
             .map(|(name, value)| (Cow::Borrowed(*name), value.clone()))
             .collect();
-        LOCALES.lookup_with_args(&self.language, key, &args)
+        self.lookup(key, Some(&args))
+    }
+
+    /// Straight from the language's own file, which holds every message (a
+    /// test checks it): the loader's `lookup` would negotiate the fallback
+    /// chain anew at each of the page's many lookups. A failed lookup still
+    /// takes the whole chain.
+    fn lookup(&self, key: &str, args: Option<&HashMap<Cow<'static, str>, FluentValue>>) -> String {
+        LOCALES
+            .lookup_single_language(&self.language, key, args)
+            .unwrap_or_else(|_| LOCALES.lookup_complete(&self.language, key, args))
     }
 
     /// A calendar date written out: "12 marzo 2027", "12 March 2027".

@@ -11,7 +11,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use pratiche_db::api_clients;
 use pratiche_db::audit::{Actor, AuditSource};
 use serde::{Deserialize, Serialize};
@@ -22,7 +21,7 @@ use super::Api;
 use super::input::read_body;
 use super::problem::{ApiError, json_response};
 use crate::auth::keys::SigningKey;
-use crate::auth::tokens::{ISSUER, validation_for};
+use crate::auth::tokens::{AudienceKeys, ISSUER};
 
 pub const API_AUDIENCE: &str = "pratiche-api";
 /// Lifetime of an access token.
@@ -45,19 +44,11 @@ pub struct ApiClaims {
 }
 
 #[derive(Clone)]
-pub struct ApiTokens {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    validation: Validation,
-}
+pub struct ApiTokens(AudienceKeys);
 
 impl ApiTokens {
     pub fn new(key: &SigningKey) -> Self {
-        Self {
-            encoding: EncodingKey::from_secret(&key.0),
-            decoding: DecodingKey::from_secret(&key.0),
-            validation: validation_for(API_AUDIENCE),
-        }
+        Self(AudienceKeys::new(key, API_AUDIENCE))
     }
 
     fn issue(&self, client: &pratiche_db::entity::api_client::Model, now: DateTime<Utc>) -> String {
@@ -70,14 +61,11 @@ impl ApiTokens {
             iss: ISSUER.into(),
             aud: API_AUDIENCE.into(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .expect("HS256 signing does not fail")
+        self.0.sign(&claims)
     }
 
     pub fn verify(&self, token: &str) -> Option<ApiClaims> {
-        jsonwebtoken::decode::<ApiClaims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+        self.0.verify(token)
     }
 }
 

@@ -3,8 +3,11 @@
 //! 5 s of leeway. A token names its session; the session decides whether it
 //! still counts.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::keys::SigningKey;
@@ -14,17 +17,45 @@ pub(crate) const ISSUER: &str = "pratiche";
 pub const SESSION_AUDIENCE: &str = "pratiche-backoffice";
 const LEEWAY_SECS: u64 = 5;
 
-/// What every token of ours must be, for one audience: HS256 only, with
-/// `exp`, `iat`, `iss`, `aud` and `sub`, at most 5 s of leeway. Tokens of
-/// another audience (a session on the API, an API token in the back office)
-/// are refused.
-pub(crate) fn validation_for(audience: &str) -> Validation {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = LEEWAY_SECS;
-    validation.set_issuer(&[ISSUER]);
-    validation.set_audience(&[audience]);
-    validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-    validation
+/// The keys and the validation of one audience's tokens. What every token
+/// of ours must be: HS256 only, with `exp`, `iat`, `iss`, `aud` and `sub`,
+/// at most 5 s of leeway. Tokens of another audience (a session on the API,
+/// an API token in the back office) are refused. Shared, because axum
+/// clones a handler's or middleware's state on every request.
+#[derive(Clone)]
+pub(crate) struct AudienceKeys(Arc<Keys>);
+
+struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl AudienceKeys {
+    pub(crate) fn new(key: &SigningKey, audience: &str) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = LEEWAY_SECS;
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        Self(Arc::new(Keys {
+            encoding: EncodingKey::from_secret(&key.0),
+            decoding: DecodingKey::from_secret(&key.0),
+            validation,
+        }))
+    }
+
+    pub(crate) fn sign(&self, claims: &impl Serialize) -> String {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.0.encoding)
+            .expect("HS256 signing does not fail")
+    }
+
+    /// The claims of a valid, unexpired token of this audience.
+    pub(crate) fn verify<C: DeserializeOwned>(&self, token: &str) -> Option<C> {
+        jsonwebtoken::decode::<C>(token, &self.0.decoding, &self.0.validation)
+            .ok()
+            .map(|data| data.claims)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,19 +72,11 @@ pub struct SessionClaims {
 }
 
 #[derive(Clone)]
-pub struct TokenSigner {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    validation: Validation,
-}
+pub struct TokenSigner(AudienceKeys);
 
 impl TokenSigner {
     pub fn new(key: &SigningKey) -> Self {
-        Self {
-            encoding: EncodingKey::from_secret(&key.0),
-            decoding: DecodingKey::from_secret(&key.0),
-            validation: validation_for(SESSION_AUDIENCE),
-        }
+        Self(AudienceKeys::new(key, SESSION_AUDIENCE))
     }
 
     pub fn issue(
@@ -71,15 +94,12 @@ impl TokenSigner {
             iss: ISSUER.into(),
             aud: SESSION_AUDIENCE.into(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .expect("HS256 signing does not fail")
+        self.0.sign(&claims)
     }
 
     /// The claims of a valid, unexpired token of ours.
     pub fn verify(&self, token: &str) -> Option<SessionClaims> {
-        jsonwebtoken::decode::<SessionClaims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+        self.0.verify(token)
     }
 }
 

@@ -11,6 +11,7 @@ mod m20261127_000005_workflow_audit;
 mod m20261127_000006_dashboard_indexes;
 mod m20261127_000007_api;
 mod m20261128_000008_keys_with_answers;
+mod m20261128_000009_trigram_search;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_dashboard_indexes::Migration),
             Box::new(m20261127_000007_api::Migration),
             Box::new(m20261128_000008_keys_with_answers::Migration),
+            Box::new(m20261128_000009_trigram_search::Migration),
         ]
     }
 }

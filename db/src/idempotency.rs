@@ -73,7 +73,6 @@ pub async fn store<C: ConnectionTrait>(
         api_client_id: Set(client_id),
         key: Set(key.to_owned()),
         fingerprint: Set(fingerprint.to_owned()),
-        claimed_at: Set(now),
         response_status: Set(Some(i32::from(status))),
         response_body: Set(Some(body.to_owned())),
         created_at: Set(now),

@@ -11,11 +11,10 @@ pub struct Model {
     pub key: String,
     /// SHA-256 (hex) of the request the key was first used with.
     pub fingerprint: String,
-    /// When the request that first used the key was answered.
-    pub claimed_at: DateTimeUtc,
     /// The response (never empty since migration 8).
     pub response_status: Option<i32>,
     pub response_body: Option<String>,
+    /// When the request that first used the key was answered.
     pub created_at: DateTimeUtc,
 }
 

@@ -120,7 +120,7 @@ pub async fn run_once(
             attempt.commit().await?;
             answer
         }
-        Err(ApiError::Unavailable(error)) => return Err(ApiError::Unavailable(error)),
+        Err(error @ ApiError::Unavailable(_)) => return Err(error),
         Err(refusal) => {
             attempt.rollback().await?;
             Answer::of_error(&refusal)

@@ -4,18 +4,18 @@
 //! caller may add its own writes (an audit entry) to the same transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pratiche_domain::clock::{ClockWarning, Explanation, Extension};
+use pratiche_domain::clock::{ClockEvent, ClockWarning, Explanation, Extension};
 use pratiche_domain::text::fold_for_search;
 use pratiche_domain::workflow::{Step, TransitionError, Transitions, check_insertion};
 use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::audit::AuditSource;
-use crate::clock::{compute_for, rome_date, to_json};
+use crate::clock::{explain, rome_date, to_json};
 use crate::entity::{case, procedure_state, procedure_transition, status_event};
 use crate::feed;
 
@@ -142,8 +142,9 @@ pub async fn register<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
+    let history = [HistoryRow::of_new(&first, &state)];
     insert_event(txn, &case, &state, first, now).await?;
-    Ok(settle(txn, case, now).await?.0)
+    Ok(settle(txn, case, &history, now).await?.0)
 }
 
 /// Files a status event in a pratica's history, in its place by when it
@@ -170,22 +171,22 @@ pub async fn record_event<C: ConnectionTrait>(
         return Err(WriteError::Conflict);
     }
     let state = state_of_type(txn, event.state_id, case.procedure_type_id).await?;
-    let history = history_steps(txn, case.id).await?;
-    let position = history.partition_point(|(occurred_at, _)| *occurred_at <= event.occurred_at);
-    let steps: Vec<Step<i32>> = history.into_iter().map(|(_, step)| step).collect();
-    let new_step = Step {
-        state: state.id,
-        correction: event.correction_reason.is_some(),
-    };
+    let mut history = history_of(txn, case.id).await?;
+    // After every event that happened at the same time or before: it is
+    // recorded last.
+    let position = history.partition_point(|row| row.occurred_at <= event.occurred_at);
+    let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
+    let new = HistoryRow::of_new(&event, &state);
     check_insertion(
         &transitions_of(txn, case.procedure_type_id).await?,
         &steps,
         position,
-        new_step,
+        new.step(),
     )?;
     let occurred_on = rome_date(event.occurred_at);
     insert_event(txn, &case, &state, event, now).await?;
-    let (case, explanation) = settle(txn, case, now).await?;
+    history.insert(position, new);
+    let (case, explanation) = settle(txn, case, &history, now).await?;
     Ok(Recorded {
         case,
         warnings: explanation.warnings_for_event_on(occurred_on),
@@ -209,34 +210,90 @@ pub async fn transitions_of<C: ConnectionTrait>(
     Ok(Transitions::new(pairs))
 }
 
-/// A pratica's history in order (when it happened, when it was recorded,
-/// id), as the transition rule sees it.
-async fn history_steps<C: ConnectionTrait>(
+/// One event of a pratica's history, as the transition rule and the clock
+/// see it.
+#[derive(Clone, Debug, FromQueryResult)]
+pub(crate) struct HistoryRow {
+    pub occurred_at: DateTime<Utc>,
+    pub state_id: i32,
+    pub public_phase: String,
+    pub correction_reason: Option<String>,
+    pub extension_days: Option<i32>,
+    pub extension_basis: Option<String>,
+    pub observations_on: Option<NaiveDate>,
+    pub reply_by: Option<NaiveDate>,
+}
+
+impl HistoryRow {
+    /// The row an event about to be inserted will have.
+    fn of_new(event: &NewEvent, state: &procedure_state::Model) -> Self {
+        Self {
+            occurred_at: event.occurred_at,
+            state_id: state.id,
+            public_phase: state.public_phase.clone(),
+            correction_reason: event.correction_reason.clone(),
+            extension_days: event
+                .extension
+                .as_ref()
+                .map(|extension| extension.days as i32),
+            extension_basis: event
+                .extension
+                .as_ref()
+                .map(|extension| extension.legal_basis.clone()),
+            observations_on: event.observations_on,
+            reply_by: event.reply_by,
+        }
+    }
+
+    fn step(&self) -> Step<i32> {
+        Step {
+            state: self.state_id,
+            correction: self.correction_reason.is_some(),
+        }
+    }
+
+    fn phase(&self) -> Result<PublicPhase, DbErr> {
+        self.public_phase
+            .parse()
+            .map_err(|error: pratiche_domain::phase::UnknownPhase| DbErr::Type(error.to_string()))
+    }
+
+    pub fn clock_event(&self) -> Result<ClockEvent, DbErr> {
+        Ok(ClockEvent {
+            on: rome_date(self.occurred_at),
+            phase: self.phase()?,
+            extension: self.extension_days.and_then(|days| {
+                Some(Extension {
+                    days: u32::try_from(days).ok()?,
+                    legal_basis: self.extension_basis.clone().unwrap_or_default(),
+                })
+            }),
+            observations_on: self.observations_on,
+            reply_by: self.reply_by,
+        })
+    }
+}
+
+/// A pratica's history in history order.
+pub(crate) async fn history_of<C: ConnectionTrait>(
     conn: &C,
     case_id: i32,
-) -> Result<Vec<(DateTime<Utc>, Step<i32>)>, DbErr> {
-    let rows: Vec<(DateTime<Utc>, i32, Option<String>)> = history_order(
-        status_event::Entity::find().filter(status_event::Column::CaseId.eq(case_id)),
-    )
-    .select_only()
-    .column(status_event::Column::OccurredAt)
-    .column(status_event::Column::StateId)
-    .column(status_event::Column::CorrectionReason)
-    .into_tuple()
-    .all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(occurred_at, state, reason)| {
-            (
-                occurred_at,
-                Step {
-                    state,
-                    correction: reason.is_some(),
-                },
-            )
-        })
-        .collect())
+) -> Result<Vec<HistoryRow>, DbErr> {
+    history_order(status_event::Entity::find().filter(status_event::Column::CaseId.eq(case_id)))
+        .select_only()
+        .columns([
+            status_event::Column::OccurredAt,
+            status_event::Column::StateId,
+            status_event::Column::PublicPhase,
+            status_event::Column::CorrectionReason,
+            status_event::Column::ExtensionDays,
+            status_event::Column::ExtensionBasis,
+            status_event::Column::ObservationsOn,
+            status_event::Column::ReplyBy,
+        ])
+        .into_model::<HistoryRow>()
+        .all(conn)
+        .await
 }
 
 /// The order of a history: when it happened, when it was recorded, id.
@@ -298,27 +355,19 @@ async fn insert_event<C: ConnectionTrait>(
     Ok(())
 }
 
-/// After a new event: the newest event in history order gives the current
-/// state; the clock is recomputed; all is written in one guarded update.
+/// After a new event, with the pratica's whole `history` in order: the
+/// newest event gives the current state; the clock is recomputed; all is
+/// written in one guarded update. Returns the pratica as now stored.
 async fn settle<C: ConnectionTrait>(
     conn: &C,
     case: case::Model,
+    history: &[HistoryRow],
     now: DateTime<Utc>,
 ) -> Result<(case::Model, Explanation), WriteError> {
-    let latest = status_event::Entity::find()
-        .filter(status_event::Column::CaseId.eq(case.id))
-        .order_by_desc(status_event::Column::OccurredAt)
-        .order_by_desc(status_event::Column::RecordedAt)
-        .order_by_desc(status_event::Column::Id)
-        .one(conn)
-        .await?
-        .ok_or(WriteError::CaseNotFound)?;
-    let phase: PublicPhase = latest
-        .public_phase
-        .parse()
-        .map_err(|error: pratiche_domain::phase::UnknownPhase| DbErr::Type(error.to_string()))?;
-    let explanation = compute_for(conn, &case).await?;
-    let closed_at = phase.is_final().then_some(latest.occurred_at);
+    let latest = history.last().ok_or(WriteError::CaseNotFound)?;
+    let explanation = explain(conn, &case, history).await?;
+    let closed_at = latest.phase()?.is_final().then_some(latest.occurred_at);
+    let due_explanation = to_json(&explanation);
     let updated = case::Entity::update_many()
         .col_expr(case::Column::CurrentStateId, Expr::value(latest.state_id))
         .col_expr(
@@ -329,7 +378,7 @@ async fn settle<C: ConnectionTrait>(
         .col_expr(case::Column::DueDate, Expr::value(explanation.due_on))
         .col_expr(
             case::Column::DueExplanation,
-            Expr::value(to_json(&explanation)),
+            Expr::value(due_explanation.clone()),
         )
         .col_expr(case::Column::UpdatedAt, Expr::value(now))
         .col_expr(case::Column::Version, Expr::value(case.version + 1))
@@ -340,9 +389,15 @@ async fn settle<C: ConnectionTrait>(
     if updated.rows_affected != 1 {
         return Err(WriteError::Conflict);
     }
-    let case = case::Entity::find_by_id(case.id)
-        .one(conn)
-        .await?
-        .ok_or(WriteError::CaseNotFound)?;
+    let case = case::Model {
+        current_state_id: latest.state_id,
+        current_phase: latest.public_phase.clone(),
+        closed_at,
+        due_date: Some(explanation.due_on),
+        due_explanation: Some(due_explanation),
+        updated_at: now,
+        version: case.version + 1,
+        ..case
+    };
     Ok((case, explanation))
 }

@@ -6,39 +6,30 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
-use pratiche_domain::PublicPhase;
-use pratiche_domain::clock::{ClockEvent, ClockInput, Explanation, Extension, PatronDay, compute};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use pratiche_domain::clock::{ClockInput, Explanation, PatronDay, compute};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IdenStatic, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
-use crate::entity::{body, case, procedure_type, status_event};
+use crate::cases::{HistoryRow, history_of};
+use crate::entity::{body, case, procedure_type};
 
 /// The Europe/Rome calendar date of an instant: the clock counts these.
 pub fn rome_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Rome).date_naive()
 }
 
-#[derive(FromQueryResult)]
-struct EventRow {
-    occurred_at: DateTime<Utc>,
-    public_phase: String,
-    extension_days: Option<i32>,
-    extension_basis: Option<String>,
-    observations_on: Option<NaiveDate>,
-    reply_by: Option<NaiveDate>,
-}
-
-/// Computes the clock of a pratica from the stored term, patron day and
-/// history.
-pub async fn compute_for<C: ConnectionTrait>(
+/// Computes the clock of a pratica with the given history (in history
+/// order) from the stored term and patron day.
+pub(crate) async fn explain<C: ConnectionTrait>(
     conn: &C,
     case: &case::Model,
+    history: &[HistoryRow],
 ) -> Result<Explanation, DbErr> {
     let calendar = calendar_of(conn, case).await?;
-    compute_with(conn, case, calendar).await
+    compute_from(case, calendar, history)
 }
 
 /// What the due date depends on besides the history; the same for every
@@ -49,22 +40,24 @@ struct Calendar {
     patron: Option<PatronDay>,
 }
 
+/// The pratica's term and its body's patron day, in one read.
 async fn calendar_of<C: ConnectionTrait>(conn: &C, case: &case::Model) -> Result<Calendar, DbErr> {
-    let term_days = procedure_type::Entity::find_by_id(case.procedure_type_id)
-        .select_only()
-        .column(procedure_type::Column::TermDays)
-        .into_tuple::<i32>()
-        .one(conn)
+    let read = Query::select()
+        .column((procedure_type::Entity, procedure_type::Column::TermDays))
+        .column((body::Entity, body::Column::PatronMonth))
+        .column((body::Entity, body::Column::PatronDay))
+        .from(procedure_type::Entity)
+        .from(body::Entity)
+        .and_where(procedure_type::Column::Id.eq(case.procedure_type_id))
+        .and_where(body::Column::Id.eq(case.body_id))
+        .to_owned();
+    let row = conn
+        .query_one(&read)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound("procedure type".into()))?;
-    let (patron_month, patron_day) = body::Entity::find_by_id(case.body_id)
-        .select_only()
-        .column(body::Column::PatronMonth)
-        .column(body::Column::PatronDay)
-        .into_tuple::<(Option<i32>, Option<i32>)>()
-        .one(conn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("body".into()))?;
+        .ok_or_else(|| DbErr::RecordNotFound("procedure type or body".into()))?;
+    let term_days: i32 = row.try_get("", procedure_type::Column::TermDays.as_str())?;
+    let patron_month: Option<i32> = row.try_get("", body::Column::PatronMonth.as_str())?;
+    let patron_day: Option<i32> = row.try_get("", body::Column::PatronDay.as_str())?;
     let patron = patron_month.zip(patron_day).and_then(|(month, day)| {
         PatronDay::new(u32::try_from(month).ok()?, u32::try_from(day).ok()?).ok()
     });
@@ -79,38 +72,17 @@ async fn compute_with<C: ConnectionTrait>(
     case: &case::Model,
     calendar: Calendar,
 ) -> Result<Explanation, DbErr> {
-    let events = crate::cases::history_order(status_event::Entity::find())
-        .select_only()
-        .columns([
-            status_event::Column::OccurredAt,
-            status_event::Column::PublicPhase,
-            status_event::Column::ExtensionDays,
-            status_event::Column::ExtensionBasis,
-            status_event::Column::ObservationsOn,
-            status_event::Column::ReplyBy,
-        ])
-        .filter(status_event::Column::CaseId.eq(case.id))
-        .into_model::<EventRow>()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(ClockEvent {
-                on: rome_date(row.occurred_at),
-                phase: row
-                    .public_phase
-                    .parse::<PublicPhase>()
-                    .map_err(|error| DbErr::Type(error.to_string()))?,
-                extension: row.extension_days.and_then(|days| {
-                    Some(Extension {
-                        days: u32::try_from(days).ok()?,
-                        legal_basis: row.extension_basis.unwrap_or_default(),
-                    })
-                }),
-                observations_on: row.observations_on,
-                reply_by: row.reply_by,
-            })
-        })
+    compute_from(case, calendar, &history_of(conn, case.id).await?)
+}
+
+fn compute_from(
+    case: &case::Model,
+    calendar: Calendar,
+    history: &[HistoryRow],
+) -> Result<Explanation, DbErr> {
+    let events = history
+        .iter()
+        .map(HistoryRow::clock_event)
         .collect::<Result<Vec<_>, DbErr>>()?;
     Ok(compute(ClockInput {
         submitted_on: case.submitted_on,

@@ -8,10 +8,10 @@
 //! an event, on PostgreSQL as on SQLite (where writers are serialised anyway).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 
 use crate::entity::{body, case, procedure_state, status_event};
@@ -21,21 +21,19 @@ pub(crate) async fn next_position<C: ConnectionTrait>(
     conn: &C,
     body_id: i32,
 ) -> Result<i64, DbErr> {
-    body::Entity::update_many()
-        .col_expr(
+    let take = Query::update()
+        .table(body::Entity)
+        .value(
             body::Column::FeedPosition,
             Expr::col(body::Column::FeedPosition).add(1),
         )
-        .filter(body::Column::Id.eq(body_id))
-        .exec(conn)
-        .await?;
-    body::Entity::find_by_id(body_id)
-        .select_only()
-        .column(body::Column::FeedPosition)
-        .into_tuple()
-        .one(conn)
+        .and_where(body::Column::Id.eq(body_id))
+        .returning_col(body::Column::FeedPosition)
+        .to_owned();
+    conn.query_one(&take)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("body {body_id}")))
+        .ok_or_else(|| DbErr::RecordNotFound(format!("body {body_id}")))?
+        .try_get("", body::Column::FeedPosition.as_str())
 }
 
 /// One recorded event, as the feed gives it.

@@ -53,8 +53,8 @@ pub async fn previous<C: ConnectionTrait>(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stored {
     Kept,
-    /// A concurrent request with the same key committed first (PostgreSQL):
-    /// roll back, and answer with [`previous`].
+    /// A concurrent request with the same key committed first: roll back,
+    /// and answer with [`previous`].
     TakenMeanwhile,
 }
 

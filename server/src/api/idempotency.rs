@@ -3,14 +3,14 @@
 //! the work's own transaction, so a retry after a lost answer gets the same
 //! answer and writes nothing, and an event costs a single durable commit.
 //! The same key with another request gets 422. A duplicate sent while the
-//! first request runs waits for it (SQLite's write lock, PostgreSQL's unique
-//! index) and gets its answer. A background job purges keys after the
+//! first request runs is stopped by the key's unique index: its work is
+//! rolled back and it gets the first answer. A background job purges keys after the
 //! retention period.
 
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use pratiche_db::idempotency::{self, Previous, Stored};
-use pratiche_db::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use pratiche_db::{DatabaseConnection, DatabaseTransaction, DbErr, WriteTransaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -83,7 +83,7 @@ fn canonical(value: &serde_json::Value) -> serde_json::Value {
     match value {
         serde_json::Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+            entries.sort_by_key(|(key, _)| *key);
             serde_json::Value::Object(
                 entries
                     .into_iter()
@@ -102,6 +102,12 @@ fn canonical(value: &serde_json::Value) -> serde_json::Value {
 /// transition the workflow does not allow, whose writes are undone) is
 /// stored in the work's own transaction; when the database fails nothing is
 /// stored, so a retry may run at once.
+///
+/// The key is looked up before the write lock is taken, so a retry never
+/// waits for it. A duplicate sent meanwhile is caught by the key's unique
+/// index when its answer is stored: its work is rolled back and the first
+/// answer replayed. A success costs the write lock and one commit; a
+/// refusal is stored in a second transaction, after its work is rolled back.
 pub async fn run_once(
     db: &DatabaseConnection,
     client_id: i32,
@@ -109,23 +115,39 @@ pub async fn run_once(
     fingerprint: &str,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Answer, ApiError>,
 ) -> Result<Answer, ApiError> {
-    let txn = pratiche_db::begin_write(db).await?;
-    if let Some(previous) = idempotency::previous(&*txn, client_id, key, fingerprint).await? {
-        txn.rollback().await?;
+    if let Some(previous) = idempotency::previous(db, client_id, key, fingerprint).await? {
         return answer_again(previous);
     }
-    let attempt = txn.begin().await?;
-    let answer = match work(&attempt).await {
-        Ok(answer) => {
-            attempt.commit().await?;
-            answer
-        }
+    let txn = pratiche_db::begin_write(db).await?;
+    let answer = match work(&txn).await {
+        Ok(answer) => answer,
         Err(error @ ApiError::Unavailable(_)) => return Err(error),
         Err(refusal) => {
-            attempt.rollback().await?;
-            Answer::of_error(&refusal)
+            txn.rollback().await?;
+            return store_answer(
+                db,
+                pratiche_db::begin_write(db).await?,
+                client_id,
+                key,
+                fingerprint,
+                Answer::of_error(&refusal),
+            )
+            .await;
         }
     };
+    store_answer(db, txn, client_id, key, fingerprint, answer).await
+}
+
+/// Stores `answer` under the key and commits; if a duplicate stored its
+/// answer first, rolls back and answers with that one.
+async fn store_answer(
+    db: &DatabaseConnection,
+    txn: WriteTransaction,
+    client_id: i32,
+    key: &str,
+    fingerprint: &str,
+    answer: Answer,
+) -> Result<Answer, ApiError> {
     let stored = idempotency::store(
         &*txn,
         client_id,

@@ -47,7 +47,7 @@ pub fn StaffPage() -> impl IntoView {
                 let input_id = format!("password-{}", member.id);
                 view! {
                     <tr>
-                        <td>{member.username.clone()}{member.demo.then(|| " (demo)")}</td>
+                        <td>{member.username.clone()}{member.demo.then_some(" (demo)")}</td>
                         <td>{member.display_name.clone()}</td>
                         <td>{role}</td>
                         <td>{status}</td>

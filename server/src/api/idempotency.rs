@@ -4,8 +4,8 @@
 //! answer and writes nothing, and an event costs a single durable commit.
 //! The same key with another request gets 422. A duplicate sent while the
 //! first request runs is stopped by the key's unique index: its work is
-//! rolled back and it gets the first answer. A background job purges keys after the
-//! retention period.
+//! rolled back and it gets the first answer. A background job purges keys
+//! after the retention period.
 
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Duration, Utc};
@@ -98,16 +98,15 @@ fn canonical(value: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// Runs `work` once per key. Its answer (a success, or a refusal such as a
-/// transition the workflow does not allow, whose writes are undone) is
-/// stored in the work's own transaction; when the database fails nothing is
-/// stored, so a retry may run at once.
+/// Runs `work` once per key and stores its answer: a success in the work's
+/// own transaction, a refusal (such as a transition the workflow does not
+/// allow) in a second one, after the work's writes are rolled back. When the
+/// database fails nothing is stored, so a retry may run at once.
 ///
 /// The key is looked up before the write lock is taken, so a retry never
 /// waits for it. A duplicate sent meanwhile is caught by the key's unique
 /// index when its answer is stored: its work is rolled back and the first
-/// answer replayed. A success costs the write lock and one commit; a
-/// refusal is stored in a second transaction, after its work is rolled back.
+/// answer replayed. A success costs the write lock and one commit.
 pub async fn run_once(
     db: &DatabaseConnection,
     client_id: i32,
@@ -119,20 +118,15 @@ pub async fn run_once(
         return answer_again(previous);
     }
     let txn = pratiche_db::begin_write(db).await?;
-    let answer = match work(&txn).await {
-        Ok(answer) => answer,
+    let (txn, answer) = match work(&txn).await {
+        Ok(answer) => (txn, answer),
         Err(error @ ApiError::Unavailable(_)) => return Err(error),
         Err(refusal) => {
             txn.rollback().await?;
-            return store_answer(
-                db,
+            (
                 pratiche_db::begin_write(db).await?,
-                client_id,
-                key,
-                fingerprint,
                 Answer::of_error(&refusal),
             )
-            .await;
         }
     };
     store_answer(db, txn, client_id, key, fingerprint, answer).await

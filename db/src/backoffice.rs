@@ -6,10 +6,10 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use pratiche_domain::clock::Explanation;
 use pratiche_domain::text::fold_for_search;
 use pratiche_domain::{CaseCode, PublicPhase};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Alias, Expr, Order, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 
 use crate::entity::{case, procedure_state, procedure_type, status_event, user};
@@ -48,7 +48,7 @@ pub struct DashboardRow {
 pub struct Dashboard {
     pub rows: Vec<DashboardRow>,
     /// Pratiche matching the filter, on every page.
-    pub total: u64,
+    pub total: MatchCount,
     pub past_due: u64,
     pub due_within_week: u64,
     /// The body's procedure types, for the filter.
@@ -68,6 +68,54 @@ fn due(filter: DueFilter, today: NaiveDate) -> Condition {
     }
 }
 
+/// Matches of a text search are counted up to this many: an exact count
+/// would read every match, and a word most pratiche hold matches tens of
+/// thousands.
+pub const SEARCH_COUNT_LIMIT: u64 = 1000;
+
+/// How many pratiche match the dashboard's filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchCount {
+    Exactly(u64),
+    /// A text search matched more than [`SEARCH_COUNT_LIMIT`].
+    MoreThan(u64),
+}
+
+/// Pratiche whose normalised text contains `folded`, tested on each row read:
+/// the way to walk the list in due-date order when most rows match, and to
+/// count matches up to a limit in the body's covering search index.
+fn text_on_row(folded: &str) -> SimpleExpr {
+    case::Column::SearchText.contains(folded)
+}
+
+/// The body's pratiche whose normalised text contains `folded`, found before
+/// any row is read: the way when few match. SQLite answers from its trigram
+/// index (migration 10) when `folded` has the three characters a trigram
+/// needs, otherwise from the covering index of the body's texts; PostgreSQL's
+/// `LIKE` uses its own trigram index (migration 9).
+fn text_in_index(backend: DbBackend, body_id: i32, folded: &str) -> SimpleExpr {
+    if backend == DbBackend::Sqlite && folded.chars().count() >= 3 {
+        // A quoted FTS5 string matches as one substring; `folded` holds only
+        // letters, digits and spaces, quotes are doubled all the same.
+        let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+        return case::Column::Id.in_subquery(
+            Query::select()
+                .expr(Expr::cust("rowid"))
+                .from(Alias::new("cases_search"))
+                .and_where(Expr::cust_with_values("cases_search MATCH ?", [phrase]))
+                .to_owned(),
+        );
+    }
+    case::Column::Id.in_subquery(
+        Query::select()
+            .column(case::Column::Id)
+            .from(case::Entity)
+            .and_where(case::Column::BodyId.eq(body_id))
+            .and_where(text_on_row(folded))
+            .to_owned(),
+    )
+}
+
 pub async fn dashboard(
     db: &DatabaseConnection,
     body_id: i32,
@@ -77,27 +125,6 @@ pub async fn dashboard(
 ) -> Result<Dashboard, DbErr> {
     let of_body = || case::Entity::find().filter(case::Column::BodyId.eq(body_id));
     let mut matching = Condition::all();
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|search| !search.is_empty())
-    {
-        matching = match CaseCode::parse(search) {
-            Ok(code) => matching.add(case::Column::Code.eq(code.compact())),
-            // Matched in the covering search index, not by reading whole rows.
-            Err(_) => matching.add(
-                case::Column::Id.in_subquery(
-                    Query::select()
-                        .column(case::Column::Id)
-                        .from(case::Entity)
-                        .and_where(case::Column::BodyId.eq(body_id))
-                        .and_where(case::Column::SearchText.contains(fold_for_search(search)))
-                        .to_owned(),
-                ),
-            ),
-        };
-    }
     if let Some(phase) = filter.phase {
         matching = matching.add(case::Column::CurrentPhase.eq(phase.as_str()));
     }
@@ -107,8 +134,62 @@ pub async fn dashboard(
     if let Some(due_filter) = filter.due {
         matching = matching.add(due(due_filter, today));
     }
-    let total = of_body().filter(matching.clone()).count(db).await?;
-    let rows = of_body()
+    let words = match filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|search| !search.is_empty())
+        .map(|search| (search, CaseCode::parse(search)))
+    {
+        None => None,
+        Some((_, Ok(code))) => {
+            matching = matching.add(case::Column::Code.eq(code.compact()));
+            None
+        }
+        Some((search, Err(_))) => Some(fold_for_search(search)),
+    };
+    let total = match &words {
+        None => MatchCount::Exactly(of_body().filter(matching.clone()).count(db).await?),
+        Some(folded) => {
+            let counted = of_body()
+                .select_only()
+                .column(case::Column::Id)
+                .filter(matching.clone().add(text_on_row(folded)))
+                .limit(SEARCH_COUNT_LIMIT + 1)
+                .count(db)
+                .await?;
+            // Many matches: walking the due-date index finds a page of them
+            // soon. Few: they are found first, then sorted.
+            let (found, total) = if counted > SEARCH_COUNT_LIMIT {
+                (
+                    text_on_row(folded),
+                    MatchCount::MoreThan(SEARCH_COUNT_LIMIT),
+                )
+            } else {
+                let backend = db.get_database_backend();
+                (
+                    text_in_index(backend, body_id, folded),
+                    MatchCount::Exactly(counted),
+                )
+            };
+            matching = matching.add(found);
+            total
+        }
+    };
+    // The page's ids are found in the indexes alone; only its 25 rows are
+    // then read and joined, however deep the page (`OFFSET` would read and
+    // join every row it skips).
+    let page_ids = Query::select()
+        .column(case::Column::Id)
+        .from(case::Entity)
+        .and_where(case::Column::BodyId.eq(body_id))
+        .cond_where(matching)
+        .order_by(case::Column::DueDate, Order::Asc)
+        .order_by(case::Column::Id, Order::Asc)
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .to_owned();
+    let rows = case::Entity::find()
         .select_only()
         .column(case::Column::Code)
         .column(case::Column::Subject)
@@ -117,11 +198,9 @@ pub async fn dashboard(
         .column(case::Column::CurrentPhase)
         .column(case::Column::DueDate)
         .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
-        .filter(matching)
+        .filter(case::Column::Id.in_subquery(page_ids))
         .order_by_asc(case::Column::DueDate)
         .order_by_asc(case::Column::Id)
-        .offset(page * PAGE_SIZE)
-        .limit(PAGE_SIZE)
         .into_model::<DashboardRow>()
         .all(db)
         .await?;

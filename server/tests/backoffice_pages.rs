@@ -9,6 +9,7 @@ use support::{Backend, TestServer};
 
 on_both_databases!(
     the_dashboard_lists_filters_and_counts_the_bodys_pratiche,
+    searches_matching_many_or_few_list_what_a_plain_query_lists,
     a_record_shows_the_whole_history_to_its_body_only,
     staff_pages_need_a_session,
     a_clerk_registers_a_pratica_and_gets_its_receipt,
@@ -43,6 +44,10 @@ async fn the_dashboard_lists_filters_and_counts_the_bodys_pratiche(backend: Back
         ("?q=fabbricato+ARTIGIANALE", vec!["HA1H-G56P-8QX6-T"]),
         ("?q=PROT.+2026%2F13877", vec!["HA1H-G56P-8QX6-T"]),
         ("?q=ha1hg56p8qx6t", vec!["HA1H-G56P-8QX6-T"]),
+        // Too short for a trigram: read from the body's texts instead.
+        ("?q=TT", vec!["7JXQ-V9JC-317T-V"]),
+        // Words of another body's pratica.
+        ("?q=dehors+stagionale", vec![]),
         ("?scadenza=scadute", vec!["XJMV-NN29-WY74-G"]),
         ("?q=SF0P-Y0B2-F55Z-C", vec![]),
         (
@@ -66,6 +71,77 @@ async fn the_dashboard_lists_filters_and_counts_the_bodys_pratiche(backend: Back
     let (status, none) = server.page(&province, "/area-riservata/pratiche").await;
     assert_eq!(status, StatusCode::OK);
     assert!(none.contains("non appartiene a un ente") && listed(&none).is_empty());
+}
+
+/// The dashboard finds a search's matches one way when they are many (more
+/// than it counts) and another when they are few: both list the pages a
+/// plain `LIKE` query in due-date order lists.
+async fn searches_matching_many_or_few_list_what_a_plain_query_lists(backend: Backend) {
+    use pratiche_db::entity::{body, case};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let db = server.database().await;
+    let today = pratiche_db::clock::rome_date(chrono::Utc::now());
+    // About half for each demo body: 1,200 "PROT." references in Valdoria.
+    pratiche_db::load::generate(&db, 2400, 11, today)
+        .await
+        .unwrap();
+    let valdoria = body::Entity::find()
+        .filter(body::Column::Slug.eq("valdoria"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let plain = |folded: &'static str| {
+        case::Entity::find()
+            .filter(case::Column::BodyId.eq(valdoria))
+            .filter(case::Column::SearchText.contains(folded))
+    };
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    // The query, its folded words, whether they match more than are counted.
+    for (query, folded, many) in [
+        ("PROT.", "prot", true),
+        ("ampliamento", "ampliamento", false),
+        ("tt", "tt", false),
+    ] {
+        let matches = plain(folded).count(&db).await.unwrap();
+        assert_eq!(matches > 1000, many, "{query} matches {matches}");
+        for page in [1, 2] {
+            let (status, html) = server
+                .page(
+                    &clerk,
+                    &format!("/area-riservata/pratiche?q={query}&pagina={page}"),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            let expected: Vec<String> = plain(folded)
+                .order_by_asc(case::Column::DueDate)
+                .order_by_asc(case::Column::Id)
+                .offset((page - 1) * 25)
+                .limit(25)
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|case| {
+                    pratiche_domain::CaseCode::parse(&case.code)
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            assert_eq!(listed(&html), expected, "{query}, page {page}");
+            let total = if many {
+                "Più di 1000 pratiche trovate".to_owned()
+            } else {
+                format!("{matches} pratiche trovate")
+            };
+            assert!(html.contains(&total), "{query}: {total:?} missing");
+        }
+        assert!(matches > 25, "{query} matches one page only: {matches}");
+    }
 }
 
 async fn a_record_shows_the_whole_history_to_its_body_only(backend: Backend) {
@@ -198,6 +274,11 @@ async fn a_clerk_registers_a_pratica_and_gets_its_receipt(backend: Backend) {
     ] {
         assert!(receipt.contains(expected), "the receipt lacks {expected:?}");
     }
+    // Its words are searchable at once.
+    let (_, found) = server
+        .page(&clerk, "/area-riservata/pratiche?q=a.s.+2027%2F2028")
+        .await;
+    assert_eq!(listed(&found), vec![code.clone()]);
     // Another body's clerk gets no receipt.
     let serena = server.sign_in_demo("demo-operatore-serena").await;
     assert_eq!(

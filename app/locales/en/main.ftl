@@ -267,6 +267,7 @@ dash-total = { $total ->
     [one] 1 application found
    *[other] { $total } applications found
 }
+dash-total-more = More than { $total } applications found
 dash-col-code = Code
 dash-col-subject = Subject
 dash-col-reference = Protocol number
@@ -278,6 +279,7 @@ dash-no-body = Your account belongs to no body: applications are seen with the a
 dash-previous = Previous page
 dash-next = Next page
 dash-page = Page { $page } of { $pages }
+dash-page-open = Page { $page }
 record-history = Full history
 record-public-note = For the citizen
 record-internal-note = Internal note

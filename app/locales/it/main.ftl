@@ -267,6 +267,7 @@ dash-total = { $total ->
     [one] 1 pratica trovata
    *[other] { $total } pratiche trovate
 }
+dash-total-more = Più di { $total } pratiche trovate
 dash-col-code = Codice
 dash-col-subject = Oggetto
 dash-col-reference = Protocollo
@@ -278,6 +279,7 @@ dash-no-body = Il suo account non appartiene a un ente: le pratiche si consultan
 dash-previous = Pagina precedente
 dash-next = Pagina successiva
 dash-page = Pagina { $page } di { $pages }
+dash-page-open = Pagina { $page }
 record-history = Storia completa
 record-public-note = Per il cittadino
 record-internal-note = Nota interna

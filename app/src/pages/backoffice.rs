@@ -6,8 +6,8 @@ use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use pratiche_db::backoffice::{
-    CaseDetail, Dashboard, DashboardFilter, DueFilter, PAGE_SIZE, StateChoice, case_detail,
-    dashboard, state_choices,
+    CaseDetail, Dashboard, DashboardFilter, DueFilter, MatchCount, PAGE_SIZE, StateChoice,
+    case_detail, dashboard, state_choices,
 };
 use pratiche_domain::clock::{ClockStatus, ClockWarning};
 use pratiche_domain::{CaseCode, PublicPhase};
@@ -138,7 +138,29 @@ fn DashboardView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let today = today_in_rome();
-    let pages = found.total.div_ceil(PAGE_SIZE).max(1);
+    // Past the search's counting limit the number of pages is not known: a
+    // full page has a next one.
+    let (total_text, pages) = match found.total {
+        MatchCount::Exactly(total) => (
+            i18n.t_with("dash-total", &[("total", total.into())]),
+            Some(total.div_ceil(PAGE_SIZE).max(1)),
+        ),
+        MatchCount::MoreThan(total) => (
+            i18n.t_with("dash-total-more", &[("total", total.into())]),
+            None,
+        ),
+    };
+    let has_next = match pages {
+        Some(pages) => page < pages,
+        None => found.rows.len() as u64 == PAGE_SIZE,
+    };
+    let page_text = match pages {
+        Some(pages) => i18n.t_with(
+            "dash-page",
+            &[("page", page.into()), ("pages", pages.into())],
+        ),
+        None => i18n.t_with("dash-page-open", &[("page", page.into())]),
+    };
     let selected = |value: bool| value.then_some("selected");
     let phase_options = PublicPhase::ALL
         .into_iter()
@@ -190,7 +212,7 @@ fn DashboardView(
         })
         .collect_view();
     let previous = (page > 1).then(|| format!("?{}", query_string(&filter, page - 1)));
-    let next = (page < pages).then(|| format!("?{}", query_string(&filter, page + 1)));
+    let next = has_next.then(|| format!("?{}", query_string(&filter, page + 1)));
     view! {
         <h1>{i18n.t_with("dash-title", &[("body", body_name.into())])}</h1>
         <ul class="dash-counts">
@@ -220,7 +242,7 @@ fn DashboardView(
             </div>
             <button class="button" type="submit">{i18n.t("dash-apply")}</button>
         </form>
-        <p class="dash-total" role="status">{i18n.t_with("dash-total", &[("total", found.total.into())])}</p>
+        <p class="dash-total" role="status">{total_text}</p>
         {if found.rows.is_empty() {
             view! { <p>{i18n.t("dash-empty")}</p> }.into_any()
         } else {
@@ -243,9 +265,9 @@ fn DashboardView(
             }
             .into_any()
         }}
-        <nav class="pager" aria-label=i18n.t_with("dash-page", &[("page", page.into()), ("pages", pages.into())])>
+        <nav class="pager" aria-label=page_text.clone()>
             {previous.map(|href| view! { <a href=href rel="prev">{i18n.t("dash-previous")}</a> })}
-            <span>{i18n.t_with("dash-page", &[("page", page.into()), ("pages", pages.into())])}</span>
+            <span>{page_text.clone()}</span>
             {next.map(|href| view! { <a href=href rel="next">{i18n.t("dash-next")}</a> })}
         </nav>
     }

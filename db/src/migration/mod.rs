@@ -12,6 +12,7 @@ mod m20261127_000006_dashboard_indexes;
 mod m20261127_000007_api;
 mod m20261128_000008_keys_with_answers;
 mod m20261128_000009_trigram_search;
+mod m20261128_000010_sqlite_trigram_search;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_api::Migration),
             Box::new(m20261128_000008_keys_with_answers::Migration),
             Box::new(m20261128_000009_trigram_search::Migration),
+            Box::new(m20261128_000010_sqlite_trigram_search::Migration),
         ]
     }
 }

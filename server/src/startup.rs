@@ -23,7 +23,7 @@ use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_domain::account::NewPassword;
 use tokio::net::TcpListener;
 
-use crate::api::auth::ApiTokens;
+use crate::api::auth::{ApiTokens, ClientRows};
 use crate::api::idempotency;
 use crate::api::{self, Api};
 use crate::auth::handlers::{self, BackOffice};
@@ -109,8 +109,14 @@ impl Application {
             trusted_proxies: settings.trusted_proxies.clone().into(),
             options: settings.leptos.clone(),
             context: context.clone(),
+            api_client_rows: ClientRows::default(),
         };
-        let api = api_state(settings, db.clone(), &signing_key);
+        let api = api_state(
+            settings,
+            db.clone(),
+            &signing_key,
+            back_office.api_client_rows.clone(),
+        );
         let router = router(settings, context, db, back_office, api);
         let address = settings.leptos.site_addr;
         let listener = TcpListener::bind(address)
@@ -245,7 +251,12 @@ fn back_office_routes(back_office: BackOffice) -> Router<LeptosOptions> {
 
 /// The API's shared state; starts its rate limiter's and idempotency keys'
 /// purges.
-fn api_state(settings: &Settings, db: DatabaseConnection, key: &keys::SigningKey) -> Api {
+fn api_state(
+    settings: &Settings,
+    db: DatabaseConnection,
+    key: &keys::SigningKey,
+    client_rows: ClientRows,
+) -> Api {
     let limiter = settings.api_limit.map(KeyedLimiter::new);
     match &limiter {
         Some(limiter) => limiter.spawn_purge(),
@@ -258,6 +269,7 @@ fn api_state(settings: &Settings, db: DatabaseConnection, key: &keys::SigningKey
     Api {
         db,
         tokens: ApiTokens::new(key),
+        client_rows,
         limiter,
         public_url: Arc::from(settings.public_url.as_str()),
         trusted_proxies: settings.trusted_proxies.clone().into(),

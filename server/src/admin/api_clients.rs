@@ -91,17 +91,21 @@ pub async fn set_client_disabled(
             changes: vec![Change::new("disabled", client.disabled, disabled)],
         };
         audit::record(&txn, &admin.actor, entry, now).await?;
-        txn.commit().await.map(Some)
+        txn.commit().await?;
+        Ok(Some(client.id))
     };
     match result.await {
-        Ok(Some(())) => done(
-            API_CLIENTS_PATH,
-            if disabled {
-                "client-disattivato"
-            } else {
-                "client-riattivato"
-            },
-        ),
+        Ok(Some(changed)) => {
+            office.api_client_rows.forget(changed);
+            done(
+                API_CLIENTS_PATH,
+                if disabled {
+                    "client-disattivato"
+                } else {
+                    "client-riattivato"
+                },
+            )
+        }
         Ok(None) => not_found(),
         Err(error) => unavailable(error),
     }

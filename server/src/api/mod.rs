@@ -20,7 +20,7 @@ use axum::routing::{MethodRouter, get, post};
 use ipnet::IpNet;
 use pratiche_db::DatabaseConnection;
 
-use self::auth::ApiTokens;
+use self::auth::{ApiTokens, ClientRows};
 use self::problem::ApiError;
 use crate::rate_limit::{KeyedLimiter, address_from, peer_of};
 
@@ -29,6 +29,9 @@ use crate::rate_limit::{KeyedLimiter, address_from, peer_of};
 pub struct Api {
     pub db: DatabaseConnection,
     pub tokens: ApiTokens,
+    /// Shared with the back office, which drops a client's row when it
+    /// changes.
+    pub client_rows: ClientRows,
     /// Per client (and per client id at the token endpoint); `None` is off.
     pub limiter: Option<KeyedLimiter<String>>,
     /// Absolute URLs (a pratica's public page) start with this.

@@ -25,6 +25,7 @@ use serde::Deserialize;
 
 use super::passwords::Passwords;
 use super::session::{ABSOLUTE, Sessions};
+use crate::api::auth::ClientRows;
 use crate::rate_limit::client_key;
 use crate::responses::see_other;
 use pratiche_db::audit::{self, Actor, Change, Entry};
@@ -41,6 +42,8 @@ pub struct BackOffice {
     pub trusted_proxies: Arc<[IpNet]>,
     pub options: LeptosOptions,
     pub context: AppContext,
+    /// The API's cache of client rows, emptied of a client it changes.
+    pub api_client_rows: ClientRows,
 }
 
 #[derive(Deserialize)]

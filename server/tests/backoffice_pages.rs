@@ -54,6 +54,10 @@ async fn the_dashboard_lists_filters_and_counts_the_bodys_pratiche(backend: Back
             "?fase=nonsense&pagina=-3",
             listed(&all).iter().map(String::as_str).collect(),
         ),
+        (
+            "?pagina=18446744073709551615",
+            listed(&all).iter().map(String::as_str).collect(),
+        ),
     ] {
         let (status, found) = server
             .page(&valdoria, &format!("/area-riservata/pratiche{query}"))

@@ -37,10 +37,12 @@ fn filter_from_query() -> (DashboardFilter, u64) {
             _ => None,
         },
     };
+    // Pages past `u32::MAX` are refused like any other bad number: the
+    // offset of such a page would overflow.
     let page = query
         .get("pagina")
-        .and_then(|page| page.parse::<u64>().ok())
-        .unwrap_or(1)
+        .and_then(|page| page.parse::<u32>().ok())
+        .map_or(1, u64::from)
         .max(1);
     (filter, page)
 }

@@ -97,6 +97,14 @@ pub fn to_json(explanation: &Explanation) -> serde_json::Value {
     serde_json::to_value(explanation).expect("an explanation is plain data")
 }
 
+/// The explanation read back from `cases.due_explanation`.
+pub fn from_json(stored: Option<serde_json::Value>) -> Result<Option<Explanation>, DbErr> {
+    stored
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|error| DbErr::Json(error.to_string()))
+}
+
 /// Recomputes the pratiche matching `filter` and stores what changed,
 /// within the caller's transaction. Returns how many changed.
 pub async fn recompute_where<C: ConnectionTrait>(

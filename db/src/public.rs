@@ -161,11 +161,7 @@ pub async fn find_case(
         responsible_contact: row.responsible_contact,
         phase: parse_phase(&row.current_phase)?,
         state_text: row.state_text,
-        clock: row
-            .due_explanation
-            .map(serde_json::from_value)
-            .transpose()
-            .map_err(|error| DbErr::Json(error.to_string()))?,
+        clock: crate::clock::from_json(row.due_explanation)?,
         substitute: row.substitute_name.map(|name| SubstituteOfficial {
             name,
             office: row.substitute_office,

@@ -8,7 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
-use pratiche_db::backoffice::{CaseDetail, CaseKey, case_detail, own_case, starting_state};
+use pratiche_db::backoffice::{
+    CaseFieldsWithHistory, CaseKey, case_fields, own_case, starting_state,
+};
 use pratiche_db::cases::WriteError;
 use pratiche_db::entity::case;
 use pratiche_domain::CaseCode;
@@ -128,7 +130,7 @@ fn today() -> NaiveDate {
 }
 
 impl CaseView {
-    pub fn of(api: &Api, detail: CaseDetail) -> Self {
+    pub fn of(api: &Api, detail: CaseFieldsWithHistory) -> Self {
         let case = detail.case;
         let code = CaseCode::parse(&case.code).expect("stored codes are valid");
         Self {
@@ -136,7 +138,7 @@ impl CaseView {
             public_url: api.public_page(code),
             own_reference: case.own_reference,
             procedure_type_id: case.procedure_type_id,
-            procedure_type: detail.procedure_name,
+            procedure_type: case.procedure_name,
             subject: case.subject,
             submitted_on: case.submitted_on,
             office: case.office_name,
@@ -315,7 +317,7 @@ async fn answer_case(
     key: CaseKey<'_>,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let detail = case_detail(&api.db, body_id, key)
+    let detail = case_fields(&api.db, body_id, key)
         .await?
         .ok_or(ApiError::NotFound)?;
     let view = CaseView::of(api, detail);

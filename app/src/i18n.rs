@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, RwLock};
 
 use chrono::{Datelike, NaiveDate};
 use fluent_templates::fluent_bundle::FluentValue;
@@ -32,6 +32,11 @@ static LANGUAGES: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
     languages.sort_by_key(|language| (*language != DEFAULT_LANGUAGE, language.to_string()));
     languages
 });
+
+/// The messages without arguments already formatted, by key, for each
+/// language of [`LANGUAGES`] in its order.
+static FORMATTED: LazyLock<Vec<RwLock<HashMap<String, String>>>> =
+    LazyLock::new(|| LANGUAGES.iter().map(|_| RwLock::default()).collect());
 
 /// The language of one response and the lookups in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,9 +104,33 @@ impl I18n {
             .is_ok_and(|language| LANGUAGES.contains(&language))
     }
 
-    /// The message `key`.
+    /// The message `key`. Messages without arguments are formatted once per
+    /// language and kept: a page shows dozens of them, and Fluent would
+    /// resolve each anew on every page.
     pub fn t(&self, key: &str) -> String {
-        self.lookup(key, None)
+        let language = LANGUAGES
+            .iter()
+            .position(|language| *language == self.language)
+            .expect("a negotiated language has a translation file");
+        let formatted = &FORMATTED[language];
+        if let Some(message) = formatted
+            .read()
+            .expect("the formatted messages' lock is never poisoned")
+            .get(key)
+        {
+            return message.clone();
+        }
+        // Only messages of the file are kept, so the cache cannot grow past it.
+        match LOCALES.lookup_single_language::<&str>(&self.language, key, None) {
+            Ok(message) => {
+                formatted
+                    .write()
+                    .expect("the formatted messages' lock is never poisoned")
+                    .insert(key.to_owned(), message.clone());
+                message
+            }
+            Err(_) => LOCALES.lookup_complete(&self.language, key, None),
+        }
     }
 
     /// The message `key` with named arguments.
@@ -164,6 +193,22 @@ mod tests {
             I18n::negotiate(Some("en"), None).date(date),
             "12 March 2027"
         );
+    }
+
+    #[test]
+    fn keeps_formatted_messages_of_the_file_only() {
+        let english = I18n::negotiate(Some("en"), None);
+        let first = english.t("case-history-title");
+        assert_eq!(english.t("case-history-title"), first);
+        assert_ne!(I18n::negotiate(None, None).t("case-history-title"), first);
+        let kept = |key: &str| {
+            FORMATTED
+                .iter()
+                .any(|messages| messages.read().unwrap().contains_key(key))
+        };
+        assert!(kept("case-history-title"));
+        english.t("no-such-message");
+        assert!(!kept("no-such-message"));
     }
 
     #[test]

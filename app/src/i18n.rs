@@ -33,10 +33,22 @@ static LANGUAGES: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
     languages
 });
 
-/// The messages without arguments already formatted, by key, for each
-/// language of [`LANGUAGES`] in its order.
-static FORMATTED: LazyLock<Vec<RwLock<HashMap<String, String>>>> =
-    LazyLock::new(|| LANGUAGES.iter().map(|_| RwLock::default()).collect());
+/// What each language of [`LANGUAGES`] (in its order) has already
+/// formatted once and keeps.
+static FORMATTED: LazyLock<Vec<Formatted>> =
+    LazyLock::new(|| LANGUAGES.iter().map(|_| Formatted::default()).collect());
+
+/// At most this many long dates are kept per language: a few years of days,
+/// so the dates of stored pratiche all fit and nothing can grow past it.
+const MAX_DATES_KEPT: usize = 4096;
+
+#[derive(Default)]
+struct Formatted {
+    /// Messages without arguments, by key; only keys of the language's file.
+    messages: RwLock<HashMap<String, String>>,
+    /// Long dates ([`I18n::date`]).
+    dates: RwLock<HashMap<NaiveDate, String>>,
+}
 
 /// The language of one response and the lookups in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,11 +120,7 @@ impl I18n {
     /// language and kept: a page shows dozens of them, and Fluent would
     /// resolve each anew on every page.
     pub fn t(&self, key: &str) -> String {
-        let language = LANGUAGES
-            .iter()
-            .position(|language| *language == self.language)
-            .expect("a negotiated language has a translation file");
-        let formatted = &FORMATTED[language];
+        let formatted = &self.formatted().messages;
         if let Some(message) = formatted
             .read()
             .expect("the formatted messages' lock is never poisoned")
@@ -153,15 +161,41 @@ impl I18n {
     }
 
     /// A calendar date written out: "12 marzo 2027", "12 March 2027".
+    /// Written once per language and day, then kept: a page shows a dozen
+    /// dates, and pratiche share their days.
     pub fn date(&self, date: NaiveDate) -> String {
-        self.t_with(
+        let dates = &self.formatted().dates;
+        if let Some(written) = dates
+            .read()
+            .expect("the formatted dates' lock is never poisoned")
+            .get(&date)
+        {
+            return written.clone();
+        }
+        let written = self.t_with(
             "date-long",
             &[
                 ("day", date.day().into()),
                 ("month", self.t(&format!("month-{}", date.month())).into()),
                 ("year", date.year().into()),
             ],
-        )
+        );
+        let mut dates = dates
+            .write()
+            .expect("the formatted dates' lock is never poisoned");
+        if dates.len() < MAX_DATES_KEPT {
+            dates.insert(date, written.clone());
+        }
+        written
+    }
+
+    /// What this language has already formatted.
+    fn formatted(&self) -> &'static Formatted {
+        let language = LANGUAGES
+            .iter()
+            .position(|language| *language == self.language)
+            .expect("a negotiated language has a translation file");
+        &FORMATTED[language]
     }
 }
 
@@ -204,11 +238,36 @@ mod tests {
         let kept = |key: &str| {
             FORMATTED
                 .iter()
-                .any(|messages| messages.read().unwrap().contains_key(key))
+                .any(|formatted| formatted.messages.read().unwrap().contains_key(key))
         };
         assert!(kept("case-history-title"));
         english.t("no-such-message");
         assert!(!kept("no-such-message"));
+    }
+
+    #[test]
+    fn keeps_written_dates_per_language() {
+        let date = NaiveDate::from_ymd_opt(2031, 7, 4).unwrap();
+        let italian = I18n::negotiate(None, None);
+        let english = I18n::negotiate(Some("en"), None);
+        for _ in 0..2 {
+            assert_eq!(italian.date(date), "4 luglio 2031");
+            assert_eq!(english.date(date), "4 July 2031");
+        }
+        // The cap test below fills the English dates, never the Italian.
+        assert!(italian.formatted().dates.read().unwrap().contains_key(&date));
+    }
+
+    #[test]
+    fn keeps_no_more_dates_than_the_cap() {
+        let english = I18n::negotiate(Some("en"), None);
+        let days = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap().iter_days();
+        for day in days.take(MAX_DATES_KEPT + 10) {
+            english.date(day);
+        }
+        assert!(english.formatted().dates.read().unwrap().len() <= MAX_DATES_KEPT);
+        let leap_day = NaiveDate::from_ymd_opt(1960, 2, 29).unwrap();
+        assert_eq!(english.date(leap_day), "29 February 1960");
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub use sea_orm::{
 /// at a time (IMMEDIATE transactions queue on the busy timeout).
 const POOL_SIZE: u32 = 8;
 
+/// A pooled connection idle at least this long is pinged before use.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 /// Opens the database named by `url`, creating a SQLite file if missing.
 /// SQLite runs in WAL mode with `synchronous=FULL` (durable across power loss),
 /// foreign keys on and a 5 s busy timeout.
@@ -43,6 +46,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .max_connections(POOL_SIZE)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
+        // sqlx pings a pooled connection before every use by default: a
+        // second round trip per query. Only one left idle this long may have
+        // been dropped (a PostgreSQL restart, a firewall); SQLite's cannot.
+        .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
         // Statements may carry case codes: keep them out of the logs.
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|sqlite| {

@@ -102,10 +102,10 @@ impl I18n {
             .iter()
             .filter(|language| **language != self.language)
             .map(|language| {
-                (
-                    language.to_string(),
-                    LOCALES.lookup(language, "language-name"),
-                )
+                let other = Self {
+                    language: language.clone(),
+                };
+                (other.tag(), other.t("language-name"))
             })
             .collect()
     }

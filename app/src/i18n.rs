@@ -255,7 +255,14 @@ mod tests {
             assert_eq!(english.date(date), "4 July 2031");
         }
         // The cap test below fills the English dates, never the Italian.
-        assert!(italian.formatted().dates.read().unwrap().contains_key(&date));
+        assert!(
+            italian
+                .formatted()
+                .dates
+                .read()
+                .unwrap()
+                .contains_key(&date)
+        );
     }
 
     #[test]

@@ -145,13 +145,12 @@ token=$(demo_api_token "$APP_BASE")
 } | tee -a "$REPORT"
 step "Public case page, API JSON, not found"
 versus_reference "case page, 50 connections" 50 "$BENCH_DIR/paths.lua" -- "$WORK/pages.txt"
-case_reference_rps="$LAST_REFERENCE_RPS" case_reference_p99="$LAST_REFERENCE_P99"
 # The framework's floor: a page of the app that reads no database, against
 # the reference's case page (two queries). The case page, which renders more
 # and reads the database too, stays below this ratio.
 echo /accessibilita >"$WORK/static.txt"
 measure 50 "$SECONDS_PER_RUN" "$BENCH_DIR/paths.lua" "$APP_BASE" -- "$WORK/static.txt"
-reference_rps="$case_reference_rps" reference_p99_ms="$case_reference_p99"
+reference_rps="$LAST_REFERENCE_RPS" reference_p99_ms="$LAST_REFERENCE_P99"
 report_row "floor: a page with no database read, 50 connections"
 versus_reference "case page, 10 connections" 10 "$BENCH_DIR/paths.lua" -- "$WORK/pages.txt"
 BENCH_EXPECT_STATUS=404 versus_reference "not found, 50 connections" 50 "$BENCH_DIR/paths.lua" -- "$WORK/unknown.txt"

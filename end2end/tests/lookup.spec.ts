@@ -8,7 +8,7 @@ test.describe("with JavaScript on", () => {
     await page.goto("/");
     const field = codeField(page);
     await field.fill(UNDER_REVIEW.toLowerCase().replaceAll("-", " "));
-    // Only the hydrated island can say this before the form is sent.
+    // Only the island can say this before the form is sent.
     await expect(codeMessage(page)).toHaveText("Il codice è scritto correttamente.");
     await expect(field).toHaveAttribute("aria-invalid", "false");
     await page.getByRole("button", { name: "Cerca la pratica" }).click();
@@ -19,6 +19,22 @@ test.describe("with JavaScript on", () => {
     );
     await expect(page).toHaveTitle(new RegExp(`Pratica ${UNDER_REVIEW}`));
     await expect(page.locator(".status-card")).toContainText("In lavorazione");
+  });
+
+  test("a code typed before the island wakes up is checked when it does", async ({ page }) => {
+    // Hold the WebAssembly back, as a slow phone would, until the code is typed.
+    let release: () => void = () => {};
+    const typed = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/*.wasm", async (route) => {
+      await typed;
+      await route.continue();
+    });
+    await page.goto("/", { waitUntil: "domcontentloaded" });
+    await codeField(page).fill(UNDER_REVIEW.slice(0, -1) + "Z");
+    expect(await codeMessage(page).textContent()).toMatch(/^\s*$/);
+    release();
+    await expect(codeMessage(page)).toHaveText(/controlli il codice/);
+    await expect(codeField(page)).toHaveAttribute("aria-invalid", "true");
   });
 
   test("the island flags a mistyped code before submitting, without blocking it", async ({ page }) => {

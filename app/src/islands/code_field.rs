@@ -40,7 +40,8 @@ impl CodeMessages {
 
 /// The code input and its one live region. Server-rendered with the server's
 /// own verdict (`message`, `invalid`), then kept up to date as the citizen
-/// types: once 13 symbols are typed, or on leaving the field.
+/// types: once 13 symbols are typed, or on leaving the field. A code typed
+/// before the island woke up (a slow phone) is checked as soon as it does.
 #[island]
 pub fn CodeField(
     /// `id` and `name` of the input.
@@ -69,8 +70,20 @@ pub fn CodeField(
         set_message.set(messages.describe(result));
     };
     let check_on_input = check.clone();
+    let check_on_wake = check.clone();
+    let input = NodeRef::<leptos::html::Input>::new();
+    // Effects run only in the browser, once the island is hydrated.
+    Effect::new(move |_| {
+        if let Some(field) = input.get() {
+            let typed = field.value();
+            if !typed.is_empty() {
+                check_on_wake(typed, false);
+            }
+        }
+    });
     view! {
         <input
+            node_ref=input
             id=id.clone()
             name=id
             type="text"

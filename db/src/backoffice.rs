@@ -9,10 +9,11 @@ use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
 };
 
 use crate::entity::{case, procedure_state, procedure_type, status_event, user};
+use crate::with_children::parent_with_children;
 
 /// Rows per dashboard page.
 pub const PAGE_SIZE: u64 = 25;
@@ -346,7 +347,7 @@ pub async fn case_fields<'a>(
     body_id: i32,
     key: impl Into<CaseKey<'a>>,
 ) -> Result<Option<CaseFieldsWithHistory>, DbErr> {
-    let found = own_case_query(body_id, key.into())
+    let query = own_case_query(body_id, key.into())
         .select_only()
         .columns([
             case::Column::Id,
@@ -365,13 +366,13 @@ pub async fn case_fields<'a>(
         ])
         .column_as(procedure_type::Column::Name, "procedure_name")
         .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
-        .into_model::<CaseFields>()
-        .one(db)
-        .await?;
-    let Some(mut case) = found else {
+        .join(JoinType::LeftJoin, case::Relation::StatusEvent.def());
+    let query = crate::cases::history_order(select_event_detail(query));
+    let Some((mut case, events)) =
+        parent_with_children::<CaseFields, _>(db, &query.into_query()).await?
+    else {
         return Ok(None);
     };
-    let events = history(db, case.id).await?;
     let clock = crate::clock::from_json(case.due_explanation.take())?;
     Ok(Some(CaseFieldsWithHistory {
         case,
@@ -382,8 +383,18 @@ pub async fn case_fields<'a>(
 
 /// A pratica's history as its body's staff see it, oldest first.
 async fn history(db: &DatabaseConnection, case_id: i32) -> Result<Vec<EventDetail>, DbErr> {
-    crate::cases::history_order(status_event::Entity::find())
-        .select_only()
+    let query = select_event_detail(status_event::Entity::find().select_only())
+        .filter(status_event::Column::CaseId.eq(case_id));
+    crate::cases::history_order(query)
+        .into_model::<EventDetail>()
+        .all(db)
+        .await
+}
+
+/// Adds the columns of an [`EventDetail`], and the joins they need, to a
+/// query that reaches `status_events`.
+fn select_event_detail<Q: QuerySelect>(query: Q) -> Q {
+    query
         .columns([
             status_event::Column::StateId,
             status_event::Column::OccurredAt,
@@ -400,12 +411,9 @@ async fn history(db: &DatabaseConnection, case_id: i32) -> Result<Vec<EventDetai
         ])
         .column_as(procedure_state::Column::Name, "state_name")
         .column_as(user::Column::DisplayName, "recorded_by")
-        .join(JoinType::InnerJoin, status_event::Relation::State.def())
+        // Left joins: a query from `cases` keeps a pratica without events.
+        .join(JoinType::LeftJoin, status_event::Relation::State.def())
         .join(JoinType::LeftJoin, status_event::Relation::RecordedBy.def())
-        .filter(status_event::Column::CaseId.eq(case_id))
-        .into_model::<EventDetail>()
-        .all(db)
-        .await
 }
 
 /// A body's procedure types as (id, name), by name.

@@ -297,9 +297,7 @@ pub(crate) async fn history_of<C: ConnectionTrait>(
 }
 
 /// The order of a history: when it happened, when it was recorded, id.
-pub fn history_order(
-    query: sea_orm::Select<status_event::Entity>,
-) -> sea_orm::Select<status_event::Entity> {
+pub fn history_order<Q: QueryOrder>(query: Q) -> Q {
     query
         .order_by_asc(status_event::Column::OccurredAt)
         .order_by_asc(status_event::Column::RecordedAt)

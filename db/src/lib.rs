@@ -16,6 +16,7 @@ pub mod load;
 pub mod migration;
 pub mod public;
 pub mod settings;
+mod with_children;
 
 use std::time::Duration;
 

@@ -7,10 +7,11 @@ use pratiche_domain::clock::Explanation;
 use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
 };
 
 use crate::entity::{body, case, procedure_state, procedure_type, status_event};
+use crate::with_children::parent_with_children;
 
 /// The public view of a pratica (SPEC §2).
 #[derive(Clone, Debug, PartialEq)]
@@ -70,7 +71,6 @@ pub struct BodyContact {
 
 #[derive(FromQueryResult)]
 struct CaseRow {
-    id: i32,
     #[sea_orm(nested)]
     body: BodyContact,
     procedure_name: String,
@@ -102,7 +102,7 @@ pub async fn find_case(
     code: CaseCode,
     closed_after: DateTime<Utc>,
 ) -> Result<Option<PublicCase>, DbErr> {
-    let row = select_body_contact(case::Entity::find().select_only().column(case::Column::Id))
+    let query = select_body_contact(case::Entity::find().select_only())
         .column_as(procedure_type::Column::Name, "procedure_name")
         .column(case::Column::Subject)
         .column(case::Column::SubmittedOn)
@@ -115,29 +115,24 @@ pub async fn find_case(
         .column(body::Column::SubstituteName)
         .column(body::Column::SubstituteOffice)
         .column(body::Column::SubstituteContact)
-        .join(JoinType::InnerJoin, case::Relation::Body.def())
-        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
-        .join(JoinType::InnerJoin, case::Relation::CurrentState.def())
-        .filter(case::Column::Code.eq(code.compact()))
-        .filter(still_public(closed_after))
-        .into_model::<CaseRow>()
-        .one(db)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-
-    let events = status_event::Entity::find()
-        .select_only()
         .column(status_event::Column::OccurredAt)
         .column(status_event::Column::PublicPhase)
         .column(status_event::Column::PublicNote)
         .column(status_event::Column::CorrectionReason)
-        .filter(status_event::Column::CaseId.eq(row.id))
+        .join(JoinType::InnerJoin, case::Relation::Body.def())
+        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
+        .join(JoinType::InnerJoin, case::Relation::CurrentState.def())
+        .join(JoinType::LeftJoin, case::Relation::StatusEvent.def())
+        .filter(case::Column::Code.eq(code.compact()))
+        .filter(still_public(closed_after))
         .order_by_desc(status_event::Column::OccurredAt)
         .order_by_desc(status_event::Column::RecordedAt)
-        .order_by_desc(status_event::Column::Id)
-        .into_model::<EventRow>()
-        .all(db)
-        .await?;
+        .order_by_desc(status_event::Column::Id);
+    let Some((row, events)) =
+        parent_with_children::<CaseRow, EventRow>(db, &query.into_query()).await?
+    else {
+        return Ok(None);
+    };
     let history = events
         .into_iter()
         .map(|event| {

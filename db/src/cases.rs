@@ -8,16 +8,19 @@ use pratiche_domain::clock::{ClockEvent, ClockWarning, Explanation, Extension};
 use pratiche_domain::text::fold_for_search;
 use pratiche_domain::workflow::{Step, TransitionError, Transitions, check_insertion};
 use pratiche_domain::{CaseCode, PublicPhase};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Set,
 };
 
 use crate::audit::AuditSource;
-use crate::clock::{explain, rome_date, to_json};
-use crate::entity::{case, procedure_state, procedure_transition, status_event};
+use crate::clock::{Calendar, StoredCalendar, calendar_of, compute_from, rome_date, to_json};
+use crate::entity::{
+    body, case, procedure_state, procedure_transition, procedure_type, status_event,
+};
 use crate::feed;
+use crate::with_children::parent_with_children;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -144,7 +147,8 @@ pub async fn register<C: ConnectionTrait>(
     .await?;
     let history = [HistoryRow::of_new(&first, &state)];
     insert_event(txn, &case, &state, first, now).await?;
-    Ok(settle(txn, case, &history, now).await?.0)
+    let calendar = calendar_of(txn, &case).await?;
+    Ok(settle(txn, case, calendar, &history, now).await?.0)
 }
 
 /// Files a status event in a pratica's history, in its place by when it
@@ -160,38 +164,107 @@ pub async fn record_event<C: ConnectionTrait>(
     event: NewEvent,
     now: DateTime<Utc>,
 ) -> Result<Recorded, WriteError> {
-    // `FOR UPDATE` on PostgreSQL: concurrent events of one pratica queue here
-    // instead of failing as conflicts at the update (SQLite has one writer).
-    let case = case::Entity::find_by_id(case_id)
-        .lock_exclusive()
-        .one(txn)
+    let LockedCase { case, calendar } = locked_case(txn, case_id)
         .await?
         .ok_or(WriteError::CaseNotFound)?;
     if expected_version.is_some_and(|expected| expected != case.version) {
         return Err(WriteError::Conflict);
     }
-    let state = state_of_type(txn, event.state_id, case.procedure_type_id).await?;
+    let (state, transitions) =
+        state_with_transitions(txn, event.state_id, case.procedure_type_id).await?;
     let mut history = history_of(txn, case.id).await?;
     // After every event that happened at the same time or before: it is
     // recorded last.
     let position = history.partition_point(|row| row.occurred_at <= event.occurred_at);
     let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
     let new = HistoryRow::of_new(&event, &state);
-    check_insertion(
-        &transitions_of(txn, case.procedure_type_id).await?,
-        &steps,
-        position,
-        new.step(),
-    )?;
+    check_insertion(&transitions, &steps, position, new.step())?;
     let occurred_on = rome_date(event.occurred_at);
     insert_event(txn, &case, &state, event, now).await?;
     history.insert(position, new);
-    let (case, explanation) = settle(txn, case, &history, now).await?;
+    let (case, explanation) = settle(txn, case, calendar.into(), &history, now).await?;
     Ok(Recorded {
         case,
         warnings: explanation.warnings_for_event_on(occurred_on),
         explanation,
     })
+}
+
+/// A pratica as a status event finds it: its row, locked until the
+/// transaction ends, and what its clock depends on besides the history.
+#[derive(FromQueryResult)]
+struct LockedCase {
+    #[sea_orm(nested)]
+    case: case::Model,
+    #[sea_orm(nested)]
+    calendar: StoredCalendar,
+}
+
+/// A pratica with its calendar, in one statement. `FOR UPDATE OF cases` on
+/// PostgreSQL: concurrent events of one pratica queue here instead of failing
+/// as conflicts at the update, and the body's and procedure type's rows stay
+/// free (SQLite has one writer).
+async fn locked_case<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+) -> Result<Option<LockedCase>, DbErr> {
+    let mut query = case::Entity::find_by_id(case_id)
+        .column(procedure_type::Column::TermDays)
+        .column(body::Column::PatronMonth)
+        .column(body::Column::PatronDay)
+        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
+        .join(JoinType::InnerJoin, case::Relation::Body.def())
+        .into_query();
+    query.lock_with_tables(LockType::Update, [case::Entity]);
+    conn.query_one(&query)
+        .await?
+        .map(|row| LockedCase::from_query_result(&row, ""))
+        .transpose()
+}
+
+#[derive(FromQueryResult)]
+struct TransitionRow {
+    from_state_id: i32,
+    to_state_id: i32,
+}
+
+/// The state an event sets, if it is one of the procedure type's, and the
+/// type's allowed transitions, in one statement.
+async fn state_with_transitions<C: ConnectionTrait>(
+    conn: &C,
+    state_id: i32,
+    procedure_type_id: i32,
+) -> Result<(procedure_state::Model, Transitions<i32>), WriteError> {
+    let mut query = procedure_state::Entity::find_by_id(state_id)
+        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
+        .into_query();
+    query
+        .column((
+            procedure_transition::Entity,
+            procedure_transition::Column::FromStateId,
+        ))
+        .column((
+            procedure_transition::Entity,
+            procedure_transition::Column::ToStateId,
+        ))
+        .left_join(
+            procedure_transition::Entity,
+            Expr::col((
+                procedure_transition::Entity,
+                procedure_transition::Column::ProcedureTypeId,
+            ))
+            .equals((
+                procedure_state::Entity,
+                procedure_state::Column::ProcedureTypeId,
+            )),
+        );
+    let (state, pairs) = parent_with_children::<_, TransitionRow>(conn, &query)
+        .await?
+        .ok_or(WriteError::ForeignState)?;
+    let pairs = pairs
+        .into_iter()
+        .map(|pair| (pair.from_state_id, pair.to_state_id));
+    Ok((state, Transitions::new(pairs)))
 }
 
 /// The allowed transitions of a procedure type.
@@ -359,11 +432,12 @@ async fn insert_event<C: ConnectionTrait>(
 async fn settle<C: ConnectionTrait>(
     conn: &C,
     case: case::Model,
+    calendar: Calendar,
     history: &[HistoryRow],
     now: DateTime<Utc>,
 ) -> Result<(case::Model, Explanation), WriteError> {
     let latest = history.last().ok_or(WriteError::CaseNotFound)?;
-    let explanation = explain(conn, &case, history).await?;
+    let explanation = compute_from(&case, calendar, history)?;
     let closed_at = latest.phase()?.is_final().then_some(latest.occurred_at);
     let due_explanation = to_json(&explanation);
     let updated = case::Entity::update_many()

@@ -9,8 +9,8 @@ use chrono_tz::Europe::Rome;
 use pratiche_domain::clock::{ClockInput, Explanation, PatronDay, compute};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IdenStatic, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::cases::{HistoryRow, history_of};
@@ -21,27 +21,43 @@ pub fn rome_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Rome).date_naive()
 }
 
-/// Computes the clock of a pratica with the given history (in history
-/// order) from the stored term and patron day.
-pub(crate) async fn explain<C: ConnectionTrait>(
-    conn: &C,
-    case: &case::Model,
-    history: &[HistoryRow],
-) -> Result<Explanation, DbErr> {
-    let calendar = calendar_of(conn, case).await?;
-    compute_from(case, calendar, history)
-}
-
 /// What the due date depends on besides the history; the same for every
 /// pratica of one procedure type.
 #[derive(Clone, Copy, Debug)]
-struct Calendar {
+pub(crate) struct Calendar {
     term_days: u32,
     patron: Option<PatronDay>,
 }
 
+/// A calendar's columns as stored: the procedure type's term and the body's
+/// patron day.
+#[derive(Debug, FromQueryResult)]
+pub(crate) struct StoredCalendar {
+    term_days: i32,
+    patron_month: Option<i32>,
+    patron_day: Option<i32>,
+}
+
+impl From<StoredCalendar> for Calendar {
+    fn from(stored: StoredCalendar) -> Self {
+        let patron = stored
+            .patron_month
+            .zip(stored.patron_day)
+            .and_then(|(month, day)| {
+                PatronDay::new(u32::try_from(month).ok()?, u32::try_from(day).ok()?).ok()
+            });
+        Self {
+            term_days: u32::try_from(stored.term_days).unwrap_or(0),
+            patron,
+        }
+    }
+}
+
 /// The pratica's term and its body's patron day, in one read.
-async fn calendar_of<C: ConnectionTrait>(conn: &C, case: &case::Model) -> Result<Calendar, DbErr> {
+pub(crate) async fn calendar_of<C: ConnectionTrait>(
+    conn: &C,
+    case: &case::Model,
+) -> Result<Calendar, DbErr> {
     let read = Query::select()
         .column((procedure_type::Entity, procedure_type::Column::TermDays))
         .column((body::Entity, body::Column::PatronMonth))
@@ -55,16 +71,7 @@ async fn calendar_of<C: ConnectionTrait>(conn: &C, case: &case::Model) -> Result
         .query_one(&read)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("procedure type or body".into()))?;
-    let term_days: i32 = row.try_get("", procedure_type::Column::TermDays.as_str())?;
-    let patron_month: Option<i32> = row.try_get("", body::Column::PatronMonth.as_str())?;
-    let patron_day: Option<i32> = row.try_get("", body::Column::PatronDay.as_str())?;
-    let patron = patron_month.zip(patron_day).and_then(|(month, day)| {
-        PatronDay::new(u32::try_from(month).ok()?, u32::try_from(day).ok()?).ok()
-    });
-    Ok(Calendar {
-        term_days: u32::try_from(term_days).unwrap_or(0),
-        patron,
-    })
+    Ok(StoredCalendar::from_query_result(&row, "")?.into())
 }
 
 async fn compute_with<C: ConnectionTrait>(
@@ -75,7 +82,9 @@ async fn compute_with<C: ConnectionTrait>(
     compute_from(case, calendar, &history_of(conn, case.id).await?)
 }
 
-fn compute_from(
+/// Computes the clock of a pratica with the given history (in history
+/// order).
+pub(crate) fn compute_from(
     case: &case::Model,
     calendar: Calendar,
     history: &[HistoryRow],

@@ -1,7 +1,7 @@
-//! One pratica and its history in one statement: a `LEFT JOIN` repeats the
-//! pratica's columns on each of its events' rows. One round trip to the
-//! database instead of two (the API's read of a pratica, about +20%: see
-//! bench/RESULTS.md).
+//! A parent and its children in one statement: a `LEFT JOIN` repeats the
+//! parent's columns on each child's row. One round trip to the database
+//! instead of two: a pratica and its history (the API's read, about +20%: see
+//! bench/RESULTS.md), a state and its procedure type's transitions.
 
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};

@@ -117,6 +117,25 @@ pub fn symbol_count(input: &str) -> usize {
     normalise(input).count()
 }
 
+/// Fewest symbols in what [`looks_like_code`] treats as a code: two thirds of
+/// one.
+const CODE_LIKE_MIN: usize = 8;
+
+/// Whether `input` may be a code or most of one (typed with a mistake, cut
+/// short, or with a symbol too many): at least 8 and at most 14 symbols once
+/// separators are dropped, each one a code could hold. Logs redact such
+/// text, so not even a mistyped code is written whole.
+pub fn looks_like_code(input: &str) -> bool {
+    let mut count = 0;
+    for symbol in normalise(input) {
+        if !symbol.is_ascii() || !CHECK_SYMBOLS.contains(&(symbol as u8)) {
+            return false;
+        }
+        count += 1;
+    }
+    (CODE_LIKE_MIN..=CODE_LEN + 1).contains(&count)
+}
+
 fn normalise(input: &str) -> impl Iterator<Item = char> + '_ {
     input
         .chars()
@@ -235,7 +254,30 @@ mod tests {
         assert_eq!(codes.len(), 1000);
     }
 
+    #[test]
+    fn tells_what_looks_like_a_code() {
+        assert!(looks_like_code("JYRH-CM4Q-3DY4-B"));
+        assert!(looks_like_code("jyrhcm4q3dy4z"));
+        assert!(looks_like_code("JYRH-CM4Q"));
+        assert!(!looks_like_code("JYRH"));
+        assert!(!looks_like_code("prot. 2026/13877"));
+        assert!(!looks_like_code("12345"));
+        assert!(!looks_like_code("JYRH-CM4Q-3DY4-B-JYRH-CM4Q"));
+    }
+
     proptest! {
+        #[test]
+        fn every_code_and_every_typo_of_one_looks_like_a_code(code in any_code(), cut in 8usize..=13) {
+            prop_assert!(looks_like_code(&code.to_string()));
+            prop_assert!(looks_like_code(&code.compact().to_lowercase()));
+            prop_assert!(looks_like_code(&code.compact()[..cut]));
+        }
+
+        #[test]
+        fn looking_never_panics(input in "\\PC{0,60}") {
+            let _ = looks_like_code(&input);
+        }
+
         #[test]
         fn round_trips(code in any_code()) {
             prop_assert_eq!(CaseCode::parse(&code.to_string()), Ok(code));

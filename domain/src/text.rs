@@ -18,6 +18,16 @@ pub fn fold_for_search(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::fold_for_search;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn folding_is_total_and_stable(text in "\\PC{0,300}") {
+            let folded = fold_for_search(&text);
+            prop_assert_eq!(fold_for_search(&folded), folded.clone());
+            prop_assert!(!folded.starts_with(' ') && !folded.ends_with(' '));
+        }
+    }
 
     #[test]
     fn folds_case_accents_and_punctuation() {

@@ -1,7 +1,9 @@
 //! What the server hands the pages: the database and installation settings.
 
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
+use leptos::prelude::use_context;
 use pratiche_db::DatabaseConnection;
 
 /// Shared by every render; cheap to clone.
@@ -17,13 +19,48 @@ pub struct AppContext {
     pub installation_email: Arc<str>,
     /// Pratiche closed longer ago than this answer like unknown codes.
     pub retention: chrono::Duration,
+    /// The per-client limit on reading pratiche by code; `None` when turned
+    /// off.
+    pub lookups: Option<Arc<dyn LookupLimit>>,
 }
 
-/// Put into a request's extensions by the rate limiter when a lookup is over
-/// the limit; the page then answers 429 without touching the database.
+/// The per-client limit on lookups, implemented by the server. It is charged
+/// where a pratica is read by code ([`charge_lookups`]), not by matching
+/// paths: whatever route or fallback renders a page that reads a pratica,
+/// the read is counted.
+pub trait LookupLimit: Send + Sync + std::fmt::Debug {
+    /// Takes `lookups` from the limit of the client that sent `request`.
+    fn charge(
+        &self,
+        request: &http::request::Parts,
+        lookups: NonZeroU32,
+    ) -> Result<(), LookupThrottled>;
+}
+
+/// A lookup over the limit: the page answers 429 without reading the
+/// database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LookupThrottled {
     pub retry_after_secs: u64,
+}
+
+/// Charges `count` lookups of pratiche by code to the client of the request
+/// being rendered; every read of a pratica by code without signing in comes
+/// right after it. Nothing to read (0) is free.
+pub fn charge_lookups(count: usize) -> Result<(), LookupThrottled> {
+    let Some(count) = NonZeroU32::new(u32::try_from(count).unwrap_or(u32::MAX)) else {
+        return Ok(());
+    };
+    let Some(limit) = use_context::<AppContext>().and_then(|context| context.lookups) else {
+        return Ok(());
+    };
+    match use_context::<http::request::Parts>() {
+        Some(parts) => limit.charge(&parts, count),
+        // Every page render carries its request; without one, refuse.
+        None => Err(LookupThrottled {
+            retry_after_secs: 60,
+        }),
+    }
 }
 
 /// The back-office user of a request, put into its extensions by the

@@ -10,6 +10,8 @@ pub mod context;
 #[cfg(feature = "ssr")]
 pub mod cookies;
 #[cfg(feature = "ssr")]
+pub mod csp;
+#[cfg(feature = "ssr")]
 pub mod i18n;
 #[cfg(feature = "ssr")]
 mod pages;

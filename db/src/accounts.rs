@@ -3,11 +3,13 @@
 //! (not revoked, not past its absolute end, its user not disabled).
 
 use chrono::{DateTime, Utc};
-use pratiche_domain::account::{Role, lockout_after};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use pratiche_domain::account::{
+    FAILURE_DECAY, MAX_COUNTED_FAILURES, Role, failures_after_attempt, lockout_after,
+};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::{session, sign_in_throttle, user};
@@ -71,6 +73,16 @@ pub async fn find_user_by_id(
 pub async fn has_demo_users(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(user::Entity::find()
         .filter(user::Column::Demo.eq(true))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Whether any account that is not a demo one exists: demo data never goes
+/// beside real accounts.
+pub async fn has_real_users(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Demo.eq(false))
         .count(db)
         .await?
         > 0)
@@ -198,67 +210,77 @@ pub async fn set_password<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Until when sign-in is locked for any of `keys`, if it is.
-pub async fn locked_until(
-    db: &DatabaseConnection,
-    keys: &[String],
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let latest = sign_in_throttle::Entity::find()
-        .filter(sign_in_throttle::Column::Key.is_in(keys.iter().cloned()))
-        .filter(sign_in_throttle::Column::LockedUntil.gt(now))
-        .order_by_desc(sign_in_throttle::Column::LockedUntil)
-        .one(db)
-        .await?;
-    Ok(latest.and_then(|row| row.locked_until))
+/// What reserving a sign-in attempt found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// The attempt is counted as a failure until a success clears it; if it
+    /// fails, sign-in stays locked until `locked_after`.
+    Reserved { locked_after: Option<DateTime<Utc>> },
+    /// Sign-in is locked for one of the keys until then; nothing counted.
+    Locked { until: DateTime<Utc> },
 }
 
-/// Counts one more failure for each of `keys`, locking them per the
-/// schedule of [`lockout_after`].
-pub async fn record_failure(
+/// Reserves one attempt for each of `keys` before the password is checked:
+/// unless one of them is locked, each counts one more failure (after the
+/// decay of [`failures_after_attempt`]) and is locked per [`lockout_after`].
+/// Atomic: concurrent guesses queue on the rows (`FOR UPDATE` on PostgreSQL,
+/// SQLite's single writer), so N guesses count N failures, and those past
+/// the threshold are refused without a hash. A success clears the keys
+/// ([`clear_failures`]).
+pub async fn reserve_attempt(
     db: &DatabaseConnection,
     keys: &[String],
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<Attempt, DbErr> {
     let txn = crate::begin_write(db).await?;
-    for key in keys {
-        sign_in_throttle::Entity::insert(sign_in_throttle::ActiveModel {
-            key: Set(key.clone()),
-            failures: Set(1),
-            locked_until: Set(None),
-            updated_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::column(sign_in_throttle::Column::Key)
-                .value(
-                    sign_in_throttle::Column::Failures,
-                    Expr::col((sign_in_throttle::Entity, sign_in_throttle::Column::Failures))
-                        .add(1),
-                )
-                .value(sign_in_throttle::Column::UpdatedAt, Expr::value(now))
-                .to_owned(),
-        )
-        .exec(&txn)
+    // Every row exists before it is locked, so concurrent reservations of a
+    // new key queue too.
+    sign_in_throttle::Entity::insert_many(keys.iter().map(|key| sign_in_throttle::ActiveModel {
+        key: Set(key.clone()),
+        failures: Set(0),
+        locked_until: Set(None),
+        updated_at: Set(now),
+    }))
+    .on_conflict_do_nothing()
+    .exec_without_returning(&txn)
+    .await?;
+    let rows = sign_in_throttle::Entity::find()
+        .filter(sign_in_throttle::Column::Key.is_in(keys.iter().cloned()))
+        .lock_exclusive()
+        .all(&txn)
         .await?;
-        let failures = sign_in_throttle::Entity::find_by_id(key.clone())
-            .select_only()
-            .column(sign_in_throttle::Column::Failures)
-            .into_tuple::<i32>()
-            .one(&txn)
-            .await?
-            .unwrap_or(1);
-        if let Some(lockout) = lockout_after(u32::try_from(failures).unwrap_or(0)) {
-            let until = now
-                + chrono::Duration::from_std(lockout)
-                    .unwrap_or_else(|_| chrono::Duration::hours(1));
-            sign_in_throttle::Entity::update_many()
-                .col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(until))
-                .filter(sign_in_throttle::Column::Key.eq(key.clone()))
-                .exec(&txn)
-                .await?;
-        }
+    if let Some(until) = rows
+        .iter()
+        .filter_map(|row| row.locked_until)
+        .filter(|until| *until > now)
+        .max()
+    {
+        return Ok(Attempt::Locked { until });
     }
-    txn.commit().await
+    let mut locked_after = None;
+    for row in rows {
+        let quiet = (now - row.updated_at).to_std().unwrap_or_default();
+        let failures = failures_after_attempt(u32::try_from(row.failures).unwrap_or(0), quiet);
+        let locked_until = lockout_after(failures).map(|lockout| {
+            now + chrono::Duration::from_std(lockout).unwrap_or_else(|_| chrono::Duration::hours(1))
+        });
+        locked_after = locked_after.max(locked_until);
+        sign_in_throttle::Entity::update_many()
+            .col_expr(
+                sign_in_throttle::Column::Failures,
+                Expr::value(i32::try_from(failures).unwrap_or(i32::MAX)),
+            )
+            .col_expr(
+                sign_in_throttle::Column::LockedUntil,
+                Expr::value(locked_until),
+            )
+            .col_expr(sign_in_throttle::Column::UpdatedAt, Expr::value(now))
+            .filter(sign_in_throttle::Column::Key.eq(row.key))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(Attempt::Reserved { locked_after })
 }
 
 /// Forgets the failures of `keys` after a successful sign-in.
@@ -268,6 +290,24 @@ pub async fn clear_failures(db: &DatabaseConnection, keys: &[String]) -> Result<
         .exec(db)
         .await
         .map(|_| ())
+}
+
+/// Deletes the counters that no longer count: not locked at `now`, and
+/// quiet long enough for every failure to have decayed. Returns how many.
+pub async fn purge_throttles(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let forgotten = FAILURE_DECAY * MAX_COUNTED_FAILURES;
+    let quiet_since =
+        now - chrono::Duration::from_std(forgotten).unwrap_or_else(|_| chrono::Duration::days(1));
+    sign_in_throttle::Entity::delete_many()
+        .filter(sign_in_throttle::Column::UpdatedAt.lt(quiet_since))
+        .filter(
+            Condition::any()
+                .add(sign_in_throttle::Column::LockedUntil.is_null())
+                .add(sign_in_throttle::Column::LockedUntil.lte(now)),
+        )
+        .exec(db)
+        .await
+        .map(|result| result.rows_affected)
 }
 
 /// The name of a body (for the back office's headings).

@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Paginato
 use crate::accounts::{self, NewUser};
 use crate::admin::insert_default_workflow;
 use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError};
-use crate::entity::{body, procedure_type};
+use crate::entity::{body, case, procedure_type, user};
 
 /// The two demo codes printed at start and shown in the README: one pratica
 /// under examination, one suspended for missing documents.
@@ -285,8 +285,10 @@ const CASES: [DemoCase; 12] = [
           event(10, 5, Some("Autorizzazione rilasciata."), None)]),
 ];
 
-/// Loads the demo data when the database holds no body, in one transaction,
-/// through the same write path as real pratiche. Returns whether it did.
+/// Loads the demo data when the database holds no data at all (no body, no
+/// user, no pratica), in one transaction, through the same write path as
+/// real pratiche. Returns whether it did. Never beside real data: demo
+/// accounts have a published password.
 /// `demo_password_hash` is the hash of [`DEMO_PASSWORD`], for the demo
 /// accounts (marked as such).
 pub async fn load_if_empty(
@@ -295,10 +297,13 @@ pub async fn load_if_empty(
     today: NaiveDate,
     demo_password_hash: &str,
 ) -> Result<bool, WriteError> {
-    if body::Entity::find().count(db).await? > 0 {
+    let txn = crate::begin_write(db).await?;
+    if body::Entity::find().count(&txn).await? > 0
+        || user::Entity::find().count(&txn).await? > 0
+        || case::Entity::find().count(&txn).await? > 0
+    {
         return Ok(false);
     }
-    let txn = crate::begin_write(db).await?;
     let mut body_ids = Vec::new();
     for demo in &BODIES {
         let (substitute_name, substitute_office, substitute_contact) = match demo.substitute {

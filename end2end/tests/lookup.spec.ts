@@ -21,6 +21,21 @@ test.describe("with JavaScript on", () => {
     await expect(page.locator(".status-card")).toContainText("In lavorazione");
   });
 
+  test("the island runs under the page's Content-Security-Policy, with no violation", async ({ page }) => {
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const response = await page.goto("/");
+    const policy = response?.headers()["content-security-policy"] ?? "";
+    expect(policy).toMatch(/script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/);
+    expect(policy).not.toContain("unsafe-inline");
+    // Only the running island can say this.
+    await codeField(page).fill(UNDER_REVIEW);
+    await expect(codeMessage(page)).toHaveText("Il codice è scritto correttamente.");
+    expect(violations).toEqual([]);
+  });
+
   test("a code typed before the island wakes up is checked when it does", async ({ page }) => {
     // Hold the WebAssembly back, as a slow phone would, until the code is typed.
     let release: () => void = () => {};

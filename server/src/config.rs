@@ -69,6 +69,15 @@ pub enum ConfigError {
         value: String,
         reason: String,
     },
+    #[error(
+        "PRATICHE_DEMO=1 runs only on this machine: the demo accounts' password is published, \
+         so LEPTOS_SITE_ADDR ({site_addr}) and PRATICHE_PUBLIC_URL ({public_url}) must both be \
+         loopback addresses (127.0.0.1, ::1 or localhost)"
+    )]
+    DemoNotLoopback {
+        site_addr: SocketAddr,
+        public_url: String,
+    },
 }
 
 impl Settings {
@@ -112,10 +121,10 @@ impl Settings {
 
         let data_dir = PathBuf::from(read("PRATICHE_DATA_DIR", "data"));
         let explicit_url = get("DATABASE_URL");
+        // Off unless asked for: demo accounts have a published password.
         let demo = match get("PRATICHE_DEMO").as_deref() {
-            None => explicit_url.is_none(),
+            None | Some("0" | "false" | "off") => false,
             Some("1" | "true" | "on") => true,
-            Some("0" | "false" | "off") => false,
             Some(other) => return Err(invalid("PRATICHE_DEMO", other, "use 1 or 0")),
         };
         let url = explicit_url.unwrap_or_else(|| {
@@ -144,6 +153,13 @@ impl Settings {
                 &public_url,
                 "use an http:// or https:// address",
             ));
+        }
+
+        if demo && !(site_addr.ip().is_loopback() && is_loopback_url(&public_url)) {
+            return Err(ConfigError::DemoNotLoopback {
+                site_addr,
+                public_url,
+            });
         }
 
         let per_minute: u32 = parse_var(
@@ -221,6 +237,22 @@ where
         .map_err(|error: T::Err| invalid(name, &value, &error.to_string()))
 }
 
+/// Whether the URL's host is a loopback address or `localhost`.
+fn is_loopback_url(url: &str) -> bool {
+    let Some(host) = url
+        .parse::<axum::http::Uri>()
+        .ok()
+        .and_then(|uri| uri.host().map(str::to_owned))
+    else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
 fn hash_file_beside_binary() -> bool {
     std::env::current_exe().is_ok_and(|binary| binary.with_file_name("hash.txt").exists())
 }
@@ -254,10 +286,10 @@ mod tests {
     }
 
     #[test]
-    fn defaults_to_sqlite_in_data_with_demo_on() {
+    fn defaults_to_sqlite_in_data_with_demo_off() {
         let settings = settings(&[]).unwrap();
         assert_eq!(settings.database.url, "sqlite://data/pratiche.db?mode=rwc");
-        assert!(settings.demo);
+        assert!(!settings.demo);
         assert_eq!(settings.public_url, "http://127.0.0.1:3000");
         assert_eq!(settings.retention_days, 365);
         let limit = settings.lookup_limit.unwrap();
@@ -268,11 +300,44 @@ mod tests {
     }
 
     #[test]
-    fn own_database_starts_without_demo_unless_asked() {
+    fn demo_only_when_asked() {
         let url = ("DATABASE_URL", "postgres://postgres@127.0.0.1/pratiche");
         assert!(!settings(&[url]).unwrap().demo);
         assert!(settings(&[url, ("PRATICHE_DEMO", "1")]).unwrap().demo);
+        assert!(settings(&[("PRATICHE_DEMO", "1")]).unwrap().demo);
         assert!(!settings(&[("PRATICHE_DEMO", "0")]).unwrap().demo);
+    }
+
+    #[test]
+    fn demo_only_on_loopback() {
+        let demo = ("PRATICHE_DEMO", "1");
+        for (name, value) in [
+            ("LEPTOS_SITE_ADDR", "0.0.0.0:3000"),
+            ("LEPTOS_SITE_ADDR", "[::]:3000"),
+            ("LEPTOS_SITE_ADDR", "192.0.2.10:3000"),
+            (
+                "PRATICHE_PUBLIC_URL",
+                "https://pratiche.provincia.example.it",
+            ),
+            ("PRATICHE_PUBLIC_URL", "http://192.0.2.10:3000"),
+            ("PRATICHE_PUBLIC_URL", "http://127.0.0.1.example.it"),
+        ] {
+            let error = settings(&[demo, (name, value)]).unwrap_err().to_string();
+            assert!(
+                error.contains("loopback") && error.contains(value),
+                "{error}"
+            );
+            // The same address without demo mode is fine.
+            assert!(settings(&[(name, value)]).is_ok());
+        }
+        for (name, value) in [
+            ("LEPTOS_SITE_ADDR", "[::1]:0"),
+            ("PRATICHE_PUBLIC_URL", "http://localhost:3000"),
+            ("PRATICHE_PUBLIC_URL", "http://[::1]:3000/"),
+            ("PRATICHE_PUBLIC_URL", "http://127.0.0.2:8080"),
+        ] {
+            assert!(settings(&[demo, (name, value)]).is_ok(), "{name}={value}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use pratiche_db::accounts::{self, NewUser};
 use pratiche_db::audit::{self, Actor, AuditSource, Change, Entry};
-use pratiche_domain::account::{NewPassword, Role};
+use pratiche_domain::account::{NewPassword, Role, Username};
 use pratiche_server::auth::passwords::Passwords;
 use pratiche_server::config::Settings;
 use pratiche_server::startup::{Application, open_database};
@@ -149,6 +149,13 @@ async fn generate_load(settings: Settings, count: u64, seed: u64) -> ExitCode {
 }
 
 async fn create_admin(settings: Settings, username: &str, display_name: &str) -> ExitCode {
+    let username = match Username::parse(username) {
+        Ok(username) => username,
+        Err(error) => {
+            eprintln!("the username is not acceptable: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let typed = match std::env::var("PRATICHE_ADMIN_PASSWORD") {
         Ok(password) => password,
         Err(_) => {
@@ -174,8 +181,22 @@ async fn create_admin(settings: Settings, username: &str, display_name: &str) ->
             return ExitCode::FAILURE;
         }
     };
+    // Real accounts never go beside the demo ones.
+    match accounts::has_demo_users(&db).await {
+        Ok(false) => {}
+        Ok(true) => {
+            eprintln!(
+                "this database holds demo data: create real accounts in a database of their own"
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(error) => {
+            tracing::error!("{error}");
+            return ExitCode::FAILURE;
+        }
+    }
     let new = NewUser {
-        username: username.to_owned(),
+        username: username.to_string(),
         display_name: display_name.to_owned(),
         role: Role::ProvinceAdmin,
         body_id: None,

@@ -1,23 +1,25 @@
 //! Per-client limits on lookups (SPEC §5), with the `governor` crate. A client
 //! is an IPv4 address or an IPv6 /64; `X-Forwarded-For` is believed only from
-//! configured proxies. Over the limit, the request goes on with a
-//! [`LookupThrottled`] mark and the page answers 429 without reading the
-//! database. Limits are per server instance.
+//! configured proxies. The limit is charged by the pages where they read a
+//! pratica by code ([`pratiche_app::context::charge_lookups`]), so no path
+//! reaches a pratica around it. Limits are per server instance.
+//!
+//! Hand-written around `governor` rather than `tower_governor`: its key
+//! extractors believe `X-Forwarded-For` from anyone and know no /64, and a
+//! charge of several lookups at once (the remembered list) is not a request.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::middleware::Next;
-use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use ipnet::IpNet;
-use pratiche_app::context::LookupThrottled;
-use pratiche_app::remembered;
+use pratiche_app::context::{LookupLimit, LookupThrottled};
 
 use crate::config::RateLimit;
 
@@ -28,6 +30,7 @@ const PURGE_INTERVAL: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 pub struct KeyedLimiter<K: Clone + Eq + std::hash::Hash + Send + Sync + 'static> {
     limiter: Arc<DefaultKeyedRateLimiter<K>>,
+    limit: RateLimit,
 }
 
 impl<K: Clone + Eq + std::hash::Hash + Send + Sync + 'static> KeyedLimiter<K> {
@@ -35,6 +38,7 @@ impl<K: Clone + Eq + std::hash::Hash + Send + Sync + 'static> KeyedLimiter<K> {
         let quota = Quota::per_minute(limit.per_minute).allow_burst(limit.burst);
         Self {
             limiter: Arc::new(RateLimiter::keyed(quota)),
+            limit,
         }
     }
 
@@ -56,69 +60,103 @@ impl<K: Clone + Eq + std::hash::Hash + Send + Sync + 'static> KeyedLimiter<K> {
 
     /// `None` if the key may go on, else the seconds to wait.
     pub fn check(&self, key: &K) -> Option<u64> {
-        self.limiter.check_key(key).err().map(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-        })
+        self.check_n(key, NonZeroU32::MIN)
+    }
+
+    /// [`Self::check`] for `n` units at once. More than the burst is never
+    /// allowed; the wait is then the time the limit takes to refill `n`.
+    pub fn check_n(&self, key: &K, n: NonZeroU32) -> Option<u64> {
+        match self.limiter.check_key_n(key, n) {
+            Ok(Ok(())) => None,
+            Ok(Err(not_until)) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+            }
+            Err(_) => {
+                Some((u64::from(n.get()) * 60).div_ceil(u64::from(self.limit.per_minute.get())))
+            }
+        }
     }
 }
 
+/// The lookup limit of the citizen pages, per client.
 #[derive(Clone)]
 pub struct LookupLimiter {
     limiter: KeyedLimiter<IpAddr>,
     trusted_proxies: Arc<[IpNet]>,
 }
 
+impl std::fmt::Debug for LookupLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LookupLimiter")
+            .field("limit", &self.limiter.limit)
+            .finish_non_exhaustive()
+    }
+}
+
 impl LookupLimiter {
-    pub fn new(limit: RateLimit, trusted_proxies: Vec<IpNet>) -> Self {
+    pub fn new(limit: RateLimit, trusted_proxies: Arc<[IpNet]>) -> Self {
         Self {
             limiter: KeyedLimiter::new(limit),
-            trusted_proxies: trusted_proxies.into(),
+            trusted_proxies,
         }
     }
 
     pub fn spawn_purge(&self) {
         self.limiter.spawn_purge();
     }
+}
 
-    fn check(&self, client: IpAddr) -> Option<u64> {
-        self.limiter.check(&client)
-    }
-
-    /// The client a request comes from, as a rate-limit key.
-    fn client_of(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
-        client_key(peer, forwarded_for, &self.trusted_proxies)
+impl LookupLimit for LookupLimiter {
+    fn charge(&self, request: &Parts, lookups: NonZeroU32) -> Result<(), LookupThrottled> {
+        let client = client_key(
+            peer_of(request).ip(),
+            &request.headers,
+            &self.trusted_proxies,
+        );
+        match self.limiter.check_n(&client, lookups) {
+            None => Ok(()),
+            Some(retry_after_secs) => {
+                tracing::info!(%client, lookups = lookups.get(), retry_after_secs, "lookup rate limit reached");
+                Err(LookupThrottled { retry_after_secs })
+            }
+        }
     }
 }
 
 /// The client a request comes from, as a rate-limit key: its address (see
 /// [`client_address`]), IPv6 grouped by /64.
-pub fn client_key(peer: IpAddr, forwarded_for: Option<&str>, trusted_proxies: &[IpNet]) -> IpAddr {
-    key(client_address(peer, forwarded_for, trusted_proxies))
+pub fn client_key(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> IpAddr {
+    key(client_address(peer, headers, trusted_proxies))
 }
 
 /// The address a request comes from: with a trusted proxy as peer, the
-/// nearest address in `X-Forwarded-For` that is not a trusted proxy.
-pub fn client_address(
-    peer: IpAddr,
-    forwarded_for: Option<&str>,
-    trusted_proxies: &[IpNet],
-) -> IpAddr {
+/// nearest address in `X-Forwarded-For` that is not a trusted proxy. Every
+/// `X-Forwarded-For` line counts, in order (a proxy such as HAProxy adds a
+/// line of its own rather than extending the last one); a hop that is not an
+/// address ends the walk at the last trusted proxy.
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> IpAddr {
     let trusted = |address: &IpAddr| trusted_proxies.iter().any(|net| net.contains(address));
     let mut client = canonical(peer);
-    if trusted(&client) {
-        // Walk the chain from the nearest hop; the first address not of a
-        // trusted proxy is the client.
-        for hop in forwarded_for.unwrap_or("").rsplit(',') {
-            match hop.trim().parse::<IpAddr>() {
-                Ok(address) => {
-                    client = canonical(address);
-                    if !trusted(&client) {
-                        break;
-                    }
+    if !trusted(&client) {
+        return client;
+    }
+    let lines: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|line| line.to_str().unwrap_or("garbage"))
+        .collect();
+    // Walk the chain from the nearest hop; the first address not of a
+    // trusted proxy is the client.
+    for hop in lines.iter().rev().flat_map(|line| line.rsplit(',')) {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(address) => {
+                client = canonical(address);
+                if !trusted(&client) {
+                    break;
                 }
-                Err(_) => break,
             }
+            Err(_) => break,
         }
     }
     client
@@ -131,14 +169,6 @@ pub fn peer_of(parts: &Parts) -> SocketAddr {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)), |info| info.0)
-}
-
-/// [`client_address`] with the request's own `X-Forwarded-For`.
-pub fn address_from(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -> IpAddr {
-    let forwarded_for = headers
-        .get("x-forwarded-for")
-        .and_then(|value| value.to_str().ok());
-    client_address(peer, forwarded_for, trusted_proxies)
 }
 
 /// IPv4-mapped IPv6 addresses are their IPv4 address.
@@ -157,99 +187,116 @@ fn key(address: IpAddr) -> IpAddr {
     }
 }
 
-/// Middleware for the lookup routes.
-pub async fn limit_lookups(
-    State(limiter): State<LookupLimiter>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    if !counts_as_lookup(&request) {
-        return next.run(request).await;
-    }
-    let forwarded_for = request
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|value| value.to_str().ok());
-    let client = limiter.client_of(peer.ip(), forwarded_for);
-    if let Some(retry_after_secs) = limiter.check(client) {
-        tracing::info!(%client, retry_after_secs, "lookup rate limit reached");
-        request
-            .extensions_mut()
-            .insert(LookupThrottled { retry_after_secs });
-    }
-    next.run(request).await
-}
-
-/// Whether a request reads pratiche by code: a pratica's page, or the home
-/// page listing the codes remembered on the device (one lookup for the
-/// list). The lookup form's target (`/cerca`) reads nothing: it answers 303
-/// to `/p/{CODE}`, so every lookup, by form or by link, counts once, where
-/// the database is read.
-fn counts_as_lookup(request: &Request) -> bool {
-    let path = request.uri().path();
-    path.starts_with("/p/")
-        || (path == "/" && !remembered::from_headers(request.headers()).is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::num::NonZeroU32;
 
-    fn limiter(proxies: &[&str]) -> LookupLimiter {
-        let limit = RateLimit {
-            per_minute: NonZeroU32::new(1).unwrap(),
-            burst: NonZeroU32::new(2).unwrap(),
-        };
-        LookupLimiter::new(limit, proxies.iter().map(|p| p.parse().unwrap()).collect())
+    fn proxies(list: &[&str]) -> Vec<IpNet> {
+        list.iter().map(|p| p.parse().unwrap()).collect()
     }
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
     }
 
+    fn forwarded(lines: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for line in lines {
+            headers.append("x-forwarded-for", line.parse().unwrap());
+        }
+        headers
+    }
+
+    fn limiter(per_minute: u32, burst: u32) -> KeyedLimiter<IpAddr> {
+        KeyedLimiter::new(RateLimit {
+            per_minute: NonZeroU32::new(per_minute).unwrap(),
+            burst: NonZeroU32::new(burst).unwrap(),
+        })
+    }
+
     #[test]
     fn ignores_forwarded_for_from_untrusted_peers() {
-        let limiter = limiter(&[]);
+        let headers = forwarded(&["203.0.113.9"]);
         assert_eq!(
-            limiter.client_of(ip("192.0.2.7"), Some("203.0.113.9")),
+            client_key(ip("192.0.2.7"), &headers, &proxies(&[])),
             ip("192.0.2.7")
         );
     }
 
     #[test]
     fn believes_trusted_proxies_and_skips_them() {
-        let limiter = limiter(&["10.0.0.0/8"]);
-        let chain = Some("198.51.100.1, 203.0.113.9, 10.1.1.1");
-        assert_eq!(limiter.client_of(ip("10.0.0.2"), chain), ip("203.0.113.9"));
+        let trusted = proxies(&["10.0.0.0/8"]);
+        let chain = forwarded(&["198.51.100.1, 203.0.113.9, 10.1.1.1"]);
         assert_eq!(
-            limiter.client_of(ip("10.0.0.2"), Some("garbage")),
+            client_key(ip("10.0.0.2"), &chain, &trusted),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_key(ip("10.0.0.2"), &forwarded(&["garbage"]), &trusted),
             ip("10.0.0.2")
         );
     }
 
     #[test]
-    fn groups_ipv6_by_64_and_unmaps_ipv4() {
-        let limiter = limiter(&[]);
+    fn every_forwarded_for_line_counts_in_order() {
+        let trusted = proxies(&["10.0.0.0/8"]);
+        // The client forged the first line; the trusted proxy added the
+        // second with the address it saw.
+        let lines = forwarded(&["198.51.100.1", "203.0.113.9, 10.1.1.1"]);
         assert_eq!(
-            limiter.client_of(ip("2001:db8:1:2:aaaa::1"), None),
+            client_key(ip("10.0.0.2"), &lines, &trusted),
+            ip("203.0.113.9")
+        );
+        // HAProxy's own line comes last: it names the real client, whatever
+        // the client wrote in its own line before.
+        let lines = forwarded(&["198.51.100.1, 10.9.9.9", "203.0.113.7"]);
+        assert_eq!(
+            client_key(ip("10.0.0.2"), &lines, &trusted),
+            ip("203.0.113.7")
+        );
+        // Through two trusted proxies, each with its line.
+        let lines = forwarded(&["203.0.113.8", "10.1.1.1"]);
+        assert_eq!(
+            client_key(ip("10.0.0.2"), &lines, &trusted),
+            ip("203.0.113.8")
+        );
+    }
+
+    #[test]
+    fn groups_ipv6_by_64_and_unmaps_ipv4() {
+        let none = HeaderMap::new();
+        assert_eq!(
+            client_key(ip("2001:db8:1:2:aaaa::1"), &none, &[]),
             ip("2001:db8:1:2::")
         );
         assert_eq!(
-            limiter.client_of(ip("::ffff:192.0.2.1"), None),
+            client_key(ip("::ffff:192.0.2.1"), &none, &[]),
             ip("192.0.2.1")
         );
     }
 
     #[test]
     fn allows_the_burst_then_asks_to_wait() {
-        let limiter = limiter(&[]);
+        let limiter = limiter(1, 2);
         let client = ip("192.0.2.1");
-        assert_eq!(limiter.check(client), None);
-        assert_eq!(limiter.check(client), None);
-        let wait = limiter.check(client).expect("over the limit");
+        assert_eq!(limiter.check(&client), None);
+        assert_eq!(limiter.check(&client), None);
+        let wait = limiter.check(&client).expect("over the limit");
         assert!((1..=60).contains(&wait), "{wait}");
-        assert_eq!(limiter.check(ip("192.0.2.2")), None);
+        assert_eq!(limiter.check(&ip("192.0.2.2")), None);
+    }
+
+    #[test]
+    fn charges_several_units_at_once_never_more_than_the_burst() {
+        let limiter = limiter(10, 5);
+        let client = ip("192.0.2.1");
+        let three = NonZeroU32::new(3).unwrap();
+        assert_eq!(limiter.check_n(&client, three), None);
+        assert!(limiter.check_n(&client, three).is_some(), "only 2 left");
+        assert_eq!(limiter.check_n(&client, NonZeroU32::new(2).unwrap()), None);
+        let wait = limiter
+            .check_n(&ip("192.0.2.2"), NonZeroU32::new(6).unwrap())
+            .expect("more than the burst");
+        assert_eq!(wait, 36);
     }
 }

@@ -7,39 +7,43 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use chrono::Utc;
 use chrono_tz::Europe::Rome;
+use ipnet::IpNet;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use pratiche_app::context::AppContext;
+use pratiche_app::context::{AppContext, LookupLimit};
+use pratiche_app::csp::content_security_policy;
 use pratiche_app::{App, has_islands, shell};
 use pratiche_db::cases::WriteError;
 use pratiche_db::demo::DEMO_PASSWORD;
 use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_domain::account::NewPassword;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::api::auth::{ApiTokens, ClientRows};
+use crate::api::auth::{ApiTokens, ClientRows, TokenFailures};
 use crate::api::idempotency;
 use crate::api::{self, Api};
+use crate::auth::devices::Devices;
 use crate::auth::handlers::{self, BackOffice};
 use crate::auth::keys::{self, KeyError};
 use crate::auth::passwords::Passwords;
 use crate::auth::session::{self, Sessions};
 use crate::auth::tokens::TokenSigner;
 use crate::config::Settings;
-use crate::csrf::{self, SiteOrigin};
+use crate::csrf::{self, CrossSite, SiteOrigin};
 use crate::language;
-use crate::rate_limit::KeyedLimiter;
-use crate::rate_limit::{self, LookupLimiter};
+use crate::rate_limit::{KeyedLimiter, LookupLimiter};
 use crate::remembered;
 use crate::responses::SecureCookies;
-use crate::telemetry;
-use crate::{admin, backoffice};
+use crate::telemetry::{self, PathRedactor};
+use crate::{admin, backoffice, jobs, paths};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -58,6 +62,10 @@ pub enum StartupError {
         "demo accounts exist but demo mode is off: delete them (or the database) first, or set PRATICHE_DEMO=1"
     )]
     DemoUsersOutsideDemo,
+    #[error(
+        "PRATICHE_DEMO=1 on a database with real accounts: demo accounts, whose password is published, never go beside them; use an empty database for the demo"
+    )]
+    DemoBesideRealAccounts,
     #[error(transparent)]
     SigningKey(#[from] KeyError),
     #[error("cannot listen on {address}: {source}")]
@@ -79,6 +87,12 @@ impl Application {
         let signer = TokenSigner::new(&signing_key);
         let passwords = Passwords::new();
         if settings.demo {
+            if pratiche_db::accounts::has_real_users(&db)
+                .await
+                .map_err(StartupError::Database)?
+            {
+                return Err(StartupError::DemoBesideRealAccounts);
+            }
             let now = Utc::now();
             let today = now.with_timezone(&Rome).date_naive();
             let demo_password =
@@ -96,17 +110,27 @@ impl Application {
         {
             return Err(StartupError::DemoUsersOutsideDemo);
         }
+        let trusted_proxies: Arc<[IpNet]> = settings.trusted_proxies.clone().into();
         let context = AppContext {
             db: db.clone(),
             installation_name: Arc::from(settings.installation_name.as_str()),
             public_url: Arc::from(settings.public_url.as_str()),
             installation_email: Arc::from(settings.installation_email.as_str()),
             retention: chrono::Duration::days(i64::from(settings.retention_days)),
+            lookups: lookup_limit(settings, &trusted_proxies),
         };
+        jobs::spawn_every(THROTTLE_PURGE_EVERY, "expired sign-in counters", {
+            let db = db.clone();
+            move || {
+                let db = db.clone();
+                async move { pratiche_db::accounts::purge_throttles(&db, Utc::now()).await }
+            }
+        });
         let back_office = BackOffice {
             sessions: Sessions::new(db.clone(), signer, settings.secure_cookies()),
+            devices: Devices::new(&signing_key, settings.secure_cookies()),
             passwords,
-            trusted_proxies: settings.trusted_proxies.clone().into(),
+            trusted_proxies: trusted_proxies.clone(),
             options: settings.leptos.clone(),
             context: context.clone(),
             api_client_rows: ClientRows::default(),
@@ -160,13 +184,41 @@ pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, St
     Ok(db)
 }
 
-/// The routes that set the citizen's own cookies: language, "Le mie pratiche".
+/// How often sign-in counters that no longer count are deleted.
+const THROTTLE_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// The per-client limit on lookups, charged by the pages where they read a
+/// pratica by code; `None` when turned off.
+fn lookup_limit(
+    settings: &Settings,
+    trusted_proxies: &Arc<[IpNet]>,
+) -> Option<Arc<dyn LookupLimit>> {
+    let Some(limit) = settings.lookup_limit else {
+        tracing::warn!("lookup rate limit turned off");
+        return None;
+    };
+    let limiter = LookupLimiter::new(limit, Arc::clone(trusted_proxies));
+    limiter.spawn_purge();
+    Some(Arc::new(limiter))
+}
+
+/// The routes that set the citizen's own cookies: language, "Le mie
+/// pratiche".
+fn cookie_forms() -> Vec<(&'static str, MethodRouter<SecureCookies>)> {
+    vec![
+        ("/lingua/{tag}", get(language::switch_language)),
+        ("/mie-pratiche", post(remembered::remember)),
+        ("/mie-pratiche/rimuovi", post(remembered::forget)),
+        ("/mie-pratiche/dimentica", post(remembered::forget_all)),
+    ]
+}
+
 fn cookie_routes(secure: SecureCookies) -> Router<LeptosOptions> {
-    Router::new()
-        .route("/lingua/{tag}", get(language::switch_language))
-        .route("/mie-pratiche", post(remembered::remember))
-        .route("/mie-pratiche/rimuovi", post(remembered::forget))
-        .route("/mie-pratiche/dimentica", post(remembered::forget_all))
+    cookie_forms()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
         .with_state(secure)
 }
 
@@ -271,18 +323,20 @@ fn api_state(
         tokens: ApiTokens::new(key),
         client_rows,
         limiter,
+        token_failures: TokenFailures::default(),
         public_url: Arc::from(settings.public_url.as_str()),
         trusted_proxies: settings.trusted_proxies.clone().into(),
     }
 }
 
+/// The API's routes; a panic in one of them becomes a problem+json 500.
 fn api_routes(api: Api) -> Router<LeptosOptions> {
-    api::api_routes()
+    let routes = api::api_routes()
         .into_iter()
         .fold(Router::new(), |router, (path, handler)| {
             router.route(path, handler)
-        })
-        .with_state(api)
+        });
+    guard_api_panics(routes).with_state(api)
 }
 
 fn router(
@@ -296,8 +350,9 @@ fn router(
     let options = settings.leptos.clone();
     let routes = generate_route_list(App);
     let provide_app_context = move || provide_context(context.clone());
+    let redactor = path_redactor();
 
-    let mut router = Router::new()
+    let router = Router::new()
         .route("/healthz", get(health).with_state(db))
         .merge(back_office_routes(back_office))
         .merge(api_routes(api))
@@ -312,18 +367,8 @@ fn router(
         ))
         .with_state(options);
 
-    if let Some(limit) = settings.lookup_limit {
-        let limiter = LookupLimiter::new(limit, settings.trusted_proxies.clone());
-        limiter.spawn_purge();
-        router = router.layer(middleware::from_fn_with_state(
-            limiter,
-            rate_limit::limit_lookups,
-        ));
-    } else {
-        tracing::warn!("lookup rate limit turned off");
-    }
     let hashed_bundle = settings.leptos.hash_files;
-    router
+    let router = router
         .layer(middleware::from_fn(move |request, next| {
             cache_static_files(hashed_bundle, request, next)
         }))
@@ -331,31 +376,104 @@ fn router(
             sessions,
             session::check_session,
         ))
-        .layer(middleware::from_fn(drop_hydration_data))
-        .layer(middleware::from_fn(no_referrer_leaks))
-        // Outermost but for the access log: a cross-site write is refused
-        // before any other processing.
+        .layer(middleware::from_fn(drop_hydration_data));
+    let router = security_headers(guard_panics(router), settings.secure_cookies().0)
+        // Outermost but for the path check and the access log: a cross-site
+        // write is refused before any other processing.
         .layer(middleware::from_fn_with_state(
-            SiteOrigin::from_public_url(&settings.public_url),
+            CrossSite {
+                origin: SiteOrigin::from_public_url(&settings.public_url),
+                redactor: redactor.clone(),
+            },
             csrf::reject_cross_site,
         ))
-        .layer(telemetry::access_log())
+        .layer(middleware::from_fn(paths::reject_ambiguous));
+    router.layer(telemetry::access_log(redactor))
 }
 
-/// Nothing leaks to other sites through `Referer`, while the site's own
-/// no-JavaScript forms keep theirs; browsers must not guess content types.
-async fn no_referrer_leaks(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
+/// The literal words of every route, so the logs keep them whole.
+fn path_redactor() -> PathRedactor {
+    let pages = page_paths();
+    let handlers: Vec<&str> = back_office_forms()
+        .into_iter()
+        .map(|(path, _)| path)
+        .chain(api::api_routes().into_iter().map(|(path, _)| path))
+        .chain(cookie_forms().into_iter().map(|(path, _)| path))
+        .collect();
+    PathRedactor::new(
+        pages
+            .iter()
+            .map(String::as_str)
+            .chain(handlers)
+            .chain(["/healthz"]),
+    )
+}
+
+/// Headers every answer carries: a Content-Security-Policy unless the answer
+/// set its own (pages set one with their nonce), no framing, no referrer to
+/// other sites (the site's own no-JavaScript forms keep theirs), no content
+/// sniffing, no powerful browser features, and HSTS under https.
+fn security_headers(router: Router, https: bool) -> Router {
+    let default_policy = HeaderValue::from_str(&content_security_policy(None))
+        .expect("the policy is a valid header value");
+    let router = router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            default_policy,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ));
+    if https {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        router
+    }
+}
+
+/// Browser features no page of ours uses, turned off for every frame.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), magnetometer=(), gyroscope=(), accelerometer=()";
+
+/// A panic in a handler becomes a 500 instead of a reset connection.
+fn guard_panics<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(CatchPanicLayer::custom(panic_answer))
+}
+
+/// [`guard_panics`] with the API's problem+json.
+fn guard_api_panics<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(CatchPanicLayer::custom(api_panic_answer))
+}
+
+/// [`panic_answer`] as the API's problem+json.
+fn api_panic_answer(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    crate::api::problem::ApiError::Internal.into_response()
+}
+
+/// The answer to a request whose handler panicked: a 500 that says nothing
+/// of the panic (the panic hook logs where it happened).
+fn panic_answer(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        "Errore interno: riprovi tra poco. / Internal error: please try again shortly.",
+    )
+        .into_response()
 }
 
 /// Leptos appends its hydration data (inline scripts) after `</html>` on every
@@ -396,9 +514,7 @@ async fn drop_hydration_data(request: Request, next: Next) -> Response {
 async fn cache_static_files(hashed_bundle: bool, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
-    let is_static =
-        path.starts_with("/pkg/") || path.starts_with("/fonts/") || path == "/favicon.svg";
-    if !is_static || !response.status().is_success() {
+    if !paths::is_static(&path) || !response.status().is_success() {
         return response;
     }
     let hashed = path.ends_with(".woff2") || (hashed_bundle && path.starts_with("/pkg/"));
@@ -446,4 +562,50 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    async fn answer_of(router: Router) -> (StatusCode, String, String) {
+        let response = router
+            .oneshot(Request::new(Body::empty()))
+            .await
+            .expect("an answer");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("a body");
+        (
+            status,
+            content_type,
+            String::from_utf8_lossy(&body).into_owned(),
+        )
+    }
+
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_500_not_a_reset() {
+        let panicking = Router::new().route("/", get(boom));
+        let (status, _, body) = answer_of(guard_panics(panicking)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("Errore interno") && !body.contains("boom"));
+
+        let api_boom = Router::new().route("/", get(boom));
+        let (status, content_type, body) = answer_of(guard_api_panics(api_boom)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(content_type, "application/problem+json");
+        assert!(body.contains("problem-internal"), "{body}");
+    }
 }

@@ -1,7 +1,14 @@
 //! Logging with `tracing`. The access log names paths with case codes cut
-//! short, and never the query string, so logs never hold a whole code.
+//! short, and never the query string, so logs never hold a whole code. A
+//! panic is logged with its place, and its message only when the message is
+//! fixed text (a formatted one may quote what a user typed).
+
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use axum::http::Request;
+use percent_encoding::percent_decode_str;
+use pratiche_domain::code::looks_like_code;
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::{DefaultOnResponse, MakeSpan, TraceLayer};
 use tracing::{Level, Span};
@@ -16,56 +23,115 @@ pub fn init() {
         .with_writer(std::io::stderr)
         .with_ansi(colours)
         .init();
+    std::panic::set_hook(Box::new(|panic| {
+        let location = panic
+            .location()
+            .map(|location| format!("{}:{}", location.file(), location.line()))
+            .unwrap_or_default();
+        let message = panic
+            .payload()
+            .downcast_ref::<&'static str>()
+            .copied()
+            .unwrap_or("(message withheld: it may quote input)");
+        tracing::error!(%location, message, "panic");
+    }));
+}
+
+/// Cuts case codes out of paths for the logs. Any segment that looks like a
+/// code (or most of one: [`looks_like_code`]), once percent-decoded, keeps
+/// its first four characters; the literal words of the app's own routes
+/// (some of which would pass for codes, like `area-riservata`) and static
+/// files are kept whole.
+#[derive(Clone, Debug, Default)]
+pub struct PathRedactor {
+    route_words: Arc<HashSet<String>>,
+}
+
+impl PathRedactor {
+    /// Learns the literal segments of `route_paths` (`{param}` and `:param`
+    /// segments are not literal).
+    pub fn new<'a>(route_paths: impl IntoIterator<Item = &'a str>) -> Self {
+        let route_words = route_paths
+            .into_iter()
+            .flat_map(|path| path.split('/'))
+            .filter(|segment| !segment.is_empty() && !segment.starts_with(['{', ':', '*']))
+            .map(str::to_owned)
+            .collect();
+        Self {
+            route_words: Arc::new(route_words),
+        }
+    }
+
+    pub fn redact(&self, path: &str) -> String {
+        if crate::paths::is_static(path) {
+            return path.to_owned();
+        }
+        path.split('/')
+            .map(|segment| {
+                let decoded = percent_decode_str(segment).decode_utf8_lossy();
+                if self.route_words.contains(segment) || !looks_like_code(&decoded) {
+                    segment.to_owned()
+                } else {
+                    format!("{}…", decoded.chars().take(4).collect::<String>())
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
 }
 
 /// One span per request with the method and the redacted path.
-#[derive(Clone, Copy, Debug)]
-pub struct RedactedSpan;
+#[derive(Clone, Debug)]
+pub struct RedactedSpan(pub PathRedactor);
 
 impl<B> MakeSpan<B> for RedactedSpan {
     fn make_span(&mut self, request: &Request<B>) -> Span {
-        tracing::info_span!("request", method = %request.method(), path = %redact_path(request.uri().path()))
+        tracing::info_span!("request", method = %request.method(), path = %self.0.redact(request.uri().path()))
     }
 }
 
 /// The access log layer.
-pub fn access_log() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RedactedSpan> {
+pub fn access_log(
+    redactor: PathRedactor,
+) -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RedactedSpan> {
     TraceLayer::new_for_http()
-        .make_span_with(RedactedSpan)
+        .make_span_with(RedactedSpan(redactor))
         .on_response(DefaultOnResponse::new().level(Level::INFO))
-}
-
-/// `/p/JYRH-CM4Q-3DY4-B` becomes `/p/JYRH…`, and the API's
-/// `/api/v1/pratiche/JYRH-CM4Q-3DY4-B/events` becomes
-/// `/api/v1/pratiche/JYRH…/events`; other paths are kept.
-pub fn redact_path(path: &str) -> String {
-    for prefix in ["/p/", "/api/v1/pratiche/"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
-            let (code, tail) = rest
-                .split_once('/')
-                .map_or((rest, ""), |(code, _)| (code, &rest[code.len()..]));
-            return format!(
-                "{prefix}{}…{tail}",
-                code.chars().take(4).collect::<String>()
-            );
-        }
-    }
-    path.to_owned()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::redact_path;
+    use super::PathRedactor;
 
     #[test]
-    fn cuts_codes_short() {
-        assert_eq!(redact_path("/p/JYRH-CM4Q-3DY4-B"), "/p/JYRH…");
-        assert_eq!(redact_path("/p/"), "/p/…");
-        assert_eq!(redact_path("/cerca"), "/cerca");
+    fn cuts_codes_short_wherever_they_are() {
+        let redactor = PathRedactor::new([
+            "/p/{code}",
+            "/area-riservata/pratiche/{code}/eventi",
+            "/api/v1/pratiche/{code}/events",
+            "/accessibilita",
+        ]);
+        let redact = |path| redactor.redact(path);
+        assert_eq!(redact("/p/JYRH-CM4Q-3DY4-B"), "/p/JYRH…");
+        assert_eq!(redact("/p/"), "/p/");
+        assert_eq!(redact("/cerca"), "/cerca");
         assert_eq!(
-            redact_path("/api/v1/pratiche/JYRH-CM4Q-3DY4-B/events"),
+            redact("/api/v1/pratiche/JYRH-CM4Q-3DY4-B/events"),
             "/api/v1/pratiche/JYRH…/events"
         );
-        assert_eq!(redact_path("/api/v1/pratiche"), "/api/v1/pratiche");
+        assert_eq!(
+            redact("/area-riservata/pratiche/JYRHCM4Q3DY4B/eventi"),
+            "/area-riservata/pratiche/JYRH…/eventi"
+        );
+        assert_eq!(redact("/accessibilita"), "/accessibilita");
+        // Mistyped, cut short, percent-encoded or in an unknown place.
+        assert_eq!(redact("/p/JYRH-CM4Q-3DY4-Z"), "/p/JYRH…");
+        assert_eq!(redact("/x/JYRH%2DCM4Q%2D3DY4%2DB/y"), "/x/JYRH…/y");
+        assert_eq!(redact("/p/JYRH%20CM4Q%203DY4"), "/p/JYRH…");
+        assert_eq!(
+            redact("/pkg/pratiche.0a1b2c3d4e.js"),
+            "/pkg/pratiche.0a1b2c3d4e.js"
+        );
+        assert_eq!(redact("/api/v1/pratiche"), "/api/v1/pratiche");
     }
 }

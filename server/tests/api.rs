@@ -25,6 +25,8 @@ on_both_databases!(
     concurrent_writers_never_make_the_feed_skip,
     concurrent_events_of_one_pratica_are_all_recorded,
     limits_are_enforced,
+    notes_in_any_script_never_break_an_answer,
+    failed_token_requests_are_counted_per_address,
 );
 
 const VAL_SERENA_CODE: &str = "SF0P-Y0B2-F55Z-C";
@@ -1013,4 +1015,90 @@ async fn limits_are_enforced(backend: Backend) {
     .get("/api/v1/procedure-types")
     .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// Text that once panicked the personal-data check (fullwidth digits where
+/// an IBAN has its check digits): the single push and the batch answer every
+/// item, and the batch's earlier items are answered too.
+async fn notes_in_any_script_never_break_an_answer(backend: Backend) {
+    let Some((server, token)) = valdoria_api(backend, &[]).await else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0300", 10).await;
+    let review = call.state("Permesso di costruire", "Istruttoria").await;
+    let notes = [
+        "IT００12345678901",
+        "Conto IT\u{ff10}\u{ff10}X0542811101000000123456",
+        "Codice ſſſſſſ85T10A562S e K\u{212A}",
+        "٣٤٧ ١٢٣ ٤٥٦٧",
+    ];
+    for (n, note) in notes.iter().enumerate() {
+        let event =
+            json!({"state_id": review, "public_note": note, "occurred_at": days_ago(5 - n as i64)});
+        let (status, answer) = call
+            .post_json(
+                &format!("/api/v1/pratiche/{code}/events"),
+                Some(&format!("nota-{n}")),
+                &event,
+            )
+            .await;
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{note}: {status} {answer}"
+        );
+    }
+    let items: Vec<Value> = notes
+        .iter()
+        .enumerate()
+        .map(|(n, note)| {
+            json!({"idempotency_key": format!("lotto-{n}"), "code": code,
+                   "event": {"state_id": review, "public_note": note, "occurred_at": days_ago(1)}})
+        })
+        .collect();
+    let (status, answer) = call
+        .post_json("/api/v1/events/batch", None, &Value::Array(items))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(statuses_of(&answer).len(), notes.len(), "{answer}");
+}
+
+async fn failed_token_requests_are_counted_per_address(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let admin = server.sign_in_demo("demo-admin-valdoria").await;
+    let (id, secret) = new_client(&server, &admin, "Protocollo").await;
+    let request = |id: String, secret: &str| {
+        server
+            .client
+            .post(server.url("/api/v1/token"))
+            .basic_auth(id, Some(secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+    };
+    // Anything that is not a client id is refused as an unknown client,
+    // whatever its size, and so is a wrong secret.
+    for n in 0..10 {
+        let id = format!("pc_{}", "f".repeat(n * 1000));
+        let response = request(id, "x").await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["error"], "invalid_client");
+    }
+    for _ in 0..10 {
+        let response = request(id.clone(), "wrong secret").await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Twenty failures from this address: now even the right secret waits.
+    let response = request(id.clone(), &secret).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        response
+            .headers()
+            .contains_key(reqwest::header::RETRY_AFTER)
+    );
 }

@@ -23,6 +23,16 @@ on_both_databases!(
     demo_accounts_outside_demo_mode_stop_the_start,
     the_first_province_admin_comes_from_a_command,
     an_active_session_is_renewed_until_its_absolute_end,
+    demo_mode_is_off_unless_asked,
+    demo_mode_runs_only_on_loopback,
+    demo_data_never_goes_beside_real_accounts,
+    concurrent_guesses_each_count,
+    the_password_check_queue_is_bounded,
+    a_known_browser_signs_in_while_strangers_are_locked_out,
+    changing_the_password_is_throttled_like_sign_in,
+    overlong_usernames_are_refused_before_the_database,
+    static_files_never_set_cookies,
+    back_office_writes_need_proof_of_origin,
 );
 
 /// On SQLite without a configured key, the server makes one once, readable by
@@ -462,7 +472,7 @@ async fn demo_accounts_outside_demo_mode_stop_the_start(backend: Backend) {
 }
 
 async fn the_first_province_admin_comes_from_a_command(backend: Backend) {
-    let Some(server) = start(backend).await else {
+    let Some(server) = start_without_demo(backend).await else {
         return;
     };
     let weak = server.run_command_with(
@@ -559,4 +569,375 @@ async fn an_active_session_is_renewed_until_its_absolute_end(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(account(&server, &cookie).await.0, StatusCode::SEE_OTHER);
+}
+
+/// A server with demo mode left at its default (off), on an empty database.
+async fn start_without_demo(backend: Backend) -> Option<TestServer> {
+    TestServer::start(
+        backend,
+        &[("PRATICHE_SIGNING_KEY", SIGNING_KEY), ("PRATICHE_DEMO", "")],
+    )
+    .await
+}
+
+async fn row_count<E>(server: &TestServer, _entity: E) -> u64
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    let db = server.database().await;
+    E::find().count(&db).await.unwrap()
+}
+
+async fn demo_mode_is_off_unless_asked(backend: Backend) {
+    let Some(server) = start_without_demo(backend).await else {
+        return;
+    };
+    assert_eq!(row_count(&server, user::Entity).await, 0);
+    assert_eq!(
+        row_count(&server, pratiche_db::entity::body::Entity).await,
+        0
+    );
+    let response = sign_in(&server, CLERK, DEMO_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn demo_mode_runs_only_on_loopback(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    for (name, value) in [
+        ("LEPTOS_SITE_ADDR", "0.0.0.0:0"),
+        (
+            "PRATICHE_PUBLIC_URL",
+            "https://pratiche.provincia.example.it",
+        ),
+    ] {
+        let output = server.start_expecting_exit(&[(name, value), ("PRATICHE_DEMO", "1")]);
+        assert!(!output.status.success(), "{name}={value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("PRATICHE_DEMO=1 runs only on this machine") && stderr.contains(value),
+            "{stderr}"
+        );
+    }
+}
+
+/// An installation on the default SQLite file that made its first admin
+/// must never get the demo accounts, whose password is published.
+async fn demo_data_never_goes_beside_real_accounts(backend: Backend) {
+    let Some(server) = start_without_demo(backend).await else {
+        return;
+    };
+    let created = server.run_command_with(
+        &["create-admin", "centro.servizi"],
+        &[("PRATICHE_ADMIN_PASSWORD", "password del centro servizi")],
+        "",
+    );
+    assert!(created.status.success());
+    let output = server.start_expecting_exit(&[("PRATICHE_DEMO", "1")]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("database with real accounts"), "{stderr}");
+    let db = server.database().await;
+    let demo_users = user::Entity::find()
+        .filter(user::Column::Demo.eq(true))
+        .all(&db)
+        .await
+        .unwrap();
+    assert!(demo_users.is_empty(), "{demo_users:?}");
+    assert_eq!(
+        row_count(&server, pratiche_db::entity::body::Entity).await,
+        0
+    );
+
+    // Nor the other way round: no real admin goes into a demo database.
+    let Some(demo) = start(backend).await else {
+        return;
+    };
+    let refused = demo.run_command_with(
+        &["create-admin", "centro.servizi"],
+        &[("PRATICHE_ADMIN_PASSWORD", "password del centro servizi")],
+        "",
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("demo data"));
+}
+
+/// Sends `count` sign-ins at once, each from the client `client(n)` (the
+/// server trusts `X-Forwarded-For` from loopback) as `username(n)`; returns
+/// their statuses.
+async fn sign_in_at_once(
+    server: &TestServer,
+    count: usize,
+    username: impl Fn(usize) -> String,
+    client: impl Fn(usize) -> String,
+    password: &str,
+) -> Vec<StatusCode> {
+    let mut requests = tokio::task::JoinSet::new();
+    for n in 0..count {
+        let request = server
+            .client
+            .post(server.url("/area-riservata/accedi"))
+            .header("sec-fetch-site", "same-origin")
+            .header("x-forwarded-for", client(n))
+            .form(&[("username", username(n)), ("password", password.to_owned())]);
+        requests.spawn(async move {
+            let response = request.send().await.expect("an answer, never a reset");
+            if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+                let retry_after: u64 = response.headers()[RETRY_AFTER]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!(retry_after >= 1);
+            }
+            response.status()
+        });
+    }
+    requests.join_all().await
+}
+
+async fn start_behind_proxy(backend: Backend) -> Option<TestServer> {
+    TestServer::start(
+        backend,
+        &[
+            ("PRATICHE_SIGNING_KEY", SIGNING_KEY),
+            ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+    )
+    .await
+}
+
+/// Each attempt is counted before the password is checked: twenty guesses
+/// at once get at most four "wrong password" answers (the fifth failure
+/// locks), and the lock holds.
+async fn concurrent_guesses_each_count(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let statuses = sign_in_at_once(
+        &server,
+        20,
+        |_| CLERK.to_owned(),
+        |_| "203.0.113.20".to_owned(),
+        "wrong password here",
+    )
+    .await;
+    let wrong = statuses
+        .iter()
+        .filter(|status| **status == StatusCode::UNAUTHORIZED)
+        .count();
+    assert!(wrong <= 4, "{wrong} guesses were checked: {statuses:?}");
+    assert!(
+        statuses.iter().all(|status| [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::SERVICE_UNAVAILABLE
+        ]
+        .contains(status)),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        sign_in(&server, CLERK, DEMO_PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Sign-ins for sixty accounts from sixty clients at once: the queue of
+/// password checks fills, and the rest are turned away at once with 503.
+async fn the_password_check_queue_is_bounded(backend: Backend) {
+    let Some(server) = start_behind_proxy(backend).await else {
+        return;
+    };
+    let statuses = sign_in_at_once(
+        &server,
+        60,
+        |n| format!("nessuno.{n}"),
+        |n| format!("198.51.100.{}", n + 1),
+        "wrong password here",
+    )
+    .await;
+    let busy = statuses
+        .iter()
+        .filter(|status| **status == StatusCode::SERVICE_UNAVAILABLE)
+        .count();
+    assert!(busy > 0, "no request was turned away: {statuses:?}");
+    assert!(
+        statuses.iter().all(
+            |status| [StatusCode::UNAUTHORIZED, StatusCode::SERVICE_UNAVAILABLE].contains(status)
+        ),
+        "{statuses:?}"
+    );
+}
+
+/// The `name=value` of the cookie named `name` among a response's cookies.
+fn cookie_named(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+/// A stranger who knows the clerk's username hammers it and locks it for
+/// every unknown browser; the clerk's own browser, which signed in before,
+/// still gets in.
+async fn a_known_browser_signs_in_while_strangers_are_locked_out(backend: Backend) {
+    let Some(server) = start_behind_proxy(backend).await else {
+        return;
+    };
+    let sign_in_from = |client: &'static str, cookie: String, password: &'static str| {
+        server
+            .client
+            .post(server.url("/area-riservata/accedi"))
+            .header("sec-fetch-site", "same-origin")
+            .header("x-forwarded-for", client)
+            .header(COOKIE, cookie)
+            .form(&[("username", CLERK), ("password", password)])
+            .send()
+    };
+    let first = sign_in_from("192.0.2.10", String::new(), DEMO_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let device = cookie_named(&first, "pratiche_device").expect("a device cookie");
+    // The session cookie still comes first, as scripts read it.
+    assert!(session_cookie(&first).starts_with("pratiche_session="));
+
+    for _ in 0..6 {
+        sign_in_from("203.0.113.66", String::new(), "wrong password here")
+            .await
+            .unwrap();
+    }
+    let stranger = sign_in_from("198.51.100.5", String::new(), DEMO_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(stranger.status(), StatusCode::TOO_MANY_REQUESTS);
+    let known = sign_in_from("192.0.2.10", device.clone(), DEMO_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        known.status(),
+        StatusCode::SEE_OTHER,
+        "the clerk is locked out"
+    );
+    // The clerk's device cookie is no key to another account: from the
+    // stranger's client, locked, that account is refused too.
+    let other = server
+        .client
+        .post(server.url("/area-riservata/accedi"))
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", "203.0.113.66")
+        .header(COOKIE, device)
+        .form(&[
+            ("username", "demo-admin-valdoria"),
+            ("password", DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn changing_the_password_is_throttled_like_sign_in(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let cookie = signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let new = "una password nuova e lunga";
+    for _ in 0..5 {
+        let response = change_password(&server, &cookie, "wrong current one", new, new).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let response = change_password(&server, &cookie, DEMO_PASSWORD, new, new).await;
+    assert_eq!(
+        response.headers()[LOCATION],
+        "/area-riservata/account?esito=locked"
+    );
+    // The password did not change.
+    signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+}
+
+async fn overlong_usernames_are_refused_before_the_database(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let long = "x".repeat(10_000);
+    let response = sign_in(&server, &long, "wrong password here").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let response = sign_in(&server, &"y".repeat(65), "wrong password here").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    // Nothing was counted (no row written), and the log holds a short form.
+    assert_eq!(
+        row_count(&server, pratiche_db::entity::sign_in_throttle::Entity).await,
+        0
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let log = server.log();
+    assert!(!log.contains(&"x".repeat(40)), "a long username in the log");
+    assert!(log.contains(&format!("{}…", "x".repeat(32))), "{log}");
+}
+
+async fn static_files_never_set_cookies(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let stale = "pratiche_session=not.a.token";
+    for path in ["/favicon.svg", "/fonts/OFL-titillium-web.txt"] {
+        let response = server
+            .client
+            .get(server.url(path))
+            .header(COOKIE, stale)
+            .send()
+            .await
+            .unwrap();
+        assert!(!response.headers().contains_key(SET_COOKIE), "{path}");
+    }
+    // Pages still forget a stale cookie.
+    let page = server
+        .client
+        .get(server.url("/area-riservata"))
+        .header(COOKIE, stale)
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers().contains_key(SET_COOKIE));
+}
+
+async fn back_office_writes_need_proof_of_origin(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let form = [("username", CLERK), ("password", DEMO_PASSWORD)];
+    let post = |headers: &'static [(&'static str, &'static str)]| {
+        let mut request = server.client.post(server.url("/area-riservata/accedi"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.form(&form).send()
+    };
+    for headers in [
+        &[][..],
+        &[("origin", "null")][..],
+        &[
+            ("origin", "null"),
+            ("referer", "http://127.0.0.1:3000/area-riservata"),
+        ][..],
+        &[("sec-fetch-site", "none")][..],
+        &[("sec-fetch-site", "same-site")][..],
+        &[("origin", "http://evil.example")][..],
+    ] {
+        let response = post(headers).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(!response.headers().contains_key(SET_COOKIE), "{headers:?}");
+    }
+    // The public URL's origin is proof enough (the test server's public URL
+    // is the default, http://127.0.0.1:3000).
+    let response = post(&[("origin", "http://127.0.0.1:3000")]).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }

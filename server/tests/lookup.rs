@@ -24,6 +24,10 @@ on_both_databases!(
     forwarded_for_is_believed_only_from_trusted_proxies,
     logs_never_hold_a_whole_code,
     health_answers_while_the_database_does,
+    ambiguous_paths_are_refused_before_routing,
+    every_public_read_of_a_pratica_by_code_charges_the_limit,
+    every_forwarded_for_line_counts,
+    every_answer_carries_the_security_headers,
 );
 
 async fn start(backend: Backend) -> Option<TestServer> {
@@ -390,6 +394,10 @@ async fn logs_never_hold_a_whole_code(backend: Backend) {
         format!("/p/{}", unknown.compact()),
         format!("/cerca?codice={unknown}"),
         format!("/cerca?codice={}", unknown.compact()),
+        // Codes anywhere in a path, mistyped or percent-encoded.
+        format!("/area-riservata/pratiche/{unknown}"),
+        format!("/area-riservata/pratiche/{}/eventi", unknown.compact()),
+        format!("/qualunque/{}", unknown.compact().replace('0', "%30")),
     ] {
         server.get(&path).await;
     }
@@ -400,9 +408,17 @@ async fn logs_never_hold_a_whole_code(backend: Backend) {
         log.contains("/p/JYRH…"),
         "the access log does not name lookups:\n{log}"
     );
-    for whole in [unknown.to_string(), unknown.compact()] {
+    for whole in [
+        unknown.to_string(),
+        unknown.compact(),
+        unknown.compact().replace('0', "%30"),
+    ] {
         assert!(!log.contains(&whole), "the log holds {whole}:\n{log}");
     }
+    assert!(
+        log.contains("/area-riservata/pratiche/"),
+        "the access log keeps the route's own words:\n{log}"
+    );
     for line in log.lines() {
         let holds_code =
             line.contains(UNDER_REVIEW) || line.contains(&UNDER_REVIEW.replace('-', ""));
@@ -465,4 +481,232 @@ async fn malformed_code_is_answered_with_the_database_down() {
     );
     // The home page still works, without the list of contacts.
     assert_eq!(server.get("/").await.status(), StatusCode::OK);
+}
+
+/// The subject of the pratica under review, to tell whether a page read it.
+const UNDER_REVIEW_SUBJECT: &str = "Nuova costruzione";
+
+/// A GET of `path` as written from `client` (the server trusts
+/// `X-Forwarded-For` from loopback), with "Le mie pratiche" holding the
+/// pratica under review.
+async fn get_as(server: &TestServer, client: &str, path: &str) -> (u16, String) {
+    let remembered = format!("mie_pratiche={}", UNDER_REVIEW.replace('-', ""));
+    server
+        .raw_get(
+            path,
+            &[("X-Forwarded-For", client), ("Cookie", &remembered)],
+        )
+        .await
+}
+
+async fn ambiguous_paths_are_refused_before_routing(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    for path in [
+        format!("/./p/{UNDER_REVIEW}"),
+        format!("/%2e/p/{UNDER_REVIEW}"),
+        format!("/%2E/p/{UNDER_REVIEW}"),
+        format!("//p/{UNDER_REVIEW}"),
+        format!("/p//{UNDER_REVIEW}"),
+        format!("/x/../p/{UNDER_REVIEW}"),
+        format!("/x/%2e%2e/p/{UNDER_REVIEW}"),
+        format!("/p/{UNDER_REVIEW}/."),
+        format!("/p%2f{UNDER_REVIEW}"),
+        "/area-riservata//pratiche".to_owned(),
+    ] {
+        let (status, body) = server.raw_get(&path, &[]).await;
+        assert_eq!(status, 400, "{path}");
+        assert!(
+            !body.contains(UNDER_REVIEW_SUBJECT) && body.contains("Indirizzo non valido"),
+            "{path}: {body}"
+        );
+    }
+    // A trailing slash alone is sent, once, to the one spelling.
+    let response = server.get(&format!("/p/{UNDER_REVIEW}/?a=1")).await;
+    assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        response.headers()[LOCATION],
+        format!("/p/{UNDER_REVIEW}?a=1").as_str()
+    );
+}
+
+/// Every route and fallback a citizen can reach without signing in is asked
+/// for with a code in it and "Le mie pratiche" set. Each one that reads the
+/// pratica (its subject shows) must have charged the lookup limit: the next
+/// lookup from the same client (burst of 1) is refused.
+async fn every_public_read_of_a_pratica_by_code_charges_the_limit(backend: Backend) {
+    let limits = [
+        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
+        ("PRATICHE_LOOKUP_BURST", "1"),
+        ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
+    ];
+    let Some(server) = TestServer::start(backend, &limits).await else {
+        return;
+    };
+    let pages = pratiche_server::startup::page_paths()
+        .into_iter()
+        .filter(|path| !path.starts_with("/area-riservata"))
+        .map(|path| {
+            ["{code}", ":code"]
+                .iter()
+                .fold(path, |path, param| path.replace(param, UNDER_REVIEW))
+        });
+    let compact = UNDER_REVIEW.replace('-', "");
+    let fallbacks = [
+        format!("/p/{compact}"),
+        format!("/p/{}", UNDER_REVIEW.to_lowercase()),
+        format!("/p/%4A{}", &UNDER_REVIEW[1..]),
+        format!("/p/{UNDER_REVIEW}?lingua=en"),
+        format!("/p/{UNDER_REVIEW}/"),
+        format!("/p/{UNDER_REVIEW}/x"),
+        format!("/P/{UNDER_REVIEW}"),
+        format!("/x/p/{UNDER_REVIEW}"),
+        format!("/./p/{UNDER_REVIEW}"),
+        format!("//p/{UNDER_REVIEW}"),
+        format!("/%2e/p/{UNDER_REVIEW}"),
+        format!("/cerca?codice={UNDER_REVIEW}"),
+        format!("/{UNDER_REVIEW}"),
+        "/pagina-che-non-esiste".to_owned(),
+    ];
+    let mut reading = Vec::new();
+    for (n, path) in pages.chain(fallbacks).enumerate() {
+        let client = format!("198.51.100.{}", n + 1);
+        let (_, page) = get_as(&server, &client, &path).await;
+        if !page.contains(UNDER_REVIEW_SUBJECT) {
+            continue;
+        }
+        reading.push(path.clone());
+        let (next, _) = get_as(&server, &client, &format!("/p/{UNDER_REVIEW}")).await;
+        assert_eq!(
+            next, 429,
+            "{path} read the pratica without charging the lookup limit"
+        );
+    }
+    // The enumeration works: it found the two readers there are.
+    assert!(
+        reading.contains(&"/".to_owned()) && reading.contains(&format!("/p/{UNDER_REVIEW}")),
+        "{reading:?}"
+    );
+}
+
+/// A proxy that adds its own `X-Forwarded-For` line (HAProxy) names the
+/// client in the last line; the client's forged first line does not count.
+async fn every_forwarded_for_line_counts(backend: Backend) {
+    let limits = [
+        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
+        ("PRATICHE_LOOKUP_BURST", "1"),
+        ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
+    ];
+    let Some(server) = TestServer::start(backend, &limits).await else {
+        return;
+    };
+    let path = format!("/p/{UNDER_REVIEW}");
+    let lookup = |lines: &'static [&'static str]| {
+        let mut request = server.client.get(server.url(&path));
+        for line in lines {
+            request = request.header("x-forwarded-for", *line);
+        }
+        request.send()
+    };
+    let first = lookup(&["203.0.113.50", "198.51.100.77"]).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    // The lookup was counted for the client the proxy saw...
+    assert_eq!(
+        lookup(&["198.51.100.77"]).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ... and not for the address the client wrote.
+    assert_eq!(
+        lookup(&["203.0.113.50"]).await.unwrap().status(),
+        StatusCode::OK
+    );
+}
+
+/// The policy a response carries, as a header value.
+fn csp_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("no Content-Security-Policy on {}", response.url()))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn every_answer_carries_the_security_headers(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    for path in [
+        "/".to_owned(),
+        format!("/p/{UNDER_REVIEW}"),
+        format!("/p/{}", CaseCode::generate()),
+        "/accessibilita".to_owned(),
+        "/area-riservata".to_owned(),
+        "/favicon.svg".to_owned(),
+        "/api/v1/docs".to_owned(),
+        "/api/v1/openapi.json".to_owned(),
+        "/healthz".to_owned(),
+        "/./x".to_owned(),
+    ] {
+        let response = server.get(&path).await;
+        let headers = response.headers();
+        let policy = csp_of(&response);
+        assert!(
+            policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"),
+            "{path}: {policy}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers[REFERRER_POLICY], "same-origin", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(
+            headers["permissions-policy"]
+                .to_str()
+                .unwrap()
+                .contains("camera=()"),
+            "{path}"
+        );
+        // The public URL is http here: no HSTS.
+        assert!(!headers.contains_key("strict-transport-security"), "{path}");
+    }
+    // The home page's islands run: its policy names the nonce its scripts
+    // carry, and no inline script goes without it.
+    let home = server.get("/").await;
+    let policy = csp_of(&home);
+    let page = home.text().await.unwrap();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {policy}"));
+    let scripts = page.matches("<script").count();
+    assert!(scripts > 0, "the home page loads its island");
+    assert_eq!(
+        page.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "a script without the nonce: {page}"
+    );
+    // Pages without islands allow no script but their own nonce's, which
+    // they do not use.
+    let case = server.get(&format!("/p/{UNDER_REVIEW}")).await;
+    assert!(!case.text().await.unwrap().contains("<script"));
+
+    // Under https, HSTS too.
+    let Some(https) = TestServer::start(
+        backend,
+        &[("PRATICHE_PUBLIC_URL", "https://127.0.0.1:3443")],
+    )
+    .await
+    else {
+        return;
+    };
+    for path in ["/", "/favicon.svg", "/api/v1/openapi.json"] {
+        let response = https.get(path).await;
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
 }

@@ -13,7 +13,7 @@ on_both_databases!(
     a_code_is_remembered_listed_and_forgotten,
     cross_site_posts_are_refused_before_anything_else,
     nothing_about_remembered_codes_is_stored_or_logged,
-    listing_counts_as_one_lookup_and_other_pages_count_none,
+    listing_charges_one_lookup_per_code_and_other_pages_none,
 );
 
 const UNDER_REVIEW: &str = SHOWCASE_CODES[0];
@@ -216,13 +216,23 @@ async fn nothing_about_remembered_codes_is_stored_or_logged(backend: Backend) {
     }
 }
 
-async fn listing_counts_as_one_lookup_and_other_pages_count_none(backend: Backend) {
+/// The list reads each remembered pratica by code: each one is a lookup.
+async fn listing_charges_one_lookup_per_code_and_other_pages_none(backend: Backend) {
     let limits = [
         ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
-        ("PRATICHE_LOOKUP_BURST", "2"),
+        ("PRATICHE_LOOKUP_BURST", "3"),
+        ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
     ];
     let Some(server) = TestServer::start(backend, &limits).await else {
         return;
+    };
+    let home = |client: &'static str, cookie: &'static str| {
+        server
+            .client
+            .get(server.url("/"))
+            .header("x-forwarded-for", client)
+            .header(COOKIE, cookie)
+            .send()
     };
     // Pages that read no pratica by code never count.
     for path in [
@@ -234,36 +244,59 @@ async fn listing_counts_as_one_lookup_and_other_pages_count_none(backend: Backen
         "/cerca?codice=x",
         "/favicon.svg",
     ] {
-        assert_ne!(
-            server.get(path).await.status(),
-            StatusCode::TOO_MANY_REQUESTS,
-            "{path}"
-        );
-    }
-    let cookie = "mie_pratiche=JYRHCM4Q3DY4B.HA1HG56P8QX6T";
-    let home = || {
-        server
+        let response = server
             .client
-            .get(server.url("/"))
-            .header(COOKIE, cookie)
+            .get(server.url(path))
+            .header("x-forwarded-for", "203.0.113.1")
             .send()
-    };
-    for _ in 0..2 {
-        let page = home().await.unwrap().text().await.unwrap();
-        assert!(page.contains("In lavorazione"), "the list is missing");
+            .await
+            .unwrap();
+        assert_ne!(response.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
     }
-    let page = home().await.unwrap();
-    assert_eq!(
-        page.status(),
-        StatusCode::OK,
-        "the home page itself is never refused"
-    );
+    // Two codes cost two of the three lookups: the list shows once...
+    let two = "mie_pratiche=JYRHCM4Q3DY4B.HA1HG56P8QX6T";
+    let page = home("203.0.113.1", two)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("In lavorazione"), "the list is missing");
+    // ... and then is refused, while the home page itself never is.
+    let page = home("203.0.113.1", two).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
     let page = page.text().await.unwrap();
     assert!(
         page.contains("Troppe ricerche da questa connessione") && !page.contains("In lavorazione")
     );
+    // The one lookup left still opens a pratica, then none is left.
+    let lookup = |client: &'static str| {
+        server
+            .client
+            .get(server.url(&format!("/p/{UNDER_REVIEW}")))
+            .header("x-forwarded-for", client)
+            .send()
+    };
     assert_eq!(
-        server.get(&format!("/p/{UNDER_REVIEW}")).await.status(),
+        lookup("203.0.113.1").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        lookup("203.0.113.1").await.unwrap().status(),
         StatusCode::TOO_MANY_REQUESTS
+    );
+    // More codes than the burst are never listed at once.
+    let four = "mie_pratiche=JYRHCM4Q3DY4B.HA1HG56P8QX6T.XJMVNN29WY74G.92KWG8NBRNGSM";
+    let page = home("203.0.113.2", four)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Troppe ricerche da questa connessione"));
+    // The client was not charged for what it could not have.
+    assert_eq!(
+        lookup("203.0.113.2").await.unwrap().status(),
+        StatusCode::OK
     );
 }

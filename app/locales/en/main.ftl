@@ -213,6 +213,7 @@ signin-locked = Too many attempts, try again in { $minutes ->
     [one] 1 minute
    *[other] { $minutes } minutes
 }.
+signin-busy = Too many sign-in requests right now: try again in a few seconds.
 account-title = Your account
 account-role-province_admin = Service centre administrator
 account-role-body_admin = Body administrator
@@ -241,6 +242,8 @@ account-password-wrong-current = The current password is wrong.
 account-password-too-short = The new password needs at least 12 characters.
 account-password-too-long = The new password may have at most 256 characters.
 account-password-mismatch = The two new passwords differ.
+account-password-locked = Too many attempts with a wrong current password: try again in a few minutes.
+account-password-busy = Too many requests right now: try again in a few seconds.
 
 bo-nav-label = Staff area
 bo-nav-cases = Applications

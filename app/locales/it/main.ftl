@@ -213,6 +213,7 @@ signin-locked = Troppi tentativi, riprova tra { $minutes ->
     [one] 1 minuto
    *[other] { $minutes } minuti
 }.
+signin-busy = Troppe richieste di accesso in questo momento: riprova tra qualche secondo.
 account-title = Il suo account
 account-role-province_admin = Amministratore del centro servizi
 account-role-body_admin = Amministratore dell'ente
@@ -241,6 +242,8 @@ account-password-wrong-current = La password attuale non è corretta.
 account-password-too-short = La nuova password deve avere almeno 12 caratteri.
 account-password-too-long = La nuova password può avere al massimo 256 caratteri.
 account-password-mismatch = Le due nuove password non coincidono.
+account-password-locked = Troppi tentativi con una password attuale sbagliata: riprova tra qualche minuto.
+account-password-busy = Troppe richieste in questo momento: riprova tra qualche secondo.
 
 bo-nav-label = Area riservata
 bo-nav-cases = Pratiche

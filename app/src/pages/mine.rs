@@ -9,36 +9,30 @@ use pratiche_db::public::{CaseSummary, summaries};
 use pratiche_domain::CaseCode;
 
 use crate::components::{PhaseBadge, answer_privately};
-use crate::context::{AppContext, LookupThrottled};
+use crate::context::{AppContext, LookupThrottled, charge_lookups};
 use crate::i18n::use_i18n;
 use crate::pages::lookup::case_path;
 use crate::remembered;
 
-/// The codes remembered on the requesting device, and whether listing them
-/// is over the lookup limit.
-pub fn remembered_codes() -> (Vec<CaseCode>, Option<LookupThrottled>) {
+/// The codes remembered on the requesting device.
+pub fn remembered_codes() -> Vec<CaseCode> {
     use_context::<http::request::Parts>()
-        .map(|parts| {
-            (
-                remembered::from_headers(&parts.headers),
-                parts.extensions.get::<LookupThrottled>().copied(),
-            )
-        })
+        .map(|parts| remembered::from_headers(&parts.headers))
         .unwrap_or_default()
 }
 
-/// The home page's list; nothing when no code is remembered. Listing counts
-/// as one lookup against the rate limit.
+/// The home page's list; nothing when no code is remembered. Each code read
+/// counts as one lookup against the rate limit.
 #[component]
 pub fn MyCases() -> impl IntoView {
-    let (codes, throttled) = remembered_codes();
+    let codes = remembered_codes();
     if codes.is_empty() {
         return ().into_any();
     }
     // The list is about one person's pratiche: never cached.
     answer_privately(StatusCode::OK);
     let i18n = use_i18n();
-    let list = match throttled {
+    let list = match charge_lookups(codes.len()).err() {
         Some(LookupThrottled { retry_after_secs }) => {
             view! { <p class="notice">{i18n.t_with("mine-throttled", &[("seconds", retry_after_secs.into())])}</p> }
                 .into_any()
@@ -117,7 +111,7 @@ fn ForgetForm(code: CaseCode, back: &'static str, label: String) -> impl IntoVie
 #[component]
 pub fn RememberCase(code: CaseCode) -> impl IntoView {
     let i18n = use_i18n();
-    let (codes, _) = remembered_codes();
+    let codes = remembered_codes();
     if codes.contains(&code) {
         view! {
             <div class="remember">

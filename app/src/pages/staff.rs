@@ -23,8 +23,16 @@ pub const ACCOUNT_PATH: &str = "/area-riservata/account";
 /// Why a sign-in was refused, handed to the page by the server's handler.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignInProblem {
-    WrongCredentials { username: String },
-    Locked { retry_after_secs: u64 },
+    WrongCredentials {
+        username: String,
+    },
+    Locked {
+        retry_after_secs: u64,
+    },
+    /// Too many password checks at once: try again in a moment (503).
+    Busy {
+        retry_after_secs: u64,
+    },
 }
 
 pub(crate) fn signed_in() -> Option<SignedIn> {
@@ -63,6 +71,11 @@ pub fn SignInPage() -> impl IntoView {
                 Some(i18n.t_with("signin-locked", &[("minutes", minutes.into())])),
                 String::new(),
             )
+        }
+        Some(SignInProblem::Busy { retry_after_secs }) => {
+            answer_privately(StatusCode::SERVICE_UNAVAILABLE);
+            response.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            (Some(i18n.t("signin-busy")), String::new())
         }
         None => {
             answer_privately(StatusCode::OK);
@@ -107,7 +120,13 @@ pub fn AccountPage() -> impl IntoView {
         .filter(|outcome| {
             matches!(
                 outcome.as_str(),
-                "password-changed" | "wrong-current" | "too-short" | "too-long" | "mismatch"
+                "password-changed"
+                    | "wrong-current"
+                    | "too-short"
+                    | "too-long"
+                    | "mismatch"
+                    | "locked"
+                    | "busy"
             )
         });
     let outcome = outcome.map(|outcome| {

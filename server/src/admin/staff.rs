@@ -7,10 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
-use pratiche_db::accounts::{self, NewUser, normalise_username};
+use pratiche_db::accounts::{self, NewUser};
 use pratiche_db::admin::{member_of, set_disabled};
 use pratiche_db::audit::{self, Actor, Change, Entry};
-use pratiche_domain::account::{NewPassword, PasswordError, Role};
+use pratiche_domain::account::{NewPassword, PasswordError, Role, Username};
 
 use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation, not_found};
 use crate::auth::handlers::{BackOffice, audited_password_change, unavailable};
@@ -27,14 +27,17 @@ pub struct ValidAccount {
     pub password: NewPassword,
 }
 
-/// Usernames: 3 to 64 of `a-z 0-9 . _ -`, compared in lower case.
+/// A username by the rule of [`Username`]; what was typed comes back with
+/// the error.
 fn username(fields: &mut Fields) -> String {
-    let typed = normalise_username(fields.raw("username"));
-    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
-    if !(3..=64).contains(&typed.chars().count()) || !typed.chars().all(allowed) {
-        fields.error("username", "admin-error-username");
+    let typed = fields.raw("username").to_owned();
+    match Username::parse(&typed) {
+        Ok(username) => username.into_string(),
+        Err(_) => {
+            fields.error("username", "admin-error-username");
+            typed
+        }
     }
-    typed
 }
 
 fn password(fields: &mut Fields) -> Option<NewPassword> {

@@ -6,7 +6,7 @@
 //! client: disabling takes effect at once.
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -19,6 +19,7 @@ use pratiche_db::entity::api_client;
 use pratiche_db::{DatabaseConnection, DbErr};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use utoipa::ToSchema;
 
@@ -27,6 +28,7 @@ use super::input::read_body;
 use super::problem::{ApiError, json_response};
 use crate::auth::keys::SigningKey;
 use crate::auth::tokens::{AudienceKeys, ISSUER};
+use crate::rate_limit::client_key;
 
 pub const API_AUDIENCE: &str = "pratiche-api";
 /// Lifetime of an access token.
@@ -131,10 +133,63 @@ pub struct Credentials {
     pub secret: String,
 }
 
+/// Every client id is this prefix and 16 lowercase hexadecimal digits.
+const CLIENT_ID_PREFIX: &str = "pc_";
+
+/// Whether `id` has the form of a client id: anything else is refused
+/// before it is looked up or becomes a rate-limit key.
+pub fn is_client_id(id: &str) -> bool {
+    id.strip_prefix(CLIENT_ID_PREFIX).is_some_and(|hex| {
+        hex.len() == 16
+            && hex
+                .bytes()
+                .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
+    })
+}
+
+/// Failed token requests a client address may make before it must wait.
+const MAX_TOKEN_FAILURES: u32 = 20;
+/// A client address's failures are forgotten this long after its last one.
+const TOKEN_FAILURE_MEMORY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Failed token requests per client address, in memory, per server
+/// instance: past [`MAX_TOKEN_FAILURES`] the address gets 429 until a
+/// minute passes without a failure.
+#[derive(Clone)]
+pub struct TokenFailures(Cache<std::net::IpAddr, u32>);
+
+impl Default for TokenFailures {
+    fn default() -> Self {
+        Self(
+            Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(TOKEN_FAILURE_MEMORY)
+                .build(),
+        )
+    }
+}
+
+impl TokenFailures {
+    fn check(&self, address: std::net::IpAddr) -> Result<(), ApiError> {
+        match self.0.get(&address) {
+            Some(failures) if failures >= MAX_TOKEN_FAILURES => Err(ApiError::RateLimited {
+                retry_after_secs: TOKEN_FAILURE_MEMORY.as_secs(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn count(&self, address: std::net::IpAddr) {
+        self.0
+            .entry(address)
+            .and_upsert_with(|failures| failures.map_or(1, |entry| entry.into_value() + 1));
+    }
+}
+
 impl Credentials {
     pub fn generate() -> Self {
         Self {
-            client_id: format!("pc_{:016x}", rand::random::<u64>()),
+            client_id: format!("{CLIENT_ID_PREFIX}{:016x}", rand::random::<u64>()),
             secret: format!(
                 "{:032x}{:032x}",
                 rand::random::<u128>(),
@@ -229,10 +284,25 @@ fn credentials_of(headers: &HeaderMap, form: &TokenRequest) -> Result<(String, S
 )]
 pub async fn token(
     State(api): State<Api>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let bytes = read_body(&headers, body, MAX_TOKEN_REQUEST_BYTES).await?;
+    let address = client_key(peer.ip(), &headers, &api.trusted_proxies);
+    let failures = api.limiter.as_ref().map(|_| &api.token_failures);
+    if let Some(failures) = failures {
+        failures.check(address)?;
+    }
+    let issued = issue_token(&api, &headers, body).await;
+    if let (Err(ApiError::InvalidClient), Some(failures)) = (&issued, failures) {
+        failures.count(address);
+    }
+    issued
+}
+
+/// The token request's answer: a token, or why not.
+async fn issue_token(api: &Api, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let bytes = read_body(headers, body, MAX_TOKEN_REQUEST_BYTES).await?;
     let form: TokenRequest = serde_urlencoded_form(&bytes)?;
     if form.grant_type.as_deref() != Some("client_credentials") {
         return Err(match form.grant_type {
@@ -240,13 +310,17 @@ pub async fn token(
             Some(_) => ApiError::UnsupportedGrantType,
         });
     }
-    let (client_id, secret) = credentials_of(&headers, &form)?;
+    let (client_id, secret) = credentials_of(headers, &form)?;
+    if !is_client_id(&client_id) {
+        tracing::info!("API token refused: not a client id");
+        return Err(ApiError::InvalidClient);
+    }
     api.limit(&format!("token:{client_id}"))?;
     let client = api_clients::by_client_id(&api.db, &client_id).await?;
     let Some(client) =
         client.filter(|client| !client.disabled && client.secret_hash == hash_secret(&secret))
     else {
-        tracing::info!(client_id = %client_id.chars().take(24).collect::<String>(), "API token refused");
+        tracing::info!(%client_id, "API token refused");
         return Err(ApiError::InvalidClient);
     };
     let now = Utc::now();
@@ -381,6 +455,23 @@ mod tests {
         assert_eq!(form.grant_type.as_deref(), Some("client_credentials"));
         assert_eq!(form.client_id.as_deref(), Some("a+b"));
         assert!(serde_urlencoded_form(b"grant_type=a&grant_type=b").is_err());
+    }
+
+    #[test]
+    fn client_ids_have_one_form() {
+        assert!(is_client_id(&Credentials::generate().client_id));
+        assert!(is_client_id("pc_0123456789abcdef"));
+        for other in [
+            "",
+            "pc_",
+            "pc_0123456789ABCDEF",
+            "pc_0123456789abcdef0",
+            "xx_0123456789abcdef",
+            &"pc_0".repeat(5000),
+            "pc_0123456789abcdeé",
+        ] {
+            assert!(!is_client_id(other), "{other}");
+        }
     }
 
     #[test]

@@ -101,7 +101,8 @@ fn canonical(value: &serde_json::Value) -> serde_json::Value {
 /// Runs `work` once per key and stores its answer: a success in the work's
 /// own transaction, a refusal (such as a transition the workflow does not
 /// allow) in a second one, after the work's writes are rolled back. When the
-/// database fails nothing is stored, so a retry may run at once.
+/// database fails, or the work met a conflict that tells the client to
+/// retry, nothing is stored, so the retry runs the work again.
 ///
 /// The key is looked up before the write lock is taken, so a retry never
 /// waits for it. A duplicate sent meanwhile is caught by the key's unique
@@ -120,7 +121,8 @@ pub async fn run_once(
     let txn = pratiche_db::begin_write(db).await?;
     let (txn, answer) = match work(&txn).await {
         Ok(answer) => (txn, answer),
-        Err(error @ ApiError::Unavailable(_)) => return Err(error),
+        // Answers that ask for a retry are not kept: the retry must run.
+        Err(error @ (ApiError::Unavailable(_) | ApiError::Conflict(_))) => return Err(error),
         Err(refusal) => {
             txn.rollback().await?;
             (
@@ -193,22 +195,72 @@ pub async fn purge_expired(
 
 /// Purges the keys older than `keep` every ten minutes.
 pub fn spawn_purge(db: DatabaseConnection, keep: Duration) {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(PURGE_EVERY);
-        loop {
-            ticks.tick().await;
-            match purge_expired(&db, keep, Utc::now()).await {
-                Ok(0) => {}
-                Ok(purged) => tracing::info!(purged, "expired idempotency keys purged"),
-                Err(error) => tracing::error!(%error, "cannot purge idempotency keys"),
-            }
-        }
+    crate::jobs::spawn_every(PURGE_EVERY, "expired idempotency keys", move || {
+        let db = db.clone();
+        async move { purge_expired(&db, keep, Utc::now()).await }
     });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pratiche_db::api_clients::{self, NewClient};
+
+    /// A fresh SQLite database with the demo bodies and one API client.
+    async fn database_with_client() -> (tempfile::TempDir, DatabaseConnection, i32) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+        let db = pratiche_db::connect(&url).await.unwrap();
+        pratiche_db::migrate(&db).await.unwrap();
+        let now = Utc::now();
+        pratiche_db::demo::load_if_empty(&db, now, now.date_naive(), "not a hash")
+            .await
+            .unwrap();
+        let new = NewClient {
+            body_id: 1,
+            client_id: "pc_0000000000000001".into(),
+            name: "test".into(),
+            secret_hash: "x".into(),
+        };
+        let client = api_clients::create(&db, new, now).await.unwrap();
+        (dir, db, client.id)
+    }
+
+    #[tokio::test]
+    async fn a_conflict_that_asks_for_a_retry_is_not_kept() {
+        let (_dir, db, client) = database_with_client().await;
+        let conflict = run_once(&db, client, "k1", "f1", async |_| {
+            Err(ApiError::Conflict("changed meanwhile; retry"))
+        })
+        .await;
+        assert!(
+            matches!(conflict, Err(ApiError::Conflict(_))),
+            "{conflict:?}"
+        );
+        let retried = run_once(&db, client, "k1", "f1", async |_| {
+            Ok(Answer::json(StatusCode::CREATED, &"recorded"))
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            (retried.status, retried.replayed),
+            (StatusCode::CREATED, false)
+        );
+        // A refusal that is final is kept and replayed.
+        let refused = run_once(&db, client, "k2", "f2", async |_| Err(ApiError::NotFound))
+            .await
+            .unwrap();
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        let replayed = run_once(&db, client, "k2", "f2", async |_| {
+            Ok(Answer::json(StatusCode::CREATED, &"recorded"))
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            (replayed.status, replayed.replayed),
+            (StatusCode::NOT_FOUND, true)
+        );
+    }
 
     #[test]
     fn keys_are_visible_ascii_up_to_255() {

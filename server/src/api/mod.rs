@@ -20,9 +20,9 @@ use axum::routing::{MethodRouter, get, post};
 use ipnet::IpNet;
 use pratiche_db::DatabaseConnection;
 
-use self::auth::{ApiTokens, ClientRows};
+use self::auth::{ApiTokens, ClientRows, TokenFailures};
 use self::problem::ApiError;
-use crate::rate_limit::{KeyedLimiter, address_from, peer_of};
+use crate::rate_limit::{KeyedLimiter, client_address, peer_of};
 
 /// What the API's handlers share.
 #[derive(Clone)]
@@ -32,8 +32,11 @@ pub struct Api {
     /// Shared with the back office, which drops a client's row when it
     /// changes.
     pub client_rows: ClientRows,
-    /// Per client (and per client id at the token endpoint); `None` is off.
+    /// Per client (and per client id at the token endpoint); `None` is off,
+    /// and so is the count of failed token requests.
     pub limiter: Option<KeyedLimiter<String>>,
+    /// Failed token requests per client address.
+    pub token_failures: TokenFailures,
     /// Absolute URLs (a pratica's public page) start with this.
     pub public_url: Arc<str>,
     pub trusted_proxies: Arc<[IpNet]>,
@@ -54,7 +57,7 @@ impl Api {
 
     /// The address a request came from, for the audit log.
     fn client_address(&self, parts: &Parts) -> String {
-        address_from(peer_of(parts).ip(), &parts.headers, &self.trusted_proxies).to_string()
+        client_address(peer_of(parts).ip(), &parts.headers, &self.trusted_proxies).to_string()
     }
 
     /// The public page of a pratica.

@@ -81,6 +81,22 @@ pub async fn document() -> Response {
 
 static REFERENCE: LazyLock<String> = LazyLock::new(render_reference);
 
+/// The reference page's own small stylesheet, inline: the page stands apart
+/// from the site's layout.
+const REFERENCE_STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}pre{background:#f3f4f6;padding:.75rem;overflow-x:auto}section{border-top:1px solid #d1d5db;padding-top:.5rem}code{font-size:.95em}";
+
+/// The reference page's policy: no script at all, and its one inline
+/// stylesheet allowed by its hash.
+static REFERENCE_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(REFERENCE_STYLE));
+    HeaderValue::from_str(&format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ))
+    .expect("the policy is a valid header value")
+});
+
 /// The reference page, rendered from this document.
 #[utoipa::path(
     get,
@@ -91,10 +107,12 @@ static REFERENCE: LazyLock<String> = LazyLock::new(render_reference);
 )]
 pub async fn reference() -> Response {
     let mut response = (StatusCode::OK, REFERENCE.as_str()).into_response();
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    headers.insert(header::CONTENT_SECURITY_POLICY, REFERENCE_POLICY.clone());
     response
 }
 
@@ -123,6 +141,7 @@ fn problem_types() -> Vec<Problem> {
             retry_after_secs: 1,
         },
         ApiError::Unavailable(pratiche_db::DbErr::Custom(String::new())),
+        ApiError::Internal,
     ]
     .iter()
     .map(ApiError::problem)
@@ -233,7 +252,7 @@ fn render_reference() -> String {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>"Pratiche API — reference"</title>
-                <style>"body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}pre{background:#f3f4f6;padding:.75rem;overflow-x:auto}section{border-top:1px solid #d1d5db;padding-top:.5rem}code{font-size:.95em}"</style>
+                <style>{REFERENCE_STYLE}</style>
             </head>
             <body>
                 <main>
@@ -251,4 +270,17 @@ fn render_reference() -> String {
         </html>
     };
     format!("<!DOCTYPE html>{}", page.to_html())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy's hash covers the stylesheet exactly as the page carries it.
+    #[test]
+    fn the_reference_page_carries_the_stylesheet_its_policy_allows() {
+        assert!(REFERENCE.contains(&format!("<style>{REFERENCE_STYLE}</style>")));
+        let policy = REFERENCE_POLICY.to_str().unwrap();
+        assert!(policy.contains("style-src 'sha256-") && policy.contains("default-src 'none'"));
+    }
 }

@@ -85,6 +85,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("database unavailable: {0}")]
     Unavailable(#[from] pratiche_db::DbErr),
+    /// A bug (a handler panicked): nothing was acknowledged.
+    #[error("internal error")]
+    Internal,
 }
 
 impl ApiError {
@@ -107,6 +110,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -183,6 +187,11 @@ impl ApiError {
                 "unavailable",
                 "Service unavailable",
                 "The database is unavailable; nothing was written. Retry later.".into(),
+            ),
+            Self::Internal => (
+                "internal",
+                "Internal error",
+                "An unexpected error; the request was not acknowledged. Retry with the same idempotency key: what was written before the error is answered, not written again.".into(),
             ),
         };
         let error = match self {

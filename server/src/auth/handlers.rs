@@ -1,7 +1,9 @@
 //! `/area-riservata/*` form handlers: sign in, sign out, sign out
-//! everywhere, change the password. Failures are counted per account and per
-//! client in the database; past a few, sign-in answers 429 with
-//! `Retry-After` for a growing period. Nothing here sleeps, and nothing
+//! everywhere, change the password. Each attempt is counted in the database
+//! before the password is checked, per account and per client (per device
+//! for a browser that signed in to the account before); past a few, sign-in
+//! answers 429 with `Retry-After` for a growing period. A full queue of
+//! password checks answers 503 at once. Nothing here sleeps, and nothing
 //! logs a password.
 
 use std::net::SocketAddr;
@@ -12,18 +14,21 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use pratiche_app::context::{AppContext, SignedIn};
 use pratiche_app::{SignInProblem, shell};
-use pratiche_db::accounts::{self, Client, normalise_username};
+use pratiche_db::accounts::{self, Attempt, Client};
 use pratiche_db::entity::user;
-use pratiche_domain::account::{NewPassword, PasswordError};
+use pratiche_domain::account::{
+    NewPassword, PasswordError, USERNAME_MAX_CHARS, Username, username_for_log,
+};
 use serde::Deserialize;
 
-use super::passwords::Passwords;
+use super::devices::Devices;
+use super::passwords::{BUSY_RETRY_AFTER_SECS, Passwords};
 use super::session::{ABSOLUTE, Sessions};
 use crate::api::auth::ClientRows;
 use crate::rate_limit::client_key;
@@ -38,6 +43,7 @@ const DASHBOARD_PATH: &str = "/area-riservata/pratiche";
 #[derive(Clone)]
 pub struct BackOffice {
     pub sessions: Sessions,
+    pub devices: Devices,
     pub passwords: Passwords,
     pub trusted_proxies: Arc<[IpNet]>,
     pub options: LeptosOptions,
@@ -58,32 +64,55 @@ pub async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Response {
+    // No such account can exist: refused before any database access.
+    let Ok(username) = Username::parse(&form.username) else {
+        tracing::warn!(username = %username_for_log(&form.username), "sign-in refused: not a username");
+        let username = form.username.chars().take(USERNAME_MAX_CHARS).collect();
+        return office
+            .sign_in_page(&headers, SignInProblem::WrongCredentials { username })
+            .await;
+    };
+    let Ok(admission) = office.passwords.admit() else {
+        tracing::warn!(%username, "sign-in turned away: password checks queue full");
+        return office.sign_in_page(&headers, busy()).await;
+    };
     let db = &office.sessions.db;
     let now = Utc::now();
-    let username = normalise_username(&form.username);
     let (client, client_details) = office.client(peer, &headers);
-    let keys = [format!("account:{username}"), format!("client:{client}")];
-
-    match accounts::locked_until(db, &keys, now).await {
-        Ok(Some(until)) => {
+    // A browser that signed in to this account before is counted alone; a
+    // stranger is counted per account and per client.
+    let keys = match office.devices.known_for(&headers, &username) {
+        Some(device) => vec![format!("device:{device}")],
+        None => vec![format!("account:{username}"), format!("client:{client}")],
+    };
+    let locked_after = match accounts::reserve_attempt(db, &keys, now).await {
+        Ok(Attempt::Reserved { locked_after }) => locked_after,
+        Ok(Attempt::Locked { until }) => {
             tracing::warn!(%username, %client, "sign-in refused: too many failures");
-            let retry_after_secs = (until - now).num_seconds().max(1) as u64;
-            return office
-                .sign_in_page(&headers, SignInProblem::Locked { retry_after_secs })
-                .await;
+            return office.sign_in_page(&headers, locked(until, now)).await;
         }
-        Ok(None) => {}
         Err(error) => return unavailable(error),
-    }
-    let user = match accounts::find_user(db, &username).await {
+    };
+    let user = match accounts::find_user(db, username.as_str()).await {
         Ok(user) => user.filter(|user| !user.disabled),
         Err(error) => return unavailable(error),
     };
     // An unknown user costs the same hash as a known one.
     let stored = user.as_ref().map(|user| user.password_hash.as_str());
-    let matches = office.passwords.verify(&form.password, stored).await;
+    let matches = office
+        .passwords
+        .verify(&admission, &form.password, stored)
+        .await;
+    drop(admission);
     let Some(user) = user.filter(|_| matches) else {
-        return office.refuse(&headers, &keys, username, client).await;
+        tracing::warn!(%username, %client, "sign-in failed");
+        let problem = match locked_after {
+            Some(until) => locked(until, now),
+            None => SignInProblem::WrongCredentials {
+                username: username.into_string(),
+            },
+        };
+        return office.sign_in_page(&headers, problem).await;
     };
     if let Err(error) = accounts::clear_failures(db, &keys).await {
         return unavailable(error);
@@ -97,9 +126,26 @@ pub async fn sign_in(
             } else {
                 ACCOUNT_PATH
             };
-            see_other(landing, Some(cookie))
+            let mut response = see_other(landing, Some(cookie));
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                office.devices.cookie_for(&user.username, now),
+            );
+            response
         }
         Err(error) => unavailable(error),
+    }
+}
+
+fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> SignInProblem {
+    SignInProblem::Locked {
+        retry_after_secs: (until - now).num_seconds().max(1) as u64,
+    }
+}
+
+fn busy() -> SignInProblem {
+    SignInProblem::Busy {
+        retry_after_secs: BUSY_RETRY_AFTER_SECS,
     }
 }
 
@@ -158,13 +204,35 @@ pub async fn change_password(
         Err(error) => return unavailable(error),
     };
     let outcome = |what: &str| see_other(&format!("{ACCOUNT_PATH}?esito={what}"), None);
-    if !office
+    // Guessing the current password from a stolen session is throttled
+    // like sign-in.
+    let Ok(admission) = office.passwords.admit() else {
+        return outcome("busy");
+    };
+    let keys = [format!("password:{}", user.id)];
+    let locked_after = match accounts::reserve_attempt(db, &keys, Utc::now()).await {
+        Ok(Attempt::Reserved { locked_after }) => locked_after,
+        Ok(Attempt::Locked { .. }) => {
+            tracing::warn!(username = %user.username, "password change refused: too many failures");
+            return outcome("locked");
+        }
+        Err(error) => return unavailable(error),
+    };
+    let matches = office
         .passwords
-        .verify(&form.current, Some(&user.password_hash))
-        .await
-    {
+        .verify(&admission, &form.current, Some(&user.password_hash))
+        .await;
+    drop(admission);
+    if !matches {
         tracing::warn!(username = %user.username, "password change refused: wrong current password");
-        return outcome("wrong-current");
+        return outcome(if locked_after.is_some() {
+            "locked"
+        } else {
+            "wrong-current"
+        });
+    }
+    if let Err(error) = accounts::clear_failures(db, &keys).await {
+        return unavailable(error);
     }
     let new = match NewPassword::parse(&form.new) {
         Ok(new) => new,
@@ -194,10 +262,7 @@ impl BackOffice {
     /// Who is asking: the rate-limit key of the client (trusted-proxy aware)
     /// and the details kept with a new session.
     fn client(&self, peer: SocketAddr, headers: &HeaderMap) -> (std::net::IpAddr, Client) {
-        let forwarded_for = headers
-            .get("x-forwarded-for")
-            .and_then(|value| value.to_str().ok());
-        let address = client_key(peer.ip(), forwarded_for, &self.trusted_proxies);
+        let address = client_key(peer.ip(), headers, &self.trusted_proxies);
         let user_agent = headers
             .get(header::USER_AGENT)
             .and_then(|value| value.to_str().ok())
@@ -209,28 +274,6 @@ impl BackOffice {
                 user_agent,
             },
         )
-    }
-
-    async fn refuse(
-        &self,
-        headers: &HeaderMap,
-        keys: &[String],
-        username: String,
-        client: std::net::IpAddr,
-    ) -> Response {
-        let now = Utc::now();
-        tracing::warn!(%username, %client, "sign-in failed");
-        if let Err(error) = accounts::record_failure(&self.sessions.db, keys, now).await {
-            return unavailable(error);
-        }
-        let problem = match accounts::locked_until(&self.sessions.db, keys, now).await {
-            Ok(Some(until)) => SignInProblem::Locked {
-                retry_after_secs: (until - now).num_seconds().max(1) as u64,
-            },
-            Ok(None) => SignInProblem::WrongCredentials { username },
-            Err(error) => return unavailable(error),
-        };
-        self.sign_in_page(headers, problem).await
     }
 
     /// Opens a session for `user` and returns its cookie.

@@ -1,6 +1,8 @@
 //! Back-office authentication: signing keys, session tokens, password
-//! hashing, the session middleware and the sign-in/out handlers.
+//! hashing, device cookies, the session middleware and the sign-in/out
+//! handlers.
 
+pub mod devices;
 pub mod handlers;
 pub mod keys;
 pub mod passwords;

@@ -1,5 +1,7 @@
 //! Argon2id hashing (19 MiB, 2 iterations, 1 lane), off the async threads
-//! and at most two at once, so sign-in storms cannot starve the server.
+//! and at most two at once, so sign-in storms cannot starve the server. The
+//! queue in front of them is bounded: a password check that finds it full is
+//! turned away at once ([`Busy`]) instead of waiting without end.
 
 use std::sync::Arc;
 
@@ -7,14 +9,30 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 use pratiche_domain::account::{NewPassword, normalise_password};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Hashes running at once.
 const CONCURRENT_HASHES: usize = 2;
+/// Password checks admitted at once, running or waiting: at about 50 ms a
+/// hash, the last one waits a quarter of a second.
+const ADMITTED_CHECKS: usize = CONCURRENT_HASHES + 8;
+/// What a turned-away client is told to wait, in seconds.
+pub const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
+/// The queue of password checks is full: answer 503 with `Retry-After`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Busy;
+
+/// A place in the queue of password checks, taken before anything is
+/// counted or read; [`Passwords::verify`] needs one.
+pub struct Admission {
+    _place: OwnedSemaphorePermit,
+}
 
 #[derive(Clone)]
 pub struct Passwords {
     permits: Arc<Semaphore>,
+    admissions: Arc<Semaphore>,
     /// A hash of nothing, verified when the user does not exist, so both
     /// answers take the same time.
     decoy: Arc<str>,
@@ -33,6 +51,7 @@ impl Passwords {
             .to_string();
         Self {
             permits: Arc::new(Semaphore::new(CONCURRENT_HASHES)),
+            admissions: Arc::new(Semaphore::new(ADMITTED_CHECKS)),
             decoy: decoy.into(),
         }
     }
@@ -49,9 +68,18 @@ impl Passwords {
         .await
     }
 
+    /// A place in the queue of password checks, or [`Busy`] at once when it
+    /// is full.
+    pub fn admit(&self) -> Result<Admission, Busy> {
+        Arc::clone(&self.admissions)
+            .try_acquire_owned()
+            .map(|place| Admission { _place: place })
+            .map_err(|_| Busy)
+    }
+
     /// Whether `typed` matches the stored hash; with no hash (unknown user)
     /// the decoy is checked and the answer is no.
-    pub async fn verify(&self, typed: &str, stored: Option<&str>) -> bool {
+    pub async fn verify(&self, _admitted: &Admission, typed: &str, stored: Option<&str>) -> bool {
         let typed = normalise_password(typed);
         let exists = stored.is_some();
         let hash = stored.unwrap_or(&self.decoy).to_owned();

@@ -15,7 +15,7 @@ use pratiche_app::context::SignedIn;
 use pratiche_db::audit::{Actor, AuditSource};
 
 use crate::auth::handlers::BackOffice;
-use crate::rate_limit::{address_from, peer_of};
+use crate::rate_limit::{client_address, peer_of};
 use crate::responses::see_other;
 
 /// Form errors: each names its field and a message key.
@@ -35,7 +35,7 @@ impl BackOffice {
             name: user.username.clone(),
             source: AuditSource::Web,
             client_address: Some(
-                address_from(peer.ip(), headers, &self.trusted_proxies).to_string(),
+                client_address(peer.ip(), headers, &self.trusted_proxies).to_string(),
             ),
         }
     }

@@ -293,6 +293,39 @@ impl TestServer {
         (response.status(), response.text().await.unwrap())
     }
 
+    /// A GET of `path` exactly as written, with `headers`, over HTTP/1.0:
+    /// HTTP clients normalise `.`, `..` and `%2e` segments away before
+    /// sending, and a hostile client does not. Returns the status and the
+    /// body.
+    pub async fn raw_get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let host = self.address.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(host)
+            .await
+            .expect("the server accepts a connection");
+        let mut request = format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        stream
+            .read_to_end(&mut answer)
+            .await
+            .expect("an answer, never a reset");
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|status| status.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP answer: {answer}"));
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map_or(String::new(), |(_, body)| body.to_owned());
+        (status, body)
+    }
+
     /// Everything the server printed so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")

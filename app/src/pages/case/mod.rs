@@ -19,7 +19,7 @@ use pratiche_domain::{CaseCode, PublicPhase};
 use deadline::{ClockExplanation, IfNoAnswer, due_text, today_in_rome};
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
-use crate::context::{AppContext, LookupThrottled};
+use crate::context::{AppContext, LookupThrottled, charge_lookups};
 use crate::i18n::use_i18n;
 use crate::pages::lookup::{CheckTheCode, case_path};
 use crate::pages::mine::RememberCase;
@@ -31,11 +31,6 @@ pub fn CasePage() -> impl IntoView {
         .read_untracked()
         .get("code")
         .unwrap_or_default();
-    let throttled = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<LookupThrottled>().copied());
-    if let Some(LookupThrottled { retry_after_secs }) = throttled {
-        return view! { <TooManyLookups retry_after_secs/> }.into_any();
-    }
     let code = match CaseCode::parse(&typed) {
         Err(error) => {
             answer_privately(StatusCode::BAD_REQUEST);
@@ -49,6 +44,9 @@ pub fn CasePage() -> impl IntoView {
             HeaderValue::from_str(&case_path(code)).expect("a code is a valid header value");
         expect_context::<ResponseOptions>().insert_header(LOCATION, location);
         return ().into_any();
+    }
+    if let Err(LookupThrottled { retry_after_secs }) = charge_lookups(1) {
+        return view! { <TooManyLookups retry_after_secs/> }.into_any();
     }
 
     let context = expect_context::<AppContext>();

@@ -24,6 +24,7 @@ use pratiche_db::demo::DEMO_PASSWORD;
 use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_domain::account::NewPassword;
 use tokio::net::TcpListener;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -336,7 +337,7 @@ fn api_routes(api: Api) -> Router<LeptosOptions> {
         .fold(Router::new(), |router, (path, handler)| {
             router.route(path, handler)
         });
-    guard_api_panics(routes).with_state(api)
+    routes.layer(api_panic_guard()).with_state(api)
 }
 
 fn router(
@@ -367,28 +368,66 @@ fn router(
         ))
         .with_state(options);
 
+    // The middleware wraps the router once, as one service, rather than
+    // each route (`Router::layer`): axum clones a route's whole stack of
+    // layers on every request, once per layer, so per-route layers cost a
+    // clone of every handler's state per layer (bench/RESULTS.md).
     let hashed_bundle = settings.leptos.hash_files;
-    let router = router
-        .layer(middleware::from_fn(move |request, next| {
-            cache_static_files(hashed_bundle, request, next)
-        }))
+    let https = settings.secure_cookies().0;
+    let default_policy = HeaderValue::from_str(&content_security_policy(None))
+        .expect("the policy is a valid header value");
+    let middleware = ServiceBuilder::new()
+        // axum's own response type, as `axum::serve` wants it.
+        .map_response(IntoResponse::into_response)
+        .layer(telemetry::access_log(redactor.clone()))
+        .layer(middleware::from_fn(paths::reject_ambiguous))
+        // A cross-site write is refused before any other processing.
+        .layer(middleware::from_fn_with_state(
+            CrossSite {
+                origin: SiteOrigin::from_public_url(&settings.public_url),
+                redactor,
+            },
+            csrf::reject_cross_site,
+        ))
+        // Headers every answer carries: a Content-Security-Policy unless the
+        // answer set its own (pages set one with their nonce), no framing, no
+        // referrer to other sites (the site's own no-JavaScript forms keep
+        // theirs), no content sniffing, no powerful browser features, and
+        // HSTS under https.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            default_policy,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        ))
+        .layer(panic_guard())
+        .layer(middleware::from_fn(drop_hydration_data))
         .layer(middleware::from_fn_with_state(
             sessions,
             session::check_session,
         ))
-        .layer(middleware::from_fn(drop_hydration_data));
-    let router = security_headers(guard_panics(router), settings.secure_cookies().0)
-        // Outermost but for the path check and the access log: a cross-site
-        // write is refused before any other processing.
-        .layer(middleware::from_fn_with_state(
-            CrossSite {
-                origin: SiteOrigin::from_public_url(&settings.public_url),
-                redactor: redactor.clone(),
-            },
-            csrf::reject_cross_site,
-        ))
-        .layer(middleware::from_fn(paths::reject_ambiguous));
-    router.layer(telemetry::access_log(redactor))
+        .layer(middleware::from_fn(move |request, next| {
+            cache_static_files(hashed_bundle, request, next)
+        }));
+    Router::new().fallback_service(middleware.service(router))
 }
 
 /// The literal words of every route, so the logs keep them whole.
@@ -409,55 +448,20 @@ fn path_redactor() -> PathRedactor {
     )
 }
 
-/// Headers every answer carries: a Content-Security-Policy unless the answer
-/// set its own (pages set one with their nonce), no framing, no referrer to
-/// other sites (the site's own no-JavaScript forms keep theirs), no content
-/// sniffing, no powerful browser features, and HSTS under https.
-fn security_headers(router: Router, https: bool) -> Router {
-    let default_policy = HeaderValue::from_str(&content_security_policy(None))
-        .expect("the policy is a valid header value");
-    let router = router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            default_policy,
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("permissions-policy"),
-            HeaderValue::from_static(PERMISSIONS_POLICY),
-        ));
-    if https {
-        router.layer(SetResponseHeaderLayer::overriding(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        ))
-    } else {
-        router
-    }
-}
-
 /// Browser features no page of ours uses, turned off for every frame.
 const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), magnetometer=(), gyroscope=(), accelerometer=()";
 
+/// What answers a request whose handler panicked.
+type PanicAnswer = fn(Box<dyn std::any::Any + Send + 'static>) -> Response;
+
 /// A panic in a handler becomes a 500 instead of a reset connection.
-fn guard_panics<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router.layer(CatchPanicLayer::custom(panic_answer))
+fn panic_guard() -> CatchPanicLayer<PanicAnswer> {
+    CatchPanicLayer::custom(panic_answer as PanicAnswer)
 }
 
-/// [`guard_panics`] with the API's problem+json.
-fn guard_api_panics<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router.layer(CatchPanicLayer::custom(api_panic_answer))
+/// [`panic_guard`] with the API's problem+json.
+fn api_panic_guard() -> CatchPanicLayer<PanicAnswer> {
+    CatchPanicLayer::custom(api_panic_answer as PanicAnswer)
 }
 
 /// [`panic_answer`] as the API's problem+json.
@@ -598,12 +602,12 @@ mod tests {
     #[tokio::test]
     async fn a_panic_becomes_a_500_not_a_reset() {
         let panicking = Router::new().route("/", get(boom));
-        let (status, _, body) = answer_of(guard_panics(panicking)).await;
+        let (status, _, body) = answer_of(panicking.layer(panic_guard())).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(body.contains("Errore interno") && !body.contains("boom"));
 
         let api_boom = Router::new().route("/", get(boom));
-        let (status, content_type, body) = answer_of(guard_api_panics(api_boom)).await;
+        let (status, content_type, body) = answer_of(api_boom.layer(api_panic_guard())).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(content_type, "application/problem+json");
         assert!(body.contains("problem-internal"), "{body}");

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: unit and property tests, the integration tests against the
-# real server on SQLite and on PostgreSQL, a release build, the browser
-# tests in Debian's Chromium, and schemathesis against the API. Installs
-# whatever is missing first.
+# Runs every test: the formatting and lint gate, unit and property tests,
+# the integration tests against the real server on SQLite and on
+# PostgreSQL, a release build, the browser tests in Debian's Chromium, and
+# schemathesis against the API. Installs whatever is missing first.
 
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -20,6 +20,10 @@ if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; the
 fi
 
 cd "$REPO_ROOT"
+step "Formatting and lints (cargo fmt --check, clippy with warnings as errors)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
 step "Unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace
 

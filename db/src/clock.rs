@@ -21,6 +21,11 @@ pub fn rome_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Rome).date_naive()
 }
 
+/// Today's date in Europe/Rome: "today" everywhere in Pratiche.
+pub fn today_in_rome() -> NaiveDate {
+    rome_date(Utc::now())
+}
+
 /// What the due date depends on besides the history; the same for every
 /// pratica of one procedure type.
 #[derive(Clone, Copy, Debug)]

@@ -124,9 +124,7 @@ async fn recompute_due_dates(settings: Settings) -> ExitCode {
 
 async fn generate_load(settings: Settings, count: u64, seed: u64) -> ExitCode {
     let started = std::time::Instant::now();
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Rome)
-        .date_naive();
+    let today = pratiche_db::clock::today_in_rome();
     let result = match open_database(&settings).await {
         Ok(db) => pratiche_db::load::generate(&db, count, seed, today)
             .await

@@ -12,7 +12,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use chrono::Utc;
-use chrono_tz::Europe::Rome;
 use ipnet::IpNet;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -95,7 +94,7 @@ impl Application {
                 return Err(StartupError::DemoBesideRealAccounts);
             }
             let now = Utc::now();
-            let today = now.with_timezone(&Rome).date_naive();
+            let today = pratiche_db::clock::rome_date(now);
             let demo_password =
                 NewPassword::parse(DEMO_PASSWORD).expect("the demo password meets the policy");
             let demo_hash = passwords.hash(&demo_password).await;

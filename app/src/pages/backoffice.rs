@@ -15,12 +15,13 @@ use pratiche_domain::{CaseCode, PublicPhase};
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, SignedIn};
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::case::deadline::{ClockExplanation, due_text, today_in_rome};
+use crate::pages::case::deadline::{ClockExplanation, due_text};
 use crate::pages::lookup::case_path;
 use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, rome_time, signed_in};
 use crate::pages::status_change::{
     DraftOutcome, StatusChangeDraft, StatusChangeForms, warning_key,
 };
+use pratiche_db::clock::today_in_rome;
 
 const DASHBOARD_PATH: &str = "/area-riservata/pratiche";
 

@@ -14,9 +14,10 @@ use crate::components::{Crumb, FormField, PageLayout, answer_privately, field_er
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
 use crate::pages::backoffice::own_case;
-use crate::pages::case::deadline::{due_text, today_in_rome};
+use crate::pages::case::deadline::due_text;
 use crate::pages::lookup::case_path;
 use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, signed_in};
+use pratiche_db::clock::today_in_rome;
 use pratiche_domain::clock::ClockStatus;
 
 /// What was typed in the registration form, and what is wrong with it: each

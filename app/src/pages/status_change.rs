@@ -11,7 +11,8 @@ use pratiche_domain::clock::{ClockStatus, ClockWarning, Explanation};
 
 use crate::components::{FormField, field_error};
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::case::deadline::{ClockExplanation, due_text, today_in_rome};
+use crate::pages::case::deadline::{ClockExplanation, due_text};
+use pratiche_db::clock::today_in_rome;
 
 /// What was typed in a status-change form and what the server made of it.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -7,11 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Europe::Rome;
 use pratiche_db::backoffice::{
     CaseFieldsWithHistory, CaseKey, case_fields, own_case, starting_state,
 };
 use pratiche_db::cases::WriteError;
+use pratiche_db::clock::today_in_rome;
 use pratiche_db::entity::case;
 use pratiche_domain::CaseCode;
 use pratiche_domain::clock::{ClockStatus, Explanation};
@@ -125,10 +125,6 @@ pub struct CaseView {
     pub history: Vec<EventView>,
 }
 
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Rome).date_naive()
-}
-
 impl CaseView {
     pub fn of(api: &Api, detail: CaseFieldsWithHistory) -> Self {
         let case = detail.case;
@@ -150,7 +146,7 @@ impl CaseView {
             clock: detail
                 .clock
                 .as_ref()
-                .map(|clock| ClockView::of(clock, today())),
+                .map(|clock| ClockView::of(clock, today_in_rome())),
             history: detail
                 .events
                 .into_iter()
@@ -250,7 +246,7 @@ pub async fn create(
     let bytes = read_body(&headers, body, MAX_REQUEST_BYTES).await?;
     expect_json(&headers)?;
     let request: CreateCase = parse_json(&bytes, "")?;
-    let valid = check_create(&request, today())?;
+    let valid = check_create(&request, today_in_rome())?;
     let state_id = starting_state(&api.db, client.body_id, valid.procedure_type_id)
         .await?
         .ok_or_else(|| {

@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Europe::Rome;
 use pratiche_app::RegistrationDraft;
 use pratiche_db::audit::{self, Actor, Change, Entry};
 use pratiche_db::backoffice::{reference_taken, starting_state};
 use pratiche_db::cases::{self, NewCase, NewEvent, WriteError};
+use pratiche_db::clock::today_in_rome;
 use pratiche_db::entity::case;
 use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_domain::CaseCode;
@@ -112,7 +112,7 @@ pub async fn register(
     Form(form): Form<RegistrationForm>,
 ) -> Response {
     let db = &office.sessions.db;
-    let today = Utc::now().with_timezone(&Rome).date_naive();
+    let today = today_in_rome();
     let refuse = |errors: FieldErrors| {
         let draft = RegistrationDraft {
             procedure_type_id: form.tipo.clone(),

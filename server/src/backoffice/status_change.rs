@@ -16,6 +16,7 @@ use pratiche_db::DatabaseTransaction;
 use pratiche_db::audit::{self, Actor, Change, Entry, changed};
 use pratiche_db::backoffice::{StateChoice, own_case, state_choices};
 use pratiche_db::cases::{self, NewEvent, Recorded, WriteError};
+use pratiche_db::clock::rome_date;
 use pratiche_db::entity::case;
 use pratiche_domain::clock::Extension as ClockExtension;
 use pratiche_domain::personal_data::{PersonalData, personal_data_in};
@@ -160,7 +161,7 @@ pub fn validate(form: &StatusChangeForm, facts: Facts) -> Result<ValidChange, Fi
         errors.push(("stato", "change-error-state"));
     }
 
-    let today = facts.now.with_timezone(&Rome).date_naive();
+    let today = rome_date(facts.now);
     let date = NaiveDate::parse_from_str(form.data.trim(), "%Y-%m-%d").ok();
     let time = match form.ora.trim() {
         "" => Ok(None),
@@ -187,7 +188,7 @@ pub fn validate(form: &StatusChangeForm, facts: Facts) -> Result<ValidChange, Fi
         }
     };
     let occurred_at = occurred_at.filter(|instant| {
-        let date = instant.with_timezone(&Rome).date_naive();
+        let date = rome_date(*instant);
         if date < facts.submitted_on {
             errors.push(("data", "change-error-before-submission"));
             false

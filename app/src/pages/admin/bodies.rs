@@ -11,7 +11,7 @@ use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::answer_privately;
 use crate::context::AppContext;
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::case::deadline::today_in_rome;
+use pratiche_db::clock::today_in_rome;
 
 pub const BODIES_PATH: &str = "/area-riservata/enti";
 

@@ -2,18 +2,12 @@
 //! how the date was computed, and "if the administration does not answer".
 //! Everything is read from the stored explanation; only "today" is new.
 
-use chrono::{NaiveDate, Utc};
-use chrono_tz::Europe::Rome;
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use pratiche_db::public::{BodyContact, SubstituteOfficial};
 use pratiche_domain::clock::{Adjustment, ClockStatus, DayOff, Explanation};
 
 use crate::i18n::{I18n, use_i18n};
-
-/// Today's date in Europe/Rome, the calendar the clock counts in.
-pub fn today_in_rome() -> NaiveDate {
-    Utc::now().with_timezone(&Rome).date_naive()
-}
 
 /// "12 marzo 2027 — mancano 14 giorni", "sospeso dal …", "conclusa il …".
 pub fn due_text(i18n: &I18n, status: &ClockStatus) -> String {

@@ -16,7 +16,8 @@ use pratiche_db::public::{PublicCase, PublicEvent, find_case};
 use pratiche_domain::clock::ClockStatus;
 use pratiche_domain::{CaseCode, PublicPhase};
 
-use deadline::{ClockExplanation, IfNoAnswer, due_text, today_in_rome};
+use deadline::{ClockExplanation, IfNoAnswer, due_text};
+use pratiche_db::clock::today_in_rome;
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, LookupThrottled, charge_lookups};

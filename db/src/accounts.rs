@@ -69,20 +69,11 @@ pub async fn find_user_by_id(
     user::Entity::find_by_id(id).one(db).await
 }
 
-/// Whether any demo account exists (a real deployment must have none).
-pub async fn has_demo_users(db: &DatabaseConnection) -> Result<bool, DbErr> {
+/// Whether any demo account (`demo`) or any real one (`!demo`) exists: the
+/// two never go in one database.
+pub async fn has_users(db: &DatabaseConnection, demo: bool) -> Result<bool, DbErr> {
     Ok(user::Entity::find()
-        .filter(user::Column::Demo.eq(true))
-        .count(db)
-        .await?
-        > 0)
-}
-
-/// Whether any account that is not a demo one exists: demo data never goes
-/// beside real accounts.
-pub async fn has_real_users(db: &DatabaseConnection) -> Result<bool, DbErr> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Demo.eq(false))
+        .filter(user::Column::Demo.eq(demo))
         .count(db)
         .await?
         > 0)

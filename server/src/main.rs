@@ -180,7 +180,7 @@ async fn create_admin(settings: Settings, username: &str, display_name: &str) ->
         }
     };
     // Real accounts never go beside the demo ones.
-    match accounts::has_demo_users(&db).await {
+    match accounts::has_users(&db, true).await {
         Ok(false) => {}
         Ok(true) => {
             eprintln!(

@@ -87,7 +87,7 @@ impl Application {
         let signer = TokenSigner::new(&signing_key);
         let passwords = Passwords::new();
         if settings.demo {
-            if pratiche_db::accounts::has_real_users(&db)
+            if pratiche_db::accounts::has_users(&db, false)
                 .await
                 .map_err(StartupError::Database)?
             {
@@ -104,7 +104,7 @@ impl Application {
             {
                 tracing::info!("demo data loaded");
             }
-        } else if pratiche_db::accounts::has_demo_users(&db)
+        } else if pratiche_db::accounts::has_users(&db, true)
             .await
             .map_err(StartupError::Database)?
         {

@@ -94,17 +94,17 @@ mod tests {
         headers
     }
 
+    /// The `name=value` of a `Set-Cookie` value.
+    fn cookie_pair(set_cookie: &axum::http::HeaderValue) -> String {
+        let value = set_cookie.to_str().unwrap();
+        value.split(';').next().unwrap().to_owned()
+    }
+
     #[test]
     fn a_device_is_known_only_for_its_own_account_and_key() {
         let devices = Devices::new(&SigningKey(vec![7; 32]), SecureCookies(false));
         let set_cookie = devices.cookie_for("mario.rossi", Utc::now());
-        let pair = set_cookie
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let pair = cookie_pair(&set_cookie);
         let mario = Username::parse("mario.rossi").unwrap();
         let anna = Username::parse("anna.bianchi").unwrap();
         assert!(devices.known_for(&headers(&pair), &mario).is_some());
@@ -115,13 +115,7 @@ mod tests {
             "mario.rossi",
             Utc::now() - DEVICE_LIFETIME - Duration::minutes(1),
         );
-        let pair = expired
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
+        let pair = cookie_pair(&expired);
         assert_eq!(devices.known_for(&headers(&pair), &mario), None);
         assert!(
             set_cookie

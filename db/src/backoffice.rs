@@ -8,8 +8,9 @@ use pratiche_domain::text::fold_for_search;
 use pratiche_domain::{CaseCode, PublicPhase};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    RelationTrait,
 };
 
 use crate::entity::{case, procedure_state, procedure_type, status_event, user};
@@ -434,8 +435,8 @@ pub async fn procedure_types_of(
 
 /// The state a new pratica of a procedure type starts in: its first state in
 /// the "submitted" phase, if the type belongs to `body_id`.
-pub async fn starting_state(
-    db: &DatabaseConnection,
+pub async fn starting_state<C: ConnectionTrait>(
+    db: &C,
     body_id: i32,
     procedure_type_id: i32,
 ) -> Result<Option<i32>, DbErr> {
@@ -456,8 +457,8 @@ pub async fn starting_state(
 }
 
 /// Whether another pratica of the body already has this own reference.
-pub async fn reference_taken(
-    db: &DatabaseConnection,
+pub async fn reference_taken<C: ConnectionTrait>(
+    db: &C,
     body_id: i32,
     reference: &str,
 ) -> Result<bool, DbErr> {
@@ -478,8 +479,8 @@ pub struct StateChoice {
 }
 
 /// The states of a procedure type, in their order.
-pub async fn state_choices(
-    db: &DatabaseConnection,
+pub async fn state_choices<C: ConnectionTrait>(
+    db: &C,
     procedure_type_id: i32,
 ) -> Result<Vec<StateChoice>, DbErr> {
     Ok(crate::admin::states_of(db, procedure_type_id)

@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Europe::Rome;
+use chrono::{NaiveDate, Utc};
 use pratiche_domain::clock::{ClockInput, Explanation, PatronDay, compute};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -16,10 +15,7 @@ use sea_orm::{
 use crate::cases::{HistoryRow, history_of};
 use crate::entity::{body, case, procedure_type};
 
-/// The Europe/Rome calendar date of an instant: the clock counts these.
-pub fn rome_date(instant: DateTime<Utc>) -> NaiveDate {
-    instant.with_timezone(&Rome).date_naive()
-}
+pub use pratiche_domain::clock::rome_date;
 
 /// Today's date in Europe/Rome: "today" everywhere in Pratiche.
 pub fn today_in_rome() -> NaiveDate {

@@ -152,3 +152,9 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTransaction, Db
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
 }
+
+/// Whether the database refused a write for a unique index: a name, code or
+/// key another row already has.
+pub fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}

@@ -6,6 +6,8 @@ pub mod account;
 #[cfg(feature = "clock")]
 pub mod clock;
 pub mod code;
+#[cfg(feature = "intake")]
+pub mod intake;
 #[cfg(feature = "personal-data")]
 pub mod personal_data;
 pub mod phase;

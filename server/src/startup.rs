@@ -236,7 +236,10 @@ pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
             post(handlers::sign_out_everywhere),
         ),
         ("/area-riservata/password", post(handlers::change_password)),
-        ("/area-riservata/registra", post(registration::register)),
+        (
+            "/area-riservata/registra",
+            post(registration::register_pratica),
+        ),
         (
             "/area-riservata/pratiche/{code}/eventi",
             post(status_change::record_status_change),

@@ -310,6 +310,7 @@ reg-submit = Register and prepare the receipt
 reg-errors = Correct the fields shown.
 reg-error-required = Required.
 reg-error-too-long = Too long.
+form-error-control-characters = Remove the control characters (invisible characters pasted from another program).
 reg-error-type = Choose a procedure of your body.
 reg-error-date = Give a valid date, not in the future.
 reg-error-reference-taken = Another application of your body already has this reference.

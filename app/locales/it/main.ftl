@@ -310,6 +310,7 @@ reg-submit = Registra e prepara la ricevuta
 reg-errors = Correggere i campi indicati.
 reg-error-required = Campo obbligatorio.
 reg-error-too-long = Testo troppo lungo.
+form-error-control-characters = Togliere i caratteri di controllo (caratteri invisibili incollati da un altro programma).
 reg-error-type = Scegliere un procedimento dell'ente.
 reg-error-date = Indicare una data valida, non futura.
 reg-error-reference-taken = Questo riferimento è già usato da un'altra pratica dell'ente.

@@ -8,7 +8,8 @@ mod calendar;
 mod status;
 mod term;
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Europe::Rome;
 use serde::{Deserialize, Serialize};
 
 use crate::PublicPhase;
@@ -249,6 +250,12 @@ fn starts_run_of(events: &[ClockEvent], index: usize, phase: PublicPhase) -> boo
 /// Calendar days from `from` to `until`, 0 if `until` comes first.
 fn days_between(from: NaiveDate, until: NaiveDate) -> u32 {
     u32::try_from((until - from).num_days()).unwrap_or(0)
+}
+
+/// The Europe/Rome calendar date of an instant: the clock counts these, and
+/// "today" everywhere in Pratiche is one of them.
+pub fn rome_date(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&Rome).date_naive()
 }
 
 #[cfg(test)]

@@ -20,8 +20,8 @@ use pratiche_db::audit::Actor;
 use pratiche_domain::account::Role;
 
 use crate::auth::handlers::BackOffice;
-pub(crate) use crate::backoffice::is_unique_violation;
 use crate::backoffice::{FieldErrors, Staff};
+pub(crate) use pratiche_db::is_unique_violation;
 
 /// A body's admin, as a handler's argument; anyone else gets 403.
 pub struct BodyAdmin {

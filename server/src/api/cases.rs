@@ -7,22 +7,21 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
-use pratiche_db::backoffice::{
-    CaseFieldsWithHistory, CaseKey, case_fields, own_case, starting_state,
-};
-use pratiche_db::cases::WriteError;
+use pratiche_db::backoffice::{CaseFieldsWithHistory, CaseKey, case_fields, own_case};
+use pratiche_db::cases::service::{RegisterError, register};
 use pratiche_db::clock::today_in_rome;
 use pratiche_db::entity::case;
 use pratiche_domain::CaseCode;
 use pratiche_domain::clock::{ClockStatus, Explanation};
+use pratiche_domain::intake::registration::{self, Field, RegistrationInput, ValidRegistration};
+use pratiche_domain::intake::{Kind, Number};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Api;
 use super::auth::ApiClient;
-use super::input::{Checked, MAX_REQUEST_BYTES, expect_json, parse_json, read_body};
+use super::input::{MAX_REQUEST_BYTES, expect_json, invalid, parse_json, read_body};
 use super::problem::{ApiError, json_response};
-use crate::backoffice::registration::{ValidRegistration, register_with_new_code};
 
 /// A pratica to create.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -170,34 +169,38 @@ impl CaseView {
     }
 }
 
+impl CreateCase {
+    /// The request as the rules of a registration read it.
+    fn input(&self) -> RegistrationInput<'_> {
+        RegistrationInput {
+            procedure_type: Number::Given(self.procedure_type_id.into()),
+            subject: &self.subject,
+            own_reference: &self.own_reference,
+            own_reference_required: true,
+            submitted_on: &self.submitted_on,
+            office: &self.office,
+            responsible: &self.responsible,
+            contact: &self.responsible_contact,
+        }
+    }
+}
+
+/// A field of a registration as [`CreateCase`] names it.
+fn member(field: Field) -> &'static str {
+    match field {
+        Field::ProcedureType => "procedure_type_id",
+        Field::Subject => "subject",
+        Field::OwnReference => "own_reference",
+        Field::SubmittedOn => "submitted_on",
+        Field::Office => "office",
+        Field::Responsible => "responsible",
+        Field::Contact => "responsible_contact",
+    }
+}
+
 /// Checks a creation request.
 pub fn check_create(request: &CreateCase, today: NaiveDate) -> Result<ValidRegistration, ApiError> {
-    let mut checked = Checked::new("");
-    let reference = checked.required_text("own_reference", &request.own_reference, 120);
-    let subject = checked.required_text("subject", &request.subject, 500);
-    let office = checked.required_text("office", &request.office, 200);
-    let responsible = checked.required_text("responsible", &request.responsible, 200);
-    let contact = checked.required_text("responsible_contact", &request.responsible_contact, 200);
-    let submitted_on = checked.date("submitted_on", &request.submitted_on);
-    let earliest = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a valid date");
-    if submitted_on.is_some_and(|date| !(earliest..=today).contains(&date)) {
-        checked.error(
-            "submitted_on",
-            "out_of_range",
-            "must be between 1990-01-01 and today",
-        );
-    }
-    checked.finish(|| {
-        Some(ValidRegistration {
-            procedure_type_id: request.procedure_type_id,
-            subject,
-            reference: Some(reference),
-            submitted_on: submitted_on?,
-            office,
-            responsible,
-            contact,
-        })
-    })
+    registration::check(&request.input(), today).map_err(|problems| invalid(&problems, "", member))
 }
 
 /// Whether an existing pratica holds what the request asks for.
@@ -247,16 +250,7 @@ pub async fn create(
     expect_json(&headers)?;
     let request: CreateCase = parse_json(&bytes, "")?;
     let valid = check_create(&request, today_in_rome())?;
-    let state_id = starting_state(&api.db, client.body_id, valid.procedure_type_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::field(
-                "/procedure_type_id",
-                "unknown_procedure_type",
-                "not one of your body's procedure types",
-            )
-        })?;
-    let reference = valid.reference.clone().unwrap_or_default();
+    let reference = valid.own_reference.clone().unwrap_or_default();
     // Twice: a concurrent request with the same reference may win the race.
     for _ in 0..2 {
         if let Some(existing) =
@@ -275,8 +269,7 @@ pub async fn create(
             )
             .await;
         }
-        match register_with_new_code(&api.db, &client.actor, client.body_id, state_id, &valid).await
-        {
+        match register(&api.db, &client.actor, client.body_id, &valid).await {
             Ok(case) => {
                 let code = CaseCode::parse(&case.code).expect("stored codes are valid");
                 tracing::info!(code = %code.redacted(), client = %client.name, "pratica created through the API");
@@ -288,18 +281,11 @@ pub async fn create(
                 )
                 .await;
             }
-            Err(WriteError::Database(error)) if crate::backoffice::is_unique_violation(&error) => {
+            Err(RegisterError::Invalid(problem)) if problem.kind == Kind::ReferenceTaken => {
                 continue;
             }
-            Err(WriteError::Database(error)) => return Err(error.into()),
-            Err(other) => {
-                tracing::error!(%other, "API registration refused by the write path");
-                return Err(ApiError::field(
-                    "/procedure_type_id",
-                    "unknown_procedure_type",
-                    "not one of your body's procedure types",
-                ));
-            }
+            Err(RegisterError::Invalid(problem)) => return Err(invalid(&[problem], "", member)),
+            Err(RegisterError::Database(error)) => return Err(error.into()),
         }
     }
     Err(ApiError::Conflict(
@@ -421,7 +407,7 @@ mod tests {
     fn checks_a_creation_with_pointers() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
         let valid = check_create(&request(), today).unwrap();
-        assert_eq!(valid.reference.as_deref(), Some("2026/0042 prot. gen."));
+        assert_eq!(valid.own_reference.as_deref(), Some("2026/0042 prot. gen."));
         let wrong = CreateCase {
             own_reference: " ".into(),
             submitted_on: "2026-11-28".into(),
@@ -432,7 +418,7 @@ mod tests {
             panic!("refused")
         };
         let pointers: Vec<&str> = errors.iter().map(|error| error.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/own_reference", "/subject", "/submitted_on"]);
+        assert_eq!(pointers, ["/subject", "/own_reference", "/submitted_on"]);
     }
 
     proptest! {

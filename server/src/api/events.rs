@@ -9,16 +9,15 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_db::DatabaseTransaction;
-use pratiche_db::backoffice::{CaseKey, StateChoice, own_case, state_choices};
-use pratiche_db::cases::WriteError;
+use pratiche_db::backoffice::{CaseKey, own_case};
+use pratiche_db::cases::service::{EventError, record_event};
 use pratiche_db::clock::rome_date;
 use pratiche_db::entity::case;
 use pratiche_domain::CaseCode;
-use pratiche_domain::clock::Extension;
-use pratiche_domain::personal_data::personal_data_in;
-use pratiche_domain::workflow::TransitionError;
+use pratiche_domain::intake::Number;
+use pratiche_domain::intake::event::{self, EventFacts, EventInput, Field, ValidEvent, When};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -27,17 +26,12 @@ use super::auth::ApiClient;
 use super::cases::ClockView;
 use super::idempotency::{self, Answer};
 use super::input::{
-    Checked, MAX_BATCH_BYTES, MAX_REQUEST_BYTES, media_type, parse_json, parse_value, read_body,
+    MAX_BATCH_BYTES, MAX_REQUEST_BYTES, invalid, media_type, parse_json, parse_value, read_body,
 };
 use super::problem::{ApiError, json_response, raw_json_response};
-use crate::backoffice::status_change::{
-    StateProblem, ValidChange, record_audited, state_of_change,
-};
 
 /// Most items in a batch.
 pub const MAX_BATCH_ITEMS: usize = 1_000;
-/// Clocks of the body's software may run this much ahead of ours.
-const CLOCK_SKEW: Duration = Duration::minutes(5);
 
 /// A status event to record.
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
@@ -88,135 +82,51 @@ pub struct EventRecorded {
     pub warnings: Vec<String>,
 }
 
+impl EventRequest {
+    /// The request as the rules of a status event read it.
+    fn input(&self) -> EventInput<'_> {
+        fn text(value: &Option<String>) -> &str {
+            value.as_deref().unwrap_or("")
+        }
+        EventInput {
+            state: Number::Given(self.state_id.into()),
+            public_note: text(&self.public_note),
+            internal_note: text(&self.internal_note),
+            when: When::Instant(&self.occurred_at),
+            reply_by: text(&self.reply_by),
+            extension_days: self.extension_days.map_or(Number::Absent, Number::Given),
+            extension_basis: text(&self.extension_basis),
+            observations_on: text(&self.observations_on),
+            correction_reason: self.correction_reason.as_deref(),
+            personal_data_confirmed: self.confirm_personal_data,
+        }
+    }
+}
+
+/// A field of a status event as [`EventRequest`] names it.
+fn member(field: Field) -> &'static str {
+    match field {
+        Field::State => "state_id",
+        Field::PublicNote => "public_note",
+        Field::InternalNote => "internal_note",
+        Field::OccurredAt | Field::OccurredTime => "occurred_at",
+        Field::ReplyBy => "reply_by",
+        Field::ExtensionDays => "extension_days",
+        Field::ExtensionBasis => "extension_basis",
+        Field::ObservationsOn => "observations_on",
+        Field::CorrectionReason => "correction_reason",
+    }
+}
+
 /// Checks an event against the pratica's dates; `base` prefixes pointers.
 pub fn check_event(
     request: &EventRequest,
     submitted_on: NaiveDate,
     now: DateTime<Utc>,
     base: &str,
-) -> Result<ValidChange, ApiError> {
-    let mut checked = Checked::new(base);
-    let public_note = checked.optional_text("public_note", request.public_note.as_deref(), 2_000);
-    let internal_note =
-        checked.optional_text("internal_note", request.internal_note.as_deref(), 4_000);
-    let correction_reason = checked.optional_text(
-        "correction_reason",
-        request.correction_reason.as_deref(),
-        500,
-    );
-    let occurred_at = checked.instant("occurred_at", &request.occurred_at);
-    let occurred_on = occurred_at.map(rome_date);
-    if let Some(instant) = occurred_at {
-        if rome_date(instant) < submitted_on {
-            checked.error(
-                "occurred_at",
-                "before_submission",
-                "before the pratica was submitted",
-            );
-        } else if instant > now + CLOCK_SKEW {
-            checked.error("occurred_at", "in_future", "in the future");
-        }
-    }
-    let mut optional_date = |field: &str, value: &Option<String>| {
-        value
-            .as_deref()
-            .and_then(|value| checked.date(field, value))
-    };
-    let reply_by = optional_date("reply_by", &request.reply_by);
-    let observations_on = optional_date("observations_on", &request.observations_on);
-    if reply_by
-        .zip(occurred_on)
-        .is_some_and(|(reply_by, on)| reply_by < on)
-    {
-        checked.error("reply_by", "before_event", "before the event");
-    }
-    if observations_on
-        .is_some_and(|on| on < submitted_on || occurred_on.is_some_and(|event| on > event))
-    {
-        checked.error(
-            "observations_on",
-            "out_of_range",
-            "must be between the submission and the event",
-        );
-    }
-    let basis = checked.optional_text("extension_basis", request.extension_basis.as_deref(), 300);
-    let extension = match (request.extension_days, basis) {
-        (None, None) => None,
-        (Some(days @ 1..=180), Some(legal_basis)) => Some(Extension {
-            days: days as u32,
-            legal_basis,
-        }),
-        (Some(1..=180), None) => {
-            checked.error(
-                "extension_basis",
-                "required",
-                "an extension needs its legal basis",
-            );
-            None
-        }
-        (None, Some(_)) => {
-            checked.error(
-                "extension_days",
-                "required",
-                "a legal basis needs the extension's days",
-            );
-            None
-        }
-        (Some(_), _) => {
-            checked.error("extension_days", "out_of_range", "from 1 to 180 days");
-            None
-        }
-    };
-    if !request.confirm_personal_data {
-        let found = personal_data_in(public_note.as_deref().unwrap_or(""));
-        if !found.is_empty() {
-            let kinds: Vec<String> = found
-                .iter()
-                .map(|kind| format!("{kind:?}").to_lowercase())
-                .collect();
-            checked.error(
-                "public_note",
-                "personal_data",
-                format!(
-                    "the public note seems to hold personal data ({}); remove it, or send confirm_personal_data: true",
-                    kinds.join(", ")
-                ),
-            );
-        }
-    }
-    checked.finish(|| {
-        Some(ValidChange {
-            state_id: request.state_id,
-            public_note,
-            internal_note,
-            occurred_at: occurred_at?,
-            reply_by,
-            extension,
-            observations_on,
-            correction_reason,
-        })
-    })
-}
-
-fn unknown_state(base: &str) -> ApiError {
-    ApiError::field(
-        format!("{base}/state_id"),
-        "unknown_state",
-        "not a state of the pratica's procedure type",
-    )
-}
-
-/// The state checks of the back office, at their pointers.
-fn check_state_at(valid: &ValidChange, states: &[StateChoice], base: &str) -> Result<(), ApiError> {
-    match state_of_change(valid, states) {
-        Ok(_) => Ok(()),
-        Err(StateProblem::UnknownState) => Err(unknown_state(base)),
-        Err(StateProblem::ReplyByWithoutRequest) => Err(ApiError::field(
-            format!("{base}/reply_by"),
-            "reply_by_needs_request",
-            "a reply-by date goes only with a request for documents",
-        )),
-    }
+) -> Result<ValidEvent, ApiError> {
+    event::check(&request.input(), EventFacts { submitted_on, now })
+        .map_err(|problems| invalid(&problems, base, member))
 }
 
 /// Records one checked event in the idempotency protocol's transaction.
@@ -224,20 +134,20 @@ async fn record(
     txn: &DatabaseTransaction,
     client: &ApiClient,
     case: &case::Model,
-    states: &[StateChoice],
-    valid: ValidChange,
+    valid: ValidEvent,
     base: &str,
 ) -> Result<Answer, ApiError> {
     let now = Utc::now();
-    let state_name = |id: i32| {
-        states
-            .iter()
-            .find(|state| state.id == id)
-            .map(|state| state.name.clone())
-    };
-    let recorded = record_audited(txn, &client.actor, case, state_name, None, valid, now)
+    let recorded = record_event(txn, &client.actor, case, valid, None, now)
         .await
-        .map_err(|error| write_refusal(error, base))?;
+        .map_err(|error| match error {
+            EventError::Database(error) => ApiError::Unavailable(error),
+            EventError::Invalid(problem) => invalid(&[problem], base, member),
+            EventError::CaseNotFound => ApiError::NotFound,
+            EventError::Conflict => {
+                ApiError::Conflict("The pratica changed meanwhile; retry with the same key.")
+            }
+        })?;
     let warnings = recorded
         .warnings
         .iter()
@@ -256,32 +166,6 @@ async fn record(
             warnings,
         },
     ))
-}
-
-fn write_refusal(error: WriteError, base: &str) -> ApiError {
-    match error {
-        WriteError::Database(error) => ApiError::Unavailable(error),
-        WriteError::Transition(TransitionError::NotAllowed { .. }) => ApiError::field(
-            format!("{base}/state_id"),
-            "transition_not_allowed",
-            "the procedure type does not allow this state after the one in effect when the event happened",
-        ),
-        WriteError::Transition(TransitionError::BreaksLater { .. }) => ApiError::field(
-            format!("{base}/occurred_at"),
-            "breaks_later_event",
-            "filed at this time, the event would make a later event an illegal transition",
-        ),
-        WriteError::Transition(TransitionError::BeforeRegistration) => ApiError::field(
-            format!("{base}/occurred_at"),
-            "before_registration",
-            "before the pratica's first event",
-        ),
-        WriteError::ForeignState => unknown_state(base),
-        WriteError::CaseNotFound => ApiError::NotFound,
-        WriteError::Conflict => {
-            ApiError::Conflict("The pratica changed meanwhile; retry with the same key.")
-        }
-    }
 }
 
 /// Sends an answer of the idempotency protocol.
@@ -364,10 +248,8 @@ async fn run_checked(
     base: &str,
 ) -> Result<Answer, ApiError> {
     let valid = check_event(request, case.submitted_on, Utc::now(), base)?;
-    let states = state_choices(&api.db, case.procedure_type_id).await?;
-    check_state_at(&valid, &states, base)?;
     idempotency::run_once(&api.db, client.id, key, fingerprint, async move |txn| {
-        record(txn, client, case, &states, valid, base).await
+        record(txn, client, case, valid, base).await
     })
     .await
 }
@@ -588,7 +470,7 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 27, 14, 0, 0).unwrap()
     }
 
-    fn pointers(result: Result<ValidChange, ApiError>) -> Vec<(String, String)> {
+    fn pointers(result: Result<ValidEvent, ApiError>) -> Vec<(String, String)> {
         match result {
             Err(ApiError::Invalid(errors)) => errors
                 .into_iter()

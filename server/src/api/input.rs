@@ -1,11 +1,12 @@
 //! Reading request bodies: size limits, media types, strict JSON with every
-//! error located by a JSON Pointer, and the typed fields of the API
-//! (instants, dates, trimmed texts). Parsers never panic, whatever the bytes
-//! (property-tested).
+//! error located by a JSON Pointer, and the rules' problems at their
+//! pointers. Parsers never panic, whatever the bytes (property-tested).
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
-use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_domain::intake::event::{CLOCK_SKEW, EXTENSION_DAYS};
+use pratiche_domain::intake::registration::earliest_submission;
+use pratiche_domain::intake::{Kind, Problem};
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 
@@ -113,100 +114,77 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
         .collect()
 }
 
-/// Collects the errors of one request's fields, each at its pointer.
-pub struct Checked {
-    base: String,
-    pub errors: Vec<FieldError>,
+/// The rules' problems ([`pratiche_domain::intake`]) as one 422, each at
+/// its JSON Pointer under `base`; `member` names a field as the request
+/// spells it.
+pub fn invalid<F: Copy>(
+    problems: &[Problem<F>],
+    base: &str,
+    member: impl Fn(F) -> &'static str,
+) -> ApiError {
+    ApiError::Invalid(
+        problems
+            .iter()
+            .map(|problem| {
+                let member = member(problem.field);
+                FieldError::new(
+                    format!("{base}/{member}"),
+                    problem.kind.code(),
+                    detail(member, &problem.kind),
+                )
+            })
+            .collect(),
+    )
 }
 
-impl Checked {
-    pub fn new(base: &str) -> Self {
-        Self {
-            base: base.to_owned(),
-            errors: Vec::new(),
+/// What a problem means, for the developer reading the answer.
+fn detail(member: &str, kind: &Kind) -> String {
+    match kind {
+        Kind::Required => "required; must not be empty".into(),
+        Kind::TooLong { max } => format!("at most {max} characters"),
+        Kind::ControlCharacters => "control characters are not allowed".into(),
+        Kind::OutOfRange => match member {
+            "extension_days" => format!(
+                "from {} to {} days",
+                EXTENSION_DAYS.start(),
+                EXTENSION_DAYS.end()
+            ),
+            "observations_on" => "must be between the submission and the event".into(),
+            "submitted_on" => format!("must be between {} and today", earliest_submission()),
+            _ => "out of range".into(),
+        },
+        Kind::InvalidDate => "not a date as YYYY-MM-DD".into(),
+        Kind::InvalidTime => "not a time as HH:MM".into(),
+        Kind::InvalidInstant => {
+            "not an RFC 3339 instant with an offset, e.g. 2026-11-20T10:30:00+01:00".into()
         }
-    }
-
-    pub fn error(&mut self, field: &str, code: &str, detail: impl Into<String>) {
-        self.errors.push(FieldError::new(
-            format!("{}/{field}", self.base),
-            code,
-            detail,
-        ));
-    }
-
-    /// A trimmed text of 1 to `max` characters.
-    pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
-        let value = value.trim();
-        if value.is_empty() {
-            self.error(field, "required", "must not be empty");
+        Kind::BeforeSubmission => "before the pratica was submitted".into(),
+        Kind::InFuture => format!(
+            "in the future (more than {} minutes ahead of the server's clock)",
+            CLOCK_SKEW.num_minutes()
+        ),
+        Kind::BeforeEvent => "before the event".into(),
+        Kind::PersonalData(found) => {
+            let kinds: Vec<String> = found
+                .iter()
+                .map(|kind| format!("{kind:?}").to_lowercase())
+                .collect();
+            format!(
+                "the public note seems to hold personal data ({}); remove it, or send confirm_personal_data: true",
+                kinds.join(", ")
+            )
         }
-        self.limit(field, value, max);
-        value.to_owned()
-    }
-
-    /// A trimmed text of at most `max` characters; empty is none.
-    pub fn optional_text(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        max: usize,
-    ) -> Option<String> {
-        let value = value.map(str::trim).filter(|value| !value.is_empty())?;
-        self.limit(field, value, max);
-        Some(value.to_owned())
-    }
-
-    fn limit(&mut self, field: &str, value: &str, max: usize) {
-        if value.chars().count() > max {
-            self.error(field, "too_long", format!("at most {max} characters"));
+        Kind::UnknownState => "not a state of the pratica's procedure type".into(),
+        Kind::ReplyByNeedsRequest => {
+            "a reply-by date goes only with a request for documents".into()
         }
-        if value
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
-            self.error(
-                field,
-                "control_characters",
-                "control characters are not allowed",
-            );
+        Kind::TransitionNotAllowed => "the procedure type does not allow this state after the one in effect when the event happened".into(),
+        Kind::BreaksLaterEvent => {
+            "filed at this time, the event would make a later event an illegal transition".into()
         }
-    }
-
-    /// An RFC 3339 instant with an explicit offset.
-    pub fn instant(&mut self, field: &str, value: &str) -> Option<DateTime<Utc>> {
-        match DateTime::parse_from_rfc3339(value.trim()) {
-            Ok(instant) => Some(instant.with_timezone(&Utc)),
-            Err(_) => {
-                self.error(
-                    field,
-                    "invalid_instant",
-                    "not an RFC 3339 instant with an offset, e.g. 2026-11-20T10:30:00+01:00",
-                );
-                None
-            }
-        }
-    }
-
-    /// A calendar date as `YYYY-MM-DD`.
-    pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
-        let value = value.trim();
-        match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-            Ok(date) if value.len() == 10 => Some(date),
-            _ => {
-                self.error(field, "invalid_date", "not a date as YYYY-MM-DD");
-                None
-            }
-        }
-    }
-
-    /// The value built from the checked fields, or every error at once.
-    pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
-        if self.errors.is_empty() {
-            value().ok_or(ApiError::Invalid(self.errors))
-        } else {
-            Err(ApiError::Invalid(self.errors))
-        }
+        Kind::BeforeRegistration => "before the pratica's first event".into(),
+        Kind::UnknownProcedureType => "not one of your body's procedure types".into(),
+        Kind::ReferenceTaken => "another pratica of your body has this own reference".into(),
     }
 }
 
@@ -262,20 +240,6 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn reads_instants_with_offsets_and_plain_dates() {
-        let mut checked = Checked::new("");
-        assert!(checked.instant("at", "2026-11-20T10:30:00+01:00").is_some());
-        assert!(checked.instant("at", "2026-11-20T10:30:00Z").is_some());
-        assert!(checked.errors.is_empty());
-        assert!(checked.instant("at", "2026-11-20T10:30:00").is_none());
-        assert!(checked.date("on", "2026-11-20").is_some());
-        assert!(checked.date("on", "2026-1-5").is_none());
-        assert!(checked.date("on", "20/11/2026").is_none());
-        assert_eq!(checked.errors.len(), 3);
-        assert_eq!(checked.errors[0].pointer, "/at");
-    }
-
     proptest! {
         #[test]
         fn json_parsing_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
@@ -287,13 +251,5 @@ mod tests {
             let _ = parse_json::<Batch>(text.as_bytes(), "");
         }
 
-        #[test]
-        fn field_parsers_never_panic(text in "\\PC{0,80}") {
-            let mut checked = Checked::new("");
-            let _ = checked.instant("at", &text);
-            let _ = checked.date("on", &text);
-            let _ = checked.required_text("t", &text, 10);
-            let _ = checked.optional_text("t", Some(&text), 10);
-        }
     }
 }

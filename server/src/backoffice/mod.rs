@@ -72,10 +72,3 @@ impl FromRequestParts<BackOffice> for Staff {
         })
     }
 }
-
-pub(crate) fn is_unique_violation(error: &pratiche_db::DbErr) -> bool {
-    matches!(
-        error.sql_err(),
-        Some(pratiche_db::SqlErr::UniqueConstraintViolation(_))
-    )
-}

@@ -20,6 +20,8 @@ use crate::entity::{
     body, case, procedure_state, procedure_transition, procedure_type, status_event,
 };
 use crate::feed;
+
+pub mod service;
 use crate::with_children::parent_with_children;
 
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,271 @@
+//! The services every surface calls to change a pratica: [`register`] and
+//! [`record_event`] (a correction is an event with its reason). Each writes
+//! through the write path with its audit entry in one transaction; this is
+//! where anything else that must follow a change in the same transaction
+//! belongs. The back office's forms, the API and its batch endpoint are
+//! thin adapters over these: they check the input with
+//! [`pratiche_domain::intake`] and translate the problems returned here.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_domain::CaseCode;
+use pratiche_domain::intake::event::{self, EventProblem, ValidEvent};
+use pratiche_domain::intake::registration::{self, RegistrationProblem, ValidRegistration};
+use pratiche_domain::intake::{Kind, Problem};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+
+use super::{NewCase, NewEvent, Recorded, WriteError};
+use crate::audit::{self, Actor, Change, Entry, changed};
+use crate::backoffice::{reference_taken, starting_state, state_choices};
+use crate::entity::case;
+use crate::is_unique_violation;
+
+/// New codes tried when one is, against all odds, taken.
+const CODE_ATTEMPTS: usize = 5;
+
+/// Why a registration was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error("refused: {0:?}")]
+    Invalid(RegistrationProblem),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// Why a status event was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error("refused: {0:?}")]
+    Invalid(EventProblem),
+    /// The pratica changed since the author's form was built.
+    #[error("the pratica was changed by someone else meanwhile")]
+    Conflict,
+    #[error("no such pratica")]
+    CaseNotFound,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+impl From<WriteError> for EventError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Database(error) => Self::Database(error),
+            WriteError::CaseNotFound => Self::CaseNotFound,
+            WriteError::Conflict => Self::Conflict,
+            WriteError::ForeignState => Self::Invalid(Problem {
+                field: event::Field::State,
+                kind: Kind::UnknownState,
+            }),
+            WriteError::Transition(error) => Self::Invalid(event::transition_problem(&error)),
+        }
+    }
+}
+
+fn refused(field: registration::Field, kind: Kind) -> RegisterError {
+    RegisterError::Invalid(Problem { field, kind })
+}
+
+/// Registers a checked pratica for `body_id` under a fresh code, in its
+/// procedure type's starting state, with its audit entry; the first event's
+/// source follows the actor's (back office or API). Refuses a procedure
+/// type of another body and an own reference the body already uses.
+pub async fn register(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    body_id: i32,
+    valid: &ValidRegistration,
+) -> Result<case::Model, RegisterError> {
+    use registration::Field;
+    let state_id = starting_state(db, body_id, valid.procedure_type_id)
+        .await?
+        .ok_or_else(|| refused(Field::ProcedureType, Kind::UnknownProcedureType))?;
+    if let Some(reference) = &valid.own_reference
+        && reference_taken(db, body_id, reference).await?
+    {
+        return Err(refused(Field::OwnReference, Kind::ReferenceTaken));
+    }
+    for _ in 0..CODE_ATTEMPTS {
+        match register_once(db, actor, body_id, state_id, valid, CaseCode::generate()).await {
+            Err(WriteError::Database(error)) if is_unique_violation(&error) => {
+                // A concurrent writer may have just taken the own reference;
+                // otherwise the code was taken: try another.
+                if error.to_string().contains("own_reference") {
+                    return Err(refused(Field::OwnReference, Kind::ReferenceTaken));
+                }
+            }
+            Err(WriteError::Database(error)) => return Err(error.into()),
+            // The starting state was read above: only a procedure type
+            // changed meanwhile gets here.
+            Err(_) => return Err(refused(Field::ProcedureType, Kind::UnknownProcedureType)),
+            Ok(case) => return Ok(case),
+        }
+    }
+    Err(DbErr::Custom("no free code after several attempts".into()).into())
+}
+
+/// When the submission event happened: midday UTC, which falls on the
+/// submission's calendar day in Rome, but never later than `now`, so that a
+/// pratica submitted today can take its next event in the morning.
+fn submission_instant(submitted_on: NaiveDate, now: DateTime<Utc>) -> DateTime<Utc> {
+    let midday = submitted_on
+        .and_hms_opt(12, 0, 0)
+        .expect("a time of day")
+        .and_utc();
+    midday.min(now)
+}
+
+async fn register_once(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    body_id: i32,
+    state_id: i32,
+    valid: &ValidRegistration,
+    code: CaseCode,
+) -> Result<case::Model, WriteError> {
+    let now = Utc::now();
+    let new_case = NewCase {
+        code,
+        body_id,
+        procedure_type_id: valid.procedure_type_id,
+        subject: valid.subject.clone(),
+        own_reference: valid.own_reference.clone(),
+        submitted_on: valid.submitted_on,
+        office_name: valid.office.clone(),
+        responsible_name: valid.responsible.clone(),
+        responsible_contact: valid.contact.clone(),
+    };
+    let first = NewEvent {
+        state_id,
+        public_note: None,
+        internal_note: None,
+        occurred_at: submission_instant(valid.submitted_on, now),
+        recorded_by: actor.user_id,
+        source: actor.source.into(),
+        extension: None,
+        observations_on: None,
+        reply_by: None,
+        correction_reason: None,
+    };
+    let txn = crate::begin_write(db).await?;
+    let case = super::register(&txn, new_case, first, now).await?;
+    let entry = Entry {
+        body_id: Some(body_id),
+        entity: "case",
+        entity_id: code.to_string(),
+        action: "register",
+        changes: vec![
+            Change::set("procedure_type_id", case.procedure_type_id),
+            Change::set("subject", case.subject.clone()),
+            Change::set("own_reference", case.own_reference.clone()),
+            Change::set("submitted_on", case.submitted_on.to_string()),
+            Change::set("office_name", case.office_name.clone()),
+            Change::set("responsible_name", case.responsible_name.clone()),
+            Change::set("responsible_contact", case.responsible_contact.clone()),
+            Change::set("due_date", case.due_date.map(|date| date.to_string())),
+        ],
+    };
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
+    Ok(case)
+}
+
+/// Records a checked status event (or correction) on `case`, with its audit
+/// entry, in the caller's write transaction: the caller commits (or, for a
+/// preview, rolls back). Checks the event against the state it names
+/// ([`event::fits_state`]) and, through the write path, against the
+/// workflow at the event's place in the history. With `expected_version`,
+/// refuses a pratica changed since the author read it.
+pub async fn record_event<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    case: &case::Model,
+    valid: ValidEvent,
+    expected_version: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Recorded, EventError> {
+    let states = state_choices(txn, case.procedure_type_id).await?;
+    let state = |id: i32| states.iter().find(|state| state.id == id);
+    event::fits_state(&valid, state(valid.state_id).map(|state| state.phase))
+        .map_err(EventError::Invalid)?;
+    let state_name = |id: i32| state(id).map(|state| state.name.clone());
+    let action = if valid.correction_reason.is_some() {
+        "correction"
+    } else {
+        "status_change"
+    };
+    let mut changes = vec![
+        Change::new(
+            "state",
+            state_name(case.current_state_id),
+            state_name(valid.state_id),
+        ),
+        Change::set("occurred_at", valid.occurred_at.to_rfc3339()),
+        Change::set("public_note", valid.public_note.clone()),
+        Change::set("internal_note", valid.internal_note.clone()),
+        Change::set("reply_by", valid.reply_by.map(|date| date.to_string())),
+        Change::set(
+            "extension_days",
+            valid.extension.as_ref().map(|extension| extension.days),
+        ),
+        Change::set(
+            "extension_basis",
+            valid
+                .extension
+                .as_ref()
+                .map(|extension| extension.legal_basis.clone()),
+        ),
+        Change::set(
+            "observations_on",
+            valid.observations_on.map(|date| date.to_string()),
+        ),
+        Change::set("correction_reason", valid.correction_reason.clone()),
+    ];
+    let event = NewEvent {
+        state_id: valid.state_id,
+        public_note: valid.public_note,
+        internal_note: valid.internal_note,
+        occurred_at: valid.occurred_at,
+        recorded_by: actor.user_id,
+        source: actor.source.into(),
+        extension: valid.extension,
+        observations_on: valid.observations_on,
+        reply_by: valid.reply_by,
+        correction_reason: valid.correction_reason,
+    };
+    let recorded = super::record_event(txn, case.id, expected_version, event, now).await?;
+    changes.push(Change::new(
+        "due_date",
+        case.due_date.map(|date| date.to_string()),
+        recorded.case.due_date.map(|date| date.to_string()),
+    ));
+    let entry = Entry {
+        body_id: Some(case.body_id),
+        entity: "case",
+        entity_id: CaseCode::parse(&case.code)
+            .map(|code| code.to_string())
+            .unwrap_or_else(|_| case.code.clone()),
+        action,
+        changes: changed(changes),
+    };
+    audit::record(txn, actor, entry, now).await?;
+    Ok(recorded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_submission_of_today_never_happens_after_now() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let morning = today.and_hms_opt(0, 11, 0).unwrap().and_utc();
+        let evening = today.and_hms_opt(22, 0, 0).unwrap().and_utc();
+        let midday = today.and_hms_opt(12, 0, 0).unwrap().and_utc();
+        assert_eq!(submission_instant(today, morning), morning);
+        assert_eq!(submission_instant(today, evening), midday);
+        let earlier = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(
+            submission_instant(earlier, morning),
+            earlier.and_hms_opt(12, 0, 0).unwrap().and_utc()
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! Registering a pratica, as the back office's form and the API submit it.
+//! Product rules: `docs/rules.md`, "Registration".
+
+use chrono::NaiveDate;
+
+use super::{Kind, Number, Problem, Problems};
+
+/// Longest subject (public).
+pub const SUBJECT_MAX: usize = 500;
+/// Longest own reference (protocol number, external id).
+pub const OWN_REFERENCE_MAX: usize = 120;
+/// Longest office, responsible person or contact.
+pub const NAME_MAX: usize = 200;
+
+/// The earliest submission day accepted: older files are not carried over.
+pub fn earliest_submission() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1990, 1, 1).expect("a valid date")
+}
+
+/// The fields of a registration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    ProcedureType,
+    Subject,
+    OwnReference,
+    SubmittedOn,
+    Office,
+    Responsible,
+    Contact,
+}
+
+pub type RegistrationProblem = Problem<Field>;
+
+/// A registration as submitted.
+#[derive(Clone, Copy, Debug)]
+pub struct RegistrationInput<'a> {
+    pub procedure_type: Number<'a>,
+    pub subject: &'a str,
+    pub own_reference: &'a str,
+    /// The API finds a pratica again by its own reference (its idempotency
+    /// key), so there it is required; on the form it is optional.
+    pub own_reference_required: bool,
+    pub submitted_on: &'a str,
+    pub office: &'a str,
+    pub responsible: &'a str,
+    pub contact: &'a str,
+}
+
+/// A registration that passed its checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidRegistration {
+    pub procedure_type_id: i32,
+    pub subject: String,
+    pub own_reference: Option<String>,
+    pub submitted_on: NaiveDate,
+    pub office: String,
+    pub responsible: String,
+    pub contact: String,
+}
+
+/// Checks a registration: required texts and their lengths, a submission day
+/// from [`earliest_submission`] to `today` (Rome).
+pub fn check(
+    input: &RegistrationInput,
+    today: NaiveDate,
+) -> Result<ValidRegistration, Vec<RegistrationProblem>> {
+    let mut problems = Problems::new();
+    let procedure_type_id = match input.procedure_type.read() {
+        None => {
+            problems.push(Field::ProcedureType, Kind::Required);
+            None
+        }
+        Some(number) => {
+            let id = number.ok().and_then(|id| i32::try_from(id).ok());
+            if id.is_none() {
+                problems.push(Field::ProcedureType, Kind::UnknownProcedureType);
+            }
+            id
+        }
+    };
+    let subject = problems.required_text(Field::Subject, input.subject, SUBJECT_MAX);
+    let own_reference = if input.own_reference_required {
+        problems.required_text(Field::OwnReference, input.own_reference, OWN_REFERENCE_MAX)
+    } else {
+        problems.text(Field::OwnReference, input.own_reference, OWN_REFERENCE_MAX)
+    };
+    let submitted_on = problems
+        .required_date(Field::SubmittedOn, input.submitted_on)
+        .filter(|date| {
+            let inside = (earliest_submission()..=today).contains(date);
+            if !inside {
+                problems.push(Field::SubmittedOn, Kind::OutOfRange);
+            }
+            inside
+        });
+    let office = problems.required_text(Field::Office, input.office, NAME_MAX);
+    let responsible = problems.required_text(Field::Responsible, input.responsible, NAME_MAX);
+    let contact = problems.required_text(Field::Contact, input.contact, NAME_MAX);
+    let valid = (|| {
+        Some(ValidRegistration {
+            procedure_type_id: procedure_type_id?,
+            subject: subject?,
+            own_reference,
+            submitted_on: submitted_on?,
+            office: office?,
+            responsible: responsible?,
+            contact: contact?,
+        })
+    })();
+    problems.finish(valid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    fn input() -> RegistrationInput<'static> {
+        RegistrationInput {
+            procedure_type: Number::Typed("3"),
+            subject: " Ampliamento di un capannone ",
+            own_reference: "",
+            own_reference_required: false,
+            submitted_on: "2026-11-20",
+            office: "SUE",
+            responsible: "Arch. Rossi",
+            contact: "sue@example.it",
+        }
+    }
+
+    fn fields(input: RegistrationInput) -> Vec<(Field, Kind)> {
+        check(&input, today())
+            .unwrap_err()
+            .into_iter()
+            .map(|problem| (problem.field, problem.kind))
+            .collect()
+    }
+
+    #[test]
+    fn accepts_a_complete_registration() {
+        let valid = check(&input(), today()).unwrap();
+        assert_eq!(valid.subject, "Ampliamento di un capannone");
+        assert_eq!(valid.own_reference, None);
+        assert_eq!(valid.procedure_type_id, 3);
+    }
+
+    #[test]
+    fn names_every_wrong_field() {
+        let long = "p".repeat(OWN_REFERENCE_MAX + 1);
+        assert_eq!(
+            fields(RegistrationInput {
+                procedure_type: Number::Typed("x"),
+                subject: "  ",
+                submitted_on: "2026-11-28",
+                own_reference: &long,
+                ..input()
+            }),
+            [
+                (Field::ProcedureType, Kind::UnknownProcedureType),
+                (Field::Subject, Kind::Required),
+                (
+                    Field::OwnReference,
+                    Kind::TooLong {
+                        max: OWN_REFERENCE_MAX
+                    }
+                ),
+                (Field::SubmittedOn, Kind::OutOfRange),
+            ]
+        );
+        assert_eq!(
+            fields(RegistrationInput {
+                submitted_on: "27/11/2026",
+                ..input()
+            }),
+            [(Field::SubmittedOn, Kind::InvalidDate)]
+        );
+        assert_eq!(
+            fields(RegistrationInput {
+                submitted_on: "1989-12-31",
+                ..input()
+            }),
+            [(Field::SubmittedOn, Kind::OutOfRange)]
+        );
+    }
+
+    #[test]
+    fn the_api_needs_the_own_reference() {
+        let api = RegistrationInput {
+            own_reference_required: true,
+            ..input()
+        };
+        assert_eq!(fields(api), [(Field::OwnReference, Kind::Required)]);
+        let given = RegistrationInput {
+            own_reference: " 2026/0042 prot. gen. ",
+            ..api
+        };
+        assert_eq!(
+            check(&given, today()).unwrap().own_reference.as_deref(),
+            Some("2026/0042 prot. gen.")
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_whatever_is_typed(text in "\\PC{0,40}", number in any::<i64>()) {
+            let typed = RegistrationInput {
+                procedure_type: Number::Typed(&text),
+                subject: &text,
+                own_reference: &text,
+                submitted_on: &text,
+                office: &text,
+                ..input()
+            };
+            let _ = check(&typed, today());
+            let _ = check(&RegistrationInput { procedure_type: Number::Given(number), ..typed }, today());
+        }
+    }
+}

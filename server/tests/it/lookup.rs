@@ -1,13 +1,12 @@
 //! The citizen's lookup, end to end through the real server binary, on SQLite
 //! and on PostgreSQL.
 
-mod support;
-
 use pratiche_db::demo::{EXPIRED_CODE, SHOWCASE_CODES};
 use pratiche_domain::CaseCode;
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, LOCATION, REFERRER_POLICY, RETRY_AFTER};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 const UNDER_REVIEW: &str = SHOWCASE_CODES[0];
 const SUSPENDED: &str = SHOWCASE_CODES[1];

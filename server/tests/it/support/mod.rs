@@ -1,5 +1,3 @@
-#![allow(dead_code)] // Each test file uses its own part of the helpers.
-
 //! Spawns the real server binary on an ephemeral port, against SQLite (a file
 //! in a temporary folder) or PostgreSQL (a fresh database per test, dropped
 //! afterwards), and keeps everything it logs.

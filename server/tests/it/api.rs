@@ -3,8 +3,6 @@
 //! idempotency keys, batches, late events, the changes feed (with
 //! concurrent writers), size and rate limits.
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use base64::Engine;
@@ -13,7 +11,8 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(
     tokens_belong_to_enabled_clients,

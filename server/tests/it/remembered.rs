@@ -1,13 +1,12 @@
 //! "Le mie pratiche" and the cross-site guard, through the real server on
 //! SQLite and PostgreSQL.
 
-mod support;
-
 use pratiche_db::demo::SHOWCASE_CODES;
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(
     a_code_is_remembered_listed_and_forgotten,

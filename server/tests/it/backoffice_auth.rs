@@ -1,8 +1,6 @@
 //! Staff sign-in, sessions and their revocation, through the real server on
 //! SQLite and PostgreSQL.
 
-mod support;
-
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use pratiche_db::demo::DEMO_PASSWORD;
@@ -11,7 +9,8 @@ use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(
     a_clerk_signs_in_and_out,

@@ -5,8 +5,6 @@
 //! must name every registered form handler and staff page: a new one that is
 //! missing from it fails the test.
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use pratiche_db::entity::{
@@ -15,7 +13,8 @@ use pratiche_db::entity::{
 };
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(another_bodys_things_are_out_of_reach);
 

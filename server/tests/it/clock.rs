@@ -2,8 +2,6 @@
 //! due dates and their explanation on the public page, the highlighted
 //! remedies once overdue, and the recompute command.
 
-mod support;
-
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent};
@@ -12,7 +10,8 @@ use pratiche_domain::CaseCode;
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(
     a_request_for_documents_and_its_reply_move_the_due_date,

@@ -3,13 +3,12 @@
 //! same set, and every operation's example, sent as documented, gets a
 //! documented success whose body matches the documented schema.
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(every_example_gets_its_documented_answer);
 

@@ -2,13 +2,12 @@
 //! on SQLite and PostgreSQL: preview, save, the citizen's page, warnings,
 //! conflicts, refused moves, personal data, corrections and the audit log.
 
-mod support;
-
 use pratiche_db::entity::{audit_entry, case, procedure_state, procedure_type, status_event};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(
     a_clerk_records_changes_the_citizen_sees_at_once,

@@ -3,13 +3,12 @@
 //! and statistics; the audit log, written in the same transaction as each
 //! change.
 
-mod support;
-
 use pratiche_db::entity::{audit_entry, case, procedure_type};
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(
     a_body_admin_manages_the_staff,

@@ -1,11 +1,10 @@
 //! The clerk's dashboard and pratica record, through the real server on
 //! SQLite and PostgreSQL: what a clerk sees, and that no body sees another's.
 
-mod support;
-
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
-use support::{Backend, TestServer};
+
+use crate::support::{Backend, TestServer};
 
 on_both_databases!(
     the_dashboard_lists_filters_and_counts_the_bodys_pratiche,

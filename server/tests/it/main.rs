@@ -1,0 +1,17 @@
+//! The integration tests: the real server binary on an ephemeral port,
+//! against SQLite and PostgreSQL, one module per feature, in one test
+//! binary (each binary links the whole server; one links it once).
+
+#[macro_use]
+mod support;
+
+mod admin_pages;
+mod api;
+mod backoffice_auth;
+mod backoffice_pages;
+mod clock;
+mod contract;
+mod isolation;
+mod lookup;
+mod remembered;
+mod status_changes;

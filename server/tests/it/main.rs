@@ -14,4 +14,5 @@ mod contract;
 mod isolation;
 mod lookup;
 mod remembered;
+mod same_rules;
 mod status_changes;

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, version_in};
 
 on_both_databases!(
     a_clerk_records_changes_the_citizen_sees_at_once,
@@ -37,15 +37,6 @@ async fn state_id(server: &TestServer, name: &str) -> String {
         .expect(name)
         .id
         .to_string()
-}
-
-/// The version the record's form carries.
-fn version_in(page: &str) -> String {
-    let start = page
-        .find("name=\"versione\" value=\"")
-        .expect("the form's version")
-        + 23;
-    page[start..].split('"').next().unwrap().to_owned()
 }
 
 /// (status events, audit entries) of the showcase pratica.

@@ -2,6 +2,8 @@
 //! in a temporary folder) or PostgreSQL (a fresh database per test, dropped
 //! afterwards), and keeps everything it logs.
 
+pub mod api;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
@@ -414,4 +416,13 @@ macro_rules! on_both_databases {
             )*
         }
     };
+}
+
+/// The version the record's form carries.
+pub fn version_in(page: &str) -> String {
+    let start = page
+        .find("name=\"versione\" value=\"")
+        .expect("the form's version")
+        + 23;
+    page[start..].split('"').next().unwrap().to_owned()
 }

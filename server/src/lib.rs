@@ -8,6 +8,7 @@ pub mod config;
 pub mod csrf;
 pub mod jobs;
 pub mod language;
+pub mod office;
 pub mod paths;
 pub mod rate_limit;
 pub mod remembered;

@@ -11,9 +11,9 @@ use pratiche_app::NewApiClient;
 use pratiche_db::api_clients::{self, NewClient};
 use pratiche_db::audit::{self, Change, Entry};
 
-use super::{BodyAdmin, Fields, RawForm, done, draft, not_found};
+use super::{BodyAdmin, Fields, RawForm, done, draft};
 use crate::api::auth::{Credentials, hash_secret};
-use crate::auth::handlers::{BackOffice, unavailable};
+use crate::office::{BackOffice, WebError};
 
 pub const API_CLIENTS_PATH: &str = "/area-riservata/api";
 
@@ -22,14 +22,14 @@ pub async fn create_client(
     admin: BodyAdmin,
     headers: HeaderMap,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let mut fields = Fields::new(&raw);
     let name = fields.required("name", 120);
     if !fields.errors.is_empty() {
         let shown = draft("create", &raw, fields.errors);
-        return office
+        return Ok(office
             .render_page(API_CLIENTS_PATH, &headers, Some(admin.user.clone()), shown)
-            .await;
+            .await);
     }
     let credentials = Credentials::generate();
     let result = async {
@@ -52,21 +52,19 @@ pub async fn create_client(
         audit::record(&txn, &admin.actor, entry, now).await?;
         txn.commit().await
     };
-    if let Err(error) = result.await {
-        return unavailable(error);
-    }
+    result.await?;
     let created = NewApiClient {
         client_id: credentials.client_id,
         secret: credentials.secret,
     };
-    office
+    Ok(office
         .render_page(
             API_CLIENTS_PATH,
             &headers,
             Some(admin.user.clone()),
             created,
         )
-        .await
+        .await)
 }
 
 pub async fn set_client_disabled(
@@ -74,39 +72,30 @@ pub async fn set_client_disabled(
     admin: BodyAdmin,
     Path(id): Path<i32>,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let disabled = Fields::new(&raw).raw("disattivato") == "1";
-    let result = async {
-        let now = Utc::now();
-        let txn = pratiche_db::begin_write(&office.sessions.db).await?;
-        let Some(client) = api_clients::own_client(&txn, admin.body_id, id).await? else {
-            return Ok(None);
-        };
-        api_clients::set_disabled(&txn, client.id, disabled).await?;
-        let entry = Entry {
-            body_id: Some(admin.body_id),
-            entity: "api_client",
-            entity_id: client.client_id,
-            action: if disabled { "disable" } else { "enable" },
-            changes: vec![Change::new("disabled", client.disabled, disabled)],
-        };
-        audit::record(&txn, &admin.actor, entry, now).await?;
-        txn.commit().await?;
-        Ok(Some(client.id))
+    let now = Utc::now();
+    let txn = pratiche_db::begin_write(&office.sessions.db).await?;
+    let client = api_clients::own_client(&txn, admin.body_id, id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    api_clients::set_disabled(&txn, client.id, disabled).await?;
+    let entry = Entry {
+        body_id: Some(admin.body_id),
+        entity: "api_client",
+        entity_id: client.client_id,
+        action: if disabled { "disable" } else { "enable" },
+        changes: vec![Change::new("disabled", client.disabled, disabled)],
     };
-    match result.await {
-        Ok(Some(changed)) => {
-            office.api_client_rows.forget(changed);
-            done(
-                API_CLIENTS_PATH,
-                if disabled {
-                    "client-disattivato"
-                } else {
-                    "client-riattivato"
-                },
-            )
-        }
-        Ok(None) => not_found(),
-        Err(error) => unavailable(error),
-    }
+    audit::record(&txn, &admin.actor, entry, now).await?;
+    txn.commit().await?;
+    office.api_client_rows.forget(client.id);
+    Ok(done(
+        API_CLIENTS_PATH,
+        if disabled {
+            "client-disattivato"
+        } else {
+            "client-riattivato"
+        },
+    ))
 }

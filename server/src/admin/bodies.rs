@@ -11,9 +11,9 @@ use pratiche_db::audit::{self, Change, Entry};
 use pratiche_domain::account::Role;
 
 use super::staff::{create_account, parse_account};
-use super::{Fields, ProvinceAdmin, RawForm, done, draft, is_unique_violation, not_found};
-use crate::auth::handlers::{BackOffice, unavailable};
-use crate::backoffice::FieldErrors;
+use super::{Fields, ProvinceAdmin, RawForm, done, draft, is_unique_violation};
+use crate::office::FieldErrors;
+use crate::office::{BackOffice, WebError};
 
 pub const BODIES_PATH: &str = "/area-riservata/enti";
 
@@ -52,7 +52,7 @@ pub async fn create_new_body(
     admin: ProvinceAdmin,
     headers: HeaderMap,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let show = |errors| {
         office.render_page(
             BODIES_PATH,
@@ -63,7 +63,7 @@ pub async fn create_new_body(
     };
     let new = match parse_body(&raw) {
         Ok(new) => new,
-        Err(errors) => return show(errors).await,
+        Err(errors) => return Ok(show(errors).await),
     };
     let result = async {
         let now = Utc::now();
@@ -87,11 +87,10 @@ pub async fn create_new_body(
         audit::record(&txn, &admin.actor, entry, now).await?;
         txn.commit().await.map(Some)
     };
-    match result.await {
-        Ok(Some(())) => done(BODIES_PATH, "ente-creato"),
-        Ok(None) => show(vec![("slug", "admin-error-slug-taken")]).await,
-        Err(error) => unavailable(error),
-    }
+    Ok(match result.await? {
+        Some(()) => done(BODIES_PATH, "ente-creato"),
+        None => show(vec![("slug", "admin-error-slug-taken")]).await,
+    })
 }
 
 pub async fn create_body_admin(
@@ -100,13 +99,11 @@ pub async fn create_body_admin(
     headers: HeaderMap,
     Path(body_id): Path<i32>,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let path = format!("{BODIES_PATH}/{body_id}");
-    match body_by_id(&office.sessions.db, body_id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return not_found(),
-        Err(error) => return unavailable(error),
-    }
+    body_by_id(&office.sessions.db, body_id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
     let mut with_role = raw.clone();
     with_role.push(("role".into(), Role::BodyAdmin.as_str().into()));
     let show = |errors| {
@@ -119,13 +116,14 @@ pub async fn create_body_admin(
     };
     let account = match parse_account(&with_role, &[Role::BodyAdmin]) {
         Ok(account) => account,
-        Err(errors) => return show(errors).await,
+        Err(errors) => return Ok(show(errors).await),
     };
-    match create_account(&office, &admin.actor, Some(body_id), account).await {
-        Ok(Some(())) => done(&path, "amministratore-creato"),
-        Ok(None) => show(vec![("username", "admin-error-username-taken")]).await,
-        Err(error) => unavailable(error),
-    }
+    Ok(
+        match create_account(&office, &admin.actor, Some(body_id), account).await? {
+            Some(()) => done(&path, "amministratore-creato"),
+            None => show(vec![("username", "admin-error-username-taken")]).await,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -12,9 +12,9 @@ use pratiche_db::audit::{self, Change, Entry, changed};
 use pratiche_db::settings::set_patron_day;
 use pratiche_domain::clock::PatronDay;
 
-use super::{BodyAdmin, Fields, RawForm, done, draft, not_found};
-use crate::auth::handlers::{BackOffice, unavailable};
-use crate::backoffice::FieldErrors;
+use super::{BodyAdmin, Fields, RawForm, done, draft};
+use crate::office::FieldErrors;
+use crate::office::{BackOffice, WebError};
 
 pub const BODY_PATH: &str = "/area-riservata/ente";
 
@@ -63,18 +63,18 @@ pub async fn update_body(
     admin: BodyAdmin,
     headers: HeaderMap,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let (details, patron) = match parse_details(&raw) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return office
+            return Ok(office
                 .render_page(
                     BODY_PATH,
                     &headers,
                     Some(admin.user.clone()),
                     draft("details", &raw, errors),
                 )
-                .await;
+                .await);
         }
     };
     let result = async {
@@ -147,10 +147,9 @@ pub async fn update_body(
         audit::record(&txn, &admin.actor, entry, now).await?;
         txn.commit().await.map(Some)
     };
-    match result.await {
-        Ok(Some(())) => done(BODY_PATH, "ente-salvato"),
-        Ok(None) => not_found(),
-        Err(error) => unavailable(error),
+    match result.await? {
+        Some(()) => Ok(done(BODY_PATH, "ente-salvato")),
+        None => Err(WebError::not_found()),
     }
 }
 

@@ -11,16 +11,14 @@ pub mod procedures;
 pub mod staff;
 
 use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use pratiche_app::AdminDraft;
 use pratiche_app::context::SignedIn;
 use pratiche_db::audit::Actor;
 use pratiche_domain::account::Role;
 
-use crate::auth::handlers::BackOffice;
-use crate::backoffice::{FieldErrors, Staff};
+use crate::office::{BackOffice, FieldErrors, Staff, WebError, signed_in};
 pub(crate) use pratiche_db::is_unique_violation;
 
 /// A body's admin, as a handler's argument; anyone else gets 403.
@@ -31,9 +29,9 @@ pub struct BodyAdmin {
 }
 
 impl FromRequestParts<BackOffice> for BodyAdmin {
-    type Rejection = Response;
+    type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, office: &BackOffice) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, office: &BackOffice) -> Result<Self, WebError> {
         let staff = Staff::from_request_parts(parts, office).await?;
         if staff.user.role != Role::BodyAdmin.as_str() {
             return Err(forbidden());
@@ -53,12 +51,10 @@ pub struct ProvinceAdmin {
 }
 
 impl FromRequestParts<BackOffice> for ProvinceAdmin {
-    type Rejection = Response;
+    type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, office: &BackOffice) -> Result<Self, Response> {
-        let Some(user) = parts.extensions.get::<SignedIn>().cloned() else {
-            return Err(crate::responses::see_other("/area-riservata", None));
-        };
+    async fn from_request_parts(parts: &mut Parts, office: &BackOffice) -> Result<Self, WebError> {
+        let user = signed_in(parts)?;
         if user.role != Role::ProvinceAdmin.as_str() {
             return Err(forbidden());
         }
@@ -67,16 +63,8 @@ impl FromRequestParts<BackOffice> for ProvinceAdmin {
     }
 }
 
-fn forbidden() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        "Operazione riservata agli amministratori. / Admins only.",
-    )
-        .into_response()
-}
-
-pub(crate) fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "Elemento non trovato. / Not found.").into_response()
+fn forbidden() -> WebError {
+    WebError::Forbidden("Operazione riservata agli amministratori. / Admins only.")
 }
 
 /// A posted form as name–value pairs, in order (a field may repeat).

@@ -19,9 +19,9 @@ use pratiche_db::{DatabaseTransaction, DbErr};
 use pratiche_domain::PublicPhase;
 use pratiche_domain::clock::{Term, TermError};
 
-use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation, not_found};
-use crate::auth::handlers::{BackOffice, unavailable};
-use crate::backoffice::FieldErrors;
+use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation};
+use crate::office::FieldErrors;
+use crate::office::{BackOffice, WebError};
 
 pub const PROCEDURES_PATH: &str = "/area-riservata/procedimenti";
 
@@ -97,7 +97,7 @@ async fn with_procedure<F>(
     procedure_type_id: i32,
     (action, notice): (&'static str, &str),
     write: F,
-) -> Response
+) -> Result<Response, WebError>
 where
     F: AsyncFnOnce(&DatabaseTransaction, &procedure_type::Model) -> Result<Written, DbErr>,
 {
@@ -106,7 +106,7 @@ where
         let txn = pratiche_db::begin_write(&office.sessions.db).await?;
         let Some(procedure) = procedure_type_of(&txn, admin.body_id, procedure_type_id).await?
         else {
-            return Ok(Err(not_found()));
+            return Ok(Err(WebError::not_found().into_response()));
         };
         let changes = match write(&txn, &procedure).await? {
             Ok(changes) => changes,
@@ -124,10 +124,10 @@ where
         txn.commit().await.map(Ok)
     };
     match result.await {
-        Ok(Ok(())) => done(&procedure_path(procedure_type_id), notice),
-        Ok(Err(refusal)) => refusal,
-        Err(error) if is_unique_violation(&error) => name_taken(),
-        Err(error) => unavailable(error),
+        Ok(Ok(())) => Ok(done(&procedure_path(procedure_type_id), notice)),
+        Ok(Err(refusal)) => Ok(refusal),
+        Err(error) if is_unique_violation(&error) => Ok(name_taken()),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -145,18 +145,18 @@ pub async fn create_procedure(
     admin: BodyAdmin,
     headers: HeaderMap,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let (name, term) = match parse_procedure(&raw) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return office
+            return Ok(office
                 .render_page(
                     PROCEDURES_PATH,
                     &headers,
                     Some(admin.user.clone()),
                     draft("create", &raw, errors),
                 )
-                .await;
+                .await);
         }
     };
     let result = async {
@@ -178,9 +178,9 @@ pub async fn create_procedure(
         txn.commit().await.map(|()| procedure.id)
     };
     match result.await {
-        Ok(id) => done(&procedure_path(id), "procedimento-creato"),
-        Err(error) if is_unique_violation(&error) => name_taken(),
-        Err(error) => unavailable(error),
+        Ok(id) => Ok(done(&procedure_path(id), "procedimento-creato")),
+        Err(error) if is_unique_violation(&error) => Ok(name_taken()),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -190,18 +190,18 @@ pub async fn update_procedure(
     headers: HeaderMap,
     Path(id): Path<i32>,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let (name, term) = match parse_procedure(&raw) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return office
+            return Ok(office
                 .render_page(
                     &procedure_path(id),
                     &headers,
                     Some(admin.user.clone()),
                     draft("procedure", &raw, errors),
                 )
-                .await;
+                .await);
         }
     };
     with_procedure(
@@ -258,18 +258,18 @@ pub async fn create_state(
     headers: HeaderMap,
     Path(id): Path<i32>,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let state = match parse_state(&raw) {
         Ok(state) => state,
         Err(errors) => {
-            return office
+            return Ok(office
                 .render_page(
                     &procedure_path(id),
                     &headers,
                     Some(admin.user.clone()),
                     draft("new-state", &raw, errors),
                 )
-                .await;
+                .await);
         }
     };
     with_procedure(
@@ -292,20 +292,20 @@ pub async fn edit_state(
     headers: HeaderMap,
     Path((id, state_id)): Path<(i32, i32)>,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let state = match parse_state(&raw) {
         Ok(state) => state,
         Err(errors) => {
             let mut shown = draft("state", &raw, errors);
             shown.values.push(("state_id".into(), state_id.to_string()));
-            return office
+            return Ok(office
                 .render_page(
                     &procedure_path(id),
                     &headers,
                     Some(admin.user.clone()),
                     shown,
                 )
-                .await;
+                .await);
         }
     };
     with_procedure(
@@ -316,7 +316,7 @@ pub async fn edit_state(
         async |txn, procedure| {
             let states = states_of(txn, procedure.id).await?;
             let Some(old) = states.iter().find(|old| old.id == state_id) else {
-                return Ok(Err(not_found()));
+                return Ok(Err(WebError::not_found().into_response()));
             };
             let changes = state_changes(Some(old), &state);
             update_state(txn, procedure.id, state_id, state).await?;
@@ -331,7 +331,7 @@ pub async fn replace_transitions(
     admin: BodyAdmin,
     Path(id): Path<i32>,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     with_procedure(
         &office,
         &admin,

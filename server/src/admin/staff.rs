@@ -12,9 +12,10 @@ use pratiche_db::admin::{member_of, set_disabled};
 use pratiche_db::audit::{self, Actor, Change, Entry};
 use pratiche_domain::account::{NewPassword, PasswordError, Role, Username};
 
-use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation, not_found};
-use crate::auth::handlers::{BackOffice, audited_password_change, unavailable};
-use crate::backoffice::FieldErrors;
+use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation};
+use crate::auth::handlers::audited_password_change;
+use crate::office::FieldErrors;
+use crate::office::{BackOffice, WebError};
 
 pub const STAFF_PATH: &str = "/area-riservata/utenti";
 
@@ -120,7 +121,7 @@ pub async fn create_member(
     admin: BodyAdmin,
     headers: HeaderMap,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let show = |errors| {
         office.render_page(
             STAFF_PATH,
@@ -131,13 +132,14 @@ pub async fn create_member(
     };
     let account = match parse_account(&raw, &[Role::Clerk, Role::BodyAdmin]) {
         Ok(account) => account,
-        Err(errors) => return show(errors).await,
+        Err(errors) => return Ok(show(errors).await),
     };
-    match create_account(&office, &admin.actor, Some(admin.body_id), account).await {
-        Ok(Some(())) => done(STAFF_PATH, "utente-creato"),
-        Ok(None) => show(vec![("username", "admin-error-username-taken")]).await,
-        Err(error) => unavailable(error),
-    }
+    Ok(
+        match create_account(&office, &admin.actor, Some(admin.body_id), account).await? {
+            Some(()) => done(STAFF_PATH, "utente-creato"),
+            None => show(vec![("username", "admin-error-username-taken")]).await,
+        },
+    )
 }
 
 pub async fn set_member_disabled(
@@ -145,10 +147,10 @@ pub async fn set_member_disabled(
     admin: BodyAdmin,
     Path(user_id): Path<i32>,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let disabled = Fields::new(&raw).raw("disattivato") == "1";
     if user_id == admin.user.user_id {
-        return done(STAFF_PATH, "non-se-stessi");
+        return Ok(done(STAFF_PATH, "non-se-stessi"));
     }
     let db = &office.sessions.db;
     let result = async {
@@ -169,16 +171,16 @@ pub async fn set_member_disabled(
         txn.commit().await.map(Some)
     };
     match result.await {
-        Ok(Some(())) => done(
+        Ok(Some(())) => Ok(done(
             STAFF_PATH,
             if disabled {
                 "utente-disattivato"
             } else {
                 "utente-riattivato"
             },
-        ),
-        Ok(None) => not_found(),
-        Err(error) => unavailable(error),
+        )),
+        Ok(None) => Err(WebError::not_found()),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -188,26 +190,22 @@ pub async fn reset_member_password(
     headers: HeaderMap,
     Path(user_id): Path<i32>,
     Form(raw): Form<RawForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let db = &office.sessions.db;
-    let member = match member_of(db, admin.body_id, user_id).await {
-        Ok(Some(member)) => member,
-        Ok(None) => return not_found(),
-        Err(error) => return unavailable(error),
-    };
+    let member = member_of(db, admin.body_id, user_id)
+        .await?
+        .ok_or_else(WebError::not_found)?;
     let mut fields = Fields::new(&raw);
     let Some(password) = password(&mut fields) else {
         let mut shown = draft("password", &raw, fields.errors);
         shown.values.push(("user_id".into(), user_id.to_string()));
-        return office
+        return Ok(office
             .render_page(STAFF_PATH, &headers, Some(admin.user.clone()), shown)
-            .await;
+            .await);
     };
     let hash = office.passwords.hash(&password).await;
-    match audited_password_change(db, &admin.actor, &member, hash).await {
-        Ok(()) => done(STAFF_PATH, "password-impostata"),
-        Err(error) => unavailable(error),
-    }
+    audited_password_change(db, &admin.actor, &member, hash).await?;
+    Ok(done(STAFF_PATH, "password-impostata"))
 }
 
 #[cfg(test)]

@@ -7,50 +7,30 @@
 //! logs a password.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use axum::{Extension, Form};
 use chrono::{DateTime, Utc};
-use ipnet::IpNet;
-use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
-use pratiche_app::context::{AppContext, SignedIn};
-use pratiche_app::{SignInProblem, shell};
+use pratiche_app::SignInProblem;
+use pratiche_app::context::SignedIn;
 use pratiche_db::accounts::{self, Attempt, Client};
+use pratiche_db::audit::{self, Actor, Change, Entry};
 use pratiche_db::entity::user;
 use pratiche_domain::account::{
     NewPassword, PasswordError, USERNAME_MAX_CHARS, Username, username_for_log,
 };
 use serde::Deserialize;
 
-use super::devices::Devices;
-use super::passwords::{BUSY_RETRY_AFTER_SECS, Passwords};
+use super::passwords::BUSY_RETRY_AFTER_SECS;
 use super::session::{ABSOLUTE, Sessions};
-use crate::api::auth::ClientRows;
+use crate::office::{BackOffice, SIGN_IN_PATH, WebError};
 use crate::rate_limit::client_key;
 use crate::responses::see_other;
-use pratiche_db::audit::{self, Actor, Change, Entry};
 
-const SIGN_IN_PATH: &str = "/area-riservata";
 const ACCOUNT_PATH: &str = "/area-riservata/account";
 const DASHBOARD_PATH: &str = "/area-riservata/pratiche";
-
-/// What the back-office handlers share.
-#[derive(Clone)]
-pub struct BackOffice {
-    pub sessions: Sessions,
-    pub devices: Devices,
-    pub passwords: Passwords,
-    pub trusted_proxies: Arc<[IpNet]>,
-    pub options: LeptosOptions,
-    pub context: AppContext,
-    /// The API's cache of client rows, emptied of a client it changes.
-    pub api_client_rows: ClientRows,
-}
 
 #[derive(Deserialize)]
 pub struct SignInForm {
@@ -63,18 +43,18 @@ pub async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     // No such account can exist: refused before any database access.
     let Ok(username) = Username::parse(&form.username) else {
         tracing::warn!(username = %username_for_log(&form.username), "sign-in refused: not a username");
         let username = form.username.chars().take(USERNAME_MAX_CHARS).collect();
-        return office
+        return Ok(office
             .sign_in_page(&headers, SignInProblem::WrongCredentials { username })
-            .await;
+            .await);
     };
     let Ok(admission) = office.passwords.admit() else {
         tracing::warn!(%username, "sign-in turned away: password checks queue full");
-        return office.sign_in_page(&headers, busy()).await;
+        return Ok(office.sign_in_page(&headers, busy()).await);
     };
     let db = &office.sessions.db;
     let now = Utc::now();
@@ -89,14 +69,13 @@ pub async fn sign_in(
         Ok(Attempt::Reserved { locked_after }) => locked_after,
         Ok(Attempt::Locked { until }) => {
             tracing::warn!(%username, %client, "sign-in refused: too many failures");
-            return office.sign_in_page(&headers, locked(until, now)).await;
+            return Ok(office.sign_in_page(&headers, locked(until, now)).await);
         }
-        Err(error) => return unavailable(error),
+        Err(error) => return Err(error.into()),
     };
-    let user = match accounts::find_user(db, username.as_str()).await {
-        Ok(user) => user.filter(|user| !user.disabled),
-        Err(error) => return unavailable(error),
-    };
+    let user = accounts::find_user(db, username.as_str())
+        .await?
+        .filter(|user| !user.disabled);
     // An unknown user costs the same hash as a known one.
     let stored = user.as_ref().map(|user| user.password_hash.as_str());
     let matches = office
@@ -112,29 +91,23 @@ pub async fn sign_in(
                 username: username.into_string(),
             },
         };
-        return office.sign_in_page(&headers, problem).await;
+        return Ok(office.sign_in_page(&headers, problem).await);
     };
-    if let Err(error) = accounts::clear_failures(db, &keys).await {
-        return unavailable(error);
-    }
-    match office.start_session(&user, client_details).await {
-        Ok(cookie) => {
-            tracing::info!(%username, %client, "sign-in succeeded");
-            // A body's staff land on its pratiche; province admins on their account.
-            let landing = if user.body_id.is_some() {
-                DASHBOARD_PATH
-            } else {
-                ACCOUNT_PATH
-            };
-            let mut response = see_other(landing, Some(cookie));
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                office.devices.cookie_for(&user.username, now),
-            );
-            response
-        }
-        Err(error) => unavailable(error),
-    }
+    accounts::clear_failures(db, &keys).await?;
+    let cookie = office.start_session(&user, client_details).await?;
+    tracing::info!(%username, %client, "sign-in succeeded");
+    // A body's staff land on its pratiche; province admins on their account.
+    let landing = if user.body_id.is_some() {
+        DASHBOARD_PATH
+    } else {
+        ACCOUNT_PATH
+    };
+    let mut response = see_other(landing, Some(cookie));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        office.devices.cookie_for(&user.username, now),
+    );
+    Ok(response)
 }
 
 fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> SignInProblem {
@@ -152,31 +125,26 @@ fn busy() -> SignInProblem {
 pub async fn sign_out(
     State(office): State<BackOffice>,
     signed_in: Option<Extension<SignedIn>>,
-) -> Response {
+) -> Result<Response, WebError> {
     let Some(Extension(user)) = signed_in else {
-        return see_other(SIGN_IN_PATH, None);
+        return Ok(see_other(SIGN_IN_PATH, None));
     };
-    if let Err(error) =
-        accounts::revoke_session(&office.sessions.db, &user.session_id, Utc::now()).await
-    {
-        return unavailable(error);
-    }
+    accounts::revoke_session(&office.sessions.db, &user.session_id, Utc::now()).await?;
     tracing::info!(username = %user.username, "signed out");
-    see_other(SIGN_IN_PATH, Some(office.sessions.cookie(None)))
+    Ok(see_other(SIGN_IN_PATH, Some(office.sessions.cookie(None))))
 }
 
 pub async fn sign_out_everywhere(
     State(office): State<BackOffice>,
     signed_in: Option<Extension<SignedIn>>,
-) -> Response {
+) -> Result<Response, WebError> {
     let Some(Extension(user)) = signed_in else {
-        return see_other(SIGN_IN_PATH, None);
+        return Ok(see_other(SIGN_IN_PATH, None));
     };
-    match accounts::revoke_all_sessions(&office.sessions.db, user.user_id, Utc::now()).await {
-        Ok(revoked) => tracing::info!(username = %user.username, revoked, "signed out everywhere"),
-        Err(error) => return unavailable(error),
-    }
-    see_other(SIGN_IN_PATH, Some(office.sessions.cookie(None)))
+    let revoked =
+        accounts::revoke_all_sessions(&office.sessions.db, user.user_id, Utc::now()).await?;
+    tracing::info!(username = %user.username, revoked, "signed out everywhere");
+    Ok(see_other(SIGN_IN_PATH, Some(office.sessions.cookie(None))))
 }
 
 #[derive(Deserialize)]
@@ -192,31 +160,29 @@ pub async fn change_password(
     headers: HeaderMap,
     signed_in: Option<Extension<SignedIn>>,
     Form(form): Form<PasswordForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let Some(Extension(signed_in)) = signed_in else {
-        return see_other(SIGN_IN_PATH, None);
+        return Ok(see_other(SIGN_IN_PATH, None));
     };
     let (_, client) = office.client(peer, &headers);
     let db = &office.sessions.db;
-    let user = match accounts::find_user_by_id(db, signed_in.user_id).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return see_other(SIGN_IN_PATH, None),
-        Err(error) => return unavailable(error),
+    let Some(user) = accounts::find_user_by_id(db, signed_in.user_id).await? else {
+        return Err(WebError::SignIn);
     };
     let outcome = |what: &str| see_other(&format!("{ACCOUNT_PATH}?esito={what}"), None);
     // Guessing the current password from a stolen session is throttled
     // like sign-in.
     let Ok(admission) = office.passwords.admit() else {
-        return outcome("busy");
+        return Ok(outcome("busy"));
     };
     let keys = [format!("password:{}", user.id)];
     let locked_after = match accounts::reserve_attempt(db, &keys, Utc::now()).await {
         Ok(Attempt::Reserved { locked_after }) => locked_after,
         Ok(Attempt::Locked { .. }) => {
             tracing::warn!(username = %user.username, "password change refused: too many failures");
-            return outcome("locked");
+            return Ok(outcome("locked"));
         }
-        Err(error) => return unavailable(error),
+        Err(error) => return Err(error.into()),
     };
     let matches = office
         .passwords
@@ -225,37 +191,31 @@ pub async fn change_password(
     drop(admission);
     if !matches {
         tracing::warn!(username = %user.username, "password change refused: wrong current password");
-        return outcome(if locked_after.is_some() {
+        return Ok(outcome(if locked_after.is_some() {
             "locked"
         } else {
             "wrong-current"
-        });
+        }));
     }
-    if let Err(error) = accounts::clear_failures(db, &keys).await {
-        return unavailable(error);
-    }
+    accounts::clear_failures(db, &keys).await?;
     let new = match NewPassword::parse(&form.new) {
         Ok(new) => new,
-        Err(PasswordError::TooShort) => return outcome("too-short"),
-        Err(PasswordError::TooLong) => return outcome("too-long"),
+        Err(PasswordError::TooShort) => return Ok(outcome("too-short")),
+        Err(PasswordError::TooLong) => return Ok(outcome("too-long")),
     };
     if form.new != form.confirm {
-        return outcome("mismatch");
+        return Ok(outcome("mismatch"));
     }
     let hash = office.passwords.hash(&new).await;
     let actor = office.actor(&signed_in, peer, &headers);
-    if let Err(error) = audited_password_change(db, &actor, &user, hash).await {
-        return unavailable(error);
-    }
+    audited_password_change(db, &actor, &user, hash).await?;
     tracing::info!(username = %user.username, "password changed; every session revoked");
     // Every earlier token is revoked; this device signs in afresh.
-    match office.start_session(&user, client).await {
-        Ok(cookie) => see_other(
-            &format!("{ACCOUNT_PATH}?esito=password-changed"),
-            Some(cookie),
-        ),
-        Err(error) => unavailable(error),
-    }
+    let cookie = office.start_session(&user, client).await?;
+    Ok(see_other(
+        &format!("{ACCOUNT_PATH}?esito=password-changed"),
+        Some(cookie),
+    ))
 }
 
 impl BackOffice {
@@ -301,36 +261,6 @@ impl BackOffice {
     async fn sign_in_page(&self, headers: &HeaderMap, problem: SignInProblem) -> Response {
         self.render_page(SIGN_IN_PATH, headers, None, problem).await
     }
-
-    /// Renders the page at `path` for a form handler, with `value` in its
-    /// context (what was typed, what went wrong) and the signed-in user.
-    pub async fn render_page<T: Clone + Send + Sync + 'static>(
-        &self,
-        path: &str,
-        headers: &HeaderMap,
-        signed_in: Option<SignedIn>,
-        value: T,
-    ) -> Response {
-        let mut page_request = Request::builder().uri(path);
-        for name in [header::ACCEPT_LANGUAGE, header::COOKIE] {
-            if let Some(value) = headers.get(&name) {
-                page_request = page_request.header(name, value);
-            }
-        }
-        let mut page_request = page_request.body(Body::empty()).expect("a valid request");
-        if let Some(signed_in) = signed_in {
-            page_request.extensions_mut().insert(signed_in);
-        }
-        let (context, options) = (self.context.clone(), self.options.clone());
-        let render = leptos_axum::render_app_async_with_context(
-            move || {
-                provide_context(context.clone());
-                provide_context(value.clone());
-            },
-            move || shell(options.clone()),
-        );
-        render(page_request).await
-    }
 }
 
 /// Sets a user's password (revoking their sessions) with its audit entry,
@@ -353,13 +283,4 @@ pub(crate) async fn audited_password_change(
     };
     audit::record(&txn, actor, entry, now).await?;
     txn.commit().await
-}
-
-pub(crate) fn unavailable(error: pratiche_db::DbErr) -> Response {
-    tracing::error!(%error, "back office: database error");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Servizio momentaneamente non disponibile. / Service unavailable.",
-    )
-        .into_response()
 }

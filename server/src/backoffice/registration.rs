@@ -14,8 +14,7 @@ use pratiche_domain::intake::registration::{self, Field, RegistrationInput, Regi
 use pratiche_domain::intake::{Kind, Number};
 use serde::Deserialize;
 
-use super::{FieldErrors, Staff};
-use crate::auth::handlers::{BackOffice, unavailable};
+use crate::office::{BackOffice, FieldErrors, Staff, WebError};
 use crate::responses::see_other;
 
 const REGISTRATION_PATH: &str = "/area-riservata/registra";
@@ -85,7 +84,7 @@ pub async fn register_pratica(
     }: Staff,
     headers: HeaderMap,
     Form(form): Form<RegistrationForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let db = &office.sessions.db;
     let today = today_in_rome();
     let refuse = |errors: FieldErrors| {
@@ -103,15 +102,18 @@ pub async fn register_pratica(
     };
     let valid = match registration::check(&form.input(), today) {
         Ok(valid) => valid,
-        Err(problems) => return refuse(problems.iter().map(form_error).collect()).await,
+        Err(problems) => return Ok(refuse(problems.iter().map(form_error).collect()).await),
     };
     match register(db, &actor, body_id, &valid).await {
         Ok(case) => {
             let code = CaseCode::parse(&case.code).expect("stored codes are valid");
             tracing::info!(code = %code.redacted(), username = %user.username, "pratica registered");
-            see_other(&format!("/area-riservata/pratiche/{code}/ricevuta"), None)
+            Ok(see_other(
+                &format!("/area-riservata/pratiche/{code}/ricevuta"),
+                None,
+            ))
         }
-        Err(RegisterError::Invalid(problem)) => refuse(vec![form_error(&problem)]).await,
-        Err(RegisterError::Database(error)) => unavailable(error),
+        Err(RegisterError::Invalid(problem)) => Ok(refuse(vec![form_error(&problem)]).await),
+        Err(RegisterError::Database(error)) => Err(error.into()),
     }
 }

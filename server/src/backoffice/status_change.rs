@@ -9,8 +9,8 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::Utc;
 use pratiche_app::{DraftOutcome, StatusChangeDraft};
 use pratiche_db::backoffice::own_case;
@@ -21,8 +21,7 @@ use pratiche_domain::intake::{Kind, Number};
 use pratiche_domain::personal_data::PersonalData;
 use serde::Deserialize;
 
-use super::{FieldErrors, Staff};
-use crate::auth::handlers::{BackOffice, unavailable};
+use crate::office::{BackOffice, FieldErrors, Staff, WebError};
 use crate::responses::see_other;
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -172,6 +171,10 @@ fn refused_draft(form: &StatusChangeForm, problems: Vec<EventProblem>) -> Status
     draft
 }
 
+const NOT_FOUND: WebError = WebError::NotFound(
+    "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code.",
+);
+
 fn record_path(code: CaseCode) -> String {
     format!("/area-riservata/pratiche/{code}")
 }
@@ -186,23 +189,10 @@ pub async fn record_status_change(
     Path(typed_code): Path<String>,
     headers: HeaderMap,
     Form(form): Form<StatusChangeForm>,
-) -> Response {
-    let not_found = || {
-        (
-            StatusCode::NOT_FOUND,
-            "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code.",
-        )
-            .into_response()
-    };
-    let Ok(code) = CaseCode::parse(&typed_code) else {
-        return not_found();
-    };
+) -> Result<Response, WebError> {
+    let code = CaseCode::parse(&typed_code).map_err(|_| NOT_FOUND)?;
     let db = &office.sessions.db;
-    let case = match own_case(db, body_id, code).await {
-        Ok(Some(case)) => case,
-        Ok(None) => return not_found(),
-        Err(error) => return unavailable(error),
-    };
+    let case = own_case(db, body_id, code).await?.ok_or(NOT_FOUND)?;
     let page = record_path(code);
     let show =
         |draft: StatusChangeDraft| office.render_page(&page, &headers, Some(user.clone()), draft);
@@ -214,26 +204,21 @@ pub async fn record_status_change(
     };
     let valid = match event::check(&form.input(), facts) {
         Ok(valid) => valid,
-        Err(problems) => return show(refused_draft(&form, problems)).await,
+        Err(problems) => return Ok(show(refused_draft(&form, problems)).await),
     };
     let Ok(expected_version) = form.versione.trim().parse::<i32>() else {
         let mut draft = form.draft(Vec::new());
         draft.outcome = Some(DraftOutcome::Conflict);
-        return show(draft).await;
+        return Ok(show(draft).await);
     };
     let preview = form.azione == "anteprima";
-    let txn = match pratiche_db::begin_write(db).await {
-        Ok(txn) => txn,
-        Err(error) => return unavailable(error),
-    };
+    let txn = pratiche_db::begin_write(db).await?;
     let recorded = record_event(&txn, &actor, &case, valid, Some(expected_version), now).await;
     let finished = match (&recorded, preview) {
         (Ok(_), false) => txn.commit().await,
         _ => txn.rollback().await,
     };
-    if let Err(error) = finished {
-        return unavailable(error);
-    }
+    finished?;
     match recorded {
         Ok(recorded) if preview => {
             let mut draft = form.draft(Vec::new());
@@ -242,7 +227,7 @@ pub async fn record_status_change(
                 after: recorded.explanation,
                 warnings: recorded.warnings,
             });
-            show(draft).await
+            Ok(show(draft).await)
         }
         Ok(recorded) => {
             tracing::info!(code = %code.redacted(), username = %user.username, "status change recorded");
@@ -251,15 +236,15 @@ pub async fn record_status_change(
             } else {
                 "&avviso=richiesta-ripetuta"
             };
-            see_other(&format!("{page}?registrato=1{warning}"), None)
+            Ok(see_other(&format!("{page}?registrato=1{warning}"), None))
         }
         Err(EventError::Conflict) => {
             let mut draft = form.draft(Vec::new());
             draft.outcome = Some(DraftOutcome::Conflict);
-            show(draft).await
+            Ok(show(draft).await)
         }
-        Err(EventError::Invalid(problem)) => show(refused_draft(&form, vec![problem])).await,
-        Err(EventError::CaseNotFound) => not_found(),
-        Err(EventError::Database(error)) => unavailable(error),
+        Err(EventError::Invalid(problem)) => Ok(show(refused_draft(&form, vec![problem])).await),
+        Err(EventError::CaseNotFound) => Err(NOT_FOUND),
+        Err(EventError::Database(error)) => Err(error.into()),
     }
 }

@@ -11,6 +11,7 @@ use pratiche_domain::{CaseCode, CodeError, PublicPhase};
 use crate::context::AppContext;
 use crate::i18n::{I18n, use_i18n};
 use crate::islands::{CodeField, CodeMessages};
+use crate::paths;
 
 /// An example code for hints: fixed, and it passes its check symbol.
 pub const EXAMPLE_CODE: &str = "7K3M-Q9XR-2HDP-C";
@@ -93,7 +94,7 @@ pub fn PageLayout(
                 <ul class="footer-links">
                     <li><a href="/accessibilita">{i18n.t("footer-accessibility")}</a></li>
                     <li><a href=privacy_href>{i18n.t("footer-privacy")}</a></li>
-                    <li><a href="/area-riservata">{i18n.t("footer-staff")}</a></li>
+                    <li><a href=paths::SIGN_IN>{i18n.t("footer-staff")}</a></li>
                 </ul>
             </div>
         </footer>
@@ -121,7 +122,7 @@ fn LanguageSwitch() -> impl IntoView {
                 .alternatives()
                 .into_iter()
                 .map(|(tag, name)| {
-                    let href = format!("/lingua/{tag}?torna={back}");
+                    let href = format!("{}?torna={back}", paths::fill(paths::LANGUAGE, &[&tag]));
                     view! { <li><a href=href hreflang=tag.clone() lang=tag>{name}</a></li> }
                 })
                 .collect_view()}
@@ -219,7 +220,7 @@ pub fn LookupForm(
         .map(|error| messages.describe(Err::<CaseCode, _>(error)))
         .unwrap_or_default();
     view! {
-        <form class="lookup-form" method="get" action="/cerca" novalidate>
+        <form class="lookup-form" method="get" action=paths::LOOKUP novalidate>
             <label class="field-label" for="codice">{i18n.t("lookup-label")}</label>
             <p id="codice-hint" class="hint">
                 {i18n.t_with("lookup-hint", &[("example", EXAMPLE_CODE.into())])}

@@ -12,9 +12,13 @@ pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod csp;
 #[cfg(feature = "ssr")]
+pub mod forms;
+#[cfg(feature = "ssr")]
 pub mod i18n;
 #[cfg(feature = "ssr")]
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod remembered;
 #[cfg(feature = "ssr")]

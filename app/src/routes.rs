@@ -22,12 +22,13 @@ use crate::pages::lookup::LookupPage;
 use crate::pages::not_found::PageNotFound;
 use crate::pages::registration::{ReceiptPage, RegistrationPage};
 use crate::pages::staff::{AccountPage, SignInPage};
+use crate::paths;
 
 /// Pages that carry an island. Only these load the hydration scripts: the
 /// `<head>` is rendered before the page, so the choice is made by path, and
 /// every other page downloads no JavaScript or WebAssembly at all.
 pub fn has_islands(path: &str) -> bool {
-    matches!(path, "/" | "/cerca")
+    path == paths::HOME || path == paths::LOOKUP
 }
 
 /// The document around every page: language, head and the app.

@@ -17,11 +17,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use pratiche_app::paths;
 
 use crate::telemetry::PathRedactor;
-
-/// Where back-office writes go.
-const BACK_OFFICE: &str = "/area-riservata";
 
 /// The site's own origin (`scheme://host[:port]`), from the public URL.
 #[derive(Clone, Debug)]
@@ -54,7 +52,10 @@ pub async fn reject_cross_site(
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     let path = request.uri().path();
-    let refused = if path == BACK_OFFICE || path.starts_with("/area-riservata/") {
+    let back_office = path
+        .strip_prefix(paths::SIGN_IN)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    let refused = if back_office {
         !is_same_origin(request.headers(), &guard.origin)
     } else {
         is_cross_site(request.headers(), &guard.origin)

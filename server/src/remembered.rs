@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use pratiche_app::paths;
 use pratiche_app::remembered::{self, COOKIE};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
@@ -30,7 +31,7 @@ pub async fn remember(
         return bad_code();
     };
     let codes = remembered::remember(&remembered::from_headers(&headers), code);
-    answer(secure, &codes, &format!("/p/{code}"))
+    answer(secure, &codes, &paths::case_page(code))
 }
 
 pub async fn forget(
@@ -46,9 +47,9 @@ pub async fn forget(
         .filter(|other| *other != code)
         .collect();
     let back = if form.torna.as_deref() == Some("case") {
-        format!("/p/{code}")
+        paths::case_page(code)
     } else {
-        "/".to_owned()
+        paths::HOME.to_owned()
     };
     answer(secure, &codes, &back)
 }

@@ -17,6 +17,7 @@ use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use pratiche_app::context::{AppContext, LookupLimit};
 use pratiche_app::csp::content_security_policy;
+use pratiche_app::paths;
 use pratiche_app::{App, has_islands, shell};
 use pratiche_db::cases::WriteError;
 use pratiche_db::demo::DEMO_PASSWORD;
@@ -44,7 +45,7 @@ use crate::rate_limit::{KeyedLimiter, LookupLimiter};
 use crate::remembered;
 use crate::responses::SecureCookies;
 use crate::telemetry::{self, PathRedactor};
-use crate::{admin, backoffice, jobs, paths};
+use crate::{admin, backoffice, jobs, path_spelling};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -207,10 +208,10 @@ fn lookup_limit(
 /// pratiche".
 fn cookie_forms() -> Vec<(&'static str, MethodRouter<SecureCookies>)> {
     vec![
-        ("/lingua/{tag}", get(language::switch_language)),
-        ("/mie-pratiche", post(remembered::remember)),
-        ("/mie-pratiche/rimuovi", post(remembered::forget)),
-        ("/mie-pratiche/dimentica", post(remembered::forget_all)),
+        (paths::LANGUAGE, get(language::switch_language)),
+        (paths::REMEMBERED, post(remembered::remember)),
+        (paths::REMEMBERED_REMOVE, post(remembered::forget)),
+        (paths::REMEMBERED_FORGET, post(remembered::forget_all)),
     ]
 }
 
@@ -230,61 +231,40 @@ pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
     use admin::{api_clients, bodies, body, procedures, staff};
     use backoffice::{registration, status_change};
     vec![
-        ("/area-riservata/accedi", post(handlers::sign_in)),
-        ("/area-riservata/esci", post(handlers::sign_out)),
+        (paths::SIGN_IN_FORM, post(handlers::sign_in)),
+        (paths::SIGN_OUT, post(handlers::sign_out)),
         (
-            "/area-riservata/esci-ovunque",
+            paths::SIGN_OUT_EVERYWHERE,
             post(handlers::sign_out_everywhere),
         ),
-        ("/area-riservata/password", post(handlers::change_password)),
+        (paths::PASSWORD, post(handlers::change_password)),
+        (paths::REGISTRATION, post(registration::register_pratica)),
         (
-            "/area-riservata/registra",
-            post(registration::register_pratica),
-        ),
-        (
-            "/area-riservata/pratiche/{code}/eventi",
+            paths::CASE_EVENTS,
             post(status_change::record_status_change),
         ),
-        ("/area-riservata/utenti", post(staff::create_member)),
+        (paths::STAFF, post(staff::create_member)),
+        (paths::STAFF_MEMBER_STATE, post(staff::set_member_disabled)),
         (
-            "/area-riservata/utenti/{id}/stato",
-            post(staff::set_member_disabled),
-        ),
-        (
-            "/area-riservata/utenti/{id}/password",
+            paths::STAFF_MEMBER_PASSWORD,
             post(staff::reset_member_password),
         ),
-        ("/area-riservata/ente", post(body::update_body)),
+        (paths::BODY, post(body::update_body)),
+        (paths::PROCEDURES, post(procedures::create_procedure)),
+        (paths::PROCEDURE, post(procedures::update_procedure)),
+        (paths::PROCEDURE_STATES, post(procedures::create_state)),
+        (paths::PROCEDURE_STATE, post(procedures::edit_state)),
         (
-            "/area-riservata/procedimenti",
-            post(procedures::create_procedure),
-        ),
-        (
-            "/area-riservata/procedimenti/{id}",
-            post(procedures::update_procedure),
-        ),
-        (
-            "/area-riservata/procedimenti/{id}/stati",
-            post(procedures::create_state),
-        ),
-        (
-            "/area-riservata/procedimenti/{id}/stati/{state_id}",
-            post(procedures::edit_state),
-        ),
-        (
-            "/area-riservata/procedimenti/{id}/passaggi",
+            paths::PROCEDURE_TRANSITIONS,
             post(procedures::replace_transitions),
         ),
-        ("/area-riservata/api", post(api_clients::create_client)),
+        (paths::API_CLIENTS, post(api_clients::create_client)),
         (
-            "/area-riservata/api/{id}/stato",
+            paths::API_CLIENT_STATE,
             post(api_clients::set_client_disabled),
         ),
-        ("/area-riservata/enti", post(bodies::create_new_body)),
-        (
-            "/area-riservata/enti/{id}/amministratori",
-            post(bodies::create_body_admin),
-        ),
+        (paths::BODIES, post(bodies::create_new_body)),
+        (paths::BODY_ADMINS, post(bodies::create_body_admin)),
     ]
 }
 
@@ -383,7 +363,7 @@ fn router(
         // axum's own response type, as `axum::serve` wants it.
         .map_response(IntoResponse::into_response)
         .layer(telemetry::access_log(redactor.clone()))
-        .layer(middleware::from_fn(paths::reject_ambiguous))
+        .layer(middleware::from_fn(path_spelling::reject_ambiguous))
         // A cross-site write is refused before any other processing.
         .layer(middleware::from_fn_with_state(
             CrossSite {
@@ -521,7 +501,7 @@ async fn drop_hydration_data(request: Request, next: Next) -> Response {
 async fn cache_static_files(hashed_bundle: bool, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
-    if !paths::is_static(&path) || !response.status().is_success() {
+    if !path_spelling::is_static(&path) || !response.status().is_success() {
         return response;
     }
     let hashed = path.ends_with(".woff2") || (hashed_bundle && path.starts_with("/pkg/"));

@@ -63,7 +63,7 @@ impl PathRedactor {
     }
 
     pub fn redact(&self, path: &str) -> String {
-        if crate::paths::is_static(path) {
+        if crate::path_spelling::is_static(path) {
             return path.to_owned();
         }
         path.split('/')

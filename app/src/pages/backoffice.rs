@@ -16,14 +16,12 @@ use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, SignedIn};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::case::deadline::{ClockExplanation, due_text};
-use crate::pages::lookup::case_path;
-use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, rome_time, signed_in};
+use crate::pages::staff::{StaffNav, redirect, rome_time, signed_in};
 use crate::pages::status_change::{
     DraftOutcome, StatusChangeDraft, StatusChangeForms, warning_key,
 };
+use crate::paths;
 use pratiche_db::clock::today_in_rome;
-
-const DASHBOARD_PATH: &str = "/area-riservata/pratiche";
 
 /// The dashboard's filter, read from the query string (bad values ignored).
 fn filter_from_query() -> (DashboardFilter, u64) {
@@ -89,7 +87,7 @@ pub(crate) async fn own_case(
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let Some(user) = signed_in() else {
-        return redirect(SIGN_IN_PATH);
+        return redirect(paths::SIGN_IN);
     };
     answer_privately(StatusCode::OK);
     let i18n = use_i18n();
@@ -204,7 +202,7 @@ fn DashboardView(
             };
             view! {
                 <tr>
-                    <td><a href=format!("{DASHBOARD_PATH}/{code}")>{code.clone()}</a></td>
+                    <td><a href=paths::case_record(&code)>{code.clone()}</a></td>
                     <td>{row.subject.clone()}</td>
                     <td>{row.own_reference.clone().unwrap_or_default()}</td>
                     <td>{row.procedure_name.clone()}</td>
@@ -222,7 +220,7 @@ fn DashboardView(
             <li><a href="?scadenza=scadute">{i18n.t_with("dash-past-due", &[("count", found.past_due.into())])}</a></li>
             <li><a href="?scadenza=settimana">{i18n.t_with("dash-due-soon", &[("count", found.due_within_week.into())])}</a></li>
         </ul>
-        <form class="dash-filters" method="get" action=DASHBOARD_PATH aria-label=i18n.t("dash-filters")>
+        <form class="dash-filters" method="get" action=paths::DASHBOARD aria-label=i18n.t("dash-filters")>
             <div>
                 <label class="field-label" for="q">{i18n.t("dash-search")}</label>
                 <input id="q" name="q" type="search" value=filter.search.clone().unwrap_or_default()/>
@@ -279,7 +277,7 @@ fn DashboardView(
 #[component]
 pub fn CaseRecordPage() -> impl IntoView {
     let Some(user) = signed_in() else {
-        return redirect(SIGN_IN_PATH);
+        return redirect(paths::SIGN_IN);
     };
     let typed = use_params_map()
         .read_untracked()
@@ -347,7 +345,7 @@ pub fn CaseRecordPage() -> impl IntoView {
     view! {
         <PageLayout
             title=cases.clone()
-            crumbs=vec![Crumb { label: cases, href: Some(DASHBOARD_PATH.to_owned()) }]
+            crumbs=vec![Crumb { label: cases, href: Some(paths::DASHBOARD.to_owned()) }]
             private=true
         >
             <StaffNav/>
@@ -425,9 +423,9 @@ fn CaseRecord(
         </dl>
         {detail.clock.clone().map(|explanation| view! { <ClockExplanation explanation/> })}
         <p class="record-links">
-            <a class="button-link button-secondary" href=case_path(code)>{i18n.t("record-public-page")}</a>
+            <a class="button-link button-secondary" href=paths::case_page(code)>{i18n.t("record-public-page")}</a>
             " "
-            <a class="button-link button-secondary" href=format!("{DASHBOARD_PATH}/{code}/ricevuta")>{i18n.t("receipt-link")}</a>
+            <a class="button-link button-secondary" href=paths::receipt(code)>{i18n.t("receipt-link")}</a>
         </p>
         <StatusChangeForms code=code.to_string() version=detail.case.version next_states all_states draft/>
         <h2>{i18n.t("record-history")}</h2>

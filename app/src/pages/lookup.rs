@@ -12,6 +12,7 @@ use pratiche_domain::{CaseCode, CodeError};
 
 use crate::components::{Crumb, LookupForm, PageLayout, answer_privately};
 use crate::i18n::use_i18n;
+use crate::paths;
 
 /// The name of the form field holding the code.
 pub const CODE_FIELD: &str = "codice";
@@ -25,8 +26,8 @@ pub fn LookupPage() -> impl IntoView {
     match CaseCode::parse(&typed) {
         Ok(code) => {
             answer_privately(StatusCode::SEE_OTHER);
-            let location =
-                HeaderValue::from_str(&case_path(code)).expect("a code is a valid header value");
+            let location = HeaderValue::from_str(&paths::case_page(code))
+                .expect("a code is a valid header value");
             expect_context::<ResponseOptions>().insert_header(LOCATION, location);
             ().into_any()
         }
@@ -35,11 +36,6 @@ pub fn LookupPage() -> impl IntoView {
             view! { <CheckTheCode typed error/> }.into_any()
         }
     }
-}
-
-/// The canonical address of a pratica.
-pub fn case_path(code: CaseCode) -> String {
-    format!("/p/{code}")
 }
 
 /// The form back, with what is wrong with the code and how to read one.

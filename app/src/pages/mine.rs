@@ -11,7 +11,7 @@ use pratiche_domain::CaseCode;
 use crate::components::{PhaseBadge, answer_privately};
 use crate::context::{AppContext, LookupThrottled, charge_lookups};
 use crate::i18n::use_i18n;
-use crate::pages::lookup::case_path;
+use crate::paths;
 use crate::remembered;
 
 /// The codes remembered on the requesting device.
@@ -62,7 +62,7 @@ pub fn MyCases() -> impl IntoView {
             <h2 id="my-cases-title">{i18n.t("mine-title")}</h2>
             <p class="hint">{i18n.t("mine-intro")}</p>
             <Suspense fallback=|| ()>{list}</Suspense>
-            <form method="post" action="/mie-pratiche/dimentica">
+            <form method="post" action=paths::REMEMBERED_FORGET>
                 <button class="button button-secondary" type="submit">{i18n.t("mine-forget-all")}</button>
             </form>
         </section>
@@ -76,7 +76,7 @@ fn MyCase(code: CaseCode, summary: Option<CaseSummary>) -> impl IntoView {
     let shown = code.to_string();
     let description = match summary {
         Some(summary) => view! {
-            <a class="my-case-link" href=case_path(code)>{shown.clone()}</a>
+            <a class="my-case-link" href=paths::case_page(code)>{shown.clone()}</a>
             <span class="my-case-subject">{summary.subject}" — "{summary.body_name}</span>
             <PhaseBadge phase=summary.phase/>
         }
@@ -99,7 +99,7 @@ fn MyCase(code: CaseCode, summary: Option<CaseSummary>) -> impl IntoView {
 #[component]
 fn ForgetForm(code: CaseCode, back: &'static str, label: String) -> impl IntoView {
     view! {
-        <form class="inline-form" method="post" action="/mie-pratiche/rimuovi">
+        <form class="inline-form" method="post" action=paths::REMEMBERED_REMOVE>
             <input type="hidden" name="codice" value=code.to_string()/>
             <input type="hidden" name="torna" value=back/>
             <button class="button button-secondary" type="submit">{label}</button>
@@ -123,7 +123,7 @@ pub fn RememberCase(code: CaseCode) -> impl IntoView {
     } else {
         view! {
             <div class="remember">
-                <form method="post" action="/mie-pratiche">
+                <form method="post" action=paths::REMEMBERED>
                     <input type="hidden" name="codice" value=code.to_string()/>
                     <button class="button button-secondary" type="submit" aria-describedby="remember-hint">
                         {i18n.t("remember-button")}

@@ -12,11 +12,12 @@ use qrcode::render::svg;
 
 use crate::components::{Crumb, FormField, PageLayout, answer_privately, field_error};
 use crate::context::AppContext;
+use crate::forms::RegistrationForm;
 use crate::i18n::use_i18n;
 use crate::pages::backoffice::own_case;
 use crate::pages::case::deadline::due_text;
-use crate::pages::lookup::case_path;
-use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, signed_in};
+use crate::pages::staff::{StaffNav, redirect, signed_in};
+use crate::paths;
 use pratiche_db::clock::today_in_rome;
 use pratiche_domain::clock::ClockStatus;
 
@@ -24,24 +25,21 @@ use pratiche_domain::clock::ClockStatus;
 /// error names its field and a message key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RegistrationDraft {
-    pub procedure_type_id: String,
-    pub subject: String,
-    pub reference: String,
-    pub submitted_on: String,
-    pub office: String,
-    pub responsible: String,
-    pub contact: String,
+    pub form: RegistrationForm,
     pub errors: Vec<(&'static str, &'static str)>,
 }
 
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
     let Some(user) = signed_in() else {
-        return redirect(SIGN_IN_PATH);
+        return redirect(paths::SIGN_IN);
     };
     let i18n = use_i18n();
     let draft = use_context::<RegistrationDraft>().unwrap_or_else(|| RegistrationDraft {
-        submitted_on: today_in_rome().to_string(),
+        form: RegistrationForm {
+            submitted_on: today_in_rome().to_string(),
+            ..Default::default()
+        },
         ..Default::default()
     });
     answer_privately(if draft.errors.is_empty() {
@@ -57,7 +55,7 @@ pub fn RegistrationPage() -> impl IntoView {
             Some(body_id) => procedure_types_of(&db, body_id).await.unwrap_or_default(),
             None => Vec::new(),
         };
-        view! { <RegistrationForm draft types/> }
+        view! { <NewPraticaForm draft types/> }
     });
     view! {
         <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
@@ -70,7 +68,7 @@ pub fn RegistrationPage() -> impl IntoView {
 }
 
 #[component]
-fn RegistrationForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl IntoView {
+fn NewPraticaForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl IntoView {
     let i18n = use_i18n();
     let error_of = |field: &str| field_error(&i18n, &draft.errors, field);
     let field = |name: &'static str,
@@ -80,26 +78,26 @@ fn RegistrationForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl
                  autocomplete: &'static str| {
         view! { <FormField name label=label.to_owned() value kind autocomplete error=error_of(name)/> }
     };
-    let type_error = error_of("tipo");
+    let type_error = error_of(RegistrationForm::PROCEDURE_TYPE);
     let options = types
         .into_iter()
         .map(|(id, name)| {
-            let selected = (draft.procedure_type_id == id.to_string()).then_some("selected");
+            let selected = (draft.form.procedure_type == id.to_string()).then_some("selected");
             view! { <option value=id.to_string() selected=selected>{name}</option> }
         })
         .collect_view();
     view! {
         {(!draft.errors.is_empty()).then(|| view! { <p class="form-error" role="alert">{i18n.t("reg-errors")}</p> })}
-        <form class="staff-form" method="post" action="/area-riservata/registra">
-            <label class="field-label" for="tipo">{i18n.t("reg-type")}</label>
-            {type_error.map(|message| view! { <p class="field-message field-message-error" id="tipo-error">{message}</p> })}
-            <select id="tipo" name="tipo">{options}</select>
-            {field("oggetto", &i18n.t("reg-subject"), draft.subject.clone(), "text", "off")}
-            {field("protocollo", &i18n.t("reg-reference"), draft.reference.clone(), "text", "off")}
-            {field("presentata_il", &i18n.t("reg-submitted-on"), draft.submitted_on.clone(), "date", "off")}
-            {field("ufficio", &i18n.t("reg-office"), draft.office.clone(), "text", "organization")}
-            {field("responsabile", &i18n.t("reg-responsible"), draft.responsible.clone(), "text", "name")}
-            {field("contatto", &i18n.t("reg-contact"), draft.contact.clone(), "text", "off")}
+        <form class="staff-form" method="post" action=paths::REGISTRATION>
+            <label class="field-label" for=RegistrationForm::PROCEDURE_TYPE>{i18n.t("reg-type")}</label>
+            {type_error.map(|message| view! { <p class="field-message field-message-error" id=format!("{}-error", RegistrationForm::PROCEDURE_TYPE)>{message}</p> })}
+            <select id=RegistrationForm::PROCEDURE_TYPE name=RegistrationForm::PROCEDURE_TYPE>{options}</select>
+            {field(RegistrationForm::SUBJECT, &i18n.t("reg-subject"), draft.form.subject.clone(), "text", "off")}
+            {field(RegistrationForm::OWN_REFERENCE, &i18n.t("reg-reference"), draft.form.own_reference.clone(), "text", "off")}
+            {field(RegistrationForm::SUBMITTED_ON, &i18n.t("reg-submitted-on"), draft.form.submitted_on.clone(), "date", "off")}
+            {field(RegistrationForm::OFFICE, &i18n.t("reg-office"), draft.form.office.clone(), "text", "organization")}
+            {field(RegistrationForm::RESPONSIBLE, &i18n.t("reg-responsible"), draft.form.responsible.clone(), "text", "name")}
+            {field(RegistrationForm::CONTACT, &i18n.t("reg-contact"), draft.form.contact.clone(), "text", "off")}
             <button class="button" type="submit">{i18n.t("reg-submit")}</button>
         </form>
     }
@@ -110,7 +108,7 @@ fn RegistrationForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
     let Some(user) = signed_in() else {
-        return redirect(SIGN_IN_PATH);
+        return redirect(paths::SIGN_IN);
     };
     let typed = use_params_map()
         .read_untracked()
@@ -129,7 +127,7 @@ pub fn ReceiptPage() -> impl IntoView {
         };
         answer_privately(StatusCode::OK);
         let code = CaseCode::parse(&detail.case.code).expect("stored codes are valid");
-        let public_url = format!("{}{}", context.public_url, case_path(code));
+        let public_url = format!("{}{}", context.public_url, paths::case_page(code));
         let qr = QrCode::new(public_url.as_bytes())
             .map(|qr| {
                 qr.render::<svg::Color>()

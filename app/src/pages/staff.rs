@@ -16,9 +16,7 @@ use pratiche_domain::account::Role;
 use crate::components::{Crumb, PageLayout, answer_privately};
 use crate::context::{AppContext, SignedIn};
 use crate::i18n::use_i18n;
-
-pub const SIGN_IN_PATH: &str = "/area-riservata";
-pub const ACCOUNT_PATH: &str = "/area-riservata/account";
+use crate::paths;
 
 /// Why a sign-in was refused, handed to the page by the server's handler.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,9 +48,9 @@ pub(crate) fn redirect(to: &'static str) -> AnyView {
 pub fn SignInPage() -> impl IntoView {
     if let Some(user) = signed_in() {
         return redirect(if user.body_id.is_some() {
-            "/area-riservata/pratiche"
+            paths::DASHBOARD
         } else {
-            ACCOUNT_PATH
+            paths::ACCOUNT
         });
     }
     let i18n = use_i18n();
@@ -89,7 +87,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1>{title}</h1>
             <p class="lead">{i18n.t("signin-intro")}</p>
             {message.map(|message| view! { <p class="form-error" role="alert" id="signin-error">{message}</p> })}
-            <form class="staff-form" method="post" action="/area-riservata/accedi">
+            <form class="staff-form" method="post" action=paths::SIGN_IN_FORM>
                 <label class="field-label" for="username">{i18n.t("signin-username")}</label>
                 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none"
                     spellcheck="false" required value=username/>
@@ -110,7 +108,7 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let Some(user) = signed_in() else {
-        return redirect(SIGN_IN_PATH);
+        return redirect(paths::SIGN_IN);
     };
     answer_privately(StatusCode::OK);
     let i18n = use_i18n();
@@ -182,7 +180,7 @@ pub fn AccountPage() -> impl IntoView {
                 <dt>{i18n.t("account-role")}</dt>
                 <dd>{i18n.t(&format!("account-role-{}", user.role))}</dd>
             </dl>
-            <form method="post" action="/area-riservata/esci">
+            <form method="post" action=paths::SIGN_OUT>
                 <button class="button" type="submit">{i18n.t("account-sign-out")}</button>
             </form>
 
@@ -202,13 +200,13 @@ pub fn AccountPage() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <form method="post" action="/area-riservata/esci-ovunque">
+            <form method="post" action=paths::SIGN_OUT_EVERYWHERE>
                 <button class="button button-secondary" type="submit">{i18n.t("account-sign-out-everywhere")}</button>
             </form>
 
             <h2 id="password-title">{i18n.t("account-password-title")}</h2>
             {outcome}
-            <form class="staff-form" method="post" action="/area-riservata/password" aria-labelledby="password-title">
+            <form class="staff-form" method="post" action=paths::PASSWORD aria-labelledby="password-title">
                 <input type="text" name="username" autocomplete="username" value=user.username.clone() hidden/>
                 <label class="field-label" for="current">{i18n.t("account-password-current")}</label>
                 <input id="current" name="current" type="password" autocomplete="current-password" required/>
@@ -241,28 +239,28 @@ pub fn StaffNav() -> impl IntoView {
     let role = signed_in().and_then(|user| user.role.parse::<Role>().ok());
     let links: &[(&str, &str)] = match role {
         Some(Role::ProvinceAdmin) => &[
-            ("/area-riservata/enti", "bo-nav-bodies"),
-            ("/area-riservata/registro", "bo-nav-audit"),
+            (paths::BODIES, "bo-nav-bodies"),
+            (paths::AUDIT, "bo-nav-audit"),
         ],
         Some(Role::BodyAdmin) => &[
-            ("/area-riservata/pratiche", "bo-nav-cases"),
-            ("/area-riservata/registra", "bo-nav-register"),
-            ("/area-riservata/utenti", "bo-nav-staff"),
-            ("/area-riservata/procedimenti", "bo-nav-procedures"),
-            ("/area-riservata/ente", "bo-nav-body"),
-            ("/area-riservata/api", "bo-nav-api"),
-            ("/area-riservata/registro", "bo-nav-audit"),
+            (paths::DASHBOARD, "bo-nav-cases"),
+            (paths::REGISTRATION, "bo-nav-register"),
+            (paths::STAFF, "bo-nav-staff"),
+            (paths::PROCEDURES, "bo-nav-procedures"),
+            (paths::BODY, "bo-nav-body"),
+            (paths::API_CLIENTS, "bo-nav-api"),
+            (paths::AUDIT, "bo-nav-audit"),
         ],
         _ => &[
-            ("/area-riservata/pratiche", "bo-nav-cases"),
-            ("/area-riservata/registra", "bo-nav-register"),
+            (paths::DASHBOARD, "bo-nav-cases"),
+            (paths::REGISTRATION, "bo-nav-register"),
         ],
     };
     view! {
         <nav class="staff-nav" aria-label=i18n.t("bo-nav-label")>
             <ul>
                 {links.iter().map(|(href, key)| view! { <li><a href=*href>{i18n.t(key)}</a></li> }).collect_view()}
-                <li><a href=ACCOUNT_PATH>{i18n.t("bo-nav-account")}</a></li>
+                <li><a href=paths::ACCOUNT>{i18n.t("bo-nav-account")}</a></li>
             </ul>
         </nav>
     }

@@ -10,24 +10,16 @@ use pratiche_db::backoffice::StateChoice;
 use pratiche_domain::clock::{ClockStatus, ClockWarning, Explanation};
 
 use crate::components::{FormField, field_error};
+use crate::forms::StatusChangeForm;
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::case::deadline::{ClockExplanation, due_text};
+use crate::paths::case_events;
 use pratiche_db::clock::today_in_rome;
 
 /// What was typed in a status-change form and what the server made of it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatusChangeDraft {
-    pub correction: bool,
-    pub state_id: String,
-    pub public_note: String,
-    pub internal_note: String,
-    pub date: String,
-    pub time: String,
-    pub reply_by: String,
-    pub extension_days: String,
-    pub extension_basis: String,
-    pub observations_on: String,
-    pub reason: String,
+    pub form: StatusChangeForm,
     /// Each error names its field and a message key.
     pub errors: Vec<(&'static str, &'static str)>,
     /// What the public note seems to hold (message keys), awaiting the
@@ -49,11 +41,6 @@ pub enum DraftOutcome {
     Conflict,
 }
 
-/// Where the record's forms post.
-pub fn events_path(code: &str) -> String {
-    format!("/area-riservata/pratiche/{code}/eventi")
-}
-
 /// The message key of a clock warning.
 pub fn warning_key(warning: ClockWarning) -> &'static str {
     match warning {
@@ -72,7 +59,7 @@ pub fn StatusChangeForms(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (correction_draft, change_draft) = match draft {
-        Some(draft) if draft.correction => (Some(draft), None),
+        Some(draft) if draft.form.is_correction() => (Some(draft), None),
         other => (None, other),
     };
     let correction_open = correction_draft.is_some();
@@ -103,17 +90,20 @@ fn EventForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let draft = draft.unwrap_or_else(|| StatusChangeDraft {
-        date: today_in_rome().to_string(),
+        form: StatusChangeForm {
+            date: today_in_rome().to_string(),
+            ..Default::default()
+        },
         ..Default::default()
     });
     let prefix = if correction { "rettifica-" } else { "" };
     let error_of = |field: &str| field_error(&i18n, &draft.errors, field);
-    let state_error = error_of("stato");
+    let state_error = error_of(StatusChangeForm::STATE);
     let state_id = format!("{prefix}stato");
     let options = states
         .into_iter()
         .map(|state| {
-            let selected = (draft.state_id == state.id.to_string()).then_some("selected");
+            let selected = (draft.form.state == state.id.to_string()).then_some("selected");
             let label = format!(
                 "{} — {}",
                 state.name,
@@ -136,28 +126,28 @@ fn EventForm(
     view! {
         {(!draft.errors.is_empty()).then(|| view! { <p class="form-error" role="alert">{i18n.t("reg-errors")}</p> })}
         {draft.outcome.clone().map(|outcome| view! { <Outcome outcome/> })}
-        <form class="staff-form" method="post" action=events_path(&code)>
-            <input type="hidden" name="versione" value=version.to_string()/>
-            {correction.then(|| view! { <input type="hidden" name="rettifica" value="1"/> })}
+        <form class="staff-form" method="post" action=case_events(&code)>
+            <input type="hidden" name=StatusChangeForm::VERSION value=version.to_string()/>
+            {correction.then(|| view! { <input type="hidden" name=StatusChangeForm::CORRECTION value="1"/> })}
             <label class="field-label" for=state_id.clone()>{i18n.t("change-state")}</label>
-            {state_error.map(|message| view! { <p class="field-message field-message-error" id=format!("{prefix}stato-error")>{message}</p> })}
-            <select id=state_id name="stato">{options}</select>
-            {correction.then(|| hinted("motivo", "change-reason", "change-reason-hint", &draft.reason, "text"))}
-            {hinted("nota_pubblica", "change-public-note", "change-public-note-hint", &draft.public_note, "textarea")}
+            {state_error.map(|message| view! { <p class="field-message field-message-error" id=format!("{state_id}-error")>{message}</p> })}
+            <select id=state_id name=StatusChangeForm::STATE>{options}</select>
+            {correction.then(|| hinted(StatusChangeForm::REASON, "change-reason", "change-reason-hint", &draft.form.reason, "text"))}
+            {hinted(StatusChangeForm::PUBLIC_NOTE, "change-public-note", "change-public-note-hint", &draft.form.public_note, "textarea")}
             <PersonalDataCheck found=draft.personal_data.clone()/>
-            {hinted("nota_interna", "change-internal-note", "change-internal-note-hint", &draft.internal_note, "textarea")}
-            {field("data", "change-date", &draft.date, "date")}
-            {hinted("ora", "change-time", "change-time-hint", &draft.time, "time")}
+            {hinted(StatusChangeForm::INTERNAL_NOTE, "change-internal-note", "change-internal-note-hint", &draft.form.internal_note, "textarea")}
+            {field(StatusChangeForm::DATE, "change-date", &draft.form.date, "date")}
+            {hinted(StatusChangeForm::TIME, "change-time", "change-time-hint", &draft.form.time, "time")}
             <fieldset>
                 <legend>{i18n.t("change-clock-fields")}</legend>
-                {hinted("risposta_entro", "change-reply-by", "change-reply-by-hint", &draft.reply_by, "date")}
-                {hinted("proroga_giorni", "change-extension-days", "change-extension-hint", &draft.extension_days, "number")}
-                {field("proroga_base", "change-extension-basis", &draft.extension_basis, "text")}
-                {hinted("osservazioni_il", "change-observations", "change-observations-hint", &draft.observations_on, "date")}
+                {hinted(StatusChangeForm::REPLY_BY, "change-reply-by", "change-reply-by-hint", &draft.form.reply_by, "date")}
+                {hinted(StatusChangeForm::EXTENSION_DAYS, "change-extension-days", "change-extension-hint", &draft.form.extension_days, "number")}
+                {field(StatusChangeForm::EXTENSION_BASIS, "change-extension-basis", &draft.form.extension_basis, "text")}
+                {hinted(StatusChangeForm::OBSERVATIONS_ON, "change-observations", "change-observations-hint", &draft.form.observations_on, "date")}
             </fieldset>
             <div class="form-actions">
-                <button class="button button-secondary" type="submit" name="azione" value="anteprima">{i18n.t("change-preview")}</button>
-                <button class="button" type="submit" name="azione" value="salva">
+                <button class="button button-secondary" type="submit" name=StatusChangeForm::ACTION value=StatusChangeForm::PREVIEW>{i18n.t("change-preview")}</button>
+                <button class="button" type="submit" name=StatusChangeForm::ACTION value=StatusChangeForm::SAVE>
                     {i18n.t(if correction { "change-save-correction" } else { "change-save" })}
                 </button>
             </div>
@@ -179,7 +169,7 @@ fn PersonalDataCheck(found: Vec<&'static str>) -> impl IntoView {
             <div class="callout callout-warning" role="alert">
                 <p>{i18n.t_with("change-personal-data", &[("kinds", kinds.into())])}</p>
                 <label class="checkbox">
-                    <input type="checkbox" name="conferma_dati" value="1"/>
+                    <input type="checkbox" name=StatusChangeForm::CONFIRM_PERSONAL_DATA value="1"/>
                     " "{i18n.t("change-personal-data-confirm")}
                 </label>
             </div>

@@ -8,14 +8,13 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use pratiche_app::NewApiClient;
+use pratiche_app::paths;
 use pratiche_db::api_clients::{self, NewClient};
 use pratiche_db::audit::{self, Change, Entry};
 
 use super::{BodyAdmin, Fields, RawForm, done, draft};
 use crate::api::auth::{Credentials, hash_secret};
 use crate::office::{BackOffice, WebError};
-
-pub const API_CLIENTS_PATH: &str = "/area-riservata/api";
 
 pub async fn create_client(
     State(office): State<BackOffice>,
@@ -28,7 +27,12 @@ pub async fn create_client(
     if !fields.errors.is_empty() {
         let shown = draft("create", &raw, fields.errors);
         return Ok(office
-            .render_page(API_CLIENTS_PATH, &headers, Some(admin.user.clone()), shown)
+            .render_page(
+                paths::API_CLIENTS,
+                &headers,
+                Some(admin.user.clone()),
+                shown,
+            )
             .await);
     }
     let credentials = Credentials::generate();
@@ -59,7 +63,7 @@ pub async fn create_client(
     };
     Ok(office
         .render_page(
-            API_CLIENTS_PATH,
+            paths::API_CLIENTS,
             &headers,
             Some(admin.user.clone()),
             created,
@@ -91,7 +95,7 @@ pub async fn set_client_disabled(
     txn.commit().await?;
     office.api_client_rows.forget(client.id);
     Ok(done(
-        API_CLIENTS_PATH,
+        paths::API_CLIENTS,
         if disabled {
             "client-disattivato"
         } else {

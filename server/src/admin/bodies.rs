@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
+use pratiche_app::paths;
 use pratiche_db::admin::{NewBody, body_by_id, create_body};
 use pratiche_db::audit::{self, Change, Entry};
 use pratiche_domain::account::Role;
@@ -14,8 +15,6 @@ use super::staff::{create_account, parse_account};
 use super::{Fields, ProvinceAdmin, RawForm, done, draft, is_unique_violation};
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
-
-pub const BODIES_PATH: &str = "/area-riservata/enti";
 
 const KINDS: [&str; 2] = ["comune", "unione_comuni"];
 
@@ -55,7 +54,7 @@ pub async fn create_new_body(
 ) -> Result<Response, WebError> {
     let show = |errors| {
         office.render_page(
-            BODIES_PATH,
+            paths::BODIES,
             &headers,
             Some(admin.user.clone()),
             draft("create", &raw, errors),
@@ -88,7 +87,7 @@ pub async fn create_new_body(
         txn.commit().await.map(Some)
     };
     Ok(match result.await? {
-        Some(()) => done(BODIES_PATH, "ente-creato"),
+        Some(()) => done(paths::BODIES, "ente-creato"),
         None => show(vec![("slug", "admin-error-slug-taken")]).await,
     })
 }
@@ -100,7 +99,7 @@ pub async fn create_body_admin(
     Path(body_id): Path<i32>,
     Form(raw): Form<RawForm>,
 ) -> Result<Response, WebError> {
-    let path = format!("{BODIES_PATH}/{body_id}");
+    let path = format!("{}/{body_id}", paths::BODIES);
     body_by_id(&office.sessions.db, body_id)
         .await?
         .ok_or_else(WebError::not_found)?;

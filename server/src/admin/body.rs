@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
+use pratiche_app::paths;
 use pratiche_db::admin::{BodyDetails, body_by_id, set_body_details};
 use pratiche_db::audit::{self, Change, Entry, changed};
 use pratiche_db::settings::set_patron_day;
@@ -15,8 +16,6 @@ use pratiche_domain::clock::PatronDay;
 use super::{BodyAdmin, Fields, RawForm, done, draft};
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
-
-pub const BODY_PATH: &str = "/area-riservata/ente";
 
 /// Checks the details form. The patron day is `MM-DD`, or empty for none.
 pub fn parse_details(raw: &RawForm) -> Result<(BodyDetails, Option<PatronDay>), FieldErrors> {
@@ -69,7 +68,7 @@ pub async fn update_body(
         Err(errors) => {
             return Ok(office
                 .render_page(
-                    BODY_PATH,
+                    paths::BODY,
                     &headers,
                     Some(admin.user.clone()),
                     draft("details", &raw, errors),
@@ -148,7 +147,7 @@ pub async fn update_body(
         txn.commit().await.map(Some)
     };
     match result.await? {
-        Some(()) => Ok(done(BODY_PATH, "ente-salvato")),
+        Some(()) => Ok(done(paths::BODY, "ente-salvato")),
         None => Err(WebError::not_found()),
     }
 }

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use pratiche_app::paths;
 use pratiche_db::admin::{
     StateDefinition, add_state, create_procedure_type, procedure_type_of, rename_procedure_type,
     set_transitions, states_of, update_state,
@@ -23,10 +24,8 @@ use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation};
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
 
-pub const PROCEDURES_PATH: &str = "/area-riservata/procedimenti";
-
 fn procedure_path(id: i32) -> String {
-    format!("{PROCEDURES_PATH}/{id}")
+    format!("{}/{id}", paths::PROCEDURES)
 }
 
 /// Checks the name-and-term form.
@@ -151,7 +150,7 @@ pub async fn create_procedure(
         Err(errors) => {
             return Ok(office
                 .render_page(
-                    PROCEDURES_PATH,
+                    paths::PROCEDURES,
                     &headers,
                     Some(admin.user.clone()),
                     draft("create", &raw, errors),

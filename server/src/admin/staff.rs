@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
+use pratiche_app::paths;
 use pratiche_db::accounts::{self, NewUser};
 use pratiche_db::admin::{member_of, set_disabled};
 use pratiche_db::audit::{self, Actor, Change, Entry};
@@ -16,8 +17,6 @@ use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation};
 use crate::auth::handlers::audited_password_change;
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
-
-pub const STAFF_PATH: &str = "/area-riservata/utenti";
 
 /// A new account that passed the form's checks.
 #[derive(Debug)]
@@ -124,7 +123,7 @@ pub async fn create_member(
 ) -> Result<Response, WebError> {
     let show = |errors| {
         office.render_page(
-            STAFF_PATH,
+            paths::STAFF,
             &headers,
             Some(admin.user.clone()),
             draft("create", &raw, errors),
@@ -136,7 +135,7 @@ pub async fn create_member(
     };
     Ok(
         match create_account(&office, &admin.actor, Some(admin.body_id), account).await? {
-            Some(()) => done(STAFF_PATH, "utente-creato"),
+            Some(()) => done(paths::STAFF, "utente-creato"),
             None => show(vec![("username", "admin-error-username-taken")]).await,
         },
     )
@@ -150,7 +149,7 @@ pub async fn set_member_disabled(
 ) -> Result<Response, WebError> {
     let disabled = Fields::new(&raw).raw("disattivato") == "1";
     if user_id == admin.user.user_id {
-        return Ok(done(STAFF_PATH, "non-se-stessi"));
+        return Ok(done(paths::STAFF, "non-se-stessi"));
     }
     let db = &office.sessions.db;
     let result = async {
@@ -172,7 +171,7 @@ pub async fn set_member_disabled(
     };
     match result.await {
         Ok(Some(())) => Ok(done(
-            STAFF_PATH,
+            paths::STAFF,
             if disabled {
                 "utente-disattivato"
             } else {
@@ -200,12 +199,12 @@ pub async fn reset_member_password(
         let mut shown = draft("password", &raw, fields.errors);
         shown.values.push(("user_id".into(), user_id.to_string()));
         return Ok(office
-            .render_page(STAFF_PATH, &headers, Some(admin.user.clone()), shown)
+            .render_page(paths::STAFF, &headers, Some(admin.user.clone()), shown)
             .await);
     };
     let hash = office.passwords.hash(&password).await;
     audited_password_change(db, &admin.actor, &member, hash).await?;
-    Ok(done(STAFF_PATH, "password-impostata"))
+    Ok(done(paths::STAFF, "password-impostata"))
 }
 
 #[cfg(test)]

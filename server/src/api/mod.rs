@@ -18,6 +18,7 @@ use std::sync::Arc;
 use axum::http::request::Parts;
 use axum::routing::{MethodRouter, get, post};
 use ipnet::IpNet;
+use pratiche_app::paths;
 use pratiche_db::DatabaseConnection;
 
 use self::auth::{ApiTokens, ClientRows, TokenFailures};
@@ -62,7 +63,7 @@ impl Api {
 
     /// The public page of a pratica.
     pub fn public_page(&self, code: pratiche_domain::CaseCode) -> String {
-        format!("{}/p/{code}", self.public_url)
+        format!("{}{}", self.public_url, paths::case_page(code))
     }
 }
 

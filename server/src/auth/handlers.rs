@@ -15,6 +15,7 @@ use axum::{Extension, Form};
 use chrono::{DateTime, Utc};
 use pratiche_app::SignInProblem;
 use pratiche_app::context::SignedIn;
+use pratiche_app::paths;
 use pratiche_db::accounts::{self, Attempt, Client};
 use pratiche_db::audit::{self, Actor, Change, Entry};
 use pratiche_db::entity::user;
@@ -25,12 +26,9 @@ use serde::Deserialize;
 
 use super::passwords::BUSY_RETRY_AFTER_SECS;
 use super::session::{ABSOLUTE, Sessions};
-use crate::office::{BackOffice, SIGN_IN_PATH, WebError};
+use crate::office::{BackOffice, WebError};
 use crate::rate_limit::client_key;
 use crate::responses::see_other;
-
-const ACCOUNT_PATH: &str = "/area-riservata/account";
-const DASHBOARD_PATH: &str = "/area-riservata/pratiche";
 
 #[derive(Deserialize)]
 pub struct SignInForm {
@@ -98,9 +96,9 @@ pub async fn sign_in(
     tracing::info!(%username, %client, "sign-in succeeded");
     // A body's staff land on its pratiche; province admins on their account.
     let landing = if user.body_id.is_some() {
-        DASHBOARD_PATH
+        paths::DASHBOARD
     } else {
-        ACCOUNT_PATH
+        paths::ACCOUNT
     };
     let mut response = see_other(landing, Some(cookie));
     response.headers_mut().append(
@@ -127,11 +125,14 @@ pub async fn sign_out(
     signed_in: Option<Extension<SignedIn>>,
 ) -> Result<Response, WebError> {
     let Some(Extension(user)) = signed_in else {
-        return Ok(see_other(SIGN_IN_PATH, None));
+        return Ok(see_other(paths::SIGN_IN, None));
     };
     accounts::revoke_session(&office.sessions.db, &user.session_id, Utc::now()).await?;
     tracing::info!(username = %user.username, "signed out");
-    Ok(see_other(SIGN_IN_PATH, Some(office.sessions.cookie(None))))
+    Ok(see_other(
+        paths::SIGN_IN,
+        Some(office.sessions.cookie(None)),
+    ))
 }
 
 pub async fn sign_out_everywhere(
@@ -139,12 +140,15 @@ pub async fn sign_out_everywhere(
     signed_in: Option<Extension<SignedIn>>,
 ) -> Result<Response, WebError> {
     let Some(Extension(user)) = signed_in else {
-        return Ok(see_other(SIGN_IN_PATH, None));
+        return Ok(see_other(paths::SIGN_IN, None));
     };
     let revoked =
         accounts::revoke_all_sessions(&office.sessions.db, user.user_id, Utc::now()).await?;
     tracing::info!(username = %user.username, revoked, "signed out everywhere");
-    Ok(see_other(SIGN_IN_PATH, Some(office.sessions.cookie(None))))
+    Ok(see_other(
+        paths::SIGN_IN,
+        Some(office.sessions.cookie(None)),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -162,14 +166,14 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     let Some(Extension(signed_in)) = signed_in else {
-        return Ok(see_other(SIGN_IN_PATH, None));
+        return Ok(see_other(paths::SIGN_IN, None));
     };
     let (_, client) = office.client(peer, &headers);
     let db = &office.sessions.db;
     let Some(user) = accounts::find_user_by_id(db, signed_in.user_id).await? else {
         return Err(WebError::SignIn);
     };
-    let outcome = |what: &str| see_other(&format!("{ACCOUNT_PATH}?esito={what}"), None);
+    let outcome = |what: &str| see_other(&format!("{}?esito={what}", paths::ACCOUNT), None);
     // Guessing the current password from a stolen session is throttled
     // like sign-in.
     let Ok(admission) = office.passwords.admit() else {
@@ -213,7 +217,7 @@ pub async fn change_password(
     // Every earlier token is revoked; this device signs in afresh.
     let cookie = office.start_session(&user, client).await?;
     Ok(see_other(
-        &format!("{ACCOUNT_PATH}?esito=password-changed"),
+        &format!("{}?esito=password-changed", paths::ACCOUNT),
         Some(cookie),
     ))
 }
@@ -259,7 +263,8 @@ impl BackOffice {
     /// The sign-in page rendered with what went wrong (its status and
     /// `Retry-After` come from the page).
     async fn sign_in_page(&self, headers: &HeaderMap, problem: SignInProblem) -> Response {
-        self.render_page(SIGN_IN_PATH, headers, None, problem).await
+        self.render_page(paths::SIGN_IN, headers, None, problem)
+            .await
     }
 }
 

@@ -76,7 +76,7 @@ pub async fn check_session(
 ) -> Response {
     // Static files carry no cookie: nothing of a session is checked, renewed
     // or cleared on them (they may be cached, and shared by caches).
-    if crate::paths::is_static(request.uri().path()) {
+    if crate::path_spelling::is_static(request.uri().path()) {
         return next.run(request).await;
     }
     let Some(token) = sessions.token_in(request.headers()) else {

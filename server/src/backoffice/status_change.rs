@@ -12,6 +12,8 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
+use pratiche_app::forms::StatusChangeForm;
+use pratiche_app::paths;
 use pratiche_app::{DraftOutcome, StatusChangeDraft};
 use pratiche_db::backoffice::own_case;
 use pratiche_db::cases::service::{EventError, record_event};
@@ -19,85 +21,36 @@ use pratiche_domain::CaseCode;
 use pratiche_domain::intake::event::{self, EventFacts, EventInput, EventProblem, When};
 use pratiche_domain::intake::{Kind, Number};
 use pratiche_domain::personal_data::PersonalData;
-use serde::Deserialize;
 
 use crate::office::{BackOffice, FieldErrors, Staff, WebError};
 use crate::responses::see_other;
 
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct StatusChangeForm {
-    #[serde(default)]
-    versione: String,
-    #[serde(default)]
-    stato: String,
-    #[serde(default)]
-    nota_pubblica: String,
-    #[serde(default)]
-    nota_interna: String,
-    #[serde(default)]
-    data: String,
-    #[serde(default)]
-    ora: String,
-    #[serde(default)]
-    risposta_entro: String,
-    #[serde(default)]
-    proroga_giorni: String,
-    #[serde(default)]
-    proroga_base: String,
-    #[serde(default)]
-    osservazioni_il: String,
-    #[serde(default)]
-    motivo: String,
-    #[serde(default)]
-    rettifica: String,
-    #[serde(default)]
-    conferma_dati: String,
-    #[serde(default)]
-    azione: String,
+/// What was typed, as the rules of a status event read it.
+fn input(form: &StatusChangeForm) -> EventInput<'_> {
+    EventInput {
+        state: Number::Typed(&form.state),
+        public_note: &form.public_note,
+        internal_note: &form.internal_note,
+        when: When::RomeDay {
+            date: &form.date,
+            time: &form.time,
+        },
+        reply_by: &form.reply_by,
+        extension_days: Number::Typed(&form.extension_days),
+        extension_basis: &form.extension_basis,
+        observations_on: &form.observations_on,
+        correction_reason: form.is_correction().then_some(form.reason.as_str()),
+        personal_data_confirmed: form.confirm_personal_data == "1",
+    }
 }
 
-impl StatusChangeForm {
-    fn is_correction(&self) -> bool {
-        self.rettifica == "1"
-    }
-
-    /// What was typed, as the rules of a status event read it.
-    fn input(&self) -> EventInput<'_> {
-        EventInput {
-            state: Number::Typed(&self.stato),
-            public_note: &self.nota_pubblica,
-            internal_note: &self.nota_interna,
-            when: When::RomeDay {
-                date: &self.data,
-                time: &self.ora,
-            },
-            reply_by: &self.risposta_entro,
-            extension_days: Number::Typed(&self.proroga_giorni),
-            extension_basis: &self.proroga_base,
-            observations_on: &self.osservazioni_il,
-            correction_reason: self.is_correction().then_some(self.motivo.as_str()),
-            personal_data_confirmed: self.conferma_dati == "1",
-        }
-    }
-
-    /// What was typed, to show again.
-    fn draft(&self, errors: FieldErrors) -> StatusChangeDraft {
-        StatusChangeDraft {
-            correction: self.is_correction(),
-            state_id: self.stato.clone(),
-            public_note: self.nota_pubblica.clone(),
-            internal_note: self.nota_interna.clone(),
-            date: self.data.clone(),
-            time: self.ora.clone(),
-            reply_by: self.risposta_entro.clone(),
-            extension_days: self.proroga_giorni.clone(),
-            extension_basis: self.proroga_base.clone(),
-            observations_on: self.osservazioni_il.clone(),
-            reason: self.motivo.clone(),
-            errors,
-            personal_data: Vec::new(),
-            outcome: None,
-        }
+/// What was typed, to show again with `errors`.
+fn draft(form: &StatusChangeForm, errors: FieldErrors) -> StatusChangeDraft {
+    StatusChangeDraft {
+        form: form.clone(),
+        errors,
+        personal_data: Vec::new(),
+        outcome: None,
     }
 }
 
@@ -105,16 +58,16 @@ impl StatusChangeForm {
 fn form_error(problem: &EventProblem) -> (&'static str, &'static str) {
     use event::Field;
     let field = match problem.field {
-        Field::State => "stato",
-        Field::PublicNote => "nota_pubblica",
-        Field::InternalNote => "nota_interna",
-        Field::OccurredAt => "data",
-        Field::OccurredTime => "ora",
-        Field::ReplyBy => "risposta_entro",
-        Field::ExtensionDays => "proroga_giorni",
-        Field::ExtensionBasis => "proroga_base",
-        Field::ObservationsOn => "osservazioni_il",
-        Field::CorrectionReason => "motivo",
+        Field::State => StatusChangeForm::STATE,
+        Field::PublicNote => StatusChangeForm::PUBLIC_NOTE,
+        Field::InternalNote => StatusChangeForm::INTERNAL_NOTE,
+        Field::OccurredAt => StatusChangeForm::DATE,
+        Field::OccurredTime => StatusChangeForm::TIME,
+        Field::ReplyBy => StatusChangeForm::REPLY_BY,
+        Field::ExtensionDays => StatusChangeForm::EXTENSION_DAYS,
+        Field::ExtensionBasis => StatusChangeForm::EXTENSION_BASIS,
+        Field::ObservationsOn => StatusChangeForm::OBSERVATIONS_ON,
+        Field::CorrectionReason => StatusChangeForm::REASON,
     };
     let key = match (&problem.kind, problem.field) {
         (Kind::TooLong { .. }, _) => "reg-error-too-long",
@@ -164,7 +117,7 @@ fn refused_draft(form: &StatusChangeForm, problems: Vec<EventProblem>) -> Status
         .filter(|problem| !matches!(problem.kind, Kind::PersonalData(_)))
         .map(form_error)
         .collect();
-    let mut draft = form.draft(errors);
+    let mut draft = draft(form, errors);
     if draft.errors.is_empty() {
         draft.personal_data = personal_data.unwrap_or_default();
     }
@@ -174,10 +127,6 @@ fn refused_draft(form: &StatusChangeForm, problems: Vec<EventProblem>) -> Status
 const NOT_FOUND: WebError = WebError::NotFound(
     "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code.",
 );
-
-fn record_path(code: CaseCode) -> String {
-    format!("/area-riservata/pratiche/{code}")
-}
 
 pub async fn record_status_change(
     State(office): State<BackOffice>,
@@ -193,7 +142,7 @@ pub async fn record_status_change(
     let code = CaseCode::parse(&typed_code).map_err(|_| NOT_FOUND)?;
     let db = &office.sessions.db;
     let case = own_case(db, body_id, code).await?.ok_or(NOT_FOUND)?;
-    let page = record_path(code);
+    let page = paths::case_record(code);
     let show =
         |draft: StatusChangeDraft| office.render_page(&page, &headers, Some(user.clone()), draft);
 
@@ -202,16 +151,16 @@ pub async fn record_status_change(
         submitted_on: case.submitted_on,
         now,
     };
-    let valid = match event::check(&form.input(), facts) {
+    let valid = match event::check(&input(&form), facts) {
         Ok(valid) => valid,
         Err(problems) => return Ok(show(refused_draft(&form, problems)).await),
     };
-    let Ok(expected_version) = form.versione.trim().parse::<i32>() else {
-        let mut draft = form.draft(Vec::new());
+    let Ok(expected_version) = form.version.trim().parse::<i32>() else {
+        let mut draft = draft(&form, Vec::new());
         draft.outcome = Some(DraftOutcome::Conflict);
         return Ok(show(draft).await);
     };
-    let preview = form.azione == "anteprima";
+    let preview = form.action == StatusChangeForm::PREVIEW;
     let txn = pratiche_db::begin_write(db).await?;
     let recorded = record_event(&txn, &actor, &case, valid, Some(expected_version), now).await;
     let finished = match (&recorded, preview) {
@@ -221,7 +170,7 @@ pub async fn record_status_change(
     finished?;
     match recorded {
         Ok(recorded) if preview => {
-            let mut draft = form.draft(Vec::new());
+            let mut draft = draft(&form, Vec::new());
             draft.outcome = Some(DraftOutcome::Preview {
                 due_before: case.due_date,
                 after: recorded.explanation,
@@ -239,7 +188,7 @@ pub async fn record_status_change(
             Ok(see_other(&format!("{page}?registrato=1{warning}"), None))
         }
         Err(EventError::Conflict) => {
-            let mut draft = form.draft(Vec::new());
+            let mut draft = draft(&form, Vec::new());
             draft.outcome = Some(DraftOutcome::Conflict);
             Ok(show(draft).await)
         }

@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use pratiche_db::DbErr;
 
+use pratiche_app::paths;
+
 use crate::responses::see_other;
 
 /// Why a back-office request got no page of its own.
@@ -45,7 +47,7 @@ impl IntoResponse for WebError {
             }
             Self::NotFound(message) => (StatusCode::NOT_FOUND, message).into_response(),
             Self::Forbidden(message) => (StatusCode::FORBIDDEN, message).into_response(),
-            Self::SignIn => see_other(super::SIGN_IN_PATH, None),
+            Self::SignIn => see_other(paths::SIGN_IN, None),
         }
     }
 }

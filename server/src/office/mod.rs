@@ -28,9 +28,6 @@ use crate::auth::passwords::Passwords;
 use crate::auth::session::Sessions;
 use crate::rate_limit::{client_address, peer_of};
 
-/// The sign-in page, where a request without a session is sent.
-pub const SIGN_IN_PATH: &str = "/area-riservata";
-
 /// What the back-office handlers share.
 #[derive(Clone)]
 pub struct BackOffice {

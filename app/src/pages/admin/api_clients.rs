@@ -9,8 +9,7 @@ use super::{AdminLayout, admin_field, admin_with};
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
 use crate::pages::staff::rome_time;
-
-pub const API_CLIENTS_PATH: &str = "/area-riservata/api";
+use crate::paths;
 
 /// A client just created, with its secret: shown on this answer only.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,7 +63,7 @@ pub fn ApiClientsPage() -> impl IntoView {
                         <td>{rome_time(&i18n, client.created_at)}</td>
                         <td>{last_used}</td>
                         <td>
-                            <form class="inline-form" method="post" action=format!("{API_CLIENTS_PATH}/{}/stato", client.id)>
+                            <form class="inline-form" method="post" action=paths::fill(paths::API_CLIENT_STATE, &[&client.id])>
                                 <input type="hidden" name="disattivato" value=value/>
                                 <button class="button-link button-secondary" type="submit">{i18n.t(label)}</button>
                             </form>
@@ -96,7 +95,7 @@ pub fn ApiClientsPage() -> impl IntoView {
             <p>{i18n.t("api-intro")} " " <a href="/api/v1/docs">{i18n.t("api-docs-link")}</a></p>
             <Suspense fallback=|| ()>{clients}</Suspense>
             <h2>{i18n.t("api-create")}</h2>
-            <form class="staff-form" method="post" action=API_CLIENTS_PATH>
+            <form class="staff-form" method="post" action=paths::API_CLIENTS>
                 {admin_field("create", "name", "api-name", None, "text")}
                 <button class="button" type="submit">{i18n.t("admin-create")}</button>
             </form>

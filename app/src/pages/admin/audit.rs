@@ -10,16 +10,15 @@ use super::AdminLayout;
 use crate::components::answer_privately;
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
-use crate::pages::staff::{SIGN_IN_PATH, redirect, rome_time, signed_in};
-
-pub const AUDIT_PATH: &str = "/area-riservata/registro";
+use crate::pages::staff::{redirect, rome_time, signed_in};
+use crate::paths;
 
 const ENTITIES: [&str; 4] = ["case", "user", "body", "procedure_type"];
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let Some(user) = signed_in() else {
-        return redirect(SIGN_IN_PATH);
+        return redirect(paths::SIGN_IN);
     };
     // A body admin reads the body's entries; the province admin all of them.
     let scope = match user.role.parse::<Role>() {
@@ -68,7 +67,7 @@ pub fn AuditPage() -> impl IntoView {
                     .collect_view();
                 let user_filter = entry
                     .actor_user_id
-                    .map(|id| format!("{AUDIT_PATH}?utente={id}"));
+                    .map(|id| format!("{}?utente={id}", paths::AUDIT));
                 view! {
                     <tr>
                         <td>{rome_time(&i18n, entry.at)}</td>
@@ -98,8 +97,8 @@ pub fn AuditPage() -> impl IntoView {
                 </table>
             </div>
             <nav class="pager">
-                {(page > 1).then(|| view! { <a rel="prev" href=format!("{AUDIT_PATH}?pagina={}", page - 1)>{i18n.t("dash-previous")}</a> })}
-                {(page < pages).then(|| view! { <a rel="next" href=format!("{AUDIT_PATH}?pagina={}", page + 1)>{i18n.t("dash-next")}</a> })}
+                {(page > 1).then(|| view! { <a rel="prev" href=format!("{}?pagina={}", paths::AUDIT, page - 1)>{i18n.t("dash-previous")}</a> })}
+                {(page < pages).then(|| view! { <a rel="next" href=format!("{}?pagina={}", paths::AUDIT, page + 1)>{i18n.t("dash-next")}</a> })}
             </nav>
         }
         .into_any()
@@ -113,7 +112,7 @@ pub fn AuditPage() -> impl IntoView {
         .collect_view();
     view! {
         <AdminLayout title>
-            <form class="dash-filters" method="get" action=AUDIT_PATH>
+            <form class="dash-filters" method="get" action=paths::AUDIT>
                 <div>
                     <label class="field-label" for="entita">{i18n.t("admin-audit-entity")}</label>
                     <select id="entita" name="entita"><option value="">{i18n.t("dash-any")}</option>{options}</select>

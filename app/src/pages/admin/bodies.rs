@@ -11,9 +11,8 @@ use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::answer_privately;
 use crate::context::AppContext;
 use crate::i18n::{I18n, use_i18n};
+use crate::paths;
 use pratiche_db::clock::today_in_rome;
-
-pub const BODIES_PATH: &str = "/area-riservata/enti";
 
 fn median_text(i18n: &I18n, statistics: &BodyStatistics) -> String {
     statistics.median_days_to_decision.map_or_else(
@@ -50,7 +49,7 @@ pub fn BodiesPage() -> impl IntoView {
                 .unwrap_or_default();
             rows.push(view! {
                 <tr>
-                    <td><a href=format!("{BODIES_PATH}/{}", body.id)>{body.name.clone()}</a></td>
+                    <td><a href=paths::fill(paths::BODY_OF_PROVINCE, &[&body.id])>{body.name.clone()}</a></td>
                     <td>{statistics.open}</td>
                     <td>{statistics.past_due}</td>
                     <td>{median_text(&i18n, &statistics)}</td>
@@ -77,7 +76,7 @@ pub fn BodiesPage() -> impl IntoView {
         <AdminLayout title=i18n.t("admin-bodies-title")>
             <Suspense fallback=|| ()>{list}</Suspense>
             <h2>{i18n.t("admin-body-create")}</h2>
-            <form class="staff-form" method="post" action=BODIES_PATH>
+            <form class="staff-form" method="post" action=paths::BODIES>
                 {admin_field("create", "name", "admin-body-name", None, "text")}
                 {admin_field("create", "slug", "admin-body-slug", None, "text")}
                 <label class="field-label" for="create-kind">{i18n.t("admin-body-kind")}</label>
@@ -137,7 +136,7 @@ pub fn BodyStatisticsPage() -> impl IntoView {
             <h2>{i18n.t("admin-body-admins")}</h2>
             <ul>{admins}</ul>
             <h3>{i18n.t("admin-body-admin-create")}</h3>
-            <form class="staff-form" method="post" action=format!("{BODIES_PATH}/{}/amministratori", body.id)>
+            <form class="staff-form" method="post" action=paths::fill(paths::BODY_ADMINS, &[&body.id])>
                 {admin_field("admin", "username", "admin-username", None, "text")}
                 {admin_field("admin", "display_name", "admin-display-name", None, "text")}
                 {admin_field("admin", "password", "admin-initial-password", None, "password")}
@@ -147,7 +146,7 @@ pub fn BodyStatisticsPage() -> impl IntoView {
         .into_any()
     });
     view! {
-        <AdminLayout title=title.clone() parent=(title, BODIES_PATH.to_owned())>
+        <AdminLayout title=title.clone() parent=(title, paths::BODIES.to_owned())>
             <Suspense fallback=|| ()>{content}</Suspense>
         </AdminLayout>
     }

@@ -8,8 +8,7 @@ use pratiche_domain::account::Role;
 use super::{AdminLayout, admin_field, admin_with};
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
-
-pub const BODY_PATH: &str = "/area-riservata/ente";
+use crate::paths;
 
 #[component]
 pub fn BodySettingsPage() -> impl IntoView {
@@ -33,7 +32,7 @@ pub fn BodySettingsPage() -> impl IntoView {
             admin_field("details", name, label, current, "text")
         };
         view! {
-            <form class="staff-form" method="post" action=BODY_PATH>
+            <form class="staff-form" method="post" action=paths::BODY>
                 <fieldset>
                     <legend>{i18n.t("admin-body-contacts")}</legend>
                     {field("name", "admin-body-name", Some(body.name.clone()))}

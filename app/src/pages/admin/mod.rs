@@ -18,7 +18,8 @@ use pratiche_domain::account::Role;
 use crate::components::{Crumb, FormField, PageLayout, answer_privately, field_error};
 use crate::context::SignedIn;
 use crate::i18n::use_i18n;
-use crate::pages::staff::{SIGN_IN_PATH, StaffNav, redirect, signed_in};
+use crate::pages::staff::{StaffNav, redirect, signed_in};
+use crate::paths;
 
 /// What was typed in one of a page's forms (named by `form`), with its
 /// errors (field, message key). Passwords are never typed back.
@@ -49,7 +50,7 @@ pub(crate) fn draft_of(form: &str) -> Option<AdminDraft> {
 /// instead (the sign-in redirect, or "reserved to admins" with 403).
 pub(crate) fn admin_with(role: Role) -> Result<SignedIn, AnyView> {
     let Some(user) = signed_in() else {
-        return Err(redirect(SIGN_IN_PATH));
+        return Err(redirect(paths::SIGN_IN));
     };
     if user.role == role.as_str() {
         if use_context::<AdminDraft>().is_some_and(|draft| !draft.errors.is_empty()) {

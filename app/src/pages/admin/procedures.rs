@@ -14,8 +14,7 @@ use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::answer_privately;
 use crate::context::AppContext;
 use crate::i18n::{I18n, use_i18n};
-
-pub const PROCEDURES_PATH: &str = "/area-riservata/procedimenti";
+use crate::paths;
 
 #[component]
 pub fn ProceduresPage() -> impl IntoView {
@@ -37,7 +36,7 @@ pub fn ProceduresPage() -> impl IntoView {
                 let term = i18n.t_with("admin-term-days", &[("days", procedure.term_days.into())]);
                 view! {
                     <tr>
-                        <td><a href=format!("{PROCEDURES_PATH}/{}", procedure.id)>{procedure.name.clone()}</a></td>
+                        <td><a href=paths::fill(paths::PROCEDURE, &[&procedure.id])>{procedure.name.clone()}</a></td>
                         <td>{term}</td>
                         <td>{procedure.legal_basis.clone().unwrap_or_else(|| "—".into())}</td>
                     </tr>
@@ -60,7 +59,7 @@ pub fn ProceduresPage() -> impl IntoView {
             <Suspense fallback=|| ()>{list}</Suspense>
             <h2>{i18n.t("admin-procedure-create")}</h2>
             <p class="hint">{i18n.t("admin-procedure-create-hint")}</p>
-            <ProcedureForm form="create" action=PROCEDURES_PATH.to_owned() current=None/>
+            <ProcedureForm form="create" action=paths::PROCEDURES.to_owned() current=None/>
         </AdminLayout>
     }
     .into_any()
@@ -115,10 +114,10 @@ pub fn ProcedurePage() -> impl IntoView {
         };
         let states = states_of(&db, procedure.id).await.unwrap_or_default();
         let transitions = transitions_of(&db, procedure.id).await.unwrap_or_default();
-        let path = format!("{PROCEDURES_PATH}/{}", procedure.id);
+        let path = paths::fill(paths::PROCEDURE, &[&procedure.id]);
         let state_rows = states
             .iter()
-            .map(|state| view! { <StateRow state=state.clone() path=path.clone()/> })
+            .map(|state| view! { <StateRow state=state.clone()/> })
             .collect_view();
         let header = states
             .iter()
@@ -152,10 +151,10 @@ pub fn ProcedurePage() -> impl IntoView {
             <p class="hint">{i18n.t("admin-states-hint")}</p>
             {state_rows}
             <h3>{i18n.t("admin-state-add")}</h3>
-            <StateForm form="new-state".to_owned() action=format!("{path}/stati") current=None/>
+            <StateForm form="new-state".to_owned() action=paths::fill(paths::PROCEDURE_STATES, &[&procedure.id]) current=None/>
             <h2>{i18n.t("admin-transitions")}</h2>
             <p class="hint">{i18n.t("admin-transitions-hint")}</p>
-            <form method="post" action=format!("{path}/passaggi")>
+            <form method="post" action=paths::fill(paths::PROCEDURE_TRANSITIONS, &[&procedure.id])>
                 <div class="table-scroll">
                     <table class="cases transitions">
                         <thead><tr><th scope="col">{i18n.t("admin-transition-from")}</th>{header}</tr></thead>
@@ -168,7 +167,7 @@ pub fn ProcedurePage() -> impl IntoView {
         .into_any()
     });
     view! {
-        <AdminLayout title=title.clone() parent=(title, PROCEDURES_PATH.to_owned())>
+        <AdminLayout title=title.clone() parent=(title, paths::PROCEDURES.to_owned())>
             <Suspense fallback=|| ()>{content}</Suspense>
         </AdminLayout>
     }
@@ -177,7 +176,7 @@ pub fn ProcedurePage() -> impl IntoView {
 
 /// One state with its edit form, in a disclosure.
 #[component]
-fn StateRow(state: procedure_state::Model, path: String) -> impl IntoView {
+fn StateRow(state: procedure_state::Model) -> impl IntoView {
     let i18n = use_i18n();
     let phase = phase_label(&i18n, &state.public_phase);
     let editing =
@@ -187,7 +186,7 @@ fn StateRow(state: procedure_state::Model, path: String) -> impl IntoView {
             <summary>{format!("{} — {phase}", state.name)}</summary>
             // Only the state being corrected takes the draft; each form's ids are its own.
             <StateForm form=if editing { "state".to_owned() } else { format!("state-{}", state.id) }
-                action=format!("{path}/stati/{}", state.id) current=Some(state)/>
+                action=paths::fill(paths::PROCEDURE_STATE, &[&state.procedure_type_id, &state.id]) current=Some(state)/>
         </details>
     }
 }

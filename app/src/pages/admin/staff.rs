@@ -9,8 +9,7 @@ use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::field_error;
 use crate::context::AppContext;
 use crate::i18n::use_i18n;
-
-pub const STAFF_PATH: &str = "/area-riservata/utenti";
+use crate::paths;
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
@@ -34,7 +33,7 @@ pub fn StaffPage() -> impl IntoView {
                 let toggle = (member.id != own_id).then(|| {
                     let (value, label) = if member.disabled { ("0", "admin-enable") } else { ("1", "admin-disable") };
                     view! {
-                        <form class="inline-form" method="post" action=format!("{STAFF_PATH}/{}/stato", member.id)>
+                        <form class="inline-form" method="post" action=paths::fill(paths::STAFF_MEMBER_STATE, &[&member.id])>
                             <input type="hidden" name="disattivato" value=value/>
                             <button class="button-link button-secondary" type="submit">{i18n.t(label)}</button>
                         </form>
@@ -53,7 +52,7 @@ pub fn StaffPage() -> impl IntoView {
                         <td>{status}</td>
                         <td>
                             {toggle}
-                            <form class="inline-form" method="post" action=format!("{STAFF_PATH}/{}/password", member.id)>
+                            <form class="inline-form" method="post" action=paths::fill(paths::STAFF_MEMBER_PASSWORD, &[&member.id])>
                                 <label class="field-label" for=input_id.clone()>{i18n.t("admin-new-password")}</label>
                                 {password_error.map(|message| view! { <p class="field-message field-message-error">{message}</p> })}
                                 <input id=input_id name="password" type="password" autocomplete="new-password"/>
@@ -86,7 +85,7 @@ pub fn StaffPage() -> impl IntoView {
         <AdminLayout title=i18n.t("admin-staff-title")>
             <Suspense fallback=|| ()>{members}</Suspense>
             <h2>{i18n.t("admin-staff-create")}</h2>
-            <form class="staff-form" method="post" action=STAFF_PATH>
+            <form class="staff-form" method="post" action=paths::STAFF>
                 {admin_field("create", "username", "admin-username", None, "text")}
                 {admin_field("create", "display_name", "admin-display-name", None, "text")}
                 <label class="field-label" for="create-role">{i18n.t("admin-role")}</label>

@@ -22,9 +22,10 @@ use pratiche_db::clock::today_in_rome;
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, LookupThrottled, charge_lookups};
 use crate::i18n::use_i18n;
-use crate::pages::lookup::{CheckTheCode, case_path};
+use crate::pages::lookup::CheckTheCode;
 use crate::pages::mine::RememberCase;
 use crate::pages::not_found::{CaseNotFound, TooManyLookups, Unavailable};
+use crate::paths;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -42,7 +43,7 @@ pub fn CasePage() -> impl IntoView {
     if typed != code.to_string() {
         answer_privately(StatusCode::PERMANENT_REDIRECT);
         let location =
-            HeaderValue::from_str(&case_path(code)).expect("a code is a valid header value");
+            HeaderValue::from_str(&paths::case_page(code)).expect("a code is a valid header value");
         expect_context::<ResponseOptions>().insert_header(LOCATION, location);
         return ().into_any();
     }
@@ -117,7 +118,7 @@ fn CaseView(case: PublicCase) -> impl IntoView {
         (None, Some(if_no_answer))
     };
     view! {
-        <Link rel="canonical" href=format!("{public_url}{}", case_path(case.code))/>
+        <Link rel="canonical" href=format!("{public_url}{}", paths::case_page(case.code))/>
         <PageLayout
             title=title
             body_name=case.body.name.clone()

@@ -1,0 +1,81 @@
+//! The back office's posted forms, shared by the page that renders a form and
+//! the server's handler that reads it: each field's posted name is written
+//! once, in [`posted_form!`], which gives both the serde name the handler
+//! deserialises and the constant the page renders. A form's draft (what was
+//! typed, shown again with the errors) holds the posted form itself.
+
+/// Declares a posted form: a struct of texts as typed, whose serde names are
+/// the form's field names, and a constant for each name.
+macro_rules! posted_form {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $($(#[$field_meta:meta])* $field:ident: $constant:ident = $posted:literal,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                #[serde(default, rename = $posted)]
+                pub $field: String,
+            )*
+        }
+
+        impl $name {
+            $(pub const $constant: &'static str = $posted;)*
+        }
+    };
+}
+
+posted_form! {
+    /// A status change (or a correction) on a pratica's record.
+    StatusChangeForm {
+        /// The pratica's version the form was built from.
+        version: VERSION = "versione",
+        state: STATE = "stato",
+        public_note: PUBLIC_NOTE = "nota_pubblica",
+        internal_note: INTERNAL_NOTE = "nota_interna",
+        /// The Rome day the event happened.
+        date: DATE = "data",
+        /// Its time, optional.
+        time: TIME = "ora",
+        reply_by: REPLY_BY = "risposta_entro",
+        extension_days: EXTENSION_DAYS = "proroga_giorni",
+        extension_basis: EXTENSION_BASIS = "proroga_base",
+        observations_on: OBSERVATIONS_ON = "osservazioni_il",
+        /// The reason of a correction.
+        reason: REASON = "motivo",
+        /// "1" on the correction form.
+        correction: CORRECTION = "rettifica",
+        /// "1" once the clerk confirmed personal data in the public note.
+        confirm_personal_data: CONFIRM_PERSONAL_DATA = "conferma_dati",
+        /// "anteprima" (preview) or "salva" (save).
+        action: ACTION = "azione",
+    }
+}
+
+impl StatusChangeForm {
+    /// The value of [`Self::ACTION`] that previews instead of saving.
+    pub const PREVIEW: &'static str = "anteprima";
+    /// The value of [`Self::ACTION`] that saves.
+    pub const SAVE: &'static str = "salva";
+
+    pub fn is_correction(&self) -> bool {
+        self.correction == "1"
+    }
+}
+
+posted_form! {
+    /// Registering a pratica.
+    RegistrationForm {
+        procedure_type: PROCEDURE_TYPE = "tipo",
+        subject: SUBJECT = "oggetto",
+        own_reference: OWN_REFERENCE = "protocollo",
+        submitted_on: SUBMITTED_ON = "presentata_il",
+        office: OFFICE = "ufficio",
+        responsible: RESPONSIBLE = "responsabile",
+        contact: CONTACT = "contatto",
+    }
+}

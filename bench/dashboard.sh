@@ -4,7 +4,7 @@
 # loopback with BENCH_CONNECTIONS connections for BENCH_SECONDS per filter.
 # The database is the one bench/run.sh uses, generated once and reused.
 #
-#   bench/dashboard.sh            # SPEC goal: p95 <= 200 ms per filter
+#   bench/dashboard.sh            # goal (docs/rules.md, Budgets): p95 <= 200 ms per filter
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

@@ -5,7 +5,7 @@
 # synchronous=FULL, release build, wrk on loopback. bench/run.sh runs the
 # same pushes on its large database, beside the reference server.
 #
-#   bench/push.sh        # SPEC goal: >= 500 events/s sustained
+#   bench/push.sh        # goal (docs/rules.md, Budgets): >= 500 events/s sustained
 #
 # BENCH_PRATICHE pratiche (default 200) are created through the API first;
 # BENCH_CONNECTIONS concurrent connections (default 8) push for

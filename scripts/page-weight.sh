@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints what each citizen page downloads after brotli, from a release build,
-# and checks it against the budgets of SPEC §6.
+# and checks it against the budgets of docs/rules.md, Budgets.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 ensure_build_tools

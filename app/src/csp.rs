@@ -1,4 +1,4 @@
-//! The Content-Security-Policy (SPEC §5): only the site's own files, no
+//! The Content-Security-Policy (docs/rules.md, Security and privacy): only the site's own files, no
 //! inline script but the islands' loader, which carries the page's nonce;
 //! no framing, no plugins, forms post only to the site.
 

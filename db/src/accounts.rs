@@ -301,15 +301,43 @@ pub async fn purge_throttles(db: &DatabaseConnection, now: DateTime<Utc>) -> Res
         .map(|result| result.rows_affected)
 }
 
-/// The name of a body (for the back office's headings).
-pub async fn body_name_by_id(
-    db: &DatabaseConnection,
-    body_id: i32,
-) -> Result<Option<String>, DbErr> {
-    crate::entity::body::Entity::find_by_id(body_id)
-        .select_only()
-        .column(crate::entity::body::Column::Name)
-        .into_tuple::<String>()
-        .one(db)
+// ---- Staff ----
+
+/// A body's users, by username.
+pub async fn staff_of(db: &DatabaseConnection, body_id: i32) -> Result<Vec<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::BodyId.eq(body_id))
+        .order_by_asc(user::Column::Username)
+        .all(db)
         .await
+}
+
+/// One of the body's users.
+pub async fn member_of<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+    user_id: i32,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(user_id)
+        .filter(user::Column::BodyId.eq(body_id))
+        .one(conn)
+        .await
+}
+
+/// Disables (revoking every session at once) or enables a user.
+pub async fn set_disabled<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    disabled: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::Disabled, Expr::value(disabled))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(conn)
+        .await?;
+    if disabled {
+        revoke_all_sessions(conn, user_id, now).await?;
+    }
+    Ok(())
 }

@@ -10,9 +10,9 @@ use pratiche_domain::clock::Extension;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
 
 use crate::accounts::{self, NewUser};
-use crate::admin::insert_default_workflow;
 use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError};
 use crate::entity::{body, case, procedure_type, user};
+use crate::procedure_types::insert_default_workflow;
 
 /// The two demo codes printed at start and shown in the README: one pratica
 /// under examination, one suspended for missing documents.
@@ -414,7 +414,7 @@ pub async fn load_if_empty(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::admin::{DEFAULT_STATES, DEFAULT_TRANSITIONS};
+    use crate::procedure_types::{DEFAULT_STATES, DEFAULT_TRANSITIONS};
     use pratiche_domain::PublicPhase;
     use std::collections::HashSet;
 

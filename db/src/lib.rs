@@ -2,10 +2,9 @@
 //! with one set of migrations.
 
 pub mod accounts;
-pub mod admin;
 pub mod api_clients;
 pub mod audit;
-pub mod backoffice;
+pub mod bodies;
 pub mod cases;
 pub mod clock;
 pub mod demo;
@@ -14,8 +13,8 @@ pub mod feed;
 pub mod idempotency;
 pub mod load;
 pub mod migration;
+pub mod procedure_types;
 pub mod public;
-pub mod settings;
 mod with_children;
 
 use std::time::Duration;

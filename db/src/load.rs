@@ -12,9 +12,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryOrder};
 
-use crate::admin::states_of;
 use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError, transitions_of};
 use crate::entity::procedure_type;
+use crate::procedure_types::states_of;
 
 /// Pratiche written per transaction.
 const BATCH: u64 = 500;

@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::entity::{body, case, procedure_state, procedure_type, status_event};
 use crate::with_children::parent_with_children;
 
-/// The public view of a pratica (SPEC §2).
+/// The public view of a pratica (docs/rules.md, Public view).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PublicCase {
     pub code: CaseCode,

@@ -4,10 +4,11 @@
 //! an independent model of what was written.
 
 use chrono::{Days, NaiveDate, Utc};
+use pratiche_db::bodies::set_patron_day;
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent};
 use pratiche_db::clock::to_json;
 use pratiche_db::entity::{body, case, procedure_state, procedure_transition, procedure_type};
-use pratiche_db::settings::{set_patron_day, set_term};
+use pratiche_db::procedure_types::set_term;
 use pratiche_domain::clock::{ClockEvent, ClockInput, Extension, PatronDay, Term, compute};
 use pratiche_domain::{CaseCode, PublicPhase};
 use proptest::prelude::*;

@@ -1,4 +1,4 @@
-//! Case codes (SPEC §4): 12 Crockford base32 symbols (60 random bits) plus one
+//! Case codes (docs/rules.md, Case codes): 12 Crockford base32 symbols (60 random bits) plus one
 //! Crockford mod-37 check symbol, shown as `XXXX-XXXX-XXXX-C`.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Spots what looks like personal data in a public note (SPEC §2): a codice
+//! Spots what looks like personal data in a public note (docs/rules.md, Public view): a codice
 //! fiscale, an e-mail address, a phone number, an IBAN. A hint for the
 //! clerk, who must confirm before such a note is saved; never a filter.
 //!

@@ -1,4 +1,4 @@
-//! The small fixed vocabulary of public phases citizens see (SPEC §2). Bodies
+//! The small fixed vocabulary of public phases citizens see (docs/rules.md, Public view). Bodies
 //! map their own internal states onto these.
 
 use std::fmt;
@@ -23,7 +23,7 @@ pub enum PublicPhase {
     Closed,
 }
 
-/// What a phase does to the legal clock (SPEC §3).
+/// What a phase does to the legal clock (docs/rules.md, Legal clock).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClockEffect {
     Runs,

@@ -1,4 +1,4 @@
-//! The normalised form of text for searching (SPEC §8): lower case, accents
+//! The normalised form of text for searching (docs/rules.md, Data conventions): lower case, accents
 //! folded, runs of spaces and punctuation made one space, so SQLite and
 //! PostgreSQL answer a plain `LIKE` alike.
 

@@ -2,7 +2,7 @@ import { brotliCompressSync, constants } from "node:zlib";
 import { test, expect, CASES_BY_STATE } from "./fixtures";
 
 /**
- * What each citizen page downloads, after brotli (SPEC §6): JavaScript and
+ * What each citizen page downloads, after brotli (docs/rules.md, Budgets): JavaScript and
  * WebAssembly (0 on pages without an island, at most 75 KB with islands),
  * and HTML, CSS and fonts (at most 60 KB). Sizes are the brotli-compressed
  * bodies, measured here on a cold cache; the table is printed for the notes.

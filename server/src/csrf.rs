@@ -1,5 +1,5 @@
 //! Every state-changing request from another site gets 403 before anything
-//! else (SPEC §5). Browsers say where a request comes from in
+//! else (docs/rules.md, Security and privacy). Browsers say where a request comes from in
 //! `Sec-Fetch-Site`; older ones only in `Origin`. On the back office
 //! (`/area-riservata`, sign-in included) a write must prove it comes from the
 //! site itself: `Sec-Fetch-Site: same-origin`, or an `Origin` equal to the

@@ -1,8 +1,9 @@
-//! Per-client limits on lookups (SPEC §5), with the `governor` crate. A client
-//! is an IPv4 address or an IPv6 /64; `X-Forwarded-For` is believed only from
-//! configured proxies. The limit is charged by the pages where they read a
-//! pratica by code ([`pratiche_app::context::charge_lookups`]), so no path
-//! reaches a pratica around it. Limits are per server instance.
+//! Per-client limits on lookups (docs/rules.md, Security and privacy), with the
+//! `governor` crate. A client is an IPv4 address or an IPv6 /64;
+//! `X-Forwarded-For` is believed only from configured proxies. The limit is
+//! charged by the pages where they read a pratica by code
+//! ([`pratiche_app::context::charge_lookups`]), so no path reaches a pratica
+//! around it. Limits are per server instance.
 //!
 //! Hand-written around `governor` rather than `tower_governor`: its key
 //! extractors believe `X-Forwarded-For` from anyone and know no /64, and a

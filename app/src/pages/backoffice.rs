@@ -5,10 +5,11 @@
 use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use pratiche_db::backoffice::{
-    CaseDetail, Dashboard, DashboardFilter, DueFilter, MatchCount, PAGE_SIZE, StateChoice,
-    case_detail, dashboard, state_choices,
+use pratiche_db::cases::dashboard::{
+    Dashboard, DashboardFilter, DueFilter, MatchCount, PAGE_SIZE, dashboard,
 };
+use pratiche_db::cases::record::{CaseDetail, case_detail};
+use pratiche_db::procedure_types::{StateChoice, state_choices};
 use pratiche_domain::clock::{ClockStatus, ClockWarning};
 use pratiche_domain::{CaseCode, PublicPhase};
 
@@ -107,7 +108,7 @@ pub fn DashboardPage() -> impl IntoView {
     let body = Suspend::new(async move {
         let today = today_in_rome();
         let found = dashboard(&context.db, body_id, &filter, page - 1, today).await;
-        let body_name = pratiche_db::accounts::body_name_by_id(&context.db, body_id)
+        let body_name = pratiche_db::bodies::body_name_by_id(&context.db, body_id)
             .await
             .ok()
             .flatten()
@@ -433,7 +434,10 @@ fn CaseRecord(
     }
 }
 
-fn event_view(i18n: &I18n, event: &pratiche_db::backoffice::EventDetail) -> impl IntoView + use<> {
+fn event_view(
+    i18n: &I18n,
+    event: &pratiche_db::cases::record::EventDetail,
+) -> impl IntoView + use<> {
     let phase: Option<PublicPhase> = event.public_phase.parse().ok();
     let who = event
         .recorded_by

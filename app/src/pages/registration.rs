@@ -5,7 +5,7 @@
 use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use pratiche_db::backoffice::procedure_types_of;
+use pratiche_db::procedure_types::procedure_types_of;
 use pratiche_domain::CaseCode;
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -140,7 +140,7 @@ pub fn ReceiptPage() -> impl IntoView {
             .clock
             .as_ref()
             .map(|clock| due_text(&i18n, &ClockStatus::at(clock, today_in_rome())));
-        let body_name = pratiche_db::accounts::body_name_by_id(&context.db, detail.case.body_id)
+        let body_name = pratiche_db::bodies::body_name_by_id(&context.db, detail.case.body_id)
             .await
             .ok()
             .flatten();

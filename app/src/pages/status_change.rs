@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use pratiche_db::backoffice::StateChoice;
+use pratiche_db::procedure_types::StateChoice;
 use pratiche_domain::clock::{ClockStatus, ClockWarning, Explanation};
 
 use crate::components::{FormField, field_error};

@@ -21,6 +21,8 @@ use crate::entity::{
 };
 use crate::feed;
 
+pub mod dashboard;
+pub mod record;
 pub mod service;
 use crate::with_children::parent_with_children;
 

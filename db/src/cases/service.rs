@@ -15,9 +15,10 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::{NewCase, NewEvent, Recorded, WriteError};
 use crate::audit::{self, Actor, Change, Entry, changed};
-use crate::backoffice::{reference_taken, starting_state, state_choices};
+use crate::cases::record::reference_taken;
 use crate::entity::case;
 use crate::is_unique_violation;
+use crate::procedure_types::{starting_state, state_choices};
 
 /// New codes tried when one is, against all odds, taken.
 const CODE_ATTEMPTS: usize = 5;

@@ -34,7 +34,7 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
-    /// Code, own reference and subject folded for search (SPEC §8).
+    /// Code, own reference and subject folded for search (docs/rules.md, Data conventions).
     pub search_text: String,
 }
 

@@ -1,4 +1,4 @@
-//! sea-orm entities. Enumerations are stored as short strings (SPEC §8);
+//! sea-orm entities. Enumerations are stored as short strings (docs/rules.md, Data conventions);
 //! instants in UTC, the submission date as a calendar date.
 
 pub mod api_client;

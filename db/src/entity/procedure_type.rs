@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i32,
     pub body_id: i32,
     pub name: String,
-    /// Days the body has to conclude (SPEC §3).
+    /// Days the body has to conclude (docs/rules.md, Legal clock).
     pub term_days: i32,
     /// The legal basis of the term; required above 90 days.
     pub legal_basis: Option<String>,

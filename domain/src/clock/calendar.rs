@@ -1,4 +1,4 @@
-//! Working days for the holiday shift (SPEC §3): Sundays, the national public
+//! Working days for the holiday shift (docs/rules.md, Legal clock): Sundays, the national public
 //! holidays and the patron saint day of the pratica's Comune. The holidays are
 //! data with the years they apply, so a change of law is one line.
 

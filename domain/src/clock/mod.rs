@@ -1,4 +1,4 @@
-//! The legal clock of Legge 241/1990 (SPEC §3): when a procedure must end, and
+//! The legal clock of Legge 241/1990 (docs/rules.md, Legal clock): when a procedure must end, and
 //! how that date was reached. Pure: dates in, dates and their explanation out.
 //!
 //! The day of submission is not counted. Due date = submission + term +

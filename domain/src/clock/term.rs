@@ -1,4 +1,4 @@
-//! The legal term of a procedure type (SPEC §3).
+//! The legal term of a procedure type (docs/rules.md, Legal clock).
 
 use serde::{Deserialize, Serialize};
 

@@ -7,8 +7,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use pratiche_app::paths;
-use pratiche_db::admin::{NewBody, body_by_id, create_body};
 use pratiche_db::audit::{self, Change, Entry};
+use pratiche_db::bodies::{NewBody, body_by_id, create_body};
 use pratiche_domain::account::Role;
 
 use super::staff::{create_account, parse_account};

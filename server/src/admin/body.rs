@@ -8,9 +8,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use pratiche_app::paths;
-use pratiche_db::admin::{BodyDetails, body_by_id, set_body_details};
 use pratiche_db::audit::{self, Change, Entry, changed};
-use pratiche_db::settings::set_patron_day;
+use pratiche_db::bodies::set_patron_day;
+use pratiche_db::bodies::{BodyDetails, body_by_id, set_body_details};
 use pratiche_domain::clock::PatronDay;
 
 use super::{BodyAdmin, Fields, RawForm, done, draft};

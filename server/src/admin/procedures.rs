@@ -8,14 +8,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use pratiche_app::paths;
-use pratiche_db::admin::{
-    StateDefinition, add_state, create_procedure_type, procedure_type_of, rename_procedure_type,
-    set_transitions, states_of, update_state,
-};
 use pratiche_db::audit::{self, Change, Entry, changed};
 use pratiche_db::cases::transitions_of;
 use pratiche_db::entity::{procedure_state, procedure_type};
-use pratiche_db::settings::set_term;
+use pratiche_db::procedure_types::set_term;
+use pratiche_db::procedure_types::{
+    StateDefinition, add_state, create_procedure_type, procedure_type_of, rename_procedure_type,
+    set_transitions, states_of, update_state,
+};
 use pratiche_db::{DatabaseTransaction, DbErr};
 use pratiche_domain::PublicPhase;
 use pratiche_domain::clock::{Term, TermError};

@@ -9,7 +9,7 @@ use axum::response::Response;
 use chrono::Utc;
 use pratiche_app::paths;
 use pratiche_db::accounts::{self, NewUser};
-use pratiche_db::admin::{member_of, set_disabled};
+use pratiche_db::accounts::{member_of, set_disabled};
 use pratiche_db::audit::{self, Actor, Change, Entry};
 use pratiche_domain::account::{NewPassword, PasswordError, Role, Username};
 

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
-use pratiche_db::backoffice::{CaseFieldsWithHistory, CaseKey, case_fields, own_case};
+use pratiche_db::cases::record::{CaseFieldsWithHistory, CaseKey, case_fields, own_case};
 use pratiche_db::cases::service::{RegisterError, register};
 use pratiche_db::clock::today_in_rome;
 use pratiche_db::entity::case;

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_db::DatabaseTransaction;
-use pratiche_db::backoffice::{CaseKey, own_case};
+use pratiche_db::cases::record::{CaseKey, own_case};
 use pratiche_db::cases::service::{EventError, record_event};
 use pratiche_db::clock::rome_date;
 use pratiche_db::entity::case;

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use pratiche_db::admin::workflows_of_body;
+use pratiche_db::procedure_types::workflows_of_body;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -15,7 +15,7 @@ use chrono::Utc;
 use pratiche_app::forms::StatusChangeForm;
 use pratiche_app::paths;
 use pratiche_app::{DraftOutcome, StatusChangeDraft};
-use pratiche_db::backoffice::own_case;
+use pratiche_db::cases::record::own_case;
 use pratiche_db::cases::service::{EventError, record_event};
 use pratiche_domain::CaseCode;
 use pratiche_domain::intake::event::{self, EventFacts, EventInput, EventProblem, When};

@@ -340,7 +340,9 @@ async fn a_body_admin_sets_details_terms_states_and_transitions(backend: Backend
         )
         .await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
-    let states = pratiche_db::admin::states_of(&db, books.id).await.unwrap();
+    let states = pratiche_db::procedure_types::states_of(&db, books.id)
+        .await
+        .unwrap();
     let id_of = |name: &str| {
         states
             .iter()
@@ -446,7 +448,7 @@ async fn the_province_creates_bodies_and_reads_statistics(backend: Backend) {
         )
         .await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = pratiche_db::admin::all_bodies(&server.database().await)
+    let body = pratiche_db::bodies::all_bodies(&server.database().await)
         .await
         .unwrap()
         .into_iter()

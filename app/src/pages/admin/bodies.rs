@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use pratiche_db::admin::{BodyStatistics, all_bodies, body_by_id, body_statistics, staff_of};
+use pratiche_db::accounts::staff_of;
+use pratiche_db::bodies::{BodyStatistics, all_bodies, body_by_id, body_statistics};
 use pratiche_domain::account::Role;
 
 use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};

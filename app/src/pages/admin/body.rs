@@ -2,7 +2,7 @@
 //! substitute official and the patron saint day.
 
 use leptos::prelude::*;
-use pratiche_db::admin::body_by_id;
+use pratiche_db::bodies::body_by_id;
 use pratiche_domain::account::Role;
 
 use super::{AdminLayout, admin_field, admin_with};

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use pratiche_db::admin::{procedure_type_of, procedure_types_of_body, states_of};
 use pratiche_db::cases::transitions_of;
 use pratiche_db::entity::procedure_state;
+use pratiche_db::procedure_types::{procedure_type_of, procedure_types_of_body, states_of};
 use pratiche_domain::PublicPhase;
 use pratiche_domain::account::Role;
 

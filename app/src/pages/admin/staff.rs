@@ -2,7 +2,7 @@
 //! enable, set a new password.
 
 use leptos::prelude::*;
-use pratiche_db::admin::staff_of;
+use pratiche_db::accounts::staff_of;
 use pratiche_domain::account::Role;
 
 use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};

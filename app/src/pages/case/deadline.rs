@@ -174,7 +174,7 @@ fn explanation_steps(i18n: &I18n, explanation: &Explanation) -> Vec<String> {
     steps
 }
 
-/// "Se l'amministrazione non risponde" (SPEC §2): always on the page,
+/// "Se l'amministrazione non risponde" (docs/rules.md, Public view): always on the page,
 /// highlighted once the due date has passed without a decision.
 #[component]
 pub fn IfNoAnswer(

@@ -1,4 +1,4 @@
-//! `/p/{CODE}`, the public page of a pratica (SPEC §2). It has no island: it
+//! `/p/{CODE}`, the public page of a pratica (docs/rules.md, Public view). It has no island: it
 //! downloads no JavaScript or WebAssembly. It reads only the allow-listed
 //! public view of the pratica, with the due date as stored.
 

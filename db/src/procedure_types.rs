@@ -1,21 +1,18 @@
-//! What admins read and change: a body's staff, details and procedure types
-//! (with their states and allowed transitions), and for the province the
-//! bodies and their statistics. Writes take the caller's transaction, which
-//! also holds their audit entry; reads of a body's things filter by the
-//! body in the query itself.
+//! Procedure types (procedimenti) of a body: their legal term, their states
+//! with the public phase each maps onto, and the transitions between them;
+//! the default workflow a new type starts with.
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use pratiche_domain::PublicPhase;
 use pratiche_domain::clock::Term;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 
-use crate::accounts::revoke_all_sessions;
-use crate::clock::rome_date;
-use crate::entity::{body, case, procedure_state, procedure_transition, procedure_type, user};
+use crate::clock::recompute_where;
+use crate::entity::{case, procedure_state, procedure_transition, procedure_type};
 
 /// The internal states a new procedure type starts with, and their phases;
 /// the body's admin renames, adds and remaps them.
@@ -78,232 +75,6 @@ pub async fn insert_default_workflow<C: ConnectionTrait>(
     Ok(states)
 }
 
-// ---- Staff ----
-
-/// A body's users, by username.
-pub async fn staff_of(db: &DatabaseConnection, body_id: i32) -> Result<Vec<user::Model>, DbErr> {
-    user::Entity::find()
-        .filter(user::Column::BodyId.eq(body_id))
-        .order_by_asc(user::Column::Username)
-        .all(db)
-        .await
-}
-
-/// One of the body's users.
-pub async fn member_of<C: ConnectionTrait>(
-    conn: &C,
-    body_id: i32,
-    user_id: i32,
-) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find_by_id(user_id)
-        .filter(user::Column::BodyId.eq(body_id))
-        .one(conn)
-        .await
-}
-
-/// Disables (revoking every session at once) or enables a user.
-pub async fn set_disabled<C: ConnectionTrait>(
-    conn: &C,
-    user_id: i32,
-    disabled: bool,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    user::Entity::update_many()
-        .col_expr(user::Column::Disabled, Expr::value(disabled))
-        .filter(user::Column::Id.eq(user_id))
-        .exec(conn)
-        .await?;
-    if disabled {
-        revoke_all_sessions(conn, user_id, now).await?;
-    }
-    Ok(())
-}
-
-// ---- Bodies ----
-
-/// A body's details as its admin edits them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BodyDetails {
-    pub name: String,
-    pub contact_office: String,
-    pub contact_phone: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_address: Option<String>,
-    pub contact_hours: Option<String>,
-    pub substitute_name: Option<String>,
-    pub substitute_office: Option<String>,
-    pub substitute_contact: Option<String>,
-}
-
-impl BodyDetails {
-    pub fn of(body: &body::Model) -> Self {
-        Self {
-            name: body.name.clone(),
-            contact_office: body.contact_office.clone(),
-            contact_phone: body.contact_phone.clone(),
-            contact_email: body.contact_email.clone(),
-            contact_address: body.contact_address.clone(),
-            contact_hours: body.contact_hours.clone(),
-            substitute_name: body.substitute_name.clone(),
-            substitute_office: body.substitute_office.clone(),
-            substitute_contact: body.substitute_contact.clone(),
-        }
-    }
-}
-
-pub async fn body_by_id<C: ConnectionTrait>(
-    conn: &C,
-    body_id: i32,
-) -> Result<Option<body::Model>, DbErr> {
-    body::Entity::find_by_id(body_id).one(conn).await
-}
-
-pub async fn set_body_details<C: ConnectionTrait>(
-    conn: &C,
-    body_id: i32,
-    details: BodyDetails,
-) -> Result<(), DbErr> {
-    body::Entity::update_many()
-        .col_expr(
-            body::Column::ContactOffice,
-            Expr::value(details.contact_office),
-        )
-        .col_expr(
-            body::Column::ContactPhone,
-            Expr::value(details.contact_phone),
-        )
-        .col_expr(
-            body::Column::ContactEmail,
-            Expr::value(details.contact_email),
-        )
-        .col_expr(
-            body::Column::ContactAddress,
-            Expr::value(details.contact_address),
-        )
-        .col_expr(
-            body::Column::ContactHours,
-            Expr::value(details.contact_hours),
-        )
-        .col_expr(
-            body::Column::SubstituteName,
-            Expr::value(details.substitute_name),
-        )
-        .col_expr(
-            body::Column::SubstituteOffice,
-            Expr::value(details.substitute_office),
-        )
-        .col_expr(
-            body::Column::SubstituteContact,
-            Expr::value(details.substitute_contact),
-        )
-        .filter(body::Column::Id.eq(body_id))
-        .exec(conn)
-        .await
-        .map(|_| ())
-}
-
-/// A body to create.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewBody {
-    pub slug: String,
-    pub name: String,
-    /// `comune` or `unione_comuni`.
-    pub kind: String,
-    pub contact_office: String,
-}
-
-pub async fn create_body<C: ConnectionTrait>(
-    conn: &C,
-    new: NewBody,
-    now: DateTime<Utc>,
-) -> Result<body::Model, DbErr> {
-    body::ActiveModel {
-        slug: Set(new.slug),
-        name: Set(new.name),
-        kind: Set(new.kind),
-        contact_office: Set(new.contact_office),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await
-}
-
-pub async fn all_bodies(db: &DatabaseConnection) -> Result<Vec<body::Model>, DbErr> {
-    body::Entity::find()
-        .order_by_asc(body::Column::Name)
-        .all(db)
-        .await
-}
-
-/// A body's figures for the province.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BodyStatistics {
-    pub open: u64,
-    pub past_due: u64,
-    /// Decisions (approved or rejected) in the last 12 months.
-    pub decided: u64,
-    /// Median calendar days from submission to decision over those.
-    pub median_days_to_decision: Option<f64>,
-}
-
-pub async fn body_statistics(
-    db: &DatabaseConnection,
-    body_id: i32,
-    today: NaiveDate,
-) -> Result<BodyStatistics, DbErr> {
-    let open_cases = || {
-        case::Entity::find()
-            .filter(case::Column::BodyId.eq(body_id))
-            .filter(case::Column::ClosedAt.is_null())
-    };
-    let open = open_cases().count(db).await?;
-    let past_due = open_cases()
-        .filter(case::Column::DueDate.lt(today))
-        .count(db)
-        .await?;
-    let year_ago = today
-        .checked_sub_months(Months::new(12))
-        .unwrap_or(today)
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc();
-    let decisions: Vec<(NaiveDate, DateTime<Utc>)> = case::Entity::find()
-        .select_only()
-        .column(case::Column::SubmittedOn)
-        .column(case::Column::ClosedAt)
-        .filter(case::Column::BodyId.eq(body_id))
-        .filter(case::Column::CurrentPhase.is_in([
-            PublicPhase::Approved.as_str(),
-            PublicPhase::Rejected.as_str(),
-        ]))
-        .filter(case::Column::ClosedAt.gte(year_ago))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let days: Vec<i64> = decisions
-        .into_iter()
-        .map(|(submitted_on, closed_at)| (rome_date(closed_at) - submitted_on).num_days())
-        .collect();
-    Ok(BodyStatistics {
-        open,
-        past_due,
-        decided: days.len() as u64,
-        median_days_to_decision: median(days),
-    })
-}
-
-/// The median of whole numbers; the mean of the middle two for an even count.
-pub fn median(mut values: Vec<i64>) -> Option<f64> {
-    values.sort_unstable();
-    let middle = values.len() / 2;
-    match values.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(values[middle] as f64),
-        _ => Some((values[middle - 1] + values[middle]) as f64 / 2.0),
-    }
-}
-
 // ---- Procedure types ----
 
 /// One of the body's procedure types.
@@ -325,6 +96,22 @@ pub async fn procedure_types_of_body(
     procedure_type::Entity::find()
         .filter(procedure_type::Column::BodyId.eq(body_id))
         .order_by_asc(procedure_type::Column::Name)
+        .all(db)
+        .await
+}
+
+/// A body's procedure types as (id, name), by name.
+pub async fn procedure_types_of(
+    db: &DatabaseConnection,
+    body_id: i32,
+) -> Result<Vec<(i32, String)>, DbErr> {
+    procedure_type::Entity::find()
+        .select_only()
+        .column(procedure_type::Column::Id)
+        .column(procedure_type::Column::Name)
+        .filter(procedure_type::Column::BodyId.eq(body_id))
+        .order_by_asc(procedure_type::Column::Name)
+        .into_tuple()
         .all(db)
         .await
 }
@@ -415,6 +202,31 @@ pub async fn rename_procedure_type<C: ConnectionTrait>(
         .map(|_| ())
 }
 
+/// Sets a procedure type's term; returns how many due dates changed.
+pub async fn set_term<C: ConnectionTrait>(
+    txn: &C,
+    procedure_type_id: i32,
+    term: &Term,
+) -> Result<u64, DbErr> {
+    procedure_type::Entity::update_many()
+        .col_expr(
+            procedure_type::Column::TermDays,
+            Expr::value(term.days() as i32),
+        )
+        .col_expr(
+            procedure_type::Column::LegalBasis,
+            Expr::value(term.legal_basis().map(str::to_owned)),
+        )
+        .filter(procedure_type::Column::Id.eq(procedure_type_id))
+        .exec(txn)
+        .await?;
+    recompute_where(
+        txn,
+        Condition::all().add(case::Column::ProcedureTypeId.eq(procedure_type_id)),
+    )
+    .await
+}
+
 /// An internal state as its admin edits it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StateDefinition {
@@ -432,6 +244,55 @@ pub async fn states_of<C: ConnectionTrait>(
         .order_by_asc(procedure_state::Column::Position)
         .order_by_asc(procedure_state::Column::Id)
         .all(conn)
+        .await
+}
+
+/// An internal state as the status-change form offers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateChoice {
+    pub id: i32,
+    pub name: String,
+    pub phase: PublicPhase,
+}
+
+/// The states of a procedure type, in their order.
+pub async fn state_choices<C: ConnectionTrait>(
+    db: &C,
+    procedure_type_id: i32,
+) -> Result<Vec<StateChoice>, DbErr> {
+    Ok(crate::procedure_types::states_of(db, procedure_type_id)
+        .await?
+        .into_iter()
+        .filter_map(|state| {
+            Some(StateChoice {
+                id: state.id,
+                phase: state.public_phase.parse().ok()?,
+                name: state.name,
+            })
+        })
+        .collect())
+}
+
+/// The state a new pratica of a procedure type starts in: its first state in
+/// the "submitted" phase, if the type belongs to `body_id`.
+pub async fn starting_state<C: ConnectionTrait>(
+    db: &C,
+    body_id: i32,
+    procedure_type_id: i32,
+) -> Result<Option<i32>, DbErr> {
+    procedure_state::Entity::find()
+        .select_only()
+        .column(procedure_state::Column::Id)
+        .join(
+            JoinType::InnerJoin,
+            procedure_state::Relation::ProcedureType.def(),
+        )
+        .filter(procedure_type::Column::BodyId.eq(body_id))
+        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
+        .filter(procedure_state::Column::PublicPhase.eq(PublicPhase::Submitted.as_str()))
+        .order_by_asc(procedure_state::Column::Position)
+        .into_tuple()
+        .one(db)
         .await
 }
 
@@ -505,27 +366,4 @@ pub async fn set_transitions<C: ConnectionTrait>(
         .await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn median_of_odd_even_and_empty() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![40, 10, 25]), Some(25.0));
-        assert_eq!(median(vec![40, 10, 25, 30]), Some(27.5));
-    }
-
-    proptest! {
-        #[test]
-        fn the_median_splits_the_values(values in proptest::collection::vec(-1000i64..1000, 1..60)) {
-            let middle = median(values.clone()).unwrap();
-            let below = values.iter().filter(|v| (**v as f64) < middle).count();
-            let above = values.iter().filter(|v| (**v as f64) > middle).count();
-            prop_assert!(below <= values.len() / 2 && above <= values.len() / 2);
-        }
-    }
 }

@@ -1,0 +1,259 @@
+//! Bodies (enti): their details, contacts and patron day, the province's
+//! list with statistics. A body's procedure types, staff and pratiche live
+//! in their own modules.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use pratiche_domain::PublicPhase;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::clock::recompute_where;
+use crate::clock::rome_date;
+use crate::entity::{body, case};
+use pratiche_domain::clock::PatronDay;
+
+// ---- Bodies ----
+
+/// A body's details as its admin edits them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BodyDetails {
+    pub name: String,
+    pub contact_office: String,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_address: Option<String>,
+    pub contact_hours: Option<String>,
+    pub substitute_name: Option<String>,
+    pub substitute_office: Option<String>,
+    pub substitute_contact: Option<String>,
+}
+
+impl BodyDetails {
+    pub fn of(body: &body::Model) -> Self {
+        Self {
+            name: body.name.clone(),
+            contact_office: body.contact_office.clone(),
+            contact_phone: body.contact_phone.clone(),
+            contact_email: body.contact_email.clone(),
+            contact_address: body.contact_address.clone(),
+            contact_hours: body.contact_hours.clone(),
+            substitute_name: body.substitute_name.clone(),
+            substitute_office: body.substitute_office.clone(),
+            substitute_contact: body.substitute_contact.clone(),
+        }
+    }
+}
+
+pub async fn body_by_id<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+) -> Result<Option<body::Model>, DbErr> {
+    body::Entity::find_by_id(body_id).one(conn).await
+}
+
+/// The name of a body (for the back office's headings).
+pub async fn body_name_by_id(
+    db: &DatabaseConnection,
+    body_id: i32,
+) -> Result<Option<String>, DbErr> {
+    crate::entity::body::Entity::find_by_id(body_id)
+        .select_only()
+        .column(crate::entity::body::Column::Name)
+        .into_tuple::<String>()
+        .one(db)
+        .await
+}
+
+pub async fn set_body_details<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+    details: BodyDetails,
+) -> Result<(), DbErr> {
+    body::Entity::update_many()
+        .col_expr(
+            body::Column::ContactOffice,
+            Expr::value(details.contact_office),
+        )
+        .col_expr(
+            body::Column::ContactPhone,
+            Expr::value(details.contact_phone),
+        )
+        .col_expr(
+            body::Column::ContactEmail,
+            Expr::value(details.contact_email),
+        )
+        .col_expr(
+            body::Column::ContactAddress,
+            Expr::value(details.contact_address),
+        )
+        .col_expr(
+            body::Column::ContactHours,
+            Expr::value(details.contact_hours),
+        )
+        .col_expr(
+            body::Column::SubstituteName,
+            Expr::value(details.substitute_name),
+        )
+        .col_expr(
+            body::Column::SubstituteOffice,
+            Expr::value(details.substitute_office),
+        )
+        .col_expr(
+            body::Column::SubstituteContact,
+            Expr::value(details.substitute_contact),
+        )
+        .filter(body::Column::Id.eq(body_id))
+        .exec(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Sets (or clears) a body's patron saint day; returns how many due dates
+/// changed.
+pub async fn set_patron_day<C: ConnectionTrait>(
+    txn: &C,
+    body_id: i32,
+    patron: Option<PatronDay>,
+) -> Result<u64, DbErr> {
+    body::Entity::update_many()
+        .col_expr(
+            body::Column::PatronMonth,
+            Expr::value(patron.map(|p| p.month() as i32)),
+        )
+        .col_expr(
+            body::Column::PatronDay,
+            Expr::value(patron.map(|p| p.day() as i32)),
+        )
+        .filter(body::Column::Id.eq(body_id))
+        .exec(txn)
+        .await?;
+    recompute_where(txn, Condition::all().add(case::Column::BodyId.eq(body_id))).await
+}
+
+/// A body to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewBody {
+    pub slug: String,
+    pub name: String,
+    /// `comune` or `unione_comuni`.
+    pub kind: String,
+    pub contact_office: String,
+}
+
+pub async fn create_body<C: ConnectionTrait>(
+    conn: &C,
+    new: NewBody,
+    now: DateTime<Utc>,
+) -> Result<body::Model, DbErr> {
+    body::ActiveModel {
+        slug: Set(new.slug),
+        name: Set(new.name),
+        kind: Set(new.kind),
+        contact_office: Set(new.contact_office),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+pub async fn all_bodies(db: &DatabaseConnection) -> Result<Vec<body::Model>, DbErr> {
+    body::Entity::find()
+        .order_by_asc(body::Column::Name)
+        .all(db)
+        .await
+}
+
+/// A body's figures for the province.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BodyStatistics {
+    pub open: u64,
+    pub past_due: u64,
+    /// Decisions (approved or rejected) in the last 12 months.
+    pub decided: u64,
+    /// Median calendar days from submission to decision over those.
+    pub median_days_to_decision: Option<f64>,
+}
+
+pub async fn body_statistics(
+    db: &DatabaseConnection,
+    body_id: i32,
+    today: NaiveDate,
+) -> Result<BodyStatistics, DbErr> {
+    let open_cases = || {
+        case::Entity::find()
+            .filter(case::Column::BodyId.eq(body_id))
+            .filter(case::Column::ClosedAt.is_null())
+    };
+    let open = open_cases().count(db).await?;
+    let past_due = open_cases()
+        .filter(case::Column::DueDate.lt(today))
+        .count(db)
+        .await?;
+    let year_ago = today
+        .checked_sub_months(Months::new(12))
+        .unwrap_or(today)
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    let decisions: Vec<(NaiveDate, DateTime<Utc>)> = case::Entity::find()
+        .select_only()
+        .column(case::Column::SubmittedOn)
+        .column(case::Column::ClosedAt)
+        .filter(case::Column::BodyId.eq(body_id))
+        .filter(case::Column::CurrentPhase.is_in([
+            PublicPhase::Approved.as_str(),
+            PublicPhase::Rejected.as_str(),
+        ]))
+        .filter(case::Column::ClosedAt.gte(year_ago))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let days: Vec<i64> = decisions
+        .into_iter()
+        .map(|(submitted_on, closed_at)| (rome_date(closed_at) - submitted_on).num_days())
+        .collect();
+    Ok(BodyStatistics {
+        open,
+        past_due,
+        decided: days.len() as u64,
+        median_days_to_decision: median(days),
+    })
+}
+
+/// The median of whole numbers; the mean of the middle two for an even count.
+pub fn median(mut values: Vec<i64>) -> Option<f64> {
+    values.sort_unstable();
+    let middle = values.len() / 2;
+    match values.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(values[middle] as f64),
+        _ => Some((values[middle - 1] + values[middle]) as f64 / 2.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![40, 10, 25]), Some(25.0));
+        assert_eq!(median(vec![40, 10, 25, 30]), Some(27.5));
+    }
+
+    proptest! {
+        #[test]
+        fn the_median_splits_the_values(values in proptest::collection::vec(-1000i64..1000, 1..60)) {
+            let middle = median(values.clone()).unwrap();
+            let below = values.iter().filter(|v| (**v as f64) < middle).count();
+            let above = values.iter().filter(|v| (**v as f64) > middle).count();
+            prop_assert!(below <= values.len() / 2 && above <= values.len() / 2);
+        }
+    }
+}

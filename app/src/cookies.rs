@@ -1,15 +1,13 @@
-//! Reading the site's own cookies from a request's `Cookie` headers.
+//! Reading the site's own cookies from a request's `Cookie` headers, with
+//! axum-extra's cookie jar.
+
+use axum_extra::extract::cookie::CookieJar;
 
 /// The value of the cookie `name`, if the request carries it.
-pub fn read<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(cookie, _)| *cookie == name)
-        .map(|(_, value)| value)
+pub fn read(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|cookie| cookie.value().to_owned())
 }
 
 #[cfg(test)]
@@ -19,8 +17,8 @@ mod tests {
         let mut headers = http::HeaderMap::new();
         headers.append(http::header::COOKIE, "a=1; lang=en".parse().unwrap());
         headers.append(http::header::COOKIE, "b=2".parse().unwrap());
-        assert_eq!(super::read(&headers, "lang"), Some("en"));
-        assert_eq!(super::read(&headers, "b"), Some("2"));
+        assert_eq!(super::read(&headers, "lang").as_deref(), Some("en"));
+        assert_eq!(super::read(&headers, "b").as_deref(), Some("2"));
         assert_eq!(super::read(&headers, "la"), None);
     }
 }

@@ -88,7 +88,7 @@ impl I18n {
                 .and_then(|value| value.to_str().ok())
         };
         let cookie = crate::cookies::read(&parts.headers, LANGUAGE_COOKIE);
-        Self::negotiate(cookie, header(http::header::ACCEPT_LANGUAGE))
+        Self::negotiate(cookie.as_deref(), header(http::header::ACCEPT_LANGUAGE))
     }
 
     /// The BCP 47 tag for `<html lang>`.

@@ -12,7 +12,7 @@ pub const MAX_CODES: usize = 20;
 /// The remembered codes, newest first, from a request's `Cookie` headers.
 /// Anything that is not a code is ignored.
 pub fn from_headers(headers: &http::HeaderMap) -> Vec<CaseCode> {
-    let value = crate::cookies::read(headers, COOKIE).unwrap_or("");
+    let value = crate::cookies::read(headers, COOKIE).unwrap_or_default();
     let mut codes: Vec<CaseCode> = Vec::new();
     for code in value
         .split('.')

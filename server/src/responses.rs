@@ -1,33 +1,27 @@
 //! The answers form handlers share: a 303 to a page of the site, and the
-//! site's own cookies, `HttpOnly`, `Path=/` and `Secure` exactly when the
-//! public URL is https.
+//! site's own cookies (built by the `cookie` crate, which axum-extra's jar
+//! reads), `HttpOnly`, `Path=/` and `Secure` exactly when the public URL is
+//! https.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+pub use cookie::SameSite;
+use cookie::{Cookie, time};
 
 /// Whether cookies get `Secure`: exactly when the public URL is https.
 #[derive(Clone, Copy, Debug)]
 pub struct SecureCookies(pub bool);
 
-/// How a cookie travels with requests from other sites.
-#[derive(Clone, Copy, Debug)]
-pub enum SameSite {
-    Lax,
-    Strict,
-}
-
 impl SecureCookies {
     /// A `Set-Cookie` value; a `max_age` of 0 removes the cookie.
     pub fn cookie(self, name: &str, value: &str, max_age: i64, same_site: SameSite) -> HeaderValue {
-        let same_site = match same_site {
-            SameSite::Lax => "Lax",
-            SameSite::Strict => "Strict",
-        };
-        let secure = if self.0 { "; Secure" } else { "" };
-        let cookie = format!(
-            "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}"
-        );
-        HeaderValue::from_str(&cookie).expect("cookie names and values are plain ASCII")
+        let cookie = Cookie::build((name, value))
+            .path("/")
+            .max_age(time::Duration::seconds(max_age))
+            .http_only(true)
+            .same_site(same_site)
+            .secure(self.0);
+        HeaderValue::from_str(&cookie.to_string()).expect("cookie names and values are plain ASCII")
     }
 }
 

@@ -315,11 +315,7 @@ fn api_state(
 
 /// The API's routes; a panic in one of them becomes a problem+json 500.
 fn api_routes(api: Api) -> Router<LeptosOptions> {
-    let routes = api::api_routes()
-        .into_iter()
-        .fold(Router::new(), |router, (path, handler)| {
-            router.route(path, handler)
-        });
+    let (routes, _) = api::api_router().split_for_parts();
     routes.layer(api_panic_guard()).with_state(api)
 }
 
@@ -419,7 +415,7 @@ fn path_redactor() -> PathRedactor {
     let handlers: Vec<&str> = back_office_forms()
         .into_iter()
         .map(|(path, _)| path)
-        .chain(api::api_routes().into_iter().map(|(path, _)| path))
+        .chain(api::openapi::OPENAPI.paths.paths.keys().map(String::as_str))
         .chain(cookie_forms().into_iter().map(|(path, _)| path))
         .collect();
     PathRedactor::new(

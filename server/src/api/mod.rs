@@ -16,10 +16,12 @@ pub mod procedures;
 use std::sync::Arc;
 
 use axum::http::request::Parts;
-use axum::routing::{MethodRouter, get, post};
 use ipnet::IpNet;
 use pratiche_app::paths;
 use pratiche_db::DatabaseConnection;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use self::auth::{ApiTokens, ClientRows, TokenFailures};
 use self::problem::ApiError;
@@ -67,21 +69,18 @@ impl Api {
     }
 }
 
-/// Every route of the API, by path. The router is built from this table;
-/// the contract test checks that the OpenAPI document names the same paths.
-pub fn api_routes() -> Vec<(&'static str, MethodRouter<Api>)> {
-    vec![
-        ("/api/v1/token", post(auth::token)),
-        ("/api/v1/procedure-types", get(procedures::list)),
-        (
-            "/api/v1/pratiche",
-            post(cases::create).get(cases::by_reference),
-        ),
-        ("/api/v1/pratiche/{code}", get(cases::by_code)),
-        ("/api/v1/pratiche/{code}/events", post(events::push)),
-        ("/api/v1/events/batch", post(events::batch)),
-        ("/api/v1/changes", get(changes::feed)),
-        ("/api/v1/openapi.json", get(openapi::document)),
-        ("/api/v1/docs", get(openapi::reference)),
-    ]
+/// Every operation of the API, once: utoipa-axum builds both the router
+/// (each handler at the path and method of its `#[utoipa::path]`) and the
+/// OpenAPI document from this list.
+pub fn api_router() -> OpenApiRouter<Api> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(auth::token))
+        .routes(routes!(procedures::list))
+        .routes(routes!(cases::create, cases::by_reference))
+        .routes(routes!(cases::by_code))
+        .routes(routes!(events::push))
+        .routes(routes!(events::batch))
+        .routes(routes!(changes::feed))
+        .routes(routes!(openapi::document))
+        .routes(routes!(openapi::reference))
 }

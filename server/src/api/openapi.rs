@@ -12,7 +12,6 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::{ApiError, FieldError, Problem};
-use super::{auth, cases, changes, events, procedures};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,18 +19,6 @@ use super::{auth, cases, changes, events, procedures};
         title = "Pratiche API",
         version = "1",
         description = "The integration API of Pratiche: a body's own software (protocol register, SUAP/SUE desk, case manager) creates pratiche, pushes status events and follows what changed. Every operation is scoped to the client's body. Get a token with the client-credentials grant at POST /api/v1/token, then send it as `Authorization: Bearer …`. Errors are application/problem+json (RFC 9457); field errors carry a JSON Pointer. Writes of events need an Idempotency-Key."
-    ),
-    paths(
-        auth::token,
-        procedures::list,
-        cases::create,
-        cases::by_reference,
-        cases::by_code,
-        events::push,
-        events::batch,
-        changes::feed,
-        document,
-        reference,
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerTokens),
@@ -56,11 +43,13 @@ impl Modify for BearerTokens {
     }
 }
 
-static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the document serialises")
-});
+/// The document: [`ApiDoc`]'s description with the operations of
+/// [`super::api_router`].
+pub static OPENAPI: LazyLock<utoipa::openapi::OpenApi> =
+    LazyLock::new(|| super::api_router().into_openapi());
+
+static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| OPENAPI.to_pretty_json().expect("the document serialises"));
 
 /// This document.
 #[utoipa::path(
@@ -171,9 +160,9 @@ fn pretty(value: &impl serde::Serialize) -> String {
 }
 
 fn render_reference() -> String {
-    let doc = ApiDoc::openapi();
+    let doc = &*OPENAPI;
     let description = doc.info.description.clone().unwrap_or_default();
-    let operations = operations(&doc)
+    let operations = operations(doc)
         .into_iter()
         .map(|(path, method, operation)| {
             let anchor = operation.operation_id.clone().unwrap_or_default();

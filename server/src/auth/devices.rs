@@ -78,7 +78,7 @@ impl Devices {
     ) -> Option<String> {
         let token = pratiche_app::cookies::read(headers, self.cookie_name())?;
         self.keys
-            .verify::<DeviceClaims>(token)
+            .verify::<DeviceClaims>(&token)
             .filter(|claims| claims.sub == username.as_str())
             .map(|claims| claims.jti)
     }

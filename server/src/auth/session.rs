@@ -65,7 +65,7 @@ impl Sessions {
     }
 
     fn token_in(&self, headers: &HeaderMap) -> Option<String> {
-        pratiche_app::cookies::read(headers, self.cookie_name()).map(str::to_owned)
+        pratiche_app::cookies::read(headers, self.cookie_name())
     }
 }
 

@@ -40,7 +40,7 @@ pub(crate) async fn next_position<C: ConnectionTrait>(
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct Change {
     pub feed_position: i64,
-    pub code: String,
+    pub code: crate::entity::StoredCode,
     pub own_reference: Option<String>,
     pub state_id: i32,
     pub state_name: String,

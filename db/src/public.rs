@@ -177,7 +177,7 @@ pub struct CaseSummary {
 
 #[derive(FromQueryResult)]
 struct SummaryRow {
-    code: String,
+    code: crate::entity::StoredCode,
     subject: String,
     body_name: String,
     current_phase: String,
@@ -208,7 +208,7 @@ pub async fn summaries(
     rows.into_iter()
         .map(|row| {
             Ok(CaseSummary {
-                code: CaseCode::parse(&row.code).map_err(|error| DbErr::Type(error.to_string()))?,
+                code: *row.code,
                 subject: row.subject,
                 body_name: row.body_name,
                 phase: parse_phase(&row.current_phase)?,

@@ -185,9 +185,7 @@ fn DashboardView(
         .rows
         .iter()
         .map(|row| {
-            let code = CaseCode::parse(&row.code)
-                .map(|code| code.to_string())
-                .unwrap_or_else(|_| row.code.clone());
+            let code = row.code.to_string();
             let phase: Option<PublicPhase> = row.current_phase.parse().ok();
             let open = phase.is_some_and(|phase| !phase.is_final());
             let due = match (row.due_date, open) {
@@ -385,7 +383,7 @@ fn CaseRecord(
     saved: SavedNotice,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let code = CaseCode::parse(&detail.case.code).expect("stored codes are valid");
+    let code = *detail.case.code;
     let phase: Option<PublicPhase> = detail.case.current_phase.parse().ok();
     let due = detail
         .clock

@@ -6,7 +6,6 @@ use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pratiche_db::procedure_types::procedure_types_of;
-use pratiche_domain::CaseCode;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
@@ -126,7 +125,7 @@ pub fn ReceiptPage() -> impl IntoView {
             return view! { <h1>{i18n.t("not-found-title")}</h1><p>{i18n.t("record-not-found")}</p> }.into_any();
         };
         answer_privately(StatusCode::OK);
-        let code = CaseCode::parse(&detail.case.code).expect("stored codes are valid");
+        let code = *detail.case.code;
         let public_url = format!("{}{}", context.public_url, paths::case_page(code));
         let qr = QrCode::new(public_url.as_bytes())
             .map(|qr| {

@@ -35,7 +35,7 @@ pub struct DashboardFilter {
 
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct DashboardRow {
-    pub code: String,
+    pub code: crate::entity::StoredCode,
     pub subject: String,
     pub own_reference: Option<String>,
     pub procedure_name: String,

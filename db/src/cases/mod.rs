@@ -127,7 +127,7 @@ pub async fn register<C: ConnectionTrait>(
     let state = state_of_type(txn, first.state_id, new.procedure_type_id).await?;
     let search = search_text(new.code, new.own_reference.as_deref(), &new.subject);
     let case = case::ActiveModel {
-        code: Set(new.code.compact()),
+        code: Set(new.code.into()),
         body_id: Set(new.body_id),
         procedure_type_id: Set(new.procedure_type_id),
         subject: Set(new.subject),

@@ -105,7 +105,7 @@ pub async fn case_detail<'a>(
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct CaseFields {
     pub id: i32,
-    pub code: String,
+    pub code: crate::entity::StoredCode,
     pub own_reference: Option<String>,
     pub procedure_type_id: i32,
     pub procedure_name: String,

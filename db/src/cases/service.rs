@@ -241,9 +241,7 @@ pub async fn record_event<C: ConnectionTrait>(
     let entry = Entry {
         body_id: Some(case.body_id),
         entity: "case",
-        entity_id: CaseCode::parse(&case.code)
-            .map(|code| code.to_string())
-            .unwrap_or_else(|_| case.code.clone()),
+        entity_id: case.code.to_string(),
         action,
         changes: changed(changes),
     };

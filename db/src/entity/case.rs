@@ -10,7 +10,7 @@ pub struct Model {
     pub id: i32,
     /// The 13 symbols of the [`pratiche_domain::CaseCode`], without separators.
     #[sea_orm(unique)]
-    pub code: String,
+    pub code: super::StoredCode,
     pub body_id: i32,
     pub procedure_type_id: i32,
     /// The public subject of the procedure: no personal data.

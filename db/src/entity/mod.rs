@@ -13,3 +13,6 @@ pub mod session;
 pub mod sign_in_throttle;
 pub mod status_event;
 pub mod user;
+mod values;
+
+pub use values::StoredCode;

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pratiche_db::feed::changes_after;
-use pratiche_domain::CaseCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -102,9 +101,7 @@ pub async fn feed(
             .into_iter()
             .map(|change| ChangeView {
                 position: change.feed_position,
-                code: CaseCode::parse(&change.code)
-                    .map(|code| code.to_string())
-                    .unwrap_or(change.code),
+                code: change.code.to_string(),
                 own_reference: change.own_reference,
                 state_id: change.state_id,
                 state: change.state_name,

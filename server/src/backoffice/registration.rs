@@ -11,7 +11,6 @@ use pratiche_app::forms::RegistrationForm;
 use pratiche_app::paths;
 use pratiche_db::cases::service::{RegisterError, register};
 use pratiche_db::clock::today_in_rome;
-use pratiche_domain::CaseCode;
 use pratiche_domain::intake::registration::{self, Field, RegistrationInput, RegistrationProblem};
 use pratiche_domain::intake::{Kind, Number};
 
@@ -79,7 +78,7 @@ pub async fn register_pratica(
     };
     match register(db, &actor, body_id, &valid).await {
         Ok(case) => {
-            let code = CaseCode::parse(&case.code).expect("stored codes are valid");
+            let code = *case.code;
             tracing::info!(code = %code.redacted(), username = %user.username, "pratica registered");
             Ok(see_other(&paths::receipt(code), None))
         }

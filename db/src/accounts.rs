@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use pratiche_domain::account::{
-    FAILURE_DECAY, MAX_COUNTED_FAILURES, Role, failures_after_attempt, lockout_after,
+    FAILURE_DECAY, MAX_COUNTED_FAILURES, Role, Username, failures_after_attempt, lockout_after,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -14,15 +14,10 @@ use sea_orm::{
 
 use crate::entity::{session, sign_in_throttle, user};
 
-/// Usernames are compared in lower case, without surrounding spaces.
-pub fn normalise_username(typed: &str) -> String {
-    typed.trim().to_lowercase()
-}
-
 /// An account to create.
 #[derive(Clone, Debug)]
 pub struct NewUser {
-    pub username: String,
+    pub username: Username,
     pub display_name: String,
     pub role: Role,
     /// Empty only for province admins.
@@ -39,7 +34,7 @@ pub async fn create_user<C: ConnectionTrait>(
 ) -> Result<user::Model, DbErr> {
     user::ActiveModel {
         body_id: Set(new.body_id),
-        username: Set(normalise_username(&new.username)),
+        username: Set(new.username.into_string()),
         display_name: Set(new.display_name),
         role: Set(new.role.as_str().into()),
         password_hash: Set(new.password_hash),
@@ -54,10 +49,10 @@ pub async fn create_user<C: ConnectionTrait>(
 
 pub async fn find_user(
     db: &DatabaseConnection,
-    username: &str,
+    username: &Username,
 ) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find()
-        .filter(user::Column::Username.eq(normalise_username(username)))
+        .filter(user::Column::Username.eq(username.as_str()))
         .one(db)
         .await
 }

@@ -2,10 +2,12 @@
 //! every public phase, dated relative to the day they are loaded so a
 //! suspended pratica stays suspended and an overdue one stays overdue.
 //! Demo pratiche have fixed codes (each passes its check symbol).
+//!
+//! Mostly the demo data itself, as tables.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use pratiche_domain::CaseCode;
-use pratiche_domain::account::Role;
+use pratiche_domain::account::{Role, Username};
 use pratiche_domain::clock::Extension;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
 
@@ -336,7 +338,7 @@ pub async fn load_if_empty(
 
     for (username, display_name, role, body) in DEMO_USERS {
         let account = NewUser {
-            username: username.into(),
+            username: Username::parse(username).expect("demo usernames are valid"),
             display_name: display_name.into(),
             role,
             body_id: body.map(|index| body_ids[index]),

@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use pratiche_db::accounts::{self, Attempt, NewUser};
 use pratiche_db::entity::{body, sign_in_throttle};
-use pratiche_domain::account::Role;
+use pratiche_domain::account::{Role, Username};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 async fn database() -> (tempfile::TempDir, DatabaseConnection) {
@@ -67,7 +67,7 @@ async fn demo_data_goes_only_into_an_empty_database() {
     let (_dir, db) = database().await;
     let now = Utc::now();
     let admin = NewUser {
-        username: "centro.servizi".into(),
+        username: Username::parse("centro.servizi").unwrap(),
         display_name: "Centro servizi".into(),
         role: Role::ProvinceAdmin,
         body_id: None,

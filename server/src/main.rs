@@ -194,7 +194,7 @@ async fn create_admin(settings: Settings, username: &str, display_name: &str) ->
         }
     }
     let new = NewUser {
-        username: username.to_string(),
+        username: username.clone(),
         display_name: display_name.to_owned(),
         role: Role::ProvinceAdmin,
         body_id: None,

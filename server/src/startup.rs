@@ -1,5 +1,8 @@
 //! Builds the application from its settings: database, demo data, routes and
 //! middleware, and a bound listener.
+//!
+//! The router and its whole middleware stack stay in one place, so their
+//! order reads top to bottom.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -142,6 +145,7 @@ impl Application {
             db.clone(),
             &signing_key,
             back_office.api_client_rows.clone(),
+            trusted_proxies,
         );
         let router = router(settings, context, db, back_office, api);
         let address = settings.leptos.site_addr;
@@ -292,6 +296,7 @@ fn api_state(
     db: DatabaseConnection,
     key: &keys::SigningKey,
     client_rows: ClientRows,
+    trusted_proxies: Arc<[IpNet]>,
 ) -> Api {
     let limiter = settings.api_limit.map(KeyedLimiter::new);
     match &limiter {
@@ -309,7 +314,7 @@ fn api_state(
         limiter,
         token_failures: TokenFailures::default(),
         public_url: Arc::from(settings.public_url.as_str()),
-        trusted_proxies: settings.trusted_proxies.clone().into(),
+        trusted_proxies,
     }
 }
 

@@ -1,6 +1,9 @@
 //! The clerk's pages: the dashboard of the body's pratiche (search, filters,
 //! counts, pages) and the full record of one pratica. Plain GET forms; every
 //! query is scoped to the signed-in user's body.
+//!
+//! Two pages that share their queries' types and their row views: the
+//! dashboard and the record.
 
 use http::StatusCode;
 use leptos::prelude::*;

@@ -10,6 +10,9 @@
 //! DATABASE_URL=… pratiche-bench-reference codes 5000 [BODY_SLUG]   # existing codes
 //! pratiche-bench-reference unknown-codes 5000                      # well-formed, absent
 //! ```
+//!
+//! One file on purpose: the yardstick is a bare server anyone can read top to
+//! bottom.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;

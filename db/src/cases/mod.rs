@@ -2,6 +2,9 @@
 //! runs inside the caller's write transaction ([`crate::begin_write`]) and
 //! stores the recomputed due date in it, so what is committed is whole: the
 //! caller may add its own writes (an audit entry) to the same transaction.
+//!
+//! Long on purpose: the steps of one write (lock, check the transition, file,
+//! recompute, feed) stay in one place.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::clock::{ClockEvent, ClockWarning, Explanation, Extension};

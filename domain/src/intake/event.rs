@@ -3,6 +3,8 @@
 //! the state it names; the workflow's refusals at write time become
 //! problems too ([`transition_problem`]). Product rules: `docs/rules.md`,
 //! "Status events".
+//!
+//! More than half of its length is its unit and property tests.
 
 use std::ops::RangeInclusive;
 

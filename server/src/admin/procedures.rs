@@ -1,6 +1,9 @@
 //! A body admin's procedure types: name and term (a change of term
 //! recomputes the type's due dates in the same transaction), internal states
 //! with their public phase and citizen-facing text, and allowed transitions.
+//!
+//! Five forms of one aggregate (a type, its states, its transitions) share
+//! their parsing and their transaction helper here.
 
 use axum::Form;
 use axum::extract::{Path, State};

@@ -21,23 +21,19 @@ use crate::office::{BackOffice, WebError};
 /// A new account that passed the form's checks.
 #[derive(Debug)]
 pub struct ValidAccount {
-    pub username: String,
+    pub username: Username,
     pub display_name: String,
     pub role: Role,
     pub password: NewPassword,
 }
 
-/// A username by the rule of [`Username`]; what was typed comes back with
-/// the error.
-fn username(fields: &mut Fields) -> String {
-    let typed = fields.raw("username").to_owned();
-    match Username::parse(&typed) {
-        Ok(username) => username.into_string(),
-        Err(_) => {
-            fields.error("username", "admin-error-username");
-            typed
-        }
+/// A username by the rule of [`Username`], or its field's error.
+fn username(fields: &mut Fields) -> Option<Username> {
+    let username = Username::parse(fields.raw("username")).ok();
+    if username.is_none() {
+        fields.error("username", "admin-error-username");
     }
+    username
 }
 
 fn password(fields: &mut Fields) -> Option<NewPassword> {
@@ -69,7 +65,7 @@ pub fn parse_account(raw: &RawForm, roles: &[Role]) -> Result<ValidAccount, Fiel
     let password = password(&mut fields);
     fields.finish(|| {
         Some(ValidAccount {
-            username,
+            username: username?,
             display_name,
             role: role?,
             password: password?,
@@ -104,7 +100,7 @@ pub async fn create_account(
     let entry = Entry {
         body_id,
         entity: "user",
-        entity_id: account.username,
+        entity_id: account.username.into_string(),
         action: "create",
         changes: vec![
             Change::set("display_name", account.display_name),
@@ -224,7 +220,7 @@ mod tests {
             &[Role::Clerk, Role::BodyAdmin],
         )
         .unwrap();
-        assert_eq!(valid.username, "mario.rossi");
+        assert_eq!(valid.username.as_str(), "mario.rossi");
         assert_eq!(valid.role, Role::Clerk);
     }
 

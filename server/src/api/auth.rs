@@ -4,6 +4,9 @@
 //! API's own audience. The client's row is checked on every request, from a
 //! cache of a few seconds that the back office empties when it disables a
 //! client: disabling takes effect at once.
+//!
+//! The token endpoint, the bearer extractor and the client-row cache: the
+//! API's whole authentication, and its tests.
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, State};

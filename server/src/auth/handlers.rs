@@ -71,7 +71,7 @@ pub async fn sign_in(
         }
         Err(error) => return Err(error.into()),
     };
-    let user = accounts::find_user(db, username.as_str())
+    let user = accounts::find_user(db, &username)
         .await?
         .filter(|user| !user.disabled);
     // An unknown user costs the same hash as a known one.

@@ -2,6 +2,9 @@
 //! body admin's staff, body details, procedure types; the province's bodies
 //! and statistics; the audit log, written in the same transaction as each
 //! change.
+//!
+//! Long because each test drives one admin's whole scenario through the real
+//! server.
 
 use pratiche_db::entity::{audit_entry, case, procedure_type};
 use reqwest::StatusCode;
@@ -36,11 +39,14 @@ async fn last_audit(server: &TestServer) -> audit_entry::Model {
 }
 
 async fn user_id(server: &TestServer, username: &str) -> i32 {
-    pratiche_db::accounts::find_user(&server.database().await, username)
-        .await
-        .unwrap()
-        .expect(username)
-        .id
+    pratiche_db::accounts::find_user(
+        &server.database().await,
+        &pratiche_domain::account::Username::parse(username).unwrap(),
+    )
+    .await
+    .unwrap()
+    .expect(username)
+    .id
 }
 
 async fn sign_in_status(server: &TestServer, username: &str, password: &str) -> StatusCode {

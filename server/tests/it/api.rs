@@ -2,6 +2,8 @@
 //! clients and tokens, creating and reading pratiche, status events with
 //! idempotency keys, batches, late events, the changes feed (with
 //! concurrent writers), size and rate limits.
+//!
+//! Long because each test drives one whole scenario through the real server.
 
 use std::collections::BTreeSet;
 

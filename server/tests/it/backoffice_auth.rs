@@ -1,5 +1,7 @@
 //! Staff sign-in, sessions and their revocation, through the real server on
 //! SQLite and PostgreSQL.
+//!
+//! Long because each test drives one whole scenario through the real server.
 
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};

@@ -4,6 +4,8 @@
 //! types and body. Everything is refused and nothing is written. The table
 //! must name every registered form handler and staff page: a new one that is
 //! missing from it fails the test.
+//!
+//! Long because it is one table of every staff page and form handler.
 
 use std::collections::BTreeSet;
 
@@ -282,10 +284,13 @@ async fn another_bodys_things_are_out_of_reach(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    let their_user = pratiche_db::accounts::find_user(&db, "demo-operatore-serena")
-        .await
-        .unwrap()
-        .unwrap();
+    let their_user = pratiche_db::accounts::find_user(
+        &db,
+        &pratiche_domain::account::Username::parse("demo-operatore-serena").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let their_case = case::Entity::find()
         .filter(case::Column::Code.eq(THEIR_CODE.replace('-', "")))
         .one(&db)

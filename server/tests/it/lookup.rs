@@ -1,5 +1,7 @@
 //! The citizen's lookup, end to end through the real server binary, on SQLite
 //! and on PostgreSQL.
+//!
+//! Long because each test drives one whole scenario through the real server.
 
 use pratiche_db::demo::{EXPIRED_CODE, SHOWCASE_CODES};
 use pratiche_domain::CaseCode;

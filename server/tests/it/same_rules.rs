@@ -3,6 +3,9 @@
 //! PostgreSQL: both surfaces must give the same verdict (accepted, or
 //! refused on the same fields), because both are adapters over one set of
 //! rules (`pratiche_domain::intake`).
+//!
+//! Long because it is two tables of cases and the code that sends each
+//! through both surfaces.
 
 use std::collections::BTreeSet;
 

@@ -1,6 +1,8 @@
 //! Recording status changes from a pratica's record, through the real server
 //! on SQLite and PostgreSQL: preview, save, the citizen's page, warnings,
 //! conflicts, refused moves, personal data, corrections and the audit log.
+//!
+//! Long because each test drives one whole scenario through the real server.
 
 use pratiche_db::entity::{audit_entry, case, procedure_state, procedure_type, status_event};
 use reqwest::StatusCode;

@@ -1,6 +1,9 @@
 //! Spawns the real server binary on an ephemeral port, against SQLite (a file
 //! in a temporary folder) or PostgreSQL (a fresh database per test, dropped
 //! afterwards), and keeps everything it logs.
+//!
+//! Long because it is every helper the integration tests share: the server's
+//! process, its databases, its HTTP clients.
 
 pub mod api;
 

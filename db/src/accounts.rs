@@ -36,7 +36,7 @@ pub async fn create_user<C: ConnectionTrait>(
         body_id: Set(new.body_id),
         username: Set(new.username.into_string()),
         display_name: Set(new.display_name),
-        role: Set(new.role.as_str().into()),
+        role: Set(new.role.into()),
         password_hash: Set(new.password_hash),
         disabled: Set(false),
         demo: Set(new.demo),

@@ -3,19 +3,24 @@
 //! without the other. Admins read it, filtered by entity and user.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::StringLen;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, DeriveActiveEnum,
+    EntityTrait, EnumIter, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{Value, json};
 
 use crate::entity::audit_entry;
 
-/// Where a write came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a write came from; stored as its short string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum AuditSource {
+    #[sea_orm(string_value = "web")]
     Web,
+    #[sea_orm(string_value = "api")]
     Api,
+    #[sea_orm(string_value = "command")]
     Command,
 }
 
@@ -97,7 +102,7 @@ pub async fn record<C: ConnectionTrait>(
         body_id: Set(entry.body_id),
         actor_user_id: Set(actor.user_id),
         actor: Set(actor.name.chars().take(200).collect()),
-        source: Set(actor.source.as_str().into()),
+        source: Set(actor.source),
         client_address: Set(actor.client_address.clone()),
         entity: Set(entry.entity.into()),
         entity_id: Set(entry.entity_id.chars().take(64).collect()),

@@ -44,7 +44,7 @@ pub struct Change {
     pub own_reference: Option<String>,
     pub state_id: i32,
     pub state_name: String,
-    pub public_phase: String,
+    pub public_phase: crate::entity::StoredPhase,
     pub public_note: Option<String>,
     pub internal_note: Option<String>,
     pub occurred_at: DateTime<Utc>,

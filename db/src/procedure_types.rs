@@ -58,7 +58,7 @@ pub async fn insert_default_workflow<C: ConnectionTrait>(
         let state = procedure_state::ActiveModel {
             procedure_type_id: Set(procedure_type_id),
             name: Set(name.into()),
-            public_phase: Set(phase.as_str().into()),
+            public_phase: Set(phase.into()),
             citizen_text: Set(citizen_text.map(Into::into)),
             position: Set(position as i32),
             ..Default::default()
@@ -263,12 +263,10 @@ pub async fn state_choices<C: ConnectionTrait>(
     Ok(crate::procedure_types::states_of(db, procedure_type_id)
         .await?
         .into_iter()
-        .filter_map(|state| {
-            Some(StateChoice {
-                id: state.id,
-                phase: state.public_phase.parse().ok()?,
-                name: state.name,
-            })
+        .map(|state| StateChoice {
+            id: state.id,
+            phase: *state.public_phase,
+            name: state.name,
         })
         .collect())
 }
@@ -311,7 +309,7 @@ pub async fn add_state<C: ConnectionTrait>(
     procedure_state::ActiveModel {
         procedure_type_id: Set(procedure_type_id),
         name: Set(state.name),
-        public_phase: Set(state.phase.as_str().into()),
+        public_phase: Set(state.phase.into()),
         citizen_text: Set(state.citizen_text),
         position: Set(position),
         ..Default::default()

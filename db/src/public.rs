@@ -79,7 +79,7 @@ struct CaseRow {
     office_name: String,
     responsible_name: String,
     responsible_contact: String,
-    current_phase: String,
+    current_phase: crate::entity::StoredPhase,
     state_text: Option<String>,
     due_explanation: Option<serde_json::Value>,
     substitute_name: Option<String>,
@@ -90,7 +90,7 @@ struct CaseRow {
 #[derive(FromQueryResult)]
 struct EventRow {
     occurred_at: DateTime<Utc>,
-    public_phase: String,
+    public_phase: crate::entity::StoredPhase,
     public_note: Option<String>,
     correction_reason: Option<String>,
 }
@@ -138,7 +138,7 @@ pub async fn find_case(
         .map(|event| {
             Ok(PublicEvent {
                 occurred_at: event.occurred_at,
-                phase: parse_phase(&event.public_phase)?,
+                phase: *event.public_phase,
                 note: event.public_note,
                 correction: event.correction_reason.is_some(),
             })
@@ -154,7 +154,7 @@ pub async fn find_case(
         office_name: row.office_name,
         responsible_name: row.responsible_name,
         responsible_contact: row.responsible_contact,
-        phase: parse_phase(&row.current_phase)?,
+        phase: *row.current_phase,
         state_text: row.state_text,
         clock: crate::clock::from_json(row.due_explanation)?,
         substitute: row.substitute_name.map(|name| SubstituteOfficial {
@@ -180,7 +180,7 @@ struct SummaryRow {
     code: crate::entity::StoredCode,
     subject: String,
     body_name: String,
-    current_phase: String,
+    current_phase: crate::entity::StoredPhase,
 }
 
 /// The public summary of each of `codes` that can be looked up (one query);
@@ -211,7 +211,7 @@ pub async fn summaries(
                 code: *row.code,
                 subject: row.subject,
                 body_name: row.body_name,
-                phase: parse_phase(&row.current_phase)?,
+                phase: *row.current_phase,
             })
         })
         .collect()
@@ -243,10 +243,4 @@ fn select_body_contact<Q: QuerySelect>(query: Q) -> Q {
         .column(body::Column::ContactEmail)
         .column(body::Column::ContactAddress)
         .column(body::Column::ContactHours)
-}
-
-fn parse_phase(stored: &str) -> Result<PublicPhase, DbErr> {
-    stored
-        .parse()
-        .map_err(|error| DbErr::Type(format!("{error}")))
 }

@@ -101,7 +101,7 @@ async fn fixture() -> Fixture {
         let state = procedure_state::ActiveModel {
             procedure_type_id: Set(procedure.id),
             name: Set(phase.as_str().into()),
-            public_phase: Set(phase.as_str().into()),
+            public_phase: Set(phase.into()),
             position: Set(position as i32),
             ..Default::default()
         }
@@ -256,7 +256,7 @@ async fn check(db: &DatabaseConnection, case_id: i32, model: &Model) -> Result<(
     prop_assert_eq!(stored.due_date, Some(expected.due_on));
     prop_assert_eq!(stored.due_explanation, Some(to_json(&expected)));
     let phase = model.events.last().unwrap().phase;
-    prop_assert_eq!(stored.current_phase, phase.as_str());
+    prop_assert_eq!(*stored.current_phase, phase);
     prop_assert_eq!(stored.closed_at.is_some(), phase.is_final());
     Ok(())
 }

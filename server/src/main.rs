@@ -234,7 +234,7 @@ async fn create_audited_admin(
         action: "create",
         changes: vec![
             Change::set("display_name", user.display_name.clone()),
-            Change::set("role", user.role.clone()),
+            Change::set("role", user.role.as_str()),
         ],
     };
     audit::record(&txn, &actor, entry, now).await?;

@@ -189,8 +189,8 @@ fn DashboardView(
         .iter()
         .map(|row| {
             let code = row.code.to_string();
-            let phase: Option<PublicPhase> = row.current_phase.parse().ok();
-            let open = phase.is_some_and(|phase| !phase.is_final());
+            let phase = *row.current_phase;
+            let open = !phase.is_final();
             let due = match (row.due_date, open) {
                 (Some(due_on), true) => due_text(
                     &i18n,
@@ -208,7 +208,7 @@ fn DashboardView(
                     <td>{row.subject.clone()}</td>
                     <td>{row.own_reference.clone().unwrap_or_default()}</td>
                     <td>{row.procedure_name.clone()}</td>
-                    <td>{phase.map(|phase| view! { <PhaseBadge phase/> })}</td>
+                    <td><PhaseBadge phase/></td>
                     <td>{due}</td>
                 </tr>
             }
@@ -387,7 +387,7 @@ fn CaseRecord(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let code = *detail.case.code;
-    let phase: Option<PublicPhase> = detail.case.current_phase.parse().ok();
+    let phase = *detail.case.current_phase;
     let due = detail
         .clock
         .as_ref()
@@ -415,7 +415,7 @@ fn CaseRecord(
             <dt>{i18n.t("record-reference")}</dt>
             <dd>{detail.case.own_reference.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>{i18n.t("dash-col-phase")}</dt>
-            <dd>{phase.map(|phase| view! { <PhaseBadge phase/> })}</dd>
+            <dd><PhaseBadge phase/></dd>
             <dt>{i18n.t("case-submitted-on")}</dt>
             <dd>{i18n.date(detail.case.submitted_on)}</dd>
             <dt>{i18n.t("due-label")}</dt>
@@ -439,7 +439,7 @@ fn event_view(
     i18n: &I18n,
     event: &pratiche_db::cases::record::EventDetail,
 ) -> impl IntoView + use<> {
-    let phase: Option<PublicPhase> = event.public_phase.parse().ok();
+    let phase = *event.public_phase;
     let who = event
         .recorded_by
         .clone()
@@ -476,7 +476,7 @@ fn event_view(
     view! {
         <li class="history-entry">
             <time datetime=event.occurred_at.to_rfc3339()>{rome_time(i18n, event.occurred_at)}</time>
-            <p><strong>{event.state_name.clone()}</strong>" "{phase.map(|phase| view! { <PhaseBadge phase/> })}</p>
+            <p><strong>{event.state_name.clone()}</strong>" "<PhaseBadge phase/></p>
             {event.correction_reason.clone().map(|reason| view! { <p class="history-correction"><strong>{i18n.t("case-correction")}": "</strong>{reason}</p> })}
             {event.public_note.clone().map(|note| view! { <p><strong>{i18n.t("record-public-note")}": "</strong>{note}</p> })}
             {event.internal_note.clone().map(|note| view! { <p class="internal-note"><strong>{i18n.t("record-internal-note")}": "</strong>{note}</p> })}

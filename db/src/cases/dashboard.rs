@@ -39,7 +39,7 @@ pub struct DashboardRow {
     pub subject: String,
     pub own_reference: Option<String>,
     pub procedure_name: String,
-    pub current_phase: String,
+    pub current_phase: crate::entity::StoredPhase,
     pub due_date: Option<NaiveDate>,
 }
 

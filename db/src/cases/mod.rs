@@ -7,20 +7,21 @@
 //! recompute, feed) stay in one place.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_domain::CaseCode;
 use pratiche_domain::clock::{ClockEvent, ClockWarning, Explanation, Extension};
 use pratiche_domain::text::fold_for_search;
 use pratiche_domain::workflow::{Step, TransitionError, Transitions, check_insertion};
-use pratiche_domain::{CaseCode, PublicPhase};
-use sea_orm::sea_query::{Expr, ExprTrait, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait, LockType, StringLen};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, DeriveActiveEnum, EntityTrait, EnumIter,
+    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
+    Set,
 };
 
 use crate::audit::AuditSource;
 use crate::clock::{Calendar, StoredCalendar, calendar_of, compute_from, rome_date, to_json};
 use crate::entity::{
-    body, case, procedure_state, procedure_transition, procedure_type, status_event,
+    StoredPhase, body, case, procedure_state, procedure_transition, procedure_type, status_event,
 };
 use crate::feed;
 
@@ -43,11 +44,15 @@ pub enum WriteError {
     Transition(#[from] TransitionError<i32>),
 }
 
-/// Who recorded an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Who recorded an event; stored as its short string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum EventSource {
+    #[sea_orm(string_value = "demo")]
     Demo,
+    #[sea_orm(string_value = "backoffice")]
     BackOffice,
+    #[sea_orm(string_value = "api")]
     Api,
 }
 
@@ -140,7 +145,7 @@ pub async fn register<C: ConnectionTrait>(
         responsible_name: Set(new.responsible_name),
         responsible_contact: Set(new.responsible_contact),
         current_state_id: Set(state.id),
-        current_phase: Set(state.public_phase.clone()),
+        current_phase: Set(state.public_phase),
         due_date: Set(None),
         due_explanation: Set(None),
         closed_at: Set(None),
@@ -296,7 +301,7 @@ pub async fn transitions_of<C: ConnectionTrait>(
 pub(crate) struct HistoryRow {
     pub occurred_at: DateTime<Utc>,
     pub state_id: i32,
-    pub public_phase: String,
+    pub public_phase: StoredPhase,
     pub correction_reason: Option<String>,
     pub extension_days: Option<i32>,
     pub extension_basis: Option<String>,
@@ -310,7 +315,7 @@ impl HistoryRow {
         Self {
             occurred_at: event.occurred_at,
             state_id: state.id,
-            public_phase: state.public_phase.clone(),
+            public_phase: state.public_phase,
             correction_reason: event.correction_reason.clone(),
             extension_days: event
                 .extension
@@ -332,16 +337,10 @@ impl HistoryRow {
         }
     }
 
-    fn phase(&self) -> Result<PublicPhase, DbErr> {
-        self.public_phase
-            .parse()
-            .map_err(|error: pratiche_domain::phase::UnknownPhase| DbErr::Type(error.to_string()))
-    }
-
     pub fn clock_event(&self) -> Result<ClockEvent, DbErr> {
         Ok(ClockEvent {
             on: rome_date(self.occurred_at),
-            phase: self.phase()?,
+            phase: *self.public_phase,
             extension: self.extension_days.and_then(|days| {
                 Some(Extension {
                     days: u32::try_from(days).ok()?,
@@ -414,13 +413,13 @@ async fn insert_event<C: ConnectionTrait>(
         body_id: Set(case.body_id),
         feed_position: Set(feed_position),
         state_id: Set(state.id),
-        public_phase: Set(state.public_phase.clone()),
+        public_phase: Set(state.public_phase),
         public_note: Set(event.public_note),
         internal_note: Set(event.internal_note),
         occurred_at: Set(event.occurred_at),
         recorded_at: Set(now),
         recorded_by: Set(event.recorded_by),
-        source: Set(event.source.as_str().into()),
+        source: Set(event.source),
         extension_days: Set(extension_days),
         extension_basis: Set(extension_basis),
         observations_on: Set(event.observations_on),
@@ -445,14 +444,11 @@ async fn settle<C: ConnectionTrait>(
 ) -> Result<(case::Model, Explanation), WriteError> {
     let latest = history.last().ok_or(WriteError::CaseNotFound)?;
     let explanation = compute_from(&case, calendar, history)?;
-    let closed_at = latest.phase()?.is_final().then_some(latest.occurred_at);
+    let closed_at = latest.public_phase.is_final().then_some(latest.occurred_at);
     let due_explanation = to_json(&explanation);
     let updated = case::Entity::update_many()
         .col_expr(case::Column::CurrentStateId, Expr::value(latest.state_id))
-        .col_expr(
-            case::Column::CurrentPhase,
-            Expr::value(latest.public_phase.clone()),
-        )
+        .col_expr(case::Column::CurrentPhase, Expr::value(latest.public_phase))
         .col_expr(case::Column::ClosedAt, Expr::value(closed_at))
         .col_expr(case::Column::DueDate, Expr::value(explanation.due_on))
         .col_expr(
@@ -470,7 +466,7 @@ async fn settle<C: ConnectionTrait>(
     }
     let case = case::Model {
         current_state_id: latest.state_id,
-        current_phase: latest.public_phase.clone(),
+        current_phase: latest.public_phase,
         closed_at,
         due_date: Some(explanation.due_on),
         due_explanation: Some(due_explanation),

@@ -41,7 +41,7 @@ pub struct EventDetail {
     pub occurred_at: DateTime<Utc>,
     pub recorded_at: DateTime<Utc>,
     pub state_name: String,
-    pub public_phase: String,
+    pub public_phase: crate::entity::StoredPhase,
     pub public_note: Option<String>,
     pub internal_note: Option<String>,
     pub recorded_by: Option<String>,
@@ -115,7 +115,7 @@ pub struct CaseFields {
     pub responsible_name: String,
     pub responsible_contact: String,
     pub current_state_id: i32,
-    pub current_phase: String,
+    pub current_phase: crate::entity::StoredPhase,
     pub closed_at: Option<DateTime<Utc>>,
     due_explanation: Option<serde_json::Value>,
 }

@@ -16,7 +16,7 @@ pub struct Model {
     /// Who acted, as shown: a username, an API client, or a command.
     pub actor: String,
     /// `web`, `api`, `command` or `demo`.
-    pub source: String,
+    pub source: crate::audit::AuditSource,
     pub client_address: Option<String>,
     /// `case`, `user`, `body`, `procedure_type`...
     pub entity: String,

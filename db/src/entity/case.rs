@@ -23,7 +23,7 @@ pub struct Model {
     pub responsible_contact: String,
     pub current_state_id: i32,
     /// The public phase of the current state, kept here for filters.
-    pub current_phase: String,
+    pub current_phase: super::StoredPhase,
     /// Stored by the legal clock; empty until it is computed.
     pub due_date: Option<Date>,
     /// The clock's explanation as JSON data, beside the due date.

@@ -1,5 +1,8 @@
-//! sea-orm entities. Enumerations are stored as short strings (docs/rules.md, Data conventions);
-//! instants in UTC, the submission date as a calendar date.
+//! sea-orm entities. Enumerations are stored as short strings (docs/rules.md,
+//! Data conventions) and read back typed: sea-orm active enums for the
+//! database's own (`EventSource`, `AuditSource`), value types over the
+//! domain's (`StoredPhase`, `StoredRole`, and the code as `StoredCode`).
+//! Instants are in UTC, the submission date a calendar date.
 
 pub mod api_client;
 pub mod audit_entry;
@@ -15,4 +18,4 @@ pub mod status_event;
 pub mod user;
 mod values;
 
-pub use values::StoredCode;
+pub use values::{StoredCode, StoredPhase, StoredRole};

@@ -11,7 +11,7 @@ pub struct Model {
     /// The body's own name for the state.
     pub name: String,
     /// A [`pratiche_domain::PublicPhase`] as stored.
-    pub public_phase: String,
+    pub public_phase: super::StoredPhase,
     /// The body's own words for citizens, shown beneath the phase sentence.
     pub citizen_text: Option<String>,
     /// Order in the back office's lists.

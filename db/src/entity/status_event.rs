@@ -10,7 +10,7 @@ pub struct Model {
     pub case_id: i32,
     pub state_id: i32,
     /// The public phase of `state_id` when the event was recorded.
-    pub public_phase: String,
+    pub public_phase: super::StoredPhase,
     pub public_note: Option<String>,
     /// For colleagues only: never on a public page.
     pub internal_note: Option<String>,
@@ -18,7 +18,7 @@ pub struct Model {
     pub recorded_at: DateTimeUtc,
     pub recorded_by: Option<i32>,
     /// `demo`, `backoffice` or `api`.
-    pub source: String,
+    pub source: crate::cases::EventSource,
     /// An extension (proroga) of the term, with its legal basis.
     pub extension_days: Option<i32>,
     pub extension_basis: Option<String>,

@@ -14,7 +14,7 @@ pub struct Model {
     pub username: String,
     pub display_name: String,
     /// `province_admin`, `body_admin` or `clerk`.
-    pub role: String,
+    pub role: super::StoredRole,
     pub password_hash: String,
     pub disabled: bool,
     /// Created by demo mode; the server refuses such users outside it.

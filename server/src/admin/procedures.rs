@@ -243,7 +243,7 @@ fn state_changes(old: Option<&procedure_state::Model>, new: &StateDefinition) ->
         ),
         Change::new(
             "state_phase",
-            old.map(|state| state.public_phase.clone()),
+            old.map(|state| state.public_phase.as_str()),
             new.phase.as_str(),
         ),
         Change::new(

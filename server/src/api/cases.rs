@@ -143,7 +143,7 @@ impl CaseView {
             responsible: case.responsible_name,
             responsible_contact: case.responsible_contact,
             state_id: case.current_state_id,
-            phase: case.current_phase,
+            phase: case.current_phase.to_string(),
             closed_at: case.closed_at,
             clock: detail
                 .clock
@@ -155,7 +155,7 @@ impl CaseView {
                 .map(|event| EventView {
                     state_id: event.state_id,
                     state: event.state_name,
-                    phase: event.public_phase,
+                    phase: event.public_phase.to_string(),
                     occurred_at: event.occurred_at,
                     recorded_at: event.recorded_at,
                     public_note: event.public_note,

@@ -105,7 +105,7 @@ pub async fn feed(
                 own_reference: change.own_reference,
                 state_id: change.state_id,
                 state: change.state_name,
-                phase: change.public_phase,
+                phase: change.public_phase.to_string(),
                 public_note: change.public_note,
                 internal_note: change.internal_note,
                 occurred_at: change.occurred_at,

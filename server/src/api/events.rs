@@ -162,7 +162,7 @@ async fn record(
         &EventRecorded {
             code: case.code.to_string(),
             state_id: recorded.case.current_state_id,
-            phase: recorded.case.current_phase.clone(),
+            phase: recorded.case.current_phase.to_string(),
             clock: ClockView::of(&recorded.explanation, rome_date(now)),
             warnings,
         },

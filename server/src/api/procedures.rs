@@ -66,7 +66,7 @@ pub async fn list(State(api): State<Api>, client: ApiClient) -> Result<Response,
                 .map(|state| StateView {
                     id: state.id,
                     name: state.name,
-                    phase: state.public_phase,
+                    phase: state.public_phase.to_string(),
                 })
                 .collect(),
             transitions: workflow

@@ -110,7 +110,7 @@ pub async fn check_session(
         session_id: session.id.clone(),
         username: user.username.clone(),
         display_name: user.display_name.clone(),
-        role: user.role.clone(),
+        role: user.role.to_string(),
         body_id: user.body_id,
     });
     let mut response = next.run(request).await;

@@ -74,7 +74,7 @@ pub fn AuditPage() -> impl IntoView {
                         <td>{match user_filter {
                             Some(href) => view! { <a href=href>{entry.actor.clone()}</a> }.into_any(),
                             None => entry.actor.clone().into_any(),
-                        }}<br/><span class="hint">{format!("{} · {}", entry.source, entry.client_address.clone().unwrap_or_default())}</span></td>
+                        }}<br/><span class="hint">{format!("{} · {}", entry.source.as_str(), entry.client_address.clone().unwrap_or_default())}</span></td>
                         <td>{format!("{} {}", entry.entity, entry.entity_id)}</td>
                         <td>{entry.action.clone()}</td>
                         <td><ul class="audit-changes">{changes}</ul></td>

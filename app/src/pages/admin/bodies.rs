@@ -123,7 +123,7 @@ pub fn BodyStatisticsPage() -> impl IntoView {
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|member| member.role == Role::BodyAdmin.as_str())
+            .filter(|member| *member.role == Role::BodyAdmin)
             .map(|member| view! { <li>{format!("{} ({})", member.display_name, member.username)}</li> })
             .collect_view();
         view! {

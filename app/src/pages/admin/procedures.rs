@@ -178,7 +178,7 @@ pub fn ProcedurePage() -> impl IntoView {
 #[component]
 fn StateRow(state: procedure_state::Model) -> impl IntoView {
     let i18n = use_i18n();
-    let phase = phase_label(&i18n, &state.public_phase);
+    let phase = phase_label(&i18n, state.public_phase.as_str());
     let editing =
         draft_of("state").is_some_and(|draft| draft.value("state_id") == state.id.to_string());
     view! {
@@ -208,7 +208,7 @@ fn StateForm(
     let phase = draft
         .as_ref()
         .map(|draft| draft.value("phase"))
-        .or_else(|| current.as_ref().map(|state| state.public_phase.clone()))
+        .or_else(|| current.as_ref().map(|state| state.public_phase.to_string()))
         .unwrap_or_default();
     let options = PublicPhase::ALL
         .into_iter()

@@ -79,3 +79,38 @@ posted_form! {
         contact: CONTACT = "contatto",
     }
 }
+
+/// The posted names of the admins' form fields: `server/src/admin/` reads
+/// them, `app/src/pages/admin/` renders them. The admins' forms are read as
+/// name–value pairs (transitions repeat a field), so these are names rather
+/// than a struct per form; the draft of each is an `AdminDraft`.
+pub mod admin_fields {
+    pub const NAME: &str = "name";
+    pub const SLUG: &str = "slug";
+    pub const KIND: &str = "kind";
+    pub const CONTACT_OFFICE: &str = "contact_office";
+    pub const CONTACT_PHONE: &str = "contact_phone";
+    pub const CONTACT_EMAIL: &str = "contact_email";
+    pub const CONTACT_ADDRESS: &str = "contact_address";
+    pub const CONTACT_HOURS: &str = "contact_hours";
+    pub const SUBSTITUTE_NAME: &str = "substitute_name";
+    pub const SUBSTITUTE_OFFICE: &str = "substitute_office";
+    pub const SUBSTITUTE_CONTACT: &str = "substitute_contact";
+    pub const PATRON_DAY: &str = "patron_day";
+    pub const USERNAME: &str = "username";
+    pub const DISPLAY_NAME: &str = "display_name";
+    pub const ROLE: &str = "role";
+    pub const PASSWORD: &str = "password";
+    /// The user a password form is for, kept in its draft.
+    pub const USER_ID: &str = "user_id";
+    /// "1" to disable a user or an API client, "0" to enable it again.
+    pub const DISABLED: &str = "disattivato";
+    pub const TERM_DAYS: &str = "term_days";
+    pub const LEGAL_BASIS: &str = "legal_basis";
+    pub const PHASE: &str = "phase";
+    pub const CITIZEN_TEXT: &str = "citizen_text";
+    /// The state a state form is for, kept in its draft.
+    pub const STATE_ID: &str = "state_id";
+    /// One `from-to` pair of state ids per allowed transition.
+    pub const TRANSITION: &str = "transition";
+}

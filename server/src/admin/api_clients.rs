@@ -8,6 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use pratiche_app::NewApiClient;
+use pratiche_app::forms::admin_fields;
 use pratiche_app::paths;
 use pratiche_db::api_clients::{self, NewClient};
 use pratiche_db::audit::{self, Change, Entry};
@@ -23,7 +24,7 @@ pub async fn create_client(
     Form(raw): Form<RawForm>,
 ) -> Result<Response, WebError> {
     let mut fields = Fields::new(&raw);
-    let name = fields.required("name", 120);
+    let name = fields.required(admin_fields::NAME, 120);
     if !fields.errors.is_empty() {
         let shown = draft("create", &raw, fields.errors);
         return Ok(office
@@ -77,7 +78,7 @@ pub async fn set_client_disabled(
     Path(id): Path<i32>,
     Form(raw): Form<RawForm>,
 ) -> Result<Response, WebError> {
-    let disabled = Fields::new(&raw).raw("disattivato") == "1";
+    let disabled = Fields::new(&raw).raw(admin_fields::DISABLED) == "1";
     let now = Utc::now();
     let txn = pratiche_db::begin_write(&office.sessions.db).await?;
     let client = api_clients::own_client(&txn, admin.body_id, id)

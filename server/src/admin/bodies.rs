@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
+use pratiche_app::forms::admin_fields;
 use pratiche_app::paths;
 use pratiche_db::audit::{self, Change, Entry};
 use pratiche_db::bodies::{NewBody, body_by_id, create_body};
@@ -22,20 +23,20 @@ const KINDS: [&str; 2] = ["comune", "unione_comuni"];
 /// of `a-z 0-9 -`.
 pub fn parse_body(raw: &RawForm) -> Result<NewBody, FieldErrors> {
     let mut fields = Fields::new(raw);
-    let slug = fields.raw("slug").to_lowercase();
+    let slug = fields.raw(admin_fields::SLUG).to_lowercase();
     let slug_ok = (2..=60).contains(&slug.len())
         && slug
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !slug_ok {
-        fields.error("slug", "admin-error-slug");
+        fields.error(admin_fields::SLUG, "admin-error-slug");
     }
-    let name = fields.required("name", 200);
-    let kind = fields.raw("kind").to_owned();
+    let name = fields.required(admin_fields::NAME, 200);
+    let kind = fields.raw(admin_fields::KIND).to_owned();
     if !KINDS.contains(&kind.as_str()) {
-        fields.error("kind", "admin-error-kind");
+        fields.error(admin_fields::KIND, "admin-error-kind");
     }
-    let contact_office = fields.required("contact_office", 200);
+    let contact_office = fields.required(admin_fields::CONTACT_OFFICE, 200);
     fields.finish(|| {
         Some(NewBody {
             slug,
@@ -88,7 +89,7 @@ pub async fn create_new_body(
     };
     Ok(match result.await? {
         Some(()) => done(paths::BODIES, "ente-creato"),
-        None => show(vec![("slug", "admin-error-slug-taken")]).await,
+        None => show(vec![(admin_fields::SLUG, "admin-error-slug-taken")]).await,
     })
 }
 
@@ -104,7 +105,7 @@ pub async fn create_body_admin(
         .await?
         .ok_or_else(WebError::not_found)?;
     let mut with_role = raw.clone();
-    with_role.push(("role".into(), Role::BodyAdmin.as_str().into()));
+    with_role.push((admin_fields::ROLE.into(), Role::BodyAdmin.as_str().into()));
     let show = |errors| {
         office.render_page(
             &path,
@@ -120,7 +121,7 @@ pub async fn create_body_admin(
     Ok(
         match create_account(&office, &admin.actor, Some(body_id), account).await? {
             Some(()) => done(&path, "amministratore-creato"),
-            None => show(vec![("username", "admin-error-username-taken")]).await,
+            None => show(vec![(admin_fields::USERNAME, "admin-error-username-taken")]).await,
         },
     )
 }

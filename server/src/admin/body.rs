@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
+use pratiche_app::forms::admin_fields;
 use pratiche_app::paths;
 use pratiche_db::audit::{self, Change, Entry, changed};
 use pratiche_db::bodies::set_patron_day;
@@ -21,24 +22,24 @@ use crate::office::{BackOffice, WebError};
 pub fn parse_details(raw: &RawForm) -> Result<(BodyDetails, Option<PatronDay>), FieldErrors> {
     let mut fields = Fields::new(raw);
     let details = BodyDetails {
-        name: fields.required("name", 200),
-        contact_office: fields.required("contact_office", 200),
-        contact_phone: fields.optional("contact_phone", 60),
-        contact_email: fields.optional("contact_email", 200),
-        contact_address: fields.optional("contact_address", 300),
-        contact_hours: fields.optional("contact_hours", 300),
-        substitute_name: fields.optional("substitute_name", 200),
-        substitute_office: fields.optional("substitute_office", 200),
-        substitute_contact: fields.optional("substitute_contact", 300),
+        name: fields.required(admin_fields::NAME, 200),
+        contact_office: fields.required(admin_fields::CONTACT_OFFICE, 200),
+        contact_phone: fields.optional(admin_fields::CONTACT_PHONE, 60),
+        contact_email: fields.optional(admin_fields::CONTACT_EMAIL, 200),
+        contact_address: fields.optional(admin_fields::CONTACT_ADDRESS, 300),
+        contact_hours: fields.optional(admin_fields::CONTACT_HOURS, 300),
+        substitute_name: fields.optional(admin_fields::SUBSTITUTE_NAME, 200),
+        substitute_office: fields.optional(admin_fields::SUBSTITUTE_OFFICE, 200),
+        substitute_contact: fields.optional(admin_fields::SUBSTITUTE_CONTACT, 300),
     };
     if details
         .contact_email
         .as_deref()
         .is_some_and(|email| !email.contains('@'))
     {
-        fields.error("contact_email", "admin-error-email");
+        fields.error(admin_fields::CONTACT_EMAIL, "admin-error-email");
     }
-    let patron = match fields.raw("patron_day") {
+    let patron = match fields.raw(admin_fields::PATRON_DAY) {
         "" => Ok(None),
         typed => typed
             .split_once('-')
@@ -48,7 +49,7 @@ pub fn parse_details(raw: &RawForm) -> Result<(BodyDetails, Option<PatronDay>), 
             .ok_or(()),
     };
     if patron.is_err() {
-        fields.error("patron_day", "admin-error-patron");
+        fields.error(admin_fields::PATRON_DAY, "admin-error-patron");
     }
     fields.finish(|| Some((details, patron.ok()?)))
 }

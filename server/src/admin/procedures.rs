@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use pratiche_app::forms::admin_fields;
 use pratiche_app::paths;
 use pratiche_db::audit::{self, Change, Entry, changed};
 use pratiche_db::cases::transitions_of;
@@ -34,15 +35,17 @@ fn procedure_path(id: i32) -> String {
 /// Checks the name-and-term form.
 pub fn parse_procedure(raw: &RawForm) -> Result<(String, Term), FieldErrors> {
     let mut fields = Fields::new(raw);
-    let name = fields.required("name", 200);
-    let basis = fields.optional("legal_basis", 300);
-    let term = match fields.raw("term_days").parse::<i64>() {
+    let name = fields.required(admin_fields::NAME, 200);
+    let basis = fields.optional(admin_fields::LEGAL_BASIS, 300);
+    let term = match fields.raw(admin_fields::TERM_DAYS).parse::<i64>() {
         Ok(days) => Term::new(days, basis.as_deref()),
         Err(_) => Err(TermError::OutOfRange),
     };
     match term {
-        Err(TermError::OutOfRange) => fields.error("term_days", "admin-error-term"),
-        Err(TermError::BasisRequired) => fields.error("legal_basis", "admin-error-term-basis"),
+        Err(TermError::OutOfRange) => fields.error(admin_fields::TERM_DAYS, "admin-error-term"),
+        Err(TermError::BasisRequired) => {
+            fields.error(admin_fields::LEGAL_BASIS, "admin-error-term-basis")
+        }
         Ok(_) => {}
     }
     fields.finish(|| Some((name, term.ok()?)))
@@ -51,11 +54,11 @@ pub fn parse_procedure(raw: &RawForm) -> Result<(String, Term), FieldErrors> {
 /// Checks a state's form.
 pub fn parse_state(raw: &RawForm) -> Result<StateDefinition, FieldErrors> {
     let mut fields = Fields::new(raw);
-    let name = fields.required("name", 120);
-    let citizen_text = fields.optional("citizen_text", 500);
-    let phase = fields.raw("phase").parse::<PublicPhase>().ok();
+    let name = fields.required(admin_fields::NAME, 120);
+    let citizen_text = fields.optional(admin_fields::CITIZEN_TEXT, 500);
+    let phase = fields.raw(admin_fields::PHASE).parse::<PublicPhase>().ok();
     if phase.is_none() {
-        fields.error("phase", "admin-error-phase");
+        fields.error(admin_fields::PHASE, "admin-error-phase");
     }
     fields.finish(|| {
         Some(StateDefinition {
@@ -71,7 +74,7 @@ pub fn parse_state(raw: &RawForm) -> Result<StateDefinition, FieldErrors> {
 pub fn parse_transitions(raw: &RawForm, states: &[i32]) -> Result<Vec<(i32, i32)>, FieldErrors> {
     let fields = Fields::new(raw);
     let mut pairs = Vec::new();
-    for typed in fields.all("transition") {
+    for typed in fields.all(admin_fields::TRANSITION) {
         let pair = typed
             .split_once('-')
             .and_then(|(from, to)| Some((from.parse().ok()?, to.parse().ok()?)))
@@ -79,7 +82,7 @@ pub fn parse_transitions(raw: &RawForm, states: &[i32]) -> Result<Vec<(i32, i32)
         match pair {
             Some(pair) if !pairs.contains(&pair) => pairs.push(pair),
             Some(_) => {}
-            None => return Err(vec![("transition", "admin-error-transition")]),
+            None => return Err(vec![(admin_fields::TRANSITION, "admin-error-transition")]),
         }
     }
     pairs.sort_unstable();
@@ -299,7 +302,9 @@ pub async fn edit_state(
         Ok(state) => state,
         Err(errors) => {
             let mut shown = draft("state", &raw, errors);
-            shown.values.push(("state_id".into(), state_id.to_string()));
+            shown
+                .values
+                .push((admin_fields::STATE_ID.into(), state_id.to_string()));
             return Ok(office
                 .render_page(
                     &procedure_path(id),

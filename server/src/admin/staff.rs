@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
+use pratiche_app::forms::admin_fields;
 use pratiche_app::paths;
 use pratiche_db::accounts::{self, NewUser};
 use pratiche_db::accounts::{member_of, set_disabled};
@@ -29,22 +30,22 @@ pub struct ValidAccount {
 
 /// A username by the rule of [`Username`], or its field's error.
 fn username(fields: &mut Fields) -> Option<Username> {
-    let username = Username::parse(fields.raw("username")).ok();
+    let username = Username::parse(fields.raw(admin_fields::USERNAME)).ok();
     if username.is_none() {
-        fields.error("username", "admin-error-username");
+        fields.error(admin_fields::USERNAME, "admin-error-username");
     }
     username
 }
 
 fn password(fields: &mut Fields) -> Option<NewPassword> {
-    match NewPassword::parse(fields.raw("password")) {
+    match NewPassword::parse(fields.raw(admin_fields::PASSWORD)) {
         Ok(password) => Some(password),
         Err(PasswordError::TooShort) => {
-            fields.error("password", "admin-error-password-short");
+            fields.error(admin_fields::PASSWORD, "admin-error-password-short");
             None
         }
         Err(PasswordError::TooLong) => {
-            fields.error("password", "admin-error-password-long");
+            fields.error(admin_fields::PASSWORD, "admin-error-password-long");
             None
         }
     }
@@ -54,13 +55,13 @@ fn password(fields: &mut Fields) -> Option<NewPassword> {
 pub fn parse_account(raw: &RawForm, roles: &[Role]) -> Result<ValidAccount, FieldErrors> {
     let mut fields = Fields::new(raw);
     let username = username(&mut fields);
-    let display_name = fields.required("display_name", 120);
+    let display_name = fields.required(admin_fields::DISPLAY_NAME, 120);
     let role = roles
         .iter()
         .copied()
-        .find(|role| role.as_str() == fields.raw("role"));
+        .find(|role| role.as_str() == fields.raw(admin_fields::ROLE));
     if role.is_none() {
-        fields.error("role", "admin-error-role");
+        fields.error(admin_fields::ROLE, "admin-error-role");
     }
     let password = password(&mut fields);
     fields.finish(|| {
@@ -132,7 +133,7 @@ pub async fn create_member(
     Ok(
         match create_account(&office, &admin.actor, Some(admin.body_id), account).await? {
             Some(()) => done(paths::STAFF, "utente-creato"),
-            None => show(vec![("username", "admin-error-username-taken")]).await,
+            None => show(vec![(admin_fields::USERNAME, "admin-error-username-taken")]).await,
         },
     )
 }
@@ -143,7 +144,7 @@ pub async fn set_member_disabled(
     Path(user_id): Path<i32>,
     Form(raw): Form<RawForm>,
 ) -> Result<Response, WebError> {
-    let disabled = Fields::new(&raw).raw("disattivato") == "1";
+    let disabled = Fields::new(&raw).raw(admin_fields::DISABLED) == "1";
     if user_id == admin.user.user_id {
         return Ok(done(paths::STAFF, "non-se-stessi"));
     }
@@ -193,7 +194,9 @@ pub async fn reset_member_password(
     let mut fields = Fields::new(&raw);
     let Some(password) = password(&mut fields) else {
         let mut shown = draft("password", &raw, fields.errors);
-        shown.values.push(("user_id".into(), user_id.to_string()));
+        shown
+            .values
+            .push((admin_fields::USER_ID.into(), user_id.to_string()));
         return Ok(office
             .render_page(paths::STAFF, &headers, Some(admin.user.clone()), shown)
             .await);

@@ -7,6 +7,7 @@ use pratiche_domain::account::Role;
 
 use super::{AdminLayout, admin_field, admin_with};
 use crate::context::AppContext;
+use crate::forms::admin_fields;
 use crate::i18n::use_i18n;
 use crate::pages::staff::rome_time;
 use crate::paths;
@@ -64,7 +65,7 @@ pub fn ApiClientsPage() -> impl IntoView {
                         <td>{last_used}</td>
                         <td>
                             <form class="inline-form" method="post" action=paths::fill(paths::API_CLIENT_STATE, &[&client.id])>
-                                <input type="hidden" name="disattivato" value=value/>
+                                <input type="hidden" name=admin_fields::DISABLED value=value/>
                                 <button class="button-link button-secondary" type="submit">{i18n.t(label)}</button>
                             </form>
                         </td>
@@ -96,7 +97,7 @@ pub fn ApiClientsPage() -> impl IntoView {
             <Suspense fallback=|| ()>{clients}</Suspense>
             <h2>{i18n.t("api-create")}</h2>
             <form class="staff-form" method="post" action=paths::API_CLIENTS>
-                {admin_field("create", "name", "api-name", None, "text")}
+                {admin_field("create", admin_fields::NAME, "api-name", None, "text")}
                 <button class="button" type="submit">{i18n.t("admin-create")}</button>
             </form>
         </AdminLayout>

@@ -11,6 +11,7 @@ use pratiche_domain::account::Role;
 use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::answer_privately;
 use crate::context::AppContext;
+use crate::forms::admin_fields;
 use crate::i18n::{I18n, use_i18n};
 use crate::paths;
 use pratiche_db::clock::today_in_rome;
@@ -71,22 +72,22 @@ pub fn BodiesPage() -> impl IntoView {
             </div>
         }
     });
-    let kind = draft_of("create").map(|draft| draft.value("kind"));
+    let kind = draft_of("create").map(|draft| draft.value(admin_fields::KIND));
     let selected = move |value: &str| (kind.as_deref() == Some(value)).then_some("selected");
     view! {
         <AdminLayout title=i18n.t("admin-bodies-title")>
             <Suspense fallback=|| ()>{list}</Suspense>
             <h2>{i18n.t("admin-body-create")}</h2>
             <form class="staff-form" method="post" action=paths::BODIES>
-                {admin_field("create", "name", "admin-body-name", None, "text")}
-                {admin_field("create", "slug", "admin-body-slug", None, "text")}
+                {admin_field("create", admin_fields::NAME, "admin-body-name", None, "text")}
+                {admin_field("create", admin_fields::SLUG, "admin-body-slug", None, "text")}
                 <label class="field-label" for="create-kind">{i18n.t("admin-body-kind")}</label>
-                {admin_error("create", "kind")}
-                <select id="create-kind" name="kind">
+                {admin_error("create", admin_fields::KIND)}
+                <select id="create-kind" name=admin_fields::KIND>
                     <option value="comune" selected=selected("comune")>{i18n.t("admin-kind-comune")}</option>
                     <option value="unione_comuni" selected=selected("unione_comuni")>{i18n.t("admin-kind-unione_comuni")}</option>
                 </select>
-                {admin_field("create", "contact_office", "admin-contact-office", None, "text")}
+                {admin_field("create", admin_fields::CONTACT_OFFICE, "admin-contact-office", None, "text")}
                 <button class="button" type="submit">{i18n.t("admin-create")}</button>
             </form>
         </AdminLayout>
@@ -138,9 +139,9 @@ pub fn BodyStatisticsPage() -> impl IntoView {
             <ul>{admins}</ul>
             <h3>{i18n.t("admin-body-admin-create")}</h3>
             <form class="staff-form" method="post" action=paths::fill(paths::BODY_ADMINS, &[&body.id])>
-                {admin_field("admin", "username", "admin-username", None, "text")}
-                {admin_field("admin", "display_name", "admin-display-name", None, "text")}
-                {admin_field("admin", "password", "admin-initial-password", None, "password")}
+                {admin_field("admin", admin_fields::USERNAME, "admin-username", None, "text")}
+                {admin_field("admin", admin_fields::DISPLAY_NAME, "admin-display-name", None, "text")}
+                {admin_field("admin", admin_fields::PASSWORD, "admin-initial-password", None, "password")}
                 <button class="button" type="submit">{i18n.t("admin-create")}</button>
             </form>
         }

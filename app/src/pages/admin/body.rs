@@ -7,6 +7,7 @@ use pratiche_domain::account::Role;
 
 use super::{AdminLayout, admin_field, admin_with};
 use crate::context::AppContext;
+use crate::forms::admin_fields;
 use crate::i18n::use_i18n;
 use crate::paths;
 
@@ -35,24 +36,24 @@ pub fn BodySettingsPage() -> impl IntoView {
             <form class="staff-form" method="post" action=paths::BODY>
                 <fieldset>
                     <legend>{i18n.t("admin-body-contacts")}</legend>
-                    {field("name", "admin-body-name", Some(body.name.clone()))}
-                    {field("contact_office", "admin-contact-office", Some(body.contact_office.clone()))}
-                    {field("contact_phone", "contact-phone", body.contact_phone.clone())}
-                    {field("contact_email", "contact-email", body.contact_email.clone())}
-                    {field("contact_address", "contact-address", body.contact_address.clone())}
-                    {field("contact_hours", "contact-hours", body.contact_hours.clone())}
+                    {field(admin_fields::NAME, "admin-body-name", Some(body.name.clone()))}
+                    {field(admin_fields::CONTACT_OFFICE, "admin-contact-office", Some(body.contact_office.clone()))}
+                    {field(admin_fields::CONTACT_PHONE, "contact-phone", body.contact_phone.clone())}
+                    {field(admin_fields::CONTACT_EMAIL, "contact-email", body.contact_email.clone())}
+                    {field(admin_fields::CONTACT_ADDRESS, "contact-address", body.contact_address.clone())}
+                    {field(admin_fields::CONTACT_HOURS, "contact-hours", body.contact_hours.clone())}
                 </fieldset>
                 <fieldset>
                     <legend>{i18n.t("admin-body-substitute")}</legend>
                     <p class="hint">{i18n.t("admin-body-substitute-hint")}</p>
-                    {field("substitute_name", "admin-substitute-name", body.substitute_name.clone())}
-                    {field("substitute_office", "admin-substitute-office", body.substitute_office.clone())}
-                    {field("substitute_contact", "admin-substitute-contact", body.substitute_contact.clone())}
+                    {field(admin_fields::SUBSTITUTE_NAME, "admin-substitute-name", body.substitute_name.clone())}
+                    {field(admin_fields::SUBSTITUTE_OFFICE, "admin-substitute-office", body.substitute_office.clone())}
+                    {field(admin_fields::SUBSTITUTE_CONTACT, "admin-substitute-contact", body.substitute_contact.clone())}
                 </fieldset>
                 <fieldset>
                     <legend>{i18n.t("admin-body-calendar")}</legend>
                     <p class="hint">{i18n.t("admin-patron-hint")}</p>
-                    {field("patron_day", "admin-patron-day", patron)}
+                    {field(admin_fields::PATRON_DAY, "admin-patron-day", patron)}
                 </fieldset>
                 <button class="button" type="submit">{i18n.t("admin-save")}</button>
             </form>

@@ -13,6 +13,7 @@ use pratiche_domain::account::Role;
 use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::answer_privately;
 use crate::context::AppContext;
+use crate::forms::admin_fields;
 use crate::i18n::{I18n, use_i18n};
 use crate::paths;
 
@@ -79,9 +80,9 @@ fn ProcedureForm(
     };
     view! {
         <form class="staff-form" method="post" action=action>
-            {admin_field(form, "name", "admin-procedure-name", name, "text")}
-            {admin_field(form, "term_days", "admin-term", days, "number")}
-            {admin_field(form, "legal_basis", "admin-legal-basis", basis, "text")}
+            {admin_field(form, admin_fields::NAME, "admin-procedure-name", name, "text")}
+            {admin_field(form, admin_fields::TERM_DAYS, "admin-term", days, "number")}
+            {admin_field(form, admin_fields::LEGAL_BASIS, "admin-legal-basis", basis, "text")}
             <p class="hint">{i18n.t("admin-term-hint")}</p>
             <button class="button" type="submit">{i18n.t("admin-save")}</button>
         </form>
@@ -135,7 +136,7 @@ pub fn ProcedurePage() -> impl IntoView {
                         );
                         let checked = transitions.allows(from.id, to.id);
                         view! {
-                            <td><input type="checkbox" name="transition" value=format!("{}-{}", from.id, to.id)
+                            <td><input type="checkbox" name=admin_fields::TRANSITION value=format!("{}-{}", from.id, to.id)
                                 checked=checked aria-label=label/></td>
                         }
                     })
@@ -179,8 +180,8 @@ pub fn ProcedurePage() -> impl IntoView {
 fn StateRow(state: procedure_state::Model) -> impl IntoView {
     let i18n = use_i18n();
     let phase = phase_label(&i18n, state.public_phase.as_str());
-    let editing =
-        draft_of("state").is_some_and(|draft| draft.value("state_id") == state.id.to_string());
+    let editing = draft_of("state")
+        .is_some_and(|draft| draft.value(admin_fields::STATE_ID) == state.id.to_string());
     view! {
         <details class="state-row" open=editing>
             <summary>{format!("{} — {phase}", state.name)}</summary>
@@ -207,7 +208,7 @@ fn StateForm(
     let draft = draft_of(form);
     let phase = draft
         .as_ref()
-        .map(|draft| draft.value("phase"))
+        .map(|draft| draft.value(admin_fields::PHASE))
         .or_else(|| current.as_ref().map(|state| state.public_phase.to_string()))
         .unwrap_or_default();
     let options = PublicPhase::ALL
@@ -223,11 +224,11 @@ fn StateForm(
     );
     view! {
         <form class="staff-form" method="post" action=action>
-            {admin_field(form, "name", "admin-state-name", current.as_ref().map(|state| state.name.clone()), "text")}
+            {admin_field(form, admin_fields::NAME, "admin-state-name", current.as_ref().map(|state| state.name.clone()), "text")}
             <label class="field-label" for=phase_id.clone()>{i18n.t("admin-state-phase")}</label>
-            {admin_error(form, "phase")}
-            <select id=phase_id name="phase">{options}</select>
-            {admin_field(form, "citizen_text", "admin-state-text", current.as_ref().and_then(|state| state.citizen_text.clone()), "textarea")}
+            {admin_error(form, admin_fields::PHASE)}
+            <select id=phase_id name=admin_fields::PHASE>{options}</select>
+            {admin_field(form, admin_fields::CITIZEN_TEXT, "admin-state-text", current.as_ref().and_then(|state| state.citizen_text.clone()), "textarea")}
             <button class="button" type="submit">{i18n.t("admin-save")}</button>
         </form>
     }

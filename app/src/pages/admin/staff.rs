@@ -8,6 +8,7 @@ use pratiche_domain::account::Role;
 use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::field_error;
 use crate::context::AppContext;
+use crate::forms::admin_fields;
 use crate::i18n::use_i18n;
 use crate::paths;
 
@@ -34,15 +35,15 @@ pub fn StaffPage() -> impl IntoView {
                     let (value, label) = if member.disabled { ("0", "admin-enable") } else { ("1", "admin-disable") };
                     view! {
                         <form class="inline-form" method="post" action=paths::fill(paths::STAFF_MEMBER_STATE, &[&member.id])>
-                            <input type="hidden" name="disattivato" value=value/>
+                            <input type="hidden" name=admin_fields::DISABLED value=value/>
                             <button class="button-link button-secondary" type="submit">{i18n.t(label)}</button>
                         </form>
                     }
                 });
                 let password_error = password_draft
                     .as_ref()
-                    .filter(|draft| draft.value("user_id") == member.id.to_string())
-                    .and_then(|draft| field_error(&i18n, &draft.errors, "password"));
+                    .filter(|draft| draft.value(admin_fields::USER_ID) == member.id.to_string())
+                    .and_then(|draft| field_error(&i18n, &draft.errors, admin_fields::PASSWORD));
                 let input_id = format!("password-{}", member.id);
                 view! {
                     <tr>
@@ -55,7 +56,7 @@ pub fn StaffPage() -> impl IntoView {
                             <form class="inline-form" method="post" action=paths::fill(paths::STAFF_MEMBER_PASSWORD, &[&member.id])>
                                 <label class="field-label" for=input_id.clone()>{i18n.t("admin-new-password")}</label>
                                 {password_error.map(|message| view! { <p class="field-message field-message-error">{message}</p> })}
-                                <input id=input_id name="password" type="password" autocomplete="new-password"/>
+                                <input id=input_id name=admin_fields::PASSWORD type="password" autocomplete="new-password"/>
                                 <button class="button-link button-secondary" type="submit">{i18n.t("admin-set-password")}</button>
                             </form>
                         </td>
@@ -78,7 +79,7 @@ pub fn StaffPage() -> impl IntoView {
             </div>
         }
     });
-    let role_value = draft_of("create").map(|draft| draft.value("role"));
+    let role_value = draft_of("create").map(|draft| draft.value(admin_fields::ROLE));
     let selected =
         move |role: Role| (role_value.as_deref() == Some(role.as_str())).then_some("selected");
     view! {
@@ -86,15 +87,15 @@ pub fn StaffPage() -> impl IntoView {
             <Suspense fallback=|| ()>{members}</Suspense>
             <h2>{i18n.t("admin-staff-create")}</h2>
             <form class="staff-form" method="post" action=paths::STAFF>
-                {admin_field("create", "username", "admin-username", None, "text")}
-                {admin_field("create", "display_name", "admin-display-name", None, "text")}
+                {admin_field("create", admin_fields::USERNAME, "admin-username", None, "text")}
+                {admin_field("create", admin_fields::DISPLAY_NAME, "admin-display-name", None, "text")}
                 <label class="field-label" for="create-role">{i18n.t("admin-role")}</label>
-                {admin_error("create", "role")}
-                <select id="create-role" name="role">
+                {admin_error("create", admin_fields::ROLE)}
+                <select id="create-role" name=admin_fields::ROLE>
                     <option value="clerk" selected=selected(Role::Clerk)>{i18n.t("admin-role-clerk")}</option>
                     <option value="body_admin" selected=selected(Role::BodyAdmin)>{i18n.t("admin-role-body_admin")}</option>
                 </select>
-                {admin_field("create", "password", "admin-initial-password", None, "password")}
+                {admin_field("create", admin_fields::PASSWORD, "admin-initial-password", None, "password")}
                 <button class="button" type="submit">{i18n.t("admin-create")}</button>
             </form>
         </AdminLayout>

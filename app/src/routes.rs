@@ -43,16 +43,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .is_some_and(|parts| has_islands(parts.uri.path()));
     let language = i18n.tag();
     provide_context(i18n);
-    // The page's policy names its nonce, which the islands' loader carries.
-    if let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        let policy = crate::csp::content_security_policy(Some(&nonce.to_string()));
-        if let Ok(policy) = http::HeaderValue::from_str(&policy) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
-        }
-    }
     view! {
         <!DOCTYPE html>
         <html lang=language>

@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod jobs;
 pub mod language;
 pub mod office;
+pub mod page_nonce;
 pub mod path_spelling;
 pub mod rate_limit;
 pub mod remembered;

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use chrono::Utc;
 use ipnet::IpNet;
-use leptos::prelude::{LeptosOptions, provide_context};
+use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use pratiche_app::context::{AppContext, LookupLimit};
 use pratiche_app::csp::content_security_policy;
@@ -44,6 +44,7 @@ use crate::config::Settings;
 use crate::csrf::{self, CrossSite, SiteOrigin};
 use crate::language;
 use crate::office::BackOffice;
+use crate::page_nonce::{self, PageNonce};
 use crate::rate_limit::{KeyedLimiter, LookupLimiter};
 use crate::remembered;
 use crate::responses::SecureCookies;
@@ -334,7 +335,16 @@ fn router(
     let sessions = back_office.sessions.clone();
     let options = settings.leptos.clone();
     let routes = generate_route_list(App);
-    let provide_app_context = move || provide_context(context.clone());
+    let provide_app_context = move || {
+        provide_context(context.clone());
+        // The page's nonce, chosen by `page_nonce::with_page_nonce` for
+        // this request, replaces the one Leptos made.
+        let nonce = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+        if let Some(PageNonce(nonce)) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce));
+        }
+    };
     let redactor = path_redactor();
 
     let router = Router::new()
@@ -402,6 +412,7 @@ fn router(
             header::STRICT_TRANSPORT_SECURITY,
             https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         ))
+        .layer(middleware::from_fn(page_nonce::with_page_nonce))
         .layer(panic_guard())
         .layer(middleware::from_fn(drop_hydration_data))
         .layer(middleware::from_fn_with_state(

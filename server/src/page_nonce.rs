@@ -1,0 +1,54 @@
+//! The nonce of a page's Content-Security-Policy, chosen here for each
+//! request: the middleware puts it in the request's extensions, the app's
+//! context hands it to Leptos (whose hydration scripts carry it), and the
+//! middleware writes the policy naming it on the HTML answer.
+//!
+//! Hand-written rather than left to Leptos's own nonce and a header set
+//! while rendering: that header went through the reactive owner's context,
+//! and under concurrent renders a page now and then went out without it
+//! (its islands then blocked by the default `script-src 'none'`; the
+//! browser test of the home page with remembered cases caught it with two
+//! workers). A value in the request's extensions cannot cross requests.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine;
+use pratiche_app::csp::content_security_policy;
+
+/// A page's nonce: 128 random bits, URL-safe base64.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+impl PageNonce {
+    fn generate() -> Self {
+        let bytes: [u8; 16] = rand::random();
+        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
+/// Gives every request a nonce; an HTML answer that set no policy of its
+/// own gets the page policy naming it.
+pub async fn with_page_nonce(mut request: Request, next: Next) -> Response {
+    let nonce = PageNonce::generate();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if is_html
+        && !response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
+    {
+        let policy = content_security_policy(Some(&nonce.0));
+        if let Ok(policy) = HeaderValue::from_str(&policy) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    response
+}

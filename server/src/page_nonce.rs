@@ -17,6 +17,8 @@ use axum::response::Response;
 use base64::Engine;
 use pratiche_app::csp::content_security_policy;
 
+use crate::responses::is_html;
+
 /// A page's nonce: 128 random bits, URL-safe base64.
 #[derive(Clone, Debug)]
 pub struct PageNonce(pub String);
@@ -34,11 +36,7 @@ pub async fn with_page_nonce(mut request: Request, next: Next) -> Response {
     let nonce = PageNonce::generate();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    if is_html
+    if is_html(&response)
         && !response
             .headers()
             .contains_key(header::CONTENT_SECURITY_POLICY)

@@ -44,3 +44,12 @@ pub fn see_other(location: &str, cookie: Option<HeaderValue>) -> Response {
     }
     response
 }
+
+/// Whether an answer is an HTML page (the middleware that rewrites pages
+/// or adds their policy leaves everything else alone).
+pub fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"))
+}

@@ -47,7 +47,7 @@ use crate::office::BackOffice;
 use crate::page_nonce::{self, PageNonce};
 use crate::rate_limit::{KeyedLimiter, LookupLimiter};
 use crate::remembered;
-use crate::responses::SecureCookies;
+use crate::responses::{SecureCookies, is_html};
 use crate::telemetry::{self, PathRedactor};
 use crate::{admin, backoffice, jobs, path_spelling};
 
@@ -483,11 +483,7 @@ async fn drop_hydration_data(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    if !is_html {
+    if !is_html(&response) {
         return response;
     }
     let (mut parts, body) = response.into_parts();

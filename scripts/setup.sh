@@ -16,6 +16,9 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 CARGO_LEPTOS_VERSION="0.3.10"
 SCHEMATHESIS_VERSION="4.32.5"
 BINARYEN_VERSION="132.0.0"
+# Real peers for the integration tests: an SMTP server, a feed parser.
+AIOSMTPD_VERSION="1.4.6"
+FEEDPARSER_VERSION="6.0.11"
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -100,6 +103,19 @@ demo_api_token() {
     secret=$(sed -n 's/.*<code class="secret">\([0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
     curl -s -u "$client_id:$secret" -d grant_type=client_credentials "$base/api/v1/token" |
         sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
+}
+
+# The Python packages the integration tests start or call (in the same
+# venv as schemathesis); the tests find it through PRATICHE_TEST_PYTHON.
+ensure_test_python() {
+    if "$TOOLS_DIR/venv/bin/python" -c "import aiosmtpd, feedparser, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION' or feedparser.__version__ != '$FEEDPARSER_VERSION')" 2>/dev/null; then
+        step "aiosmtpd $AIOSMTPD_VERSION, feedparser $FEEDPARSER_VERSION: present"
+    else
+        step "aiosmtpd $AIOSMTPD_VERSION, feedparser $FEEDPARSER_VERSION: installing from PyPI into $TOOLS_DIR/venv"
+        [ -x "$TOOLS_DIR/venv/bin/python" ] || python3 -m venv "$TOOLS_DIR/venv"
+        "$TOOLS_DIR/venv/bin/pip" install --quiet "aiosmtpd==$AIOSMTPD_VERSION" "feedparser==$FEEDPARSER_VERSION"
+    fi
+    export PRATICHE_TEST_PYTHON="$TOOLS_DIR/venv/bin/python"
 }
 
 ensure_schemathesis() {

@@ -9,6 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_build_tools
 ensure_browser_tools
 ensure_schemathesis
+ensure_test_python
 
 # PostgreSQL for the integration tests: a fresh database per test.
 export PRATICHE_TEST_POSTGRES="${PRATICHE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"

@@ -17,6 +17,9 @@ pub struct AppContext {
     pub public_url: Arc<str>,
     /// Where citizens write about accessibility and data protection.
     pub installation_email: Arc<str>,
+    /// Whether mail to citizens is configured: the case page offers e-mail
+    /// alerts only then.
+    pub alerts_by_mail: bool,
     /// Pratiche closed longer ago than this answer like unknown codes.
     pub retention: chrono::Duration,
     /// The per-client limit on reading pratiche by code; `None` when turned

@@ -16,6 +16,8 @@ pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod i18n;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod paths;
@@ -28,6 +30,10 @@ mod routes;
 pub use pages::admin::AdminDraft;
 #[cfg(feature = "ssr")]
 pub use pages::admin::api_clients::NewApiClient;
+#[cfg(feature = "ssr")]
+pub use pages::alerts as alert_pages;
+#[cfg(feature = "ssr")]
+pub use pages::case::alerts::{AlertsDraft, SENT_FLAG as ALERTS_SENT_FLAG};
 #[cfg(feature = "ssr")]
 pub use pages::registration::RegistrationDraft;
 #[cfg(feature = "ssr")]

@@ -11,6 +11,17 @@ pub const HOME: &str = "/";
 pub const LOOKUP: &str = "/cerca";
 /// The citizen's page of a pratica.
 pub const CASE_PAGE: &str = "/p/{code}";
+/// A pratica's public history as an Atom feed.
+pub const CASE_FEED: &str = "/p/{code}/aggiornamenti.atom";
+/// The case page's "tell me by e-mail" form's target.
+pub const CASE_ALERTS: &str = "/p/{code}/avvisi";
+/// The links in mails: confirm a subscription, stop it (`?t=` a token);
+/// each shows a button that posts to the same path. Stopping also takes
+/// the one-click POST of RFC 8058.
+pub const ALERTS_CONFIRM: &str = "/avvisi/conferma";
+pub const ALERTS_STOP: &str = "/avvisi/annulla";
+/// Where those buttons lead: the outcome (`?esito=`).
+pub const ALERTS_OUTCOME: &str = "/avvisi/esito";
 /// Switches the language, then goes back (`?torna=`).
 pub const LANGUAGE: &str = "/lingua/{tag}";
 /// "Le mie pratiche": remember a code, forget one, forget all.

@@ -15,6 +15,7 @@ use crate::pages::admin::bodies::{BodiesPage, BodyStatisticsPage};
 use crate::pages::admin::body::BodySettingsPage;
 use crate::pages::admin::procedures::{ProcedurePage, ProceduresPage};
 use crate::pages::admin::staff::StaffPage;
+use crate::pages::alerts::{AlertsConfirmPage, AlertsOutcomePage, AlertsStopPage};
 use crate::pages::backoffice::{CaseRecordPage, DashboardPage};
 use crate::pages::case::CasePage;
 use crate::pages::home::HomePage;
@@ -102,6 +103,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/cerca") view=LookupPage ssr=SsrMode::Async/>
                 <Route path=path!("/p/:code") view=CasePage ssr=SsrMode::Async/>
+                <Route path=path!("/avvisi/conferma") view=AlertsConfirmPage/>
+                <Route path=path!("/avvisi/annulla") view=AlertsStopPage/>
+                <Route path=path!("/avvisi/esito") view=AlertsOutcomePage/>
                 <Route path=path!("/accessibilita") view=AccessibilityPage/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata") view=SignInPage/>

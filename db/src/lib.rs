@@ -13,6 +13,7 @@ pub mod feed;
 pub mod idempotency;
 pub mod load;
 pub mod migration;
+pub mod notifications;
 pub mod procedure_types;
 pub mod public;
 mod with_children;

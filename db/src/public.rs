@@ -37,6 +37,25 @@ pub struct PublicCase {
     pub history: Vec<PublicEvent>,
 }
 
+impl PublicCase {
+    /// What the body asked or told, in the phases that ask the citizen to
+    /// act (documents requested, a preavviso): the public note of the
+    /// latest event in the current phase.
+    pub fn note_to_act_on(&self) -> Option<&str> {
+        matches!(
+            self.phase,
+            PublicPhase::DocumentsRequested | PublicPhase::RejectionNotice
+        )
+        .then(|| {
+            self.history
+                .iter()
+                .find(|event| event.phase == self.phase)
+                .and_then(|event| event.note.as_deref())
+        })
+        .flatten()
+    }
+}
+
 /// Whom to turn to when the body misses its deadline (art. 2 c. 9-bis).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubstituteOfficial {
@@ -48,6 +67,10 @@ pub struct SubstituteOfficial {
 /// One public entry of the history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PublicEvent {
+    /// The event's row: its identity in the pratica's feed, never shown.
+    pub id: i64,
+    /// When it was recorded: when the feed's reader could first know it.
+    pub recorded_at: DateTime<Utc>,
     pub occurred_at: DateTime<Utc>,
     pub phase: PublicPhase,
     pub note: Option<String>,
@@ -89,6 +112,8 @@ struct CaseRow {
 
 #[derive(FromQueryResult)]
 struct EventRow {
+    event_id: i64,
+    recorded_at: DateTime<Utc>,
     occurred_at: DateTime<Utc>,
     public_phase: crate::entity::StoredPhase,
     public_note: Option<String>,
@@ -115,6 +140,8 @@ pub async fn find_case(
         .column(body::Column::SubstituteName)
         .column(body::Column::SubstituteOffice)
         .column(body::Column::SubstituteContact)
+        .column_as(status_event::Column::Id, "event_id")
+        .column(status_event::Column::RecordedAt)
         .column(status_event::Column::OccurredAt)
         .column(status_event::Column::PublicPhase)
         .column(status_event::Column::PublicNote)
@@ -137,6 +164,8 @@ pub async fn find_case(
         .into_iter()
         .map(|event| {
             Ok(PublicEvent {
+                id: event.event_id,
+                recorded_at: event.recorded_at,
                 occurred_at: event.occurred_at,
                 phase: *event.public_phase,
                 note: event.public_note,
@@ -164,6 +193,25 @@ pub async fn find_case(
         }),
         history,
     }))
+}
+
+/// What a pratica's feed is as of: its version (every event adds one) and
+/// when it last changed; one row read, so that a poll finding nothing new
+/// costs little. `None` like [`find_case`].
+pub async fn case_freshness(
+    db: &DatabaseConnection,
+    code: CaseCode,
+    closed_after: DateTime<Utc>,
+) -> Result<Option<(i32, DateTime<Utc>)>, DbErr> {
+    case::Entity::find()
+        .select_only()
+        .column(case::Column::Version)
+        .column(case::Column::UpdatedAt)
+        .filter(case::Column::Code.eq(code.compact()))
+        .filter(still_public(closed_after))
+        .into_tuple()
+        .one(db)
+        .await
 }
 
 /// One line of "Le mie pratiche".

@@ -8,6 +8,8 @@ pub mod clock;
 pub mod code;
 #[cfg(feature = "intake")]
 pub mod intake;
+#[cfg(feature = "notify")]
+pub mod notify;
 #[cfg(feature = "personal-data")]
 pub mod personal_data;
 pub mod phase;

@@ -37,6 +37,34 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     /// The key signing session tokens; see [`crate::auth::keys`].
     pub signing_key: Option<SigningKey>,
+    /// Mail to citizens; `None` when no SMTP server is configured (then
+    /// the case page offers no e-mail alerts).
+    pub mail: Option<MailSettings>,
+    /// An update waits this long for later ones to join it in one mail.
+    pub coalesce: std::time::Duration,
+}
+
+/// The SMTP server mail to citizens goes through.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    /// User name and password, when the server wants them.
+    pub credentials: Option<(String, String)>,
+    /// The sender, `Name <address>` or a bare address.
+    pub from: lettre::message::Mailbox,
+}
+
+/// How the connection to the SMTP server is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// STARTTLS on a plain connection (port 587), required.
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// None: only for a server on this machine (tests, a local relay).
+    None,
 }
 
 #[derive(Clone, Debug)]
@@ -202,7 +230,15 @@ impl Settings {
             })
             .collect::<Result<_, _>>()?;
 
+        let mail = mail_settings(&get)?;
+        let coalesce_secs: u64 = parse_var(
+            "PRATICHE_NOTIFY_COALESCE_SECS",
+            read("PRATICHE_NOTIFY_COALESCE_SECS", "600"),
+        )?;
+
         Ok(Self {
+            mail,
+            coalesce: std::time::Duration::from_secs(coalesce_secs),
             leptos,
             database: DatabaseSettings { url, data_dir },
             demo,
@@ -228,6 +264,67 @@ impl Settings {
     }
 }
 
+/// The SMTP settings, if `PRATICHE_SMTP_HOST` is set.
+fn mail_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<MailSettings>, ConfigError> {
+    let Some(host) = get("PRATICHE_SMTP_HOST") else {
+        return Ok(None);
+    };
+    let tls = match get("PRATICHE_SMTP_TLS").as_deref().unwrap_or("starttls") {
+        "starttls" => SmtpTls::StartTls,
+        "tls" => SmtpTls::Tls,
+        "none" => SmtpTls::None,
+        other => {
+            return Err(invalid(
+                "PRATICHE_SMTP_TLS",
+                other,
+                "use starttls, tls or none",
+            ));
+        }
+    };
+    if tls == SmtpTls::None && !is_loopback_host(&host) {
+        return Err(invalid(
+            "PRATICHE_SMTP_TLS",
+            "none",
+            "an unencrypted connection is allowed only to a server on this machine",
+        ));
+    }
+    let default_port = match tls {
+        SmtpTls::Tls => "465",
+        SmtpTls::StartTls | SmtpTls::None => "587",
+    };
+    let port = parse_var(
+        "PRATICHE_SMTP_PORT",
+        get("PRATICHE_SMTP_PORT").unwrap_or_else(|| default_port.to_owned()),
+    )?;
+    let credentials = get("PRATICHE_SMTP_USERNAME").zip(get("PRATICHE_SMTP_PASSWORD"));
+    let from = get("PRATICHE_MAIL_FROM").ok_or_else(|| {
+        invalid(
+            "PRATICHE_MAIL_FROM",
+            "",
+            "set the sender of mail to citizens with PRATICHE_SMTP_HOST",
+        )
+    })?;
+    let from = parse_var("PRATICHE_MAIL_FROM", from)?;
+    Ok(Some(MailSettings {
+        host,
+        port,
+        tls,
+        credentials,
+        from,
+    }))
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
 fn parse_var<T: FromStr>(name: &'static str, value: String) -> Result<T, ConfigError>
 where
     T::Err: std::fmt::Display,
@@ -239,18 +336,10 @@ where
 
 /// Whether the URL's host is a loopback address or `localhost`.
 fn is_loopback_url(url: &str) -> bool {
-    let Some(host) = url
-        .parse::<axum::http::Uri>()
+    url.parse::<axum::http::Uri>()
         .ok()
-        .and_then(|uri| uri.host().map(str::to_owned))
-    else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|address| address.is_loopback())
+        .and_then(|uri| uri.host().map(is_loopback_host))
+        .unwrap_or(false)
 }
 
 fn hash_file_beside_binary() -> bool {
@@ -382,5 +471,46 @@ mod tests {
         .unwrap();
         assert_eq!(settings.public_url, "https://pratiche.example.it");
         assert_eq!(settings.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn mail_is_off_without_a_host_and_checked_with_one() {
+        assert!(settings(&[]).unwrap().mail.is_none());
+        let mail = settings(&[
+            ("PRATICHE_SMTP_HOST", "smtp.provincia.example.it"),
+            (
+                "PRATICHE_MAIL_FROM",
+                "Pratiche <avvisi@provincia.example.it>",
+            ),
+        ])
+        .unwrap()
+        .mail
+        .unwrap();
+        assert_eq!((mail.port, mail.tls), (587, SmtpTls::StartTls));
+        assert_eq!(mail.from.email.to_string(), "avvisi@provincia.example.it");
+        for (vars, name) in [
+            (
+                vec![("PRATICHE_SMTP_HOST", "smtp.example.it")],
+                "PRATICHE_MAIL_FROM",
+            ),
+            (
+                vec![
+                    ("PRATICHE_SMTP_HOST", "smtp.example.it"),
+                    ("PRATICHE_MAIL_FROM", "avvisi@example.it"),
+                    ("PRATICHE_SMTP_TLS", "none"),
+                ],
+                "PRATICHE_SMTP_TLS",
+            ),
+            (
+                vec![
+                    ("PRATICHE_SMTP_HOST", "127.0.0.1"),
+                    ("PRATICHE_MAIL_FROM", "not an address"),
+                ],
+                "PRATICHE_MAIL_FROM",
+            ),
+        ] {
+            let error = settings(&vars).unwrap_err().to_string();
+            assert!(error.contains(name), "{error}");
+        }
     }
 }

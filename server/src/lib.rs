@@ -1,13 +1,16 @@
 //! Pratiche's server: configuration, start-up, middleware.
 
 pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod backoffice;
+pub mod case_feed;
 pub mod config;
 pub mod csrf;
 pub mod jobs;
 pub mod language;
+pub mod notify;
 pub mod office;
 pub mod page_nonce;
 pub mod path_spelling;

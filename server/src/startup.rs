@@ -31,6 +31,7 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::alerts::Alerts;
 use crate::api::auth::{ApiTokens, ClientRows, TokenFailures};
 use crate::api::idempotency;
 use crate::api::{self, Api};
@@ -43,13 +44,14 @@ use crate::auth::tokens::TokenSigner;
 use crate::config::Settings;
 use crate::csrf::{self, CrossSite, SiteOrigin};
 use crate::language;
+use crate::notify::{self, email::Mailer, links::Links};
 use crate::office::BackOffice;
 use crate::page_nonce::{self, PageNonce};
 use crate::rate_limit::{KeyedLimiter, LookupLimiter};
 use crate::remembered;
 use crate::responses::{SecureCookies, is_html};
 use crate::telemetry::{self, PathRedactor};
-use crate::{admin, backoffice, jobs, path_spelling};
+use crate::{admin, backoffice, case_feed, jobs, path_spelling};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -74,6 +76,8 @@ pub enum StartupError {
     DemoBesideRealAccounts,
     #[error(transparent)]
     SigningKey(#[from] KeyError),
+    #[error("cannot set up the SMTP connection: {0}")]
+    Mail(#[source] lettre::transport::smtp::Error),
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -124,6 +128,7 @@ impl Application {
             installation_email: Arc::from(settings.installation_email.as_str()),
             retention: chrono::Duration::days(i64::from(settings.retention_days)),
             lookups: lookup_limit(settings, &trusted_proxies),
+            alerts_by_mail: settings.mail.is_some(),
         };
         jobs::spawn_every(THROTTLE_PURGE_EVERY, "expired sign-in counters", {
             let db = db.clone();
@@ -148,7 +153,8 @@ impl Application {
             back_office.api_client_rows.clone(),
             trusted_proxies,
         );
-        let router = router(settings, context, db, back_office, api);
+        let alerts = start_notifications(settings, &db, &signing_key, &back_office)?;
+        let router = router(settings, context, db, back_office, api, alerts);
         let address = settings.leptos.site_addr;
         let listener = TcpListener::bind(address)
             .await
@@ -190,6 +196,60 @@ pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, St
         .map_err(StartupError::Migrations)?;
     Ok(db)
 }
+
+/// Starts the outbox's worker and the purge of the addresses of pratiche
+/// closed past the retention period; the citizens' alert forms' state, when
+/// mail is configured.
+fn start_notifications(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    signing_key: &keys::SigningKey,
+    back_office: &BackOffice,
+) -> Result<Option<Alerts>, StartupError> {
+    let retention = chrono::Duration::days(i64::from(settings.retention_days));
+    jobs::spawn_every(ADDRESS_PURGE_EVERY, "addresses of closed pratiche", {
+        let db = db.clone();
+        move || {
+            let db = db.clone();
+            async move { pratiche_db::notifications::purge_closed(&db, Utc::now() - retention).await }
+        }
+    });
+    let Some(mail) = &settings.mail else {
+        tracing::warn!("no SMTP server configured (PRATICHE_SMTP_HOST): no e-mail alerts");
+        return Ok(None);
+    };
+    let links = Links::new(signing_key, &settings.public_url);
+    let mailer = Mailer::new(mail).map_err(StartupError::Mail)?;
+    notify::Worker {
+        db: db.clone(),
+        mailer,
+        links: links.clone(),
+        public_url: settings.public_url.clone(),
+        retention,
+        coalesce: settings.coalesce,
+    }
+    .spawn();
+    Ok(Some(Alerts {
+        office: back_office.clone(),
+        links,
+    }))
+}
+
+/// The citizens' alert forms, when mail is configured.
+fn alert_routes(alerts: Option<Alerts>) -> Router<LeptosOptions> {
+    let Some(alerts) = alerts else {
+        return Router::new();
+    };
+    Router::new()
+        .route(paths::CASE_ALERTS, post(crate::alerts::subscribe))
+        .route(paths::ALERTS_CONFIRM, post(crate::alerts::confirm))
+        .route(paths::ALERTS_STOP, post(crate::alerts::stop))
+        .with_state(alerts)
+}
+
+/// How often the addresses of pratiche closed past the retention period
+/// are erased.
+const ADDRESS_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// How often sign-in counters that no longer count are deleted.
 const THROTTLE_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
@@ -331,10 +391,12 @@ fn router(
     db: DatabaseConnection,
     back_office: BackOffice,
     api: Api,
+    alerts: Option<Alerts>,
 ) -> Router {
     let sessions = back_office.sessions.clone();
     let options = settings.leptos.clone();
     let routes = generate_route_list(App);
+    let feed = get(case_feed::case_feed).with_state(context.clone());
     let provide_app_context = move || {
         provide_context(context.clone());
         // The page's nonce, chosen by `page_nonce::with_page_nonce` for
@@ -349,9 +411,11 @@ fn router(
 
     let router = Router::new()
         .route("/healthz", get(health).with_state(db))
+        .route(paths::CASE_FEED, feed)
         .merge(back_office_routes(back_office))
         .merge(api_routes(api))
         .merge(cookie_routes(settings.secure_cookies()))
+        .merge(alert_routes(alerts))
         .leptos_routes_with_context(&options, routes, provide_app_context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -72,10 +72,11 @@ pub fn PrivacyPage() -> impl IntoView {
         ("days", context.retention.num_days().into()),
     ];
     let text = |key: &str| i18n.t_with(key, &args);
-    let (controllers_text, processor, retention) = (
+    let (controllers_text, processor, retention, alerts) = (
         text("privacy-controllers"),
         text("privacy-processor"),
         text("privacy-retention"),
+        text("privacy-alerts"),
     );
     let db = context.db.clone();
     let controllers = Suspend::new(async move {
@@ -105,6 +106,7 @@ pub fn PrivacyPage() -> impl IntoView {
             <h2>{i18n.t("privacy-data-title")}</h2>
             <p>{i18n.t("privacy-data")}</p>
             <p>{retention}</p>
+            <p>{alerts}</p>
             <h2>{i18n.t("privacy-cookies-title")}</h2>
             <p>{i18n.t("privacy-cookies")}</p>
             <h2>{i18n.t("privacy-basis-title")}</h2>

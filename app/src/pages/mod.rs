@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod admin;
+pub mod alerts;
 pub mod backoffice;
 pub mod case;
 pub mod home;

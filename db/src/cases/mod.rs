@@ -110,6 +110,8 @@ pub struct NewEvent {
 #[derive(Clone, Debug)]
 pub struct Recorded {
     pub case: case::Model,
+    /// The new event's row.
+    pub event_id: i64,
     pub explanation: Explanation,
     pub warnings: Vec<ClockWarning>,
 }
@@ -192,11 +194,12 @@ pub async fn record_event<C: ConnectionTrait>(
     let new = HistoryRow::of_new(&event, &state);
     check_insertion(&transitions, &steps, position, new.step())?;
     let occurred_on = rome_date(event.occurred_at);
-    insert_event(txn, &case, &state, event, now).await?;
+    let event_id = insert_event(txn, &case, &state, event, now).await?;
     history.insert(position, new);
     let (case, explanation) = settle(txn, case, calendar.into(), &history, now).await?;
     Ok(Recorded {
         case,
+        event_id,
         warnings: explanation.warnings_for_event_on(occurred_on),
         explanation,
     })
@@ -402,13 +405,13 @@ async fn insert_event<C: ConnectionTrait>(
     state: &procedure_state::Model,
     event: NewEvent,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<i64, DbErr> {
     let (extension_days, extension_basis) = match event.extension {
         Some(extension) => (Some(extension.days as i32), Some(extension.legal_basis)),
         None => (None, None),
     };
     let feed_position = feed::next_position(conn, case.body_id).await?;
-    status_event::ActiveModel {
+    let inserted = status_event::ActiveModel {
         case_id: Set(case.id),
         body_id: Set(case.body_id),
         feed_position: Set(feed_position),
@@ -429,7 +432,7 @@ async fn insert_event<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    Ok(())
+    Ok(inserted.id)
 }
 
 /// After a new event, with the pratica's whole `history` in order: the

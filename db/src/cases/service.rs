@@ -11,6 +11,7 @@ use pratiche_domain::CaseCode;
 use pratiche_domain::intake::event::{self, EventProblem, ValidEvent};
 use pratiche_domain::intake::registration::{self, RegistrationProblem, ValidRegistration};
 use pratiche_domain::intake::{Kind, Problem};
+use pratiche_domain::notify::PublicChange;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::{NewCase, NewEvent, Recorded, WriteError};
@@ -18,6 +19,7 @@ use crate::audit::{self, Actor, Change, Entry, changed};
 use crate::cases::record::reference_taken;
 use crate::entity::case;
 use crate::is_unique_violation;
+use crate::notifications;
 use crate::procedure_types::{starting_state, state_choices};
 
 /// New codes tried when one is, against all odds, taken.
@@ -170,7 +172,8 @@ async fn register_once(
 }
 
 /// Records a checked status event (or correction) on `case`, with its audit
-/// entry, in the caller's write transaction: the caller commits (or, for a
+/// entry and the updates its subscribers are owed (the outbox), in the
+/// caller's write transaction: the caller commits (or, for a
 /// preview, rolls back). Checks the event against the state it names
 /// ([`event::fits_state`]) and, through the write path, against the
 /// workflow at the event's place in the history. With `expected_version`,
@@ -220,6 +223,13 @@ pub async fn record_event<C: ConnectionTrait>(
         ),
         Change::set("correction_reason", valid.correction_reason.clone()),
     ];
+    let change = PublicChange {
+        phase_before: *case.current_phase,
+        phase_after: *case.current_phase,
+        with_note: valid.public_note.is_some(),
+        with_extension: valid.extension.is_some(),
+        with_reply_by: valid.reply_by.is_some(),
+    };
     let event = NewEvent {
         state_id: valid.state_id,
         public_note: valid.public_note,
@@ -246,6 +256,11 @@ pub async fn record_event<C: ConnectionTrait>(
         changes: changed(changes),
     };
     audit::record(txn, actor, entry, now).await?;
+    let change = PublicChange {
+        phase_after: *recorded.case.current_phase,
+        ..change
+    };
+    notifications::queue_for_event(txn, case.id, recorded.event_id, change, now).await?;
     Ok(recorded)
 }
 

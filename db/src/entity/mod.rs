@@ -9,12 +9,14 @@ pub mod audit_entry;
 pub mod body;
 pub mod case;
 pub mod idempotency_key;
+pub mod notification;
 pub mod procedure_state;
 pub mod procedure_transition;
 pub mod procedure_type;
 pub mod session;
 pub mod sign_in_throttle;
 pub mod status_event;
+pub mod subscription;
 pub mod user;
 mod values;
 

@@ -13,6 +13,7 @@ mod m20261127_000007_api;
 mod m20261128_000008_keys_with_answers;
 mod m20261128_000009_trigram_search;
 mod m20261128_000010_sqlite_trigram_search;
+mod m20261202_000011_notifications;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_keys_with_answers::Migration),
             Box::new(m20261128_000009_trigram_search::Migration),
             Box::new(m20261128_000010_sqlite_trigram_search::Migration),
+            Box::new(m20261202_000011_notifications::Migration),
         ]
     }
 }

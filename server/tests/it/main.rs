@@ -6,9 +6,11 @@
 mod support;
 
 mod admin_pages;
+mod alerts;
 mod api;
 mod backoffice_auth;
 mod backoffice_pages;
+mod case_feed;
 mod clock;
 mod contract;
 mod isolation;

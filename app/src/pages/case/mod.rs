@@ -2,6 +2,7 @@
 //! downloads no JavaScript or WebAssembly. It reads only the allow-listed
 //! public view of the pratica, with the due date as stored.
 
+pub mod alerts;
 pub mod deadline;
 
 use chrono::Utc;
@@ -13,9 +14,10 @@ use leptos_meta::Link;
 use leptos_router::hooks::use_params_map;
 use pratiche_db::clock::rome_date;
 use pratiche_db::public::{PublicCase, PublicEvent, find_case};
+use pratiche_domain::CaseCode;
 use pratiche_domain::clock::ClockStatus;
-use pratiche_domain::{CaseCode, PublicPhase};
 
+use alerts::CaseAlerts;
 use deadline::{ClockExplanation, IfNoAnswer, due_text};
 use pratiche_db::clock::today_in_rome;
 
@@ -85,18 +87,7 @@ fn CaseView(case: PublicCase) -> impl IntoView {
             ("contact", case.responsible_contact.clone().into()),
         ],
     );
-    // What the body asked or told, for the phases that ask the citizen to act.
-    let latest_note = matches!(
-        phase,
-        PublicPhase::DocumentsRequested | PublicPhase::RejectionNotice
-    )
-    .then(|| {
-        case.history
-            .iter()
-            .find(|event| event.phase == phase)
-            .and_then(|event| event.note.clone())
-    })
-    .flatten();
+    let latest_note = case.note_to_act_on().map(str::to_owned);
     let status = case
         .clock
         .as_ref()
@@ -119,6 +110,7 @@ fn CaseView(case: PublicCase) -> impl IntoView {
     };
     view! {
         <Link rel="canonical" href=format!("{public_url}{}", paths::case_page(case.code))/>
+        <Link rel="alternate" type_="application/atom+xml" href=paths::fill(paths::CASE_FEED, &[&case.code])/>
         <PageLayout
             title=title
             body_name=case.body.name.clone()
@@ -141,6 +133,7 @@ fn CaseView(case: PublicCase) -> impl IntoView {
             </section>
 
             <RememberCase code=case.code/>
+            <CaseAlerts code=case.code/>
 
             <section class="card next-steps" aria-labelledby="next-steps-title">
                 <h2 id="next-steps-title">{i18n.t("case-next-steps")}</h2>

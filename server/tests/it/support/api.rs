@@ -126,6 +126,28 @@ impl Call<'_> {
             .unwrap()
     }
 
+    /// Records an event in the state `state` of the "Permesso di costruire"
+    /// type, happening now, with the fields of `extra`; expects 201.
+    pub async fn record_now(&self, code: &str, state: &str, extra: Value) {
+        let mut event = json!({
+            "state_id": self.state("Permesso di costruire", state).await,
+            "occurred_at": chrono::Utc::now().to_rfc3339(),
+        });
+        event
+            .as_object_mut()
+            .expect("an object")
+            .extend(extra.as_object().expect("an object").clone());
+        let key = format!("k-{}", rand::random::<u64>());
+        let (status, body) = self
+            .post_json(
+                &format!("/api/v1/pratiche/{code}/events"),
+                Some(&key),
+                &event,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
     /// Creates a pratica submitted `days_ago`; returns its code.
     pub async fn create(&self, reference: &str, days_ago: i64) -> String {
         let body = self.creation(reference, days_ago).await;

@@ -6,6 +6,7 @@
 //! process, its databases, its HTTP clients.
 
 pub mod api;
+pub mod mail;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -13,6 +14,47 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, Database};
+
+/// Starts the server binary with exactly `env`; returns it, its log (kept
+/// as it is written) and the address it listens on.
+fn launch(env: &[(String, String)]) -> (Child, Arc<Mutex<Vec<String>>>, String) {
+    let mut process = Command::new(env!("CARGO_BIN_EXE_pratiche-server"))
+        .env_clear()
+        .envs(env.iter().map(|(name, value)| (name, value)))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (address_tx, address_rx) = mpsc::channel();
+    let stdout = process.stdout.take().expect("piped stdout");
+    let stderr = process.stderr.take().expect("piped stderr");
+    for stream in [
+        Box::new(stdout) as Box<dyn std::io::Read + Send>,
+        Box::new(stderr),
+    ] {
+        let log = Arc::clone(&log);
+        let address_tx = address_tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if let Some((_, address)) = line.split_once("listening on ") {
+                    let _ = address_tx.send(address.trim().to_owned());
+                }
+                log.lock().unwrap().push(line);
+            }
+        });
+    }
+    match address_rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(address) => (process, log, address),
+        Err(_) => {
+            let _ = process.kill();
+            panic!(
+                "the server did not start:\n{}",
+                log.lock().unwrap().join("\n")
+            );
+        }
+    }
+}
 
 /// Where the tests find PostgreSQL; `PRATICHE_TEST_POSTGRES` overrides.
 fn postgres_admin_url() -> String {
@@ -76,43 +118,7 @@ impl TestServer {
             env.iter()
                 .map(|(name, value)| (name.to_string(), value.to_string())),
         );
-        let mut process = Command::new(env!("CARGO_BIN_EXE_pratiche-server"))
-            .env_clear()
-            .envs(server_env.iter().map(|(name, value)| (name, value)))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server binary starts");
-
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (address_tx, address_rx) = mpsc::channel();
-        let stdout = process.stdout.take().expect("piped stdout");
-        let stderr = process.stderr.take().expect("piped stderr");
-        for stream in [
-            Box::new(stdout) as Box<dyn std::io::Read + Send>,
-            Box::new(stderr),
-        ] {
-            let log = Arc::clone(&log);
-            let address_tx = address_tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if let Some((_, address)) = line.split_once("listening on ") {
-                        let _ = address_tx.send(address.trim().to_owned());
-                    }
-                    log.lock().unwrap().push(line);
-                }
-            });
-        }
-        let address = match address_rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(address) => address,
-            Err(_) => {
-                let _ = process.kill();
-                panic!(
-                    "the server did not start:\n{}",
-                    log.lock().unwrap().join("\n")
-                );
-            }
-        };
+        let (process, log, address) = launch(&server_env);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -127,6 +133,17 @@ impl TestServer {
             _data_dir: data_dir,
             postgres_database,
         })
+    }
+
+    /// Kills the server (SIGKILL: no graceful stop) and starts it again on
+    /// the same database and environment; it listens on a new port.
+    pub fn kill_and_restart(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        let (process, log, address) = launch(&self.env);
+        self.process = process;
+        self.log = log;
+        self.address = address;
     }
 
     /// Runs a command of the server binary against the same database.

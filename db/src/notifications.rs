@@ -1,0 +1,545 @@
+//! Notifications to citizens (docs/rules.md, Notifications): subscriptions
+//! by e-mail with double opt-in, and the outbox.
+//!
+//! The outbox is a table written in the transaction of what causes a
+//! message ([`queue_for_event`] from the event service, [`subscribe_email`]
+//! for a confirmation), so a message is queued exactly when its cause
+//! commits. Workers [`claim_due`] rows with a lease (on PostgreSQL with
+//! `FOR UPDATE SKIP LOCKED`, so several instances share the work), deliver
+//! them, and mark each [`mark_sent`] or [`mark_failed_try`]. A row marked
+//! sent is never claimed again; a worker that dies mid-delivery leaves its
+//! lease to expire, and the row is tried again with the same message id.
+
+use chrono::{DateTime, Duration, Utc};
+use pratiche_domain::CaseCode;
+use pratiche_domain::notify::{
+    CONFIRMATION_EVERY_MINUTES, CONFIRMATION_VALID_HOURS, EmailAddress, MAX_EMAIL_SUBSCRIBERS,
+    PublicChange,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query, StringLen};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    DeriveActiveEnum, EntityTrait, EnumIter, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
+};
+
+use crate::entity::{case, notification, status_event, subscription};
+
+/// The way a message travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Channel {
+    #[sea_orm(string_value = "email")]
+    Email,
+}
+
+/// What a message says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Kind {
+    /// "Confirm that you want to be told" (double opt-in).
+    #[sea_orm(string_value = "confirmation")]
+    Confirmation,
+    /// The pratica moved: its latest public state.
+    #[sea_orm(string_value = "update")]
+    Update,
+}
+
+/// Where a message stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    /// To be sent, now or at `not_before`.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    /// Given up after its last try; `last_error` says why.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+    /// Told in the mail of a later update (`merged_into`).
+    #[sea_orm(string_value = "merged")]
+    Merged,
+    /// Not sent: the recipient unsubscribed meanwhile.
+    #[sea_orm(string_value = "dropped")]
+    Dropped,
+}
+
+/// What the subscription form leads to. The form answers the same in every
+/// case, so that it reveals nothing about the pratica's subscribers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subscribed {
+    /// A confirmation mail is queued.
+    ConfirmationQueued,
+    /// Nothing to do: already confirmed, a confirmation sent within the
+    /// hour, the pratica full or closed, or no such pratica.
+    Nothing,
+}
+
+/// Asks to tell `address` about the open pratica `code`: queues a
+/// confirmation mail (nothing else is sent before the address confirms),
+/// at most one per address and pratica an hour.
+pub async fn subscribe_email(
+    db: &DatabaseConnection,
+    code: CaseCode,
+    address: &EmailAddress,
+    language: &str,
+    now: DateTime<Utc>,
+) -> Result<Subscribed, DbErr> {
+    let txn = crate::begin_write(db).await?;
+    let Some(case) = case::Entity::find()
+        .filter(case::Column::Code.eq(code.compact()))
+        .filter(case::Column::ClosedAt.is_null())
+        .one(&*txn)
+        .await?
+    else {
+        return Ok(Subscribed::Nothing);
+    };
+    let existing = subscription::Entity::find()
+        .filter(subscription::Column::CaseId.eq(case.id))
+        .filter(subscription::Column::Channel.eq(Channel::Email))
+        .filter(subscription::Column::Recipient.eq(address.as_str()))
+        .one(&*txn)
+        .await?;
+    let confirmed = existing
+        .as_ref()
+        .is_some_and(|row| row.confirmed_at.is_some() && row.unsubscribed_at.is_none());
+    let recently_asked = existing.as_ref().is_some_and(|row| {
+        row.confirmation_sent_at
+            .is_some_and(|sent| now - sent < Duration::minutes(CONFIRMATION_EVERY_MINUTES))
+    });
+    if confirmed
+        || recently_asked
+        || confirmed_count(&*txn, case.id).await? >= MAX_EMAIL_SUBSCRIBERS
+    {
+        return Ok(Subscribed::Nothing);
+    }
+    let row = match existing {
+        Some(row) => {
+            let mut row: subscription::ActiveModel = row.into();
+            row.language = Set(language.to_owned());
+            row.confirmation_sent_at = Set(Some(now));
+            row.confirmed_at = Set(None);
+            row.unsubscribed_at = Set(None);
+            row.update(&*txn).await?
+        }
+        None => {
+            subscription::ActiveModel {
+                case_id: Set(case.id),
+                channel: Set(Channel::Email),
+                recipient: Set(address.as_str().to_owned()),
+                language: Set(language.to_owned()),
+                confirmation_sent_at: Set(Some(now)),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*txn)
+            .await?
+        }
+    };
+    let cause = format!("confirmation-{}", now.timestamp());
+    queue(&*txn, &row, Kind::Confirmation, &cause, None, now).await?;
+    txn.commit().await?;
+    Ok(Subscribed::ConfirmationQueued)
+}
+
+async fn confirmed_count<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<usize, DbErr> {
+    let count = subscription::Entity::find()
+        .filter(subscription::Column::CaseId.eq(case_id))
+        .filter(subscription::Column::ConfirmedAt.is_not_null())
+        .filter(subscription::Column::UnsubscribedAt.is_null())
+        .count(conn)
+        .await?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
+/// Confirms the subscription whose confirmation mail was queued at
+/// `issued_at` (the link carries both), if that was within the link's
+/// validity and the pratica has room. Whether it is (now) confirmed.
+pub async fn confirm(
+    db: &DatabaseConnection,
+    subscription_id: i32,
+    issued_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = crate::begin_write(db).await?;
+    let Some(row) = subscription::Entity::find_by_id(subscription_id)
+        .one(&*txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let same_link = row
+        .confirmation_sent_at
+        .is_some_and(|sent| sent.timestamp() == issued_at.timestamp());
+    let in_time = now - issued_at < Duration::hours(CONFIRMATION_VALID_HOURS);
+    if !same_link || !in_time || row.unsubscribed_at.is_some() {
+        return Ok(false);
+    }
+    if row.confirmed_at.is_some() {
+        return Ok(true);
+    }
+    if confirmed_count(&*txn, row.case_id).await? >= MAX_EMAIL_SUBSCRIBERS {
+        return Ok(false);
+    }
+    let mut row: subscription::ActiveModel = row.into();
+    row.confirmed_at = Set(Some(now));
+    row.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Stops every message to this subscription, queued ones included. An
+/// unknown or already ended subscription changes nothing.
+pub async fn unsubscribe(
+    db: &DatabaseConnection,
+    subscription_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = crate::begin_write(db).await?;
+    subscription::Entity::update_many()
+        .col_expr(subscription::Column::UnsubscribedAt, Expr::value(now))
+        .filter(subscription::Column::Id.eq(subscription_id))
+        .filter(subscription::Column::UnsubscribedAt.is_null())
+        .exec(&*txn)
+        .await?;
+    notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value(Status::Dropped))
+        .filter(notification::Column::SubscriptionId.eq(subscription_id))
+        .filter(notification::Column::Status.eq(Status::Pending))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await
+}
+
+/// Queues an update for every confirmed subscriber of `case` when the
+/// event `event_id` changed what its public page shows; in the event's
+/// transaction. Called by the event service only.
+pub(crate) async fn queue_for_event<C: ConnectionTrait>(
+    txn: &C,
+    case_id: i32,
+    event_id: i64,
+    change: PublicChange,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if !change.worth_telling() {
+        return Ok(());
+    }
+    let subscribers = subscription::Entity::find()
+        .filter(subscription::Column::CaseId.eq(case_id))
+        .filter(subscription::Column::ConfirmedAt.is_not_null())
+        .filter(subscription::Column::UnsubscribedAt.is_null())
+        .all(txn)
+        .await?;
+    let cause = format!("event-{event_id}");
+    for subscriber in &subscribers {
+        queue(txn, subscriber, Kind::Update, &cause, Some(event_id), now).await?;
+    }
+    Ok(())
+}
+
+/// Writes one outbox row, unless its key is already there.
+async fn queue<C: ConnectionTrait>(
+    conn: &C,
+    subscriber: &subscription::Model,
+    kind: Kind,
+    cause: &str,
+    event_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let channel = subscriber.channel.to_value();
+    let dedupe_key = format!("{}:{cause}:{channel}:{}", subscriber.case_id, subscriber.id);
+    let row = notification::ActiveModel {
+        dedupe_key: Set(dedupe_key),
+        case_id: Set(subscriber.case_id),
+        subscription_id: Set(subscriber.id),
+        kind: Set(kind),
+        event_id: Set(event_id),
+        status: Set(Status::Pending),
+        attempts: Set(0),
+        not_before: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    notification::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(notification::Column::DedupeKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .try_insert()
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// A message a worker holds, with what it needs to send it.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub notification: notification::Model,
+    pub subscription: subscription::Model,
+    pub code: CaseCode,
+}
+
+/// How a worker takes its work.
+#[derive(Clone, Copy, Debug)]
+pub struct Claim {
+    /// Rows taken at most at once.
+    pub batch: u64,
+    /// How long the worker holds them; after that another may take them.
+    pub lease: Duration,
+    /// An update waits this long for later ones to join it in one mail.
+    pub coalesce: Duration,
+}
+
+/// Takes the rows due at `now` (an update once it has waited the coalescing
+/// window), counting a try on each; then lets each update absorb the
+/// subscriber's later pending updates (marked merged into it), so that one
+/// mail tells them all. Rows another worker holds are skipped.
+pub async fn claim_due(
+    db: &DatabaseConnection,
+    claim: Claim,
+    now: DateTime<Utc>,
+) -> Result<Vec<Claimed>, DbErr> {
+    use notification::Column;
+    let txn = crate::begin_write(db).await?;
+    let mut due = Query::select();
+    due.column(Column::Id)
+        .from(notification::Entity)
+        .and_where(Column::Status.eq(Status::Pending))
+        .and_where(Column::NotBefore.lte(now))
+        .and_where(
+            Column::Kind
+                .ne(Kind::Update)
+                .or(Column::CreatedAt.lte(now - claim.coalesce)),
+        )
+        .and_where(
+            Column::ClaimedUntil
+                .is_null()
+                .or(Column::ClaimedUntil.lt(now)),
+        )
+        .order_by(Column::Id, sea_orm::Order::Asc)
+        .limit(claim.batch)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    let mut rows = notification::Entity::update_many()
+        .col_expr(Column::ClaimedUntil, Expr::value(now + claim.lease))
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .filter(Column::Id.in_subquery(due))
+        .exec_with_returning(&*txn)
+        .await?;
+    rows.sort_by_key(|row| row.id);
+    let mut claimed: Vec<notification::Model> = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(earlier) = claimed.iter().find(|earlier| absorbs(earlier, &row)) {
+            notification::Entity::update_many()
+                .col_expr(Column::Status, Expr::value(Status::Merged))
+                .col_expr(Column::MergedInto, Expr::value(earlier.id))
+                .filter(Column::Id.eq(row.id))
+                .exec(&*txn)
+                .await?;
+            continue;
+        }
+        claimed.push(row);
+    }
+    for row in claimed.iter().filter(|row| row.kind == Kind::Update) {
+        // Later updates of the same subscriber, claimed by nobody else.
+        notification::Entity::update_many()
+            .col_expr(Column::Status, Expr::value(Status::Merged))
+            .col_expr(Column::MergedInto, Expr::value(row.id))
+            .filter(Column::SubscriptionId.eq(row.subscription_id))
+            .filter(Column::Kind.eq(Kind::Update))
+            .filter(Column::Status.eq(Status::Pending))
+            .filter(Column::Id.gt(row.id))
+            .filter(
+                Column::ClaimedUntil
+                    .is_null()
+                    .or(Column::ClaimedUntil.lt(now)),
+            )
+            .exec(&*txn)
+            .await?;
+    }
+    let mut result = Vec::with_capacity(claimed.len());
+    for row in claimed {
+        let Some(subscription) = subscription::Entity::find_by_id(row.subscription_id)
+            .one(&*txn)
+            .await?
+        else {
+            continue;
+        };
+        let Some(case) = case::Entity::find_by_id(row.case_id).one(&*txn).await? else {
+            continue;
+        };
+        result.push(Claimed {
+            notification: row,
+            subscription,
+            code: case.code.0,
+        });
+    }
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// Whether the claimed update `earlier` tells what `later` would.
+fn absorbs(earlier: &notification::Model, later: &notification::Model) -> bool {
+    earlier.kind == Kind::Update
+        && later.kind == Kind::Update
+        && earlier.subscription_id == later.subscription_id
+}
+
+/// The public side of the status events an update tells: its own event and
+/// those merged into it, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToldEvent {
+    pub occurred_at: DateTime<Utc>,
+    pub phase: pratiche_domain::PublicPhase,
+    pub note: Option<String>,
+    pub reply_by: Option<chrono::NaiveDate>,
+    pub extension_days: Option<i32>,
+}
+
+pub async fn told_events<C: ConnectionTrait>(
+    conn: &C,
+    notification_id: i64,
+) -> Result<Vec<ToldEvent>, DbErr> {
+    let merged = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::EventId)
+        .filter(
+            notification::Column::Id
+                .eq(notification_id)
+                .or(notification::Column::MergedInto.eq(notification_id)),
+        )
+        .into_query();
+    let events = status_event::Entity::find()
+        .filter(status_event::Column::Id.in_subquery(merged))
+        .order_by_asc(status_event::Column::OccurredAt)
+        .order_by_asc(status_event::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(events
+        .into_iter()
+        .map(|event| ToldEvent {
+            occurred_at: event.occurred_at,
+            phase: *event.public_phase,
+            note: event.public_note,
+            reply_by: event.reply_by,
+            extension_days: event.extension_days,
+        })
+        .collect())
+}
+
+/// The row was delivered: it is never tried again.
+pub async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+    notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value(Status::Sent))
+        .col_expr(notification::Column::SentAt, Expr::value(now))
+        .col_expr(
+            notification::Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            notification::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(notification::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A try failed with `error`: try again at `retry_at`, or, without one,
+/// give up ("failed").
+pub async fn mark_failed_try(
+    db: &DatabaseConnection,
+    id: i64,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    let mut update = notification::Entity::update_many()
+        .col_expr(
+            notification::Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(notification::Column::LastError, Expr::value(error))
+        .filter(notification::Column::Id.eq(id));
+    update = match retry_at {
+        Some(at) => update.col_expr(notification::Column::NotBefore, Expr::value(at)),
+        None => update.col_expr(notification::Column::Status, Expr::value(Status::Failed)),
+    };
+    update.exec(db).await?;
+    Ok(())
+}
+
+/// A row that will never be sent (its recipient left meanwhile).
+pub async fn mark_dropped(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
+    notification::Entity::update_many()
+        .col_expr(notification::Column::Status, Expr::value(Status::Dropped))
+        .filter(notification::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One message of a pratica as its clerks see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentLine {
+    pub channel: Channel,
+    /// The address with most of it hidden.
+    pub recipient: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// Every message of a pratica, newest first, for its record page.
+pub async fn of_case<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<Vec<SentLine>, DbErr> {
+    let rows = notification::Entity::find()
+        .find_also_related(subscription::Entity)
+        .filter(notification::Column::CaseId.eq(case_id))
+        .order_by_desc(notification::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, subscriber)| SentLine {
+            channel: subscriber
+                .as_ref()
+                .map_or(Channel::Email, |subscriber| subscriber.channel),
+            recipient: subscriber
+                .map(|subscriber| pratiche_domain::notify::address::mask(&subscriber.recipient))
+                .unwrap_or_default(),
+            kind: row.kind,
+            status: row.status,
+            attempts: row.attempts,
+            created_at: row.created_at,
+            sent_at: row.sent_at,
+            last_error: row.last_error,
+        })
+        .collect())
+}
+
+/// Erases the addresses (and their messages' log) of pratiche closed before
+/// `closed_before`: kept only while the pratica is open and for the
+/// retention period after. How many subscriptions went.
+pub async fn purge_closed(
+    db: &DatabaseConnection,
+    closed_before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let closed = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .filter(case::Column::ClosedAt.lt(closed_before))
+        .into_query();
+    // Their messages go with them (the foreign key cascades).
+    let txn = crate::begin_write(db).await?;
+    let deleted = subscription::Entity::delete_many()
+        .filter(subscription::Column::CaseId.in_subquery(closed))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(deleted)
+}

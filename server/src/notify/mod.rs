@@ -1,0 +1,155 @@
+//! The outbox's worker (docs/rules.md, Notifications): takes the messages
+//! that are due ([`pratiche_db::notifications::claim_due`]), renders each
+//! in its recipient's language from the pratica's public view, sends it,
+//! and writes down how it went. Every instance runs one; on PostgreSQL
+//! they share the rows, each taking its own.
+
+pub mod email;
+pub mod links;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use pratiche_app::i18n::I18n;
+use pratiche_app::{mail, paths};
+use pratiche_db::DatabaseConnection;
+use pratiche_db::clock::rome_date;
+use pratiche_db::notifications::{self, Claim, Claimed, Kind};
+use pratiche_db::public::find_case;
+use pratiche_domain::notify::RetryPolicy;
+use sha2::{Digest, Sha256};
+
+use email::{Envelope, Mailer, SendError};
+use links::Links;
+
+/// How often an idle worker looks for due messages.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// The worker and what it needs.
+pub struct Worker {
+    pub db: DatabaseConnection,
+    pub mailer: Mailer,
+    pub links: Links,
+    pub public_url: String,
+    /// Pratiche closed longer ago than this are no longer public: nothing
+    /// is sent about them.
+    pub retention: chrono::Duration,
+    pub coalesce: Duration,
+}
+
+impl Worker {
+    /// Runs for as long as the server does.
+    pub fn spawn(self) {
+        tokio::spawn(async move {
+            loop {
+                let worked = match self.run_once().await {
+                    Ok(worked) => worked,
+                    Err(error) => {
+                        tracing::error!(%error, "cannot read the outbox");
+                        0
+                    }
+                };
+                if worked == 0 {
+                    tokio::time::sleep(POLL_EVERY).await;
+                }
+            }
+        });
+    }
+
+    /// Claims and delivers one batch; how many messages it took.
+    pub async fn run_once(&self) -> Result<usize, pratiche_db::DbErr> {
+        let claim = Claim {
+            batch: 20,
+            lease: chrono::Duration::minutes(5),
+            coalesce: chrono::Duration::from_std(self.coalesce).unwrap_or(chrono::Duration::MAX),
+        };
+        let claimed = notifications::claim_due(&self.db, claim, Utc::now()).await?;
+        let count = claimed.len();
+        for item in claimed {
+            self.deliver(item).await?;
+        }
+        Ok(count)
+    }
+
+    async fn deliver(&self, item: Claimed) -> Result<(), pratiche_db::DbErr> {
+        let Claimed {
+            notification,
+            subscription,
+            code,
+        } = item;
+        let now = Utc::now();
+        let public = find_case(&self.db, code, now - self.retention).await?;
+        let (Some(case), None) = (public, subscription.unsubscribed_at) else {
+            return notifications::mark_dropped(&self.db, notification.id).await;
+        };
+        let i18n = I18n::negotiate(Some(&subscription.language), None);
+        let (mail, unsubscribe) = match notification.kind {
+            Kind::Confirmation => {
+                let issued = subscription.confirmation_sent_at.unwrap_or(now);
+                let url = self.links.confirm_url(subscription.id, issued);
+                (mail::confirmation(&i18n, &case, &url), None)
+            }
+            Kind::Update => {
+                let told = notifications::told_events(&self.db, notification.id).await?;
+                let case_url = format!("{}{}", self.public_url, paths::case_page(code));
+                let stop_url = self.links.stop_url(subscription.id, now);
+                let mail = mail::update(&i18n, &case, &told, rome_date(now), &case_url, &stop_url);
+                (mail, Some(stop_url))
+            }
+        };
+        let envelope = Envelope {
+            to: &subscription.recipient,
+            message_id: self.message_id(&notification.dedupe_key),
+            language: &subscription.language,
+            unsubscribe,
+        };
+        match self.mailer.send(envelope, &mail).await {
+            Ok(()) => notifications::mark_sent(&self.db, notification.id, Utc::now()).await,
+            Err(error) => {
+                self.failed(notification.id, notification.attempts, &error)
+                    .await
+            }
+        }
+    }
+
+    /// Writes down a failed try, and when (if ever) to try again.
+    async fn failed(
+        &self,
+        id: i64,
+        attempts: i32,
+        error: &SendError,
+    ) -> Result<(), pratiche_db::DbErr> {
+        let tried = u32::try_from(attempts).unwrap_or(u32::MAX);
+        let delay = if error.is_permanent() {
+            None
+        } else {
+            RetryPolicy::MAIL.after_failure(tried, rand::random::<f64>())
+        };
+        let retry_at = delay.and_then(|delay| {
+            chrono::Duration::from_std(delay)
+                .ok()
+                .map(|delay| Utc::now() + delay)
+        });
+        tracing::warn!(notification = id, attempts, %error, retry = retry_at.is_some(), "a mail was not sent");
+        notifications::mark_failed_try(&self.db, id, &error.to_string(), retry_at).await
+    }
+
+    /// A stable `Message-ID` from the outbox row's unique key: a resend
+    /// after a crash mid-delivery carries the same one, so mail software
+    /// can recognise it.
+    fn message_id(&self, dedupe_key: &str) -> String {
+        let digest = Sha256::digest(dedupe_key.as_bytes());
+        let hex: String = digest[..16]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        let host = self
+            .public_url
+            .split_once("://")
+            .map_or(self.public_url.as_str(), |(_, rest)| rest)
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("pratiche.invalid");
+        format!("<{hex}@{host}>")
+    }
+}

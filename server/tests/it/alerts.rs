@@ -1,0 +1,392 @@
+//! E-mail alerts through the real server and a real SMTP server (aiosmtpd),
+//! on SQLite and PostgreSQL: double opt-in, the updates with their headers,
+//! one-click unsubscribe, coalescing, delivery after a crash, failures.
+
+use std::time::Duration;
+
+use pratiche_db::entity::{notification, subscription};
+use pratiche_db::notifications::{Kind, Status};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, LOCATION};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+
+use crate::support::api::{Call, valdoria_api};
+use crate::support::mail::{MailSink, Received};
+use crate::support::{Backend, TestServer};
+
+on_both_databases!(
+    alerts_from_subscription_to_one_click_unsubscribe,
+    a_refused_address_changes_nothing,
+    updates_within_the_window_become_one_mail,
+    a_message_queued_before_a_crash_is_delivered_after_restart,
+    a_mailbox_that_does_not_exist_fails_with_the_reason,
+);
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A server sending through `sink`, with `env` on top, and an API token.
+async fn server_with_mail(
+    backend: Backend,
+    sink: &MailSink,
+    env: &[(&str, &str)],
+) -> Option<(TestServer, String)> {
+    let mail_env = sink.env();
+    let mut all: Vec<(&str, &str)> = mail_env
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    all.push(("PRATICHE_LOOKUP_PER_MINUTE", "0"));
+    all.extend_from_slice(env);
+    valdoria_api(backend, &all).await
+}
+
+/// Posts the case page's form; returns the answer.
+async fn subscribe(
+    server: &TestServer,
+    code: &str,
+    email: &str,
+    language: &str,
+) -> reqwest::Response {
+    server
+        .client
+        .post(server.url(&format!("/p/{code}/avvisi")))
+        .form(&[("email", email), ("lingua", language)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The path and query of an absolute link in a mail.
+fn path_of(link: &str) -> String {
+    let after_scheme = link.split_once("://").unwrap().1;
+    after_scheme[after_scheme.find('/').unwrap()..].to_owned()
+}
+
+/// Confirms through the link of a confirmation mail: the page shows a
+/// button; its post confirms.
+async fn confirm(server: &TestServer, mail: &Received) {
+    let link = path_of(&mail.link("http"));
+    assert!(link.starts_with("/avvisi/conferma?t="), "{link}");
+    let page = server.get(&link).await.text().await.unwrap();
+    assert!(page.contains(&format!("action=\"{link}\"")), "{page}");
+    let answer = server.client.post(server.url(&link)).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(answer.headers()[LOCATION], "/avvisi/esito?esito=confermato");
+}
+
+/// A fresh own reference for a new pratica.
+fn fresh_reference() -> String {
+    format!("2026/{}", rand::random::<u32>())
+}
+
+async fn rows_of(server: &TestServer, kind: Kind) -> Vec<notification::Model> {
+    notification::Entity::find()
+        .filter(notification::Column::Kind.eq(kind))
+        .order_by_asc(notification::Column::Id)
+        .all(&server.database().await)
+        .await
+        .unwrap()
+}
+
+async fn alerts_from_subscription_to_one_click_unsubscribe(backend: Backend) {
+    let sink = MailSink::start();
+    let Some((server, token)) =
+        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "0")]).await
+    else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0900", 3).await;
+    let page = server
+        .get(&format!("/p/{code}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("action=\"/p/{code}/avvisi\"")),
+        "the form is on the page"
+    );
+
+    let answer = subscribe(&server, &code, "  Cittadina@Example.IT ", "en").await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        answer.headers()[LOCATION],
+        format!("/p/{code}?avvisi=inviato#avvisi").as_str()
+    );
+    let after = server
+        .get(&format!("/p/{code}?avvisi=inviato"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        after.contains("entro 48 ore"),
+        "the page says the link lasts 48 hours"
+    );
+    let mails = sink.wait_for(1, WAIT).await;
+    let confirmation = &mails[0];
+    assert_eq!(confirmation.to, "cittadina@example.it");
+    assert_eq!(
+        confirmation.subject,
+        format!("Confirm the alerts for application {code}")
+    );
+    assert!(confirmation.text.contains("48 hours"));
+    assert!(confirmation.html.contains("/avvisi/conferma?t="));
+    assert_eq!(confirmation.header("Content-Language"), Some("en"));
+
+    // Before confirmation nothing else is queued or sent, and asking again
+    // within the hour sends no second confirmation; the answer is the same.
+    call.record_now(&code, "Istruttoria", json!({"public_note": "Assegnata"}))
+        .await;
+    let again = subscribe(&server, &code, "cittadina@example.it", "en").await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(rows_of(&server, Kind::Update).await.len(), 0);
+    assert_eq!(rows_of(&server, Kind::Confirmation).await.len(), 1);
+
+    confirm(&server, confirmation).await;
+    let reply_by = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive();
+    call.record_now(
+        &code,
+        "Richiesta integrazioni",
+        json!({
+            "public_note": "Serve la relazione <geologica> firmata.",
+            "internal_note": "Sollecitato dal geom. Neri",
+            "reply_by": reply_by.to_string(),
+        }),
+    )
+    .await;
+    let mails = sink.wait_for(2, WAIT).await;
+    let update = &mails[1];
+    assert_eq!(
+        update.subject,
+        format!("Application {code}: Documents requested")
+    );
+    for part in [&update.text, &update.html] {
+        assert!(part.contains(&code), "the code");
+        assert!(
+            part.contains(&format!("/p/{code}")),
+            "the link to the case page"
+        );
+        assert!(!part.contains("geom. Neri"), "never the internal note");
+    }
+    assert!(
+        update
+            .text
+            .contains("Serve la relazione <geologica> firmata.")
+    );
+    assert!(
+        update
+            .html
+            .contains("Serve la relazione &lt;geologica&gt; firmata.")
+    );
+    assert!(update.text.contains("reply by"), "{}", update.text);
+    let message_id = &update.message_id;
+    assert!(
+        message_id.len() == 32 + "@127.0.0.1".len() && message_id.ends_with("@127.0.0.1"),
+        "a stable id derived from the row's key: {message_id}"
+    );
+    let unsubscribe = update.header("List-Unsubscribe").expect("List-Unsubscribe");
+    assert!(unsubscribe.starts_with('<') && unsubscribe.ends_with('>'));
+    assert_eq!(
+        update.header("List-Unsubscribe-Post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let stop = path_of(unsubscribe.trim_matches(['<', '>']));
+    assert!(
+        update.text.contains(unsubscribe.trim_matches(['<', '>'])),
+        "a plain stop link too"
+    );
+
+    // A wrong token gets the same answer as a good one.
+    let wrong = server
+        .client
+        .post(server.url("/avvisi/annulla?t=not-a-token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.headers()[LOCATION], "/avvisi/esito?esito=annullato");
+    // The mail client's one-click POST (RFC 8058).
+    let one_click = server
+        .client
+        .post(server.url(&stop))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one_click.status(), StatusCode::OK);
+    let db = server.database().await;
+    let ended = subscription::Entity::find()
+        .filter(subscription::Column::UnsubscribedAt.is_not_null())
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(ended, 1);
+    call.record_now(&code, "Istruttoria", json!({"public_note": "Ricevuta"}))
+        .await;
+    assert_eq!(
+        rows_of(&server, Kind::Update).await.len(),
+        1,
+        "nothing new is queued"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sink.received().len(), 2, "nothing more is sent");
+}
+
+async fn a_refused_address_changes_nothing(backend: Backend) {
+    let sink = MailSink::start();
+    let Some((server, token)) = server_with_mail(backend, &sink, &[]).await else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0901", 3).await;
+    for typed in ["mario", "mario@localhost", "Mario <mario@example.it>", ""] {
+        let answer = subscribe(&server, &code, typed, "it").await;
+        assert_eq!(
+            answer.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{typed:?}"
+        );
+        let page = answer.text().await.unwrap();
+        assert!(page.contains("non sembra valido"), "{typed:?}");
+        assert!(page.contains("aria-invalid=\"true\""));
+    }
+    let malformed = subscribe(&server, "ZZZZ", "mario@example.it", "it").await;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let db = server.database().await;
+    assert_eq!(subscription::Entity::find().count(&db).await.unwrap(), 0);
+    assert_eq!(notification::Entity::find().count(&db).await.unwrap(), 0);
+}
+
+/// A confirmed subscriber of a new pratica; returns its code.
+async fn confirmed_subscriber(server: &TestServer, call: &Call<'_>, sink: &MailSink) -> String {
+    let code = call.create(&fresh_reference(), 3).await;
+    subscribe(server, &code, "cittadino@example.it", "it").await;
+    let mails = sink.wait_for(1, WAIT).await;
+    confirm(server, &mails[0]).await;
+    code
+}
+
+async fn updates_within_the_window_become_one_mail(backend: Backend) {
+    let sink = MailSink::start();
+    let Some((server, token)) =
+        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "3")]).await
+    else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = confirmed_subscriber(&server, &call, &sink).await;
+    call.record_now(
+        &code,
+        "Istruttoria",
+        json!({"public_note": "Assegnata all'arch. Bianchi"}),
+    )
+    .await;
+    call.record_now(&code,
+        "Richiesta integrazioni",
+        json!({"public_note": "Manca la planimetria", "reply_by": (chrono::Utc::now() + chrono::Duration::days(15)).date_naive().to_string()}),
+    )
+    .await;
+    let mails = sink.wait_for(2, WAIT).await;
+    let update = &mails[1];
+    assert_eq!(
+        update.subject,
+        format!("Pratica {code}: Integrazione richiesta")
+    );
+    assert!(
+        update.text.contains("Assegnata all'arch. Bianchi"),
+        "{}",
+        update.text
+    );
+    assert!(
+        update.text.contains("Manca la planimetria"),
+        "{}",
+        update.text
+    );
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(sink.received().len(), 2, "one mail for both events");
+    let updates = rows_of(&server, Kind::Update).await;
+    let statuses: Vec<Status> = updates.iter().map(|row| row.status).collect();
+    assert_eq!(statuses, [Status::Sent, Status::Merged]);
+    assert_eq!(updates[1].merged_into, Some(updates[0].id));
+}
+
+async fn a_message_queued_before_a_crash_is_delivered_after_restart(backend: Backend) {
+    let sink = MailSink::start();
+    let Some((mut server, token)) =
+        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "2")]).await
+    else {
+        return;
+    };
+    let code = {
+        let call = Call {
+            server: &server,
+            token: &token,
+        };
+        let code = confirmed_subscriber(&server, &call, &sink).await;
+        call.record_now(
+            &code,
+            "Accolta",
+            json!({"public_note": "Permesso rilasciato"}),
+        )
+        .await;
+        code
+    };
+    // Killed within the window: committed, not yet delivered.
+    server.kill_and_restart();
+    assert_eq!(
+        rows_of(&server, Kind::Update).await[0].status,
+        Status::Pending
+    );
+    let mails = sink.wait_for(2, WAIT).await;
+    assert_eq!(
+        mails[1].subject,
+        format!("Pratica {code}: Conclusa – accolta")
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sink.received().len(), 2, "delivered once");
+    assert_eq!(rows_of(&server, Kind::Update).await[0].status, Status::Sent);
+}
+
+async fn a_mailbox_that_does_not_exist_fails_with_the_reason(backend: Backend) {
+    let sink = MailSink::start();
+    let Some((server, token)) = server_with_mail(backend, &sink, &[]).await else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0902", 3).await;
+    subscribe(&server, &code, "nessuno@fail.invalid", "it").await;
+    let start = std::time::Instant::now();
+    let row = loop {
+        let row = rows_of(&server, Kind::Confirmation).await.remove(0);
+        if row.status != Status::Pending || start.elapsed() > WAIT {
+            break row;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        row.status,
+        Status::Failed,
+        "a permanent refusal is not retried"
+    );
+    assert_eq!(row.attempts, 1);
+    assert!(
+        row.last_error.as_deref().unwrap_or("").contains("550"),
+        "{row:?}"
+    );
+    assert!(sink.received().is_empty());
+}

@@ -28,7 +28,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 pub use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, TransactionTrait,
+    ActiveEnum, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, TransactionTrait,
 };
 
 /// Connections per pool. SQLite in WAL mode reads concurrently and writes one

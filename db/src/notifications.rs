@@ -483,6 +483,8 @@ pub async fn mark_dropped(db: &DatabaseConnection, id: i64) -> Result<(), DbErr>
 /// One message of a pratica as its clerks see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SentLine {
+    /// The pratica's code.
+    pub code: CaseCode,
     pub channel: Channel,
     /// The address with most of it hidden.
     pub recipient: String,
@@ -496,31 +498,69 @@ pub struct SentLine {
 
 /// Every message of a pratica, newest first, for its record page.
 pub async fn of_case<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<Vec<SentLine>, DbErr> {
+    sent_lines(conn, notification::Column::CaseId.eq(case_id), None).await
+}
+
+/// The body's messages given up ("failed"), newest first, at most `limit`:
+/// what its admins should look into.
+pub async fn failed_of_body<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+    limit: u64,
+) -> Result<Vec<SentLine>, DbErr> {
+    let of_body = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .filter(case::Column::BodyId.eq(body_id))
+        .into_query();
+    sent_lines(
+        conn,
+        notification::Column::Status
+            .eq(Status::Failed)
+            .and(notification::Column::CaseId.in_subquery(of_body)),
+        Some(limit),
+    )
+    .await
+}
+
+async fn sent_lines<C: ConnectionTrait>(
+    conn: &C,
+    filter: sea_orm::sea_query::SimpleExpr,
+    limit: Option<u64>,
+) -> Result<Vec<SentLine>, DbErr> {
     let rows = notification::Entity::find()
         .find_also_related(subscription::Entity)
-        .filter(notification::Column::CaseId.eq(case_id))
+        .filter(filter)
         .order_by_desc(notification::Column::Id)
+        .limit(limit)
         .all(conn)
         .await?;
+    let case_ids: Vec<i32> = rows.iter().map(|(row, _)| row.case_id).collect();
+    let codes: std::collections::HashMap<i32, CaseCode> = case::Entity::find()
+        .filter(case::Column::Id.is_in(case_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|case| (case.id, case.code.0))
+        .collect();
     Ok(rows
         .into_iter()
-        .map(|(row, subscriber)| SentLine {
-            channel: subscriber
-                .as_ref()
-                .map_or(Channel::Email, |subscriber| subscriber.channel),
-            recipient: subscriber
-                .map(|subscriber| pratiche_domain::notify::address::mask(&subscriber.recipient))
-                .unwrap_or_default(),
-            kind: row.kind,
-            status: row.status,
-            attempts: row.attempts,
-            created_at: row.created_at,
-            sent_at: row.sent_at,
-            last_error: row.last_error,
+        .filter_map(|(row, subscriber)| {
+            let subscriber = subscriber?;
+            Some(SentLine {
+                code: *codes.get(&row.case_id)?,
+                channel: subscriber.channel,
+                recipient: pratiche_domain::notify::address::mask(&subscriber.recipient),
+                kind: row.kind,
+                status: row.status,
+                attempts: row.attempts,
+                created_at: row.created_at,
+                sent_at: row.sent_at,
+                last_error: row.last_error,
+            })
         })
         .collect())
 }
-
 /// Erases the addresses (and their messages' log) of pratiche closed before
 /// `closed_before`: kept only while the pratica is open and for the
 /// retention period after. How many subscriptions went.

@@ -38,7 +38,9 @@ async fn two_instances_never_claim_the_same_row(url: &str) {
     let worker = |db: DatabaseConnection| async move {
         let mut taken = Vec::new();
         loop {
-            let claimed = notifications::claim_due(&db, claim, Utc::now()).await.unwrap();
+            let claimed = notifications::claim_due(&db, claim, Utc::now())
+                .await
+                .unwrap();
             if claimed.is_empty() {
                 return taken;
             }
@@ -60,7 +62,12 @@ async fn two_instances_never_claim_the_same_row(url: &str) {
     assert_eq!(all.len(), ROWS, "every row taken");
     // Sent rows are never claimed again, whenever a worker looks.
     let later = Utc::now() + Duration::days(1);
-    assert!(notifications::claim_due(&first, claim, later).await.unwrap().is_empty());
+    assert!(
+        notifications::claim_due(&first, claim, later)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let sent = first
         .query_one_raw(sea_orm::Statement::from_string(
             first.get_database_backend(),

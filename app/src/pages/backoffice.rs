@@ -20,6 +20,7 @@ use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, SignedIn};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::case::deadline::{ClockExplanation, due_text};
+use crate::pages::sent_messages::CaseMessages;
 use crate::pages::staff::{StaffNav, redirect, rome_time, signed_in};
 use crate::pages::status_change::{
     DraftOutcome, StatusChangeDraft, StatusChangeForms, warning_key,
@@ -432,6 +433,7 @@ fn CaseRecord(
         <StatusChangeForms code=code.to_string() version=detail.case.version next_states all_states draft/>
         <h2>{i18n.t("record-history")}</h2>
         <ol class="history staff-history">{events}</ol>
+        <CaseMessages case_id=detail.case.id/>
     }
 }
 

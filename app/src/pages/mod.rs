@@ -10,5 +10,6 @@ pub mod lookup;
 pub mod mine;
 pub mod not_found;
 pub mod registration;
+pub mod sent_messages;
 pub mod staff;
 pub mod status_change;

@@ -389,4 +389,29 @@ async fn a_mailbox_that_does_not_exist_fails_with_the_reason(backend: Backend) {
         "{row:?}"
     );
     assert!(sink.received().is_empty());
+
+    // The staff see it: on the record, and the body's admins across the body.
+    let admin = server.sign_in_demo("demo-admin-valdoria").await;
+    let (status, record) = server
+        .page(&admin, &format!("/area-riservata/pratiche/{code}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for shown in [
+        "Conferma dell",
+        "n•••@f•••.invalid",
+        "Non recapitato",
+        "550",
+    ] {
+        assert!(record.contains(shown), "{shown} on the record");
+    }
+    assert!(
+        !record.contains("nessuno@fail.invalid"),
+        "the address is masked"
+    );
+    let (_, body_page) = server.page(&admin, "/area-riservata/ente").await;
+    assert!(body_page.contains("Avvisi non recapitati"));
+    assert!(
+        body_page.contains(&format!(">{code}</a>")),
+        "the failed one, with its code"
+    );
 }

@@ -9,6 +9,7 @@ use super::{AdminLayout, admin_field, admin_with};
 use crate::context::AppContext;
 use crate::forms::admin_fields;
 use crate::i18n::use_i18n;
+use crate::pages::sent_messages::FailedMessages;
 use crate::paths;
 
 #[component]
@@ -63,6 +64,7 @@ pub fn BodySettingsPage() -> impl IntoView {
     view! {
         <AdminLayout title=i18n.t("admin-body-title")>
             <Suspense fallback=|| ()>{form}</Suspense>
+            <FailedMessages body_id/>
         </AdminLayout>
     }
     .into_any()

@@ -77,6 +77,18 @@ posted_form! {
         office: OFFICE = "ufficio",
         responsible: RESPONSIBLE = "responsabile",
         contact: CONTACT = "contatto",
+        /// The applicant's address for the alerts, optional.
+        applicant_email: APPLICANT_EMAIL = "email_richiedente",
+        /// "1" when the applicant agreed to be written to.
+        email_consent: EMAIL_CONSENT = "consenso_email",
+        /// The language of their mails.
+        applicant_language: APPLICANT_LANGUAGE = "lingua_richiedente",
+    }
+}
+
+impl RegistrationForm {
+    pub fn has_email_consent(&self) -> bool {
+        self.email_consent == "1"
     }
 }
 

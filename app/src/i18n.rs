@@ -110,6 +110,16 @@ impl I18n {
             .collect()
     }
 
+    /// The default language's tag.
+    pub fn default_tag() -> String {
+        DEFAULT_LANGUAGE.to_string()
+    }
+
+    /// Every language's tag, the default first.
+    pub fn tags() -> Vec<String> {
+        LANGUAGES.iter().map(ToString::to_string).collect()
+    }
+
     /// Whether `tag` names a language with a translation file.
     pub fn is_supported(tag: &str) -> bool {
         tag.parse::<LanguageIdentifier>()

@@ -57,6 +57,76 @@ pub fn confirmation(i18n: &I18n, case: &PublicCase, confirm_url: &str) -> Mail {
     }
 }
 
+/// The first mail to an address given at registration: the code (to keep),
+/// the link, where the pratica stands and what happens next.
+pub fn welcome(
+    i18n: &I18n,
+    case: &PublicCase,
+    today: NaiveDate,
+    case_url: &str,
+    stop_url: &str,
+) -> Mail {
+    let code = case.code.to_string();
+    let subject = i18n.t_with("mail-welcome-subject", &[("code", code.clone().into())]);
+    let registered = i18n.t_with(
+        "mail-welcome-registered",
+        &[
+            ("code", code.into()),
+            ("subject", case.subject.clone().into()),
+            ("body", case.body.name.clone().into()),
+        ],
+    );
+    let keep = i18n.t("mail-welcome-keep");
+    let State {
+        sentence,
+        due_line,
+        next,
+    } = state(i18n, case, today);
+    let see = i18n.t("mail-update-see");
+    let stop = i18n.t("mail-stop");
+    let text = format!(
+        "{registered}\n\n{keep}\n{case_url}\n\n{sentence}\n{due_line}\n\n{next}\n\n-- \n{stop}:\n{stop_url}\n"
+    );
+    let html = page(
+        &subject,
+        view! {
+            <p><strong>{registered}</strong></p>
+            <p>{keep}" "<a href=case_url.to_owned()>{see}</a></p>
+            <p>{sentence}</p>
+            <p>{due_line}</p>
+            <p>{next}</p>
+            <hr/>
+            <p><small><a href=stop_url.to_owned()>{stop}</a></small></p>
+        },
+    );
+    Mail {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// Where a pratica stands, as every mail says it.
+struct State {
+    sentence: String,
+    due_line: String,
+    next: String,
+}
+
+fn state(i18n: &I18n, case: &PublicCase, today: NaiveDate) -> State {
+    let phase_key = format!("phase-{}", case.phase.as_str());
+    let due = case
+        .clock
+        .as_ref()
+        .map(|clock| due_text(i18n, &ClockStatus::at(clock, today)))
+        .unwrap_or_else(|| i18n.t("case-due-not-computed"));
+    State {
+        sentence: i18n.t(&format!("{phase_key}-sentence")),
+        due_line: format!("{}: {due}", i18n.t("due-label")),
+        next: i18n.t(&format!("{phase_key}-next")),
+    }
+}
+
 /// The pratica moved: its latest public state and what happened since the
 /// last mail.
 pub fn update(
@@ -86,15 +156,12 @@ pub fn update(
             ("phase", phase.into()),
         ],
     );
-    let sentence = i18n.t(&format!("{phase_key}-sentence"));
     let happened: Vec<String> = told.iter().map(|event| told_line(i18n, event)).collect();
-    let due = case
-        .clock
-        .as_ref()
-        .map(|clock| due_text(i18n, &ClockStatus::at(clock, today)))
-        .unwrap_or_else(|| i18n.t("case-due-not-computed"));
-    let due_line = format!("{}: {due}", i18n.t("due-label"));
-    let next = i18n.t(&format!("{phase_key}-next"));
+    let State {
+        sentence,
+        due_line,
+        next,
+    } = state(i18n, case, today);
     let asked = case.note_to_act_on().map(str::to_owned);
     let see = i18n.t("mail-update-see");
     let stop = i18n.t("mail-stop");

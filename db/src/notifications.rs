@@ -43,6 +43,10 @@ pub enum Kind {
     /// The pratica moved: its latest public state.
     #[sea_orm(string_value = "update")]
     Update,
+    /// The first mail to an address given at registration: the code, the
+    /// link, what happens next (like the receipt).
+    #[sea_orm(string_value = "welcome")]
+    Welcome,
 }
 
 /// Where a message stands.
@@ -141,6 +145,30 @@ pub async fn subscribe_email(
     queue(&*txn, &row, Kind::Confirmation, &cause, None, now).await?;
     txn.commit().await?;
     Ok(Subscribed::ConfirmationQueued)
+}
+
+/// Subscribes the address the applicant gave at registration, with their
+/// consent, and queues its first mail; in the registration's transaction.
+/// Confirmed at once: the body took it from them.
+pub(crate) async fn subscribe_applicant<C: ConnectionTrait>(
+    txn: &C,
+    case_id: i32,
+    address: &EmailAddress,
+    language: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = subscription::ActiveModel {
+        case_id: Set(case_id),
+        channel: Set(Channel::Email),
+        recipient: Set(address.as_str().to_owned()),
+        language: Set(language.to_owned()),
+        confirmed_at: Set(Some(now)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    queue(txn, &row, Kind::Welcome, "welcome", None, now).await
 }
 
 async fn confirmed_count<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<usize, DbErr> {

@@ -70,7 +70,7 @@ pub async fn subscribe(
     let language = if I18n::is_supported(&form.lingua) {
         form.lingua
     } else {
-        I18n::negotiate(None, None).tag()
+        I18n::default_tag()
     };
     notifications::subscribe_email(&context.db, code, &address, &language, Utc::now()).await?;
     let (flag, value) = ALERTS_SENT_FLAG;

@@ -12,7 +12,7 @@ use qrcode::render::svg;
 use crate::components::{Crumb, FormField, PageLayout, answer_privately, field_error};
 use crate::context::AppContext;
 use crate::forms::RegistrationForm;
-use crate::i18n::use_i18n;
+use crate::i18n::{I18n, use_i18n};
 use crate::pages::backoffice::own_case;
 use crate::pages::case::deadline::due_text;
 use crate::pages::staff::{StaffNav, redirect, signed_in};
@@ -78,6 +78,15 @@ fn NewPraticaForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl I
         view! { <FormField name label=label.to_owned() value kind autocomplete error=error_of(name)/> }
     };
     let type_error = error_of(RegistrationForm::PROCEDURE_TYPE);
+    let consent_error = error_of(RegistrationForm::EMAIL_CONSENT);
+    let languages = I18n::tags()
+        .into_iter()
+        .map(|tag| {
+            let name = I18n::negotiate(Some(&tag), None).t("language-name");
+            let selected = (draft.form.applicant_language == tag).then_some("selected");
+            view! { <option value=tag selected=selected>{name}</option> }
+        })
+        .collect_view();
     let options = types
         .into_iter()
         .map(|(id, name)| {
@@ -97,6 +106,19 @@ fn NewPraticaForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl I
             {field(RegistrationForm::OFFICE, &i18n.t("reg-office"), draft.form.office.clone(), "text", "organization")}
             {field(RegistrationForm::RESPONSIBLE, &i18n.t("reg-responsible"), draft.form.responsible.clone(), "text", "name")}
             {field(RegistrationForm::CONTACT, &i18n.t("reg-contact"), draft.form.contact.clone(), "text", "off")}
+            <fieldset>
+                <legend>{i18n.t("reg-alerts")}</legend>
+                <p class="hint">{i18n.t("reg-alerts-hint")}</p>
+                {field(RegistrationForm::APPLICANT_EMAIL, &i18n.t("reg-applicant-email"), draft.form.applicant_email.clone(), "email", "off")}
+                {consent_error.map(|message| view! { <p class="field-message field-message-error" id=format!("{}-error", RegistrationForm::EMAIL_CONSENT)>{message}</p> })}
+                <label class="checkbox">
+                    <input type="checkbox" id=RegistrationForm::EMAIL_CONSENT name=RegistrationForm::EMAIL_CONSENT value="1"
+                        checked=draft.form.has_email_consent()/>
+                    {i18n.t("reg-email-consent")}
+                </label>
+                <label class="field-label" for=RegistrationForm::APPLICANT_LANGUAGE>{i18n.t("reg-applicant-language")}</label>
+                <select id=RegistrationForm::APPLICANT_LANGUAGE name=RegistrationForm::APPLICANT_LANGUAGE>{languages}</select>
+            </fieldset>
             <button class="button" type="submit">{i18n.t("reg-submit")}</button>
         </form>
     }

@@ -69,13 +69,15 @@ fn refused(field: registration::Field, kind: Kind) -> RegisterError {
 
 /// Registers a checked pratica for `body_id` under a fresh code, in its
 /// procedure type's starting state, with its audit entry; the first event's
-/// source follows the actor's (back office or API). Refuses a procedure
+/// source follows the actor's (back office or API). An applicant's address
+/// is subscribed in the same transaction, its first mail in `language`. Refuses a procedure
 /// type of another body and an own reference the body already uses.
 pub async fn register(
     db: &DatabaseConnection,
     actor: &Actor,
     body_id: i32,
     valid: &ValidRegistration,
+    language: &str,
 ) -> Result<case::Model, RegisterError> {
     use registration::Field;
     let state_id = starting_state(db, body_id, valid.procedure_type_id)
@@ -87,7 +89,8 @@ pub async fn register(
         return Err(refused(Field::OwnReference, Kind::ReferenceTaken));
     }
     for _ in 0..CODE_ATTEMPTS {
-        match register_once(db, actor, body_id, state_id, valid, CaseCode::generate()).await {
+        let code = CaseCode::generate();
+        match register_once(db, actor, body_id, state_id, valid, code, language).await {
             Err(WriteError::Database(error)) if is_unique_violation(&error) => {
                 // A concurrent writer may have just taken the own reference;
                 // otherwise the code was taken: try another.
@@ -123,6 +126,7 @@ async fn register_once(
     state_id: i32,
     valid: &ValidRegistration,
     code: CaseCode,
+    language: &str,
 ) -> Result<case::Model, WriteError> {
     let now = Utc::now();
     let new_case = NewCase {
@@ -167,6 +171,9 @@ async fn register_once(
         ],
     };
     audit::record(&txn, actor, entry, now).await?;
+    if let Some(address) = &valid.applicant_email {
+        notifications::subscribe_applicant(&*txn, case.id, address, language, now).await?;
+    }
     txn.commit().await?;
     Ok(case)
 }

@@ -58,6 +58,10 @@ pub enum Kind {
     UnknownProcedureType,
     /// Another pratica of the body has this own reference.
     ReferenceTaken,
+    /// Not an e-mail address a citizen can be written to.
+    InvalidEmail,
+    /// An address to write to without the applicant's consent.
+    ConsentMissing,
 }
 
 impl Kind {
@@ -82,6 +86,8 @@ impl Kind {
             Self::BeforeRegistration => "before_registration",
             Self::UnknownProcedureType => "unknown_procedure_type",
             Self::ReferenceTaken => "reference_taken",
+            Self::InvalidEmail => "invalid_email",
+            Self::ConsentMissing => "consent_missing",
         }
     }
 }

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{Kind, Number, Problem, Problems};
+use crate::notify::EmailAddress;
 
 /// Longest subject (public).
 pub const SUBJECT_MAX: usize = 500;
@@ -27,6 +28,10 @@ pub enum Field {
     Office,
     Responsible,
     Contact,
+    /// The applicant's e-mail address, for the alerts.
+    ApplicantEmail,
+    /// The applicant agreed to be written to.
+    EmailConsent,
 }
 
 pub type RegistrationProblem = Problem<Field>;
@@ -44,6 +49,11 @@ pub struct RegistrationInput<'a> {
     pub office: &'a str,
     pub responsible: &'a str,
     pub contact: &'a str,
+    /// The applicant's e-mail address, if they want the alerts; empty is
+    /// none.
+    pub applicant_email: &'a str,
+    /// Whether they agreed to be written to at that address.
+    pub email_consent: bool,
 }
 
 /// A registration that passed its checks.
@@ -56,6 +66,10 @@ pub struct ValidRegistration {
     pub office: String,
     pub responsible: String,
     pub contact: String,
+    /// An address the applicant agreed to be written to: subscribed at
+    /// once, without the confirmation mail (they gave it in person or
+    /// through the body's own software).
+    pub applicant_email: Option<EmailAddress>,
 }
 
 /// Checks a registration: required texts and their lengths, a submission day
@@ -96,6 +110,17 @@ pub fn check(
     let office = problems.required_text(Field::Office, input.office, NAME_MAX);
     let responsible = problems.required_text(Field::Responsible, input.responsible, NAME_MAX);
     let contact = problems.required_text(Field::Contact, input.contact, NAME_MAX);
+    let applicant_email = match input.applicant_email.trim() {
+        "" => None,
+        typed => {
+            if !input.email_consent {
+                problems.push(Field::EmailConsent, Kind::ConsentMissing);
+            }
+            EmailAddress::parse(typed)
+                .inspect_err(|_| problems.push(Field::ApplicantEmail, Kind::InvalidEmail))
+                .ok()
+        }
+    };
     let valid = (|| {
         Some(ValidRegistration {
             procedure_type_id: procedure_type_id?,
@@ -105,6 +130,7 @@ pub fn check(
             office: office?,
             responsible: responsible?,
             contact: contact?,
+            applicant_email,
         })
     })();
     problems.finish(valid)
@@ -129,6 +155,8 @@ mod tests {
             office: "SUE",
             responsible: "Arch. Rossi",
             contact: "sue@example.it",
+            applicant_email: "",
+            email_consent: false,
         }
     }
 
@@ -204,6 +232,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_applicant_address_needs_their_consent_and_to_be_one() {
+        let with = |email, consent| RegistrationInput {
+            applicant_email: email,
+            email_consent: consent,
+            ..input()
+        };
+        let valid = check(&with(" Mario@Example.it ", true), today()).unwrap();
+        assert_eq!(valid.applicant_email.unwrap().as_str(), "mario@example.it");
+        assert_eq!(
+            check(&with("", true), today()).unwrap().applicant_email,
+            None
+        );
+        assert_eq!(
+            fields(with("mario@example.it", false)),
+            [(Field::EmailConsent, Kind::ConsentMissing)]
+        );
+        assert_eq!(
+            fields(with("mario", true)),
+            [(Field::ApplicantEmail, Kind::InvalidEmail)]
+        );
+    }
+
     proptest! {
         #[test]
         fn never_panics_whatever_is_typed(text in "\\PC{0,40}", number in any::<i64>()) {
@@ -213,6 +264,8 @@ mod tests {
                 own_reference: &text,
                 submitted_on: &text,
                 office: &text,
+                applicant_email: &text,
+                email_consent: true,
                 ..input()
             };
             let _ = check(&typed, today());

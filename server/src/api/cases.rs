@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_app::i18n::I18n;
 use pratiche_db::cases::record::{CaseFieldsWithHistory, CaseKey, case_fields, own_case};
 use pratiche_db::cases::service::{RegisterError, register};
 use pratiche_db::clock::today_in_rome;
@@ -24,7 +25,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::Api;
 use super::auth::ApiClient;
 use super::input::{MAX_REQUEST_BYTES, expect_json, invalid, parse_json, read_body};
-use super::problem::{ApiError, json_response};
+use super::problem::{ApiError, FieldError, json_response};
 
 /// A pratica to create.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,6 +43,19 @@ pub struct CreateCase {
     pub office: String,
     pub responsible: String,
     pub responsible_contact: String,
+    /// The applicant's e-mail address, for the alerts: subscribed at once
+    /// (no confirmation mail), and sent a first mail with the code and the
+    /// link. Never shown on a public page.
+    #[serde(default)]
+    pub applicant_email: Option<String>,
+    /// Must be `true` with `applicant_email`: the applicant agreed to be
+    /// written to.
+    #[serde(default)]
+    pub email_consent: bool,
+    /// The language of the applicant's mails: `it` (default) or `en`.
+    #[serde(default)]
+    #[schema(example = "it")]
+    pub applicant_language: Option<String>,
 }
 
 /// Where the clock stands today.
@@ -184,6 +198,21 @@ impl CreateCase {
             office: &self.office,
             responsible: &self.responsible,
             contact: &self.responsible_contact,
+            applicant_email: self.applicant_email.as_deref().unwrap_or(""),
+            email_consent: self.email_consent,
+        }
+    }
+
+    /// The language of the applicant's mails, if it is one of ours.
+    fn language(&self) -> Result<String, ApiError> {
+        match self.applicant_language.as_deref() {
+            None => Ok(I18n::default_tag()),
+            Some(tag) if I18n::is_supported(tag) => Ok(tag.to_owned()),
+            Some(_) => Err(ApiError::Invalid(vec![FieldError::new(
+                "/applicant_language",
+                "unsupported_language",
+                format!("one of {}", I18n::tags().join(", ")),
+            )])),
         }
     }
 }
@@ -198,6 +227,8 @@ fn member(field: Field) -> &'static str {
         Field::Office => "office",
         Field::Responsible => "responsible",
         Field::Contact => "responsible_contact",
+        Field::ApplicantEmail => "applicant_email",
+        Field::EmailConsent => "email_consent",
     }
 }
 
@@ -253,6 +284,7 @@ pub async fn create(
     expect_json(&headers)?;
     let request: CreateCase = parse_json(&bytes, "")?;
     let valid = check_create(&request, today_in_rome())?;
+    let language = request.language()?;
     let reference = valid.own_reference.clone().unwrap_or_default();
     // Twice: a concurrent request with the same reference may win the race.
     for _ in 0..2 {
@@ -272,7 +304,7 @@ pub async fn create(
             )
             .await;
         }
-        match register(&api.db, &client.actor, client.body_id, &valid).await {
+        match register(&api.db, &client.actor, client.body_id, &valid, &language).await {
             Ok(case) => {
                 let code = *case.code;
                 tracing::info!(code = %code.redacted(), client = %client.name, "pratica created through the API");
@@ -403,6 +435,9 @@ mod tests {
             office: "SUE".into(),
             responsible: "Arch. Bianchi".into(),
             responsible_contact: "sue@example.it".into(),
+            applicant_email: None,
+            email_consent: false,
+            applicant_language: None,
         }
     }
 

@@ -185,6 +185,10 @@ fn detail(member: &str, kind: &Kind) -> String {
         Kind::BeforeRegistration => "before the pratica's first event".into(),
         Kind::UnknownProcedureType => "not one of your body's procedure types".into(),
         Kind::ReferenceTaken => "another pratica of your body has this own reference".into(),
+        Kind::InvalidEmail => "not an e-mail address, e.g. nome@esempio.it".into(),
+        Kind::ConsentMissing => {
+            "the applicant's address needs their consent: send email_consent: true".into()
+        }
     }
 }
 

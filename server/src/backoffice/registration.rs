@@ -8,6 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use pratiche_app::RegistrationDraft;
 use pratiche_app::forms::RegistrationForm;
+use pratiche_app::i18n::I18n;
 use pratiche_app::paths;
 use pratiche_db::cases::service::{RegisterError, register};
 use pratiche_db::clock::today_in_rome;
@@ -28,6 +29,8 @@ fn input(form: &RegistrationForm) -> RegistrationInput<'_> {
         office: &form.office,
         responsible: &form.responsible,
         contact: &form.contact,
+        applicant_email: &form.applicant_email,
+        email_consent: form.has_email_consent(),
     }
 }
 
@@ -41,6 +44,8 @@ fn form_error(problem: &RegistrationProblem) -> (&'static str, &'static str) {
         Field::Office => RegistrationForm::OFFICE,
         Field::Responsible => RegistrationForm::RESPONSIBLE,
         Field::Contact => RegistrationForm::CONTACT,
+        Field::ApplicantEmail => RegistrationForm::APPLICANT_EMAIL,
+        Field::EmailConsent => RegistrationForm::EMAIL_CONSENT,
     };
     let key = match (&problem.kind, problem.field) {
         (_, Field::ProcedureType) => "reg-error-type",
@@ -48,6 +53,8 @@ fn form_error(problem: &RegistrationProblem) -> (&'static str, &'static str) {
         (Kind::ReferenceTaken, _) => "reg-error-reference-taken",
         (Kind::TooLong { .. }, _) => "reg-error-too-long",
         (Kind::ControlCharacters, _) => "form-error-control-characters",
+        (Kind::InvalidEmail, _) => "alerts-invalid",
+        (Kind::ConsentMissing, _) => "reg-error-consent",
         _ => "reg-error-required",
     };
     (field, key)
@@ -76,7 +83,13 @@ pub async fn register_pratica(
         Ok(valid) => valid,
         Err(problems) => return Ok(refuse(problems.iter().map(form_error).collect()).await),
     };
-    match register(db, &actor, body_id, &valid).await {
+    // The form offers only our languages; anything else gets the default.
+    let language = if I18n::is_supported(&form.applicant_language) {
+        form.applicant_language.clone()
+    } else {
+        I18n::default_tag()
+    };
+    match register(db, &actor, body_id, &valid, &language).await {
         Ok(case) => {
             let code = *case.code;
             tracing::info!(code = %code.redacted(), username = %user.username, "pratica registered");

@@ -91,9 +91,15 @@ impl Worker {
             }
             Kind::Update => {
                 let told = notifications::told_events(&self.db, notification.id).await?;
-                let case_url = format!("{}{}", self.public_url, paths::case_page(code));
                 let stop_url = self.links.stop_url(subscription.id, now);
+                let case_url = self.case_url(code);
                 let mail = mail::update(&i18n, &case, &told, rome_date(now), &case_url, &stop_url);
+                (mail, Some(stop_url))
+            }
+            Kind::Welcome => {
+                let stop_url = self.links.stop_url(subscription.id, now);
+                let case_url = self.case_url(code);
+                let mail = mail::welcome(&i18n, &case, rome_date(now), &case_url, &stop_url);
                 (mail, Some(stop_url))
             }
         };
@@ -110,6 +116,10 @@ impl Worker {
                     .await
             }
         }
+    }
+
+    fn case_url(&self, code: pratiche_domain::CaseCode) -> String {
+        format!("{}{}", self.public_url, paths::case_page(code))
     }
 
     /// Writes down a failed try, and when (if ever) to try again.

@@ -21,6 +21,7 @@ on_both_databases!(
     updates_within_the_window_become_one_mail,
     a_message_queued_before_a_crash_is_delivered_after_restart,
     a_mailbox_that_does_not_exist_fails_with_the_reason,
+    an_address_given_at_registration_gets_the_code_at_once,
 );
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -413,5 +414,76 @@ async fn a_mailbox_that_does_not_exist_fails_with_the_reason(backend: Backend) {
     assert!(
         body_page.contains(&format!(">{code}</a>")),
         "the failed one, with its code"
+    );
+}
+
+async fn an_address_given_at_registration_gets_the_code_at_once(backend: Backend) {
+    let sink = MailSink::start();
+    let Some((server, token)) =
+        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "0")]).await
+    else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    // Through the API, in English.
+    let mut body = call.creation("2026/0903", 2).await;
+    body["applicant_email"] = json!("Richiedente@Example.it");
+    body["email_consent"] = json!(true);
+    body["applicant_language"] = json!("en");
+    let (status, created) = call.post_json("/api/v1/pratiche", None, &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let code = created["code"].as_str().unwrap().to_owned();
+    let mails = sink.wait_for(1, WAIT).await;
+    let welcome = &mails[0];
+    assert_eq!(welcome.to, "richiedente@example.it");
+    assert_eq!(
+        welcome.subject,
+        format!("Application {code} registered: here is the code")
+    );
+    assert!(welcome.text.contains(&format!("/p/{code}")));
+    assert!(welcome.header("List-Unsubscribe").is_some());
+    // Subscribed at once: the next change is told.
+    call.record_now(&code, "Accolta", json!({})).await;
+    let mails = sink.wait_for(2, WAIT).await;
+    assert_eq!(mails[1].subject, format!("Application {code}: Concluded – approved"));
+
+    // A language we do not have is refused, and nothing is written.
+    body["own_reference"] = json!("2026/0904");
+    body["applicant_language"] = json!("fr");
+    let (status, problem) = call.post_json("/api/v1/pratiche", None, &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["pointer"], "/applicant_language");
+
+    // Through the counter's form, in Italian.
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let procedure = call.procedure("Permesso di costruire").await.to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let answer = server
+        .post_form(
+            "/area-riservata/registra",
+            &clerk,
+            &[
+                ("tipo", procedure.as_str()),
+                ("oggetto", "Recinzione"),
+                ("presentata_il", &today),
+                ("ufficio", "SUE"),
+                ("responsabile", "Arch. Bianchi"),
+                ("contatto", "sue@example.it"),
+                ("email_richiedente", "sportello@example.it"),
+                ("consenso_email", "1"),
+                ("lingua_richiedente", "it"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let mails = sink.wait_for(3, WAIT).await;
+    assert_eq!(mails[2].to, "sportello@example.it");
+    assert!(
+        mails[2].subject.ends_with("registrata: ecco il codice"),
+        "{}",
+        mails[2].subject
     );
 }

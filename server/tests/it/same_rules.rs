@@ -541,6 +541,8 @@ struct Registration {
     office: &'static str,
     responsible: &'static str,
     contact: &'static str,
+    applicant_email: &'static str,
+    email_consent: bool,
 }
 
 const REGISTRATION: Registration = Registration {
@@ -551,6 +553,8 @@ const REGISTRATION: Registration = Registration {
     office: "Sportello unico per l'edilizia",
     responsible: "Arch. Laura Bianchi",
     contact: "edilizia@comune.valdoria.example.it",
+    applicant_email: "",
+    email_consent: false,
 };
 
 fn registration_cases() -> Vec<(&'static str, Registration, Verdict)> {
@@ -630,6 +634,32 @@ fn registration_cases() -> Vec<(&'static str, Registration, Verdict)> {
             },
             refused(&["procedure_type_id"]),
         ),
+        (
+            "an applicant's address with their consent",
+            Registration {
+                applicant_email: "Mario.Rossi@Example.it",
+                email_consent: true,
+                ..REGISTRATION
+            },
+            refused(&[]),
+        ),
+        (
+            "an applicant's address without their consent",
+            Registration {
+                applicant_email: "mario.rossi@example.it",
+                ..REGISTRATION
+            },
+            refused(&["email_consent"]),
+        ),
+        (
+            "an applicant's address that is none",
+            Registration {
+                applicant_email: "mario.rossi@localhost",
+                email_consent: true,
+                ..REGISTRATION
+            },
+            refused(&["applicant_email"]),
+        ),
     ]
 }
 
@@ -642,6 +672,8 @@ fn registration_member(form_field: &str) -> &'static str {
         "ufficio" => "office",
         "responsabile" => "responsible",
         "contatto" => "responsible_contact",
+        "email_richiedente" => "applicant_email",
+        "consenso_email" => "email_consent",
         other => panic!("no member for the form's field {other}"),
     }
 }
@@ -690,6 +722,8 @@ async fn registrations_get_the_same_verdict_on_both_surfaces(backend: Backend) {
                     ("ufficio", case.office),
                     ("responsabile", case.responsible),
                     ("contatto", case.contact),
+                    ("email_richiedente", case.applicant_email),
+                    ("consenso_email", if case.email_consent { "1" } else { "" }),
                 ],
             )
             .await;
@@ -713,6 +747,8 @@ async fn registrations_get_the_same_verdict_on_both_surfaces(backend: Backend) {
             "office": case.office,
             "responsible": case.responsible,
             "responsible_contact": case.contact,
+            "applicant_email": case.applicant_email,
+            "email_consent": case.email_consent,
         });
         let (status, answer) = surfaces
             .api

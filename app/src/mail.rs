@@ -15,7 +15,7 @@ use pratiche_db::public::PublicCase;
 use pratiche_domain::clock::ClockStatus;
 
 use crate::i18n::I18n;
-use crate::pages::case::deadline::due_text;
+use crate::pages::case::deadline::{due_text, no_substitute};
 
 /// A mail's subject and its two bodies.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,6 +95,103 @@ pub fn welcome(
             <p>{sentence}</p>
             <p>{due_line}</p>
             <p>{next}</p>
+            <hr/>
+            <p><small><a href=stop_url.to_owned()>{stop}</a></small></p>
+        },
+    );
+    Mail {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The reply-by date of a request for documents is near.
+pub fn reminder(
+    i18n: &I18n,
+    case: &PublicCase,
+    request: &ToldEvent,
+    case_url: &str,
+    stop_url: &str,
+) -> Mail {
+    let code = case.code.to_string();
+    let date = request
+        .reply_by
+        .map(|date| i18n.date(date))
+        .unwrap_or_default();
+    let subject = i18n.t_with(
+        "mail-reminder-subject",
+        &[("code", code.clone().into()), ("date", date.clone().into())],
+    );
+    let lead = i18n.t_with(
+        "mail-reminder-lead",
+        &[
+            ("code", code.into()),
+            ("subject", case.subject.clone().into()),
+            ("date", date.into()),
+        ],
+    );
+    let asked = request.note.clone().unwrap_or_default();
+    let next = i18n.t("phase-documents_requested-next");
+    let see = i18n.t("mail-update-see");
+    let stop = i18n.t("mail-stop");
+    let text = format!(
+        "{lead}\n\n{next}\n\n  {asked}\n\n{see}:\n{case_url}\n\n-- \n{stop}:\n{stop_url}\n"
+    );
+    let html = page(
+        &subject,
+        view! {
+            <p><strong>{lead}</strong></p>
+            <p>{next}</p>
+            <blockquote>{asked}</blockquote>
+            <p><a href=case_url.to_owned()>{see}</a></p>
+            <hr/>
+            <p><small><a href=stop_url.to_owned()>{stop}</a></small></p>
+        },
+    );
+    Mail {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The due date passed without a decision: whom to turn to and the
+/// remedies, as the case page shows them.
+pub fn overdue(i18n: &I18n, case: &PublicCase, case_url: &str, stop_url: &str) -> Mail {
+    let code = case.code.to_string();
+    let subject = i18n.t_with("mail-overdue-subject", &[("code", code.into())]);
+    let due_on = case
+        .clock
+        .as_ref()
+        .map(|clock| i18n.date(clock.due_on))
+        .unwrap_or_default();
+    let passed = i18n.t_with("silence-overdue", &[("date", due_on.into())]);
+    let intro = i18n.t("silence-intro");
+    let who = match &case.substitute {
+        Some(official) => {
+            let mut who = format!("{}: {}", i18n.t("silence-substitute"), official.name);
+            for part in [&official.office, &official.contact].into_iter().flatten() {
+                who.push_str(&format!(", {part}"));
+            }
+            who
+        }
+        None => no_substitute(i18n, &case.body),
+    };
+    let remedies = i18n.t("silence-remedies");
+    let see = i18n.t("mail-update-see");
+    let stop = i18n.t("mail-stop");
+    let text = format!(
+        "{passed}\n\n{intro}\n\n{who}\n\n{remedies}\n\n{see}:\n{case_url}\n\n-- \n{stop}:\n{stop_url}\n"
+    );
+    let html = page(
+        &subject,
+        view! {
+            <p><strong>{passed}</strong></p>
+            <p>{intro}</p>
+            <p>{who}</p>
+            <p>{remedies}</p>
+            <p><a href=case_url.to_owned()>{see}</a></p>
             <hr/>
             <p><small><a href=stop_url.to_owned()>{stop}</a></small></p>
         },

@@ -10,11 +10,12 @@
 //! sent is never claimed again; a worker that dies mid-delivery leaves its
 //! lease to expire, and the row is tried again with the same message id.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pratiche_domain::CaseCode;
+use pratiche_domain::PublicPhase;
 use pratiche_domain::notify::{
     CONFIRMATION_EVERY_MINUTES, CONFIRMATION_VALID_HOURS, EmailAddress, MAX_EMAIL_SUBSCRIBERS,
-    PublicChange,
+    PublicChange, overdue_notice_due, reply_reminder,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query, StringLen};
 use sea_orm::{
@@ -23,7 +24,7 @@ use sea_orm::{
     QueryTrait, Set,
 };
 
-use crate::entity::{case, notification, status_event, subscription};
+use crate::entity::{StoredPhase, case, notification, status_event, subscription};
 
 /// The way a message travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -47,6 +48,13 @@ pub enum Kind {
     /// link, what happens next (like the receipt).
     #[sea_orm(string_value = "welcome")]
     Welcome,
+    /// The reply-by date of a request for documents is near (the request
+    /// is its `event_id`).
+    #[sea_orm(string_value = "reminder")]
+    Reminder,
+    /// The due date passed without a decision: whom to turn to.
+    #[sea_orm(string_value = "overdue")]
+    Overdue,
 }
 
 /// Where a message stands.
@@ -253,17 +261,95 @@ pub(crate) async fn queue_for_event<C: ConnectionTrait>(
     if !change.worth_telling() {
         return Ok(());
     }
-    let subscribers = subscription::Entity::find()
-        .filter(subscription::Column::CaseId.eq(case_id))
-        .filter(subscription::Column::ConfirmedAt.is_not_null())
-        .filter(subscription::Column::UnsubscribedAt.is_null())
-        .all(txn)
-        .await?;
+    let subscribers = confirmed_subscribers(txn, case_id).await?;
     let cause = format!("event-{event_id}");
     for subscriber in &subscribers {
         queue(txn, subscriber, Kind::Update, &cause, Some(event_id), now).await?;
     }
     Ok(())
+}
+
+/// Queues the reminders due on `today` (Rome): before a reply-by date, and
+/// the due date passed without a decision. Run every few minutes by every
+/// instance, and by the `reminders` command; each reminder's key holds its
+/// date, so it is queued once however often this runs. How many rows were
+/// looked at.
+pub async fn queue_reminders(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let mut due: Vec<(i32, String, Kind, Option<i64>)> = Vec::new();
+    // The requests for documents of open pratiche still waiting for them.
+    let requests = status_event::Entity::find()
+        .inner_join(case::Entity)
+        .filter(case::Column::ClosedAt.is_null())
+        .filter(case::Column::CurrentPhase.eq(StoredPhase(PublicPhase::DocumentsRequested)))
+        .filter(status_event::Column::ReplyBy.is_not_null())
+        .order_by_asc(status_event::Column::CaseId)
+        .order_by_desc(status_event::Column::OccurredAt)
+        .all(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    for request in requests {
+        // The latest request of each pratica is the one in effect.
+        if !seen.insert(request.case_id) {
+            continue;
+        }
+        let Some(reply_by) = request.reply_by else {
+            continue;
+        };
+        let asked_on = crate::clock::rome_date(request.recorded_at);
+        if let Some(reminder) = reply_reminder(asked_on, reply_by, today) {
+            let cause = format!("reply-by-{reply_by}-{}", reminder.days_before());
+            due.push((request.case_id, cause, Kind::Reminder, Some(request.id)));
+        }
+    }
+    // Pratiche whose clock runs and whose due date has passed.
+    let overdue = case::Entity::find()
+        .filter(case::Column::ClosedAt.is_null())
+        .filter(case::Column::CurrentPhase.is_in([
+            StoredPhase(PublicPhase::Submitted),
+            StoredPhase(PublicPhase::InReview),
+        ]))
+        .filter(case::Column::DueDate.lt(today))
+        .filter(case::Column::DueDate.gte(
+            today - chrono::Days::new(pratiche_domain::notify::reminders::OVERDUE_CATCH_UP_DAYS),
+        ))
+        .all(db)
+        .await?;
+    for case in overdue {
+        if let Some(due_on) = case
+            .due_date
+            .filter(|due_on| overdue_notice_due(*due_on, today))
+        {
+            due.push((case.id, format!("overdue-{due_on}"), Kind::Overdue, None));
+        }
+    }
+    let looked_at = due.len();
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let txn = crate::begin_write(db).await?;
+    for (case_id, cause, kind, event_id) in due {
+        for subscriber in confirmed_subscribers(&*txn, case_id).await? {
+            queue(&*txn, &subscriber, kind, &cause, event_id, now).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(looked_at)
+}
+
+async fn confirmed_subscribers<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+) -> Result<Vec<subscription::Model>, DbErr> {
+    subscription::Entity::find()
+        .filter(subscription::Column::CaseId.eq(case_id))
+        .filter(subscription::Column::ConfirmedAt.is_not_null())
+        .filter(subscription::Column::UnsubscribedAt.is_null())
+        .all(conn)
+        .await
 }
 
 /// Writes one outbox row, unless its key is already there.

@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use pratiche_db::accounts::{self, NewUser};
 use pratiche_db::audit::{self, Actor, AuditSource, Change, Entry};
+use pratiche_db::clock::today_in_rome;
 use pratiche_domain::account::{NewPassword, Role, Username};
 use pratiche_server::auth::passwords::Passwords;
 use pratiche_server::config::Settings;
@@ -13,13 +14,16 @@ use pratiche_server::telemetry;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: pratiche-server [recompute-due-dates | create-admin USERNAME [DISPLAY NAME] | generate-load COUNT [SEED]]
+const USAGE: &str = "usage: pratiche-server [recompute-due-dates | create-admin USERNAME [DISPLAY NAME] | reminders [YYYY-MM-DD] | generate-load COUNT [SEED]]
   (no command)          serve Pratiche
   recompute-due-dates   recompute every pratica's due date, e.g. after a change
                         of holidays or rules, and report how many changed
   create-admin          create a province admin (the service centre); the
                         password comes from PRATICHE_ADMIN_PASSWORD or the
                         first line of standard input, never from an argument
+  reminders             queue the reminders due today (or on the day given, to
+                        catch up): every instance does it every few minutes;
+                        the running servers send them
   generate-load         for benchmarks only: add COUNT synthetic pratiche with
                         histories to the existing procedure types";
 
@@ -44,6 +48,14 @@ async fn main() -> ExitCode {
             let display_name = arguments.get(2).unwrap_or(&arguments[1]);
             create_admin(settings, &arguments[1], display_name).await
         }
+        Some("reminders") => match arguments.get(1).map(|day| day.parse()) {
+            None => queue_reminders(settings, today_in_rome()).await,
+            Some(Ok(day)) => queue_reminders(settings, day).await,
+            Some(Err(_)) => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         Some("generate-load") => match arguments.get(1).and_then(|count| count.parse().ok()) {
             Some(count) => {
                 let seed = arguments
@@ -95,6 +107,25 @@ async fn serve(settings: Settings) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("server error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn queue_reminders(settings: Settings, day: chrono::NaiveDate) -> ExitCode {
+    let result = match open_database(&settings).await {
+        Ok(db) => pratiche_db::notifications::queue_reminders(&db, day, chrono::Utc::now())
+            .await
+            .map_err(|error| error.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    match result {
+        Ok(due) => {
+            println!("reminders for {day}: {due} due (each queued once)");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("reminders failed: {error}");
             ExitCode::FAILURE
         }
     }

@@ -130,7 +130,7 @@ impl Application {
             lookups: lookup_limit(settings, &trusted_proxies),
             alerts_by_mail: settings.mail.is_some(),
         };
-        jobs::spawn_every(THROTTLE_PURGE_EVERY, "expired sign-in counters", {
+        jobs::spawn_every(THROTTLE_PURGE_EVERY, "expired sign-in counters purged", {
             let db = db.clone();
             move || {
                 let db = db.clone();
@@ -207,17 +207,35 @@ fn start_notifications(
     back_office: &BackOffice,
 ) -> Result<Option<Alerts>, StartupError> {
     let retention = chrono::Duration::days(i64::from(settings.retention_days));
-    jobs::spawn_every(ADDRESS_PURGE_EVERY, "addresses of closed pratiche", {
-        let db = db.clone();
-        move || {
+    jobs::spawn_every(
+        ADDRESS_PURGE_EVERY,
+        "addresses of closed pratiche erased",
+        {
             let db = db.clone();
-            async move { pratiche_db::notifications::purge_closed(&db, Utc::now() - retention).await }
-        }
-    });
+            move || {
+                let db = db.clone();
+                async move {
+                    pratiche_db::notifications::purge_closed(&db, Utc::now() - retention).await
+                }
+            }
+        },
+    );
     let Some(mail) = &settings.mail else {
         tracing::warn!("no SMTP server configured (PRATICHE_SMTP_HOST): no e-mail alerts");
         return Ok(None);
     };
+    jobs::spawn_every(REMINDERS_EVERY, "reminders due", {
+        let db = db.clone();
+        move || {
+            let db = db.clone();
+            async move {
+                let now = Utc::now();
+                let today = pratiche_db::clock::rome_date(now);
+                let due = pratiche_db::notifications::queue_reminders(&db, today, now).await?;
+                Ok(u64::try_from(due).unwrap_or(u64::MAX))
+            }
+        }
+    });
     let links = Links::new(signing_key, &settings.public_url);
     let mailer = Mailer::new(mail).map_err(StartupError::Mail)?;
     notify::Worker {
@@ -246,6 +264,10 @@ fn alert_routes(alerts: Option<Alerts>) -> Router<LeptosOptions> {
         .route(paths::ALERTS_STOP, post(crate::alerts::stop))
         .with_state(alerts)
 }
+
+/// How often the day's reminders are queued (each once: their keys hold
+/// their date).
+const REMINDERS_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// How often the addresses of pratiche closed past the retention period
 /// are erased.

@@ -3,9 +3,11 @@
 //! delivery is tried again.
 
 pub mod address;
+pub mod reminders;
 pub mod retry;
 
 pub use address::{EmailAddress, EmailProblem};
+pub use reminders::{ReplyReminder, overdue_notice_due, reply_reminder};
 pub use retry::RetryPolicy;
 
 use crate::PublicPhase;

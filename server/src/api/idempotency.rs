@@ -195,7 +195,7 @@ pub async fn purge_expired(
 
 /// Purges the keys older than `keep` every ten minutes.
 pub fn spawn_purge(db: DatabaseConnection, keep: Duration) {
-    crate::jobs::spawn_every(PURGE_EVERY, "expired idempotency keys", move || {
+    crate::jobs::spawn_every(PURGE_EVERY, "expired idempotency keys purged", move || {
         let db = db.clone();
         async move { purge_expired(&db, keep, Utc::now()).await }
     });

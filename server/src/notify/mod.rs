@@ -96,6 +96,20 @@ impl Worker {
                 let mail = mail::update(&i18n, &case, &told, rome_date(now), &case_url, &stop_url);
                 (mail, Some(stop_url))
             }
+            Kind::Reminder => {
+                let told = notifications::told_events(&self.db, notification.id).await?;
+                let Some(request) = told.first() else {
+                    return notifications::mark_dropped(&self.db, notification.id).await;
+                };
+                let stop_url = self.links.stop_url(subscription.id, now);
+                let mail = mail::reminder(&i18n, &case, request, &self.case_url(code), &stop_url);
+                (mail, Some(stop_url))
+            }
+            Kind::Overdue => {
+                let stop_url = self.links.stop_url(subscription.id, now);
+                let mail = mail::overdue(&i18n, &case, &self.case_url(code), &stop_url);
+                (mail, Some(stop_url))
+            }
             Kind::Welcome => {
                 let stop_url = self.links.stop_url(subscription.id, now);
                 let case_url = self.case_url(code);

@@ -22,6 +22,7 @@ on_both_databases!(
     a_message_queued_before_a_crash_is_delivered_after_restart,
     a_mailbox_that_does_not_exist_fails_with_the_reason,
     an_address_given_at_registration_gets_the_code_at_once,
+    reminders_before_the_reply_by_date_and_when_the_due_date_passed,
 );
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -448,7 +449,10 @@ async fn an_address_given_at_registration_gets_the_code_at_once(backend: Backend
     // Subscribed at once: the next change is told.
     call.record_now(&code, "Accolta", json!({})).await;
     let mails = sink.wait_for(2, WAIT).await;
-    assert_eq!(mails[1].subject, format!("Application {code}: Concluded – approved"));
+    assert_eq!(
+        mails[1].subject,
+        format!("Application {code}: Concluded – approved")
+    );
 
     // A language we do not have is refused, and nothing is written.
     body["own_reference"] = json!("2026/0904");
@@ -486,4 +490,87 @@ async fn an_address_given_at_registration_gets_the_code_at_once(backend: Backend
         "{}",
         mails[2].subject
     );
+}
+
+/// Runs the `reminders` command for `day` (the clock injected: the day is
+/// an argument, nothing sleeps).
+fn reminders_on(server: &TestServer, day: chrono::NaiveDate) {
+    let output = server.run_command_with(&["reminders", &day.to_string()], &[], "");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+async fn reminders_before_the_reply_by_date_and_when_the_due_date_passed(backend: Backend) {
+    let sink = MailSink::start();
+    let Some((server, token)) =
+        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "0")]).await
+    else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let today = chrono::Utc::now().date_naive();
+    let code = confirmed_subscriber(&server, &call, &sink).await;
+    let reply_by = today + chrono::Days::new(20);
+    call.record_now(
+        &code,
+        "Richiesta integrazioni",
+        json!({"public_note": "Manca la planimetria", "reply_by": reply_by.to_string()}),
+    )
+    .await;
+    sink.wait_for(2, WAIT).await;
+
+    // Four days before: nothing yet. Three days before: a reminder, once.
+    reminders_on(&server, reply_by - chrono::Days::new(4));
+    reminders_on(&server, reply_by - chrono::Days::new(3));
+    let mails = sink.wait_for(3, WAIT).await;
+    let reminder = &mails[2];
+    assert!(
+        reminder
+            .subject
+            .starts_with(&format!("Promemoria: pratica {code}, risponda entro il")),
+        "{}",
+        reminder.subject
+    );
+    assert!(reminder.text.contains("Manca la planimetria"));
+    assert!(reminder.header("List-Unsubscribe").is_some());
+    reminders_on(&server, reply_by - chrono::Days::new(3));
+    reminders_on(&server, reply_by - chrono::Days::new(2));
+    // On the eve, the second.
+    reminders_on(&server, reply_by - chrono::Days::new(1));
+    let mails = sink.wait_for(4, WAIT).await;
+    assert_eq!(mails[3].subject, reminder.subject);
+    assert_ne!(mails[3].message_id, reminder.message_id);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sink.received().len(), 4, "each reminder once");
+
+    // A pratica whose due date passes without a decision.
+    let late = call.create(&fresh_reference(), 3).await;
+    subscribe(&server, &late, "cittadino@example.it", "it").await;
+    let mails = sink.wait_for(5, WAIT).await;
+    confirm(&server, &mails[4]).await;
+    let (_, view) = call.get(&format!("/api/v1/pratiche/{late}")).await;
+    let due_on: chrono::NaiveDate = view["clock"]["due_on"].as_str().unwrap().parse().unwrap();
+    reminders_on(&server, due_on);
+    reminders_on(&server, due_on + chrono::Days::new(1));
+    let mails = sink.wait_for(6, WAIT).await;
+    let overdue = &mails[5];
+    assert_eq!(
+        overdue.subject,
+        format!("Pratica {late}: il termine per concludere è scaduto")
+    );
+    assert!(
+        overdue.text.contains("potere sostitutivo"),
+        "{}",
+        overdue.text
+    );
+    assert!(overdue.text.contains("ricorso"), "the remedies");
+    reminders_on(&server, due_on + chrono::Days::new(2));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sink.received().len(), 6, "told once");
 }

@@ -199,19 +199,7 @@ pub fn IfNoAnswer(
             </p>
         }
         .into_any(),
-        None => {
-            let contact = [
-                Some(body.contact_office.clone()),
-                body.contact_phone.clone(),
-                body.contact_email.clone(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-            view! { <p>{i18n.t_with("silence-default", &[("office", contact.into())])}</p> }
-                .into_any()
-        }
+        None => view! { <p>{no_substitute(&i18n, &body)}</p> }.into_any(),
     };
     view! {
         <section class=class aria-labelledby="if-no-answer-title">
@@ -224,4 +212,19 @@ pub fn IfNoAnswer(
             <p>{i18n.t("silence-remedies")}</p>
         </section>
     }
+}
+
+/// Whom to turn to when the body named no substitute official: the law's
+/// default, reached through the body's general contact.
+pub fn no_substitute(i18n: &I18n, body: &BodyContact) -> String {
+    let contact = [
+        Some(body.contact_office.clone()),
+        body.contact_phone.clone(),
+        body.contact_email.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    i18n.t_with("silence-default", &[("office", contact.into())])
 }

@@ -121,6 +121,8 @@ pub mod admin_fields {
     pub const LEGAL_BASIS: &str = "legal_basis";
     pub const PHASE: &str = "phase";
     pub const CITIZEN_TEXT: &str = "citizen_text";
+    /// "1" when citizens are told of the state.
+    pub const NOTIFY: &str = "notify";
     /// The state a state form is for, kept in its draft.
     pub const STATE_ID: &str = "state_id";
     /// One `from-to` pair of state ids per allowed transition.

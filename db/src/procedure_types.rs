@@ -233,6 +233,8 @@ pub struct StateDefinition {
     pub name: String,
     pub phase: PublicPhase,
     pub citizen_text: Option<String>,
+    /// Citizens are told when a pratica enters it.
+    pub notify: bool,
 }
 
 pub async fn states_of<C: ConnectionTrait>(
@@ -253,6 +255,8 @@ pub struct StateChoice {
     pub id: i32,
     pub name: String,
     pub phase: PublicPhase,
+    /// Citizens are told when a pratica enters it.
+    pub notify: bool,
 }
 
 /// The states of a procedure type, in their order.
@@ -267,6 +271,7 @@ pub async fn state_choices<C: ConnectionTrait>(
             id: state.id,
             phase: *state.public_phase,
             name: state.name,
+            notify: state.notify,
         })
         .collect())
 }
@@ -311,6 +316,7 @@ pub async fn add_state<C: ConnectionTrait>(
         name: Set(state.name),
         public_phase: Set(state.phase.into()),
         citizen_text: Set(state.citizen_text),
+        notify: Set(state.notify),
         position: Set(position),
         ..Default::default()
     }
@@ -336,6 +342,7 @@ pub async fn update_state<C: ConnectionTrait>(
             procedure_state::Column::CitizenText,
             Expr::value(state.citizen_text),
         )
+        .col_expr(procedure_state::Column::Notify, Expr::value(state.notify))
         .filter(procedure_state::Column::Id.eq(state_id))
         .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
         .exec(conn)

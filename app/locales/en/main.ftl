@@ -568,3 +568,4 @@ mail-overdue-subject = Application { $code }: the term to conclude has passed
 message-kind-welcome = Code and link
 message-kind-reminder = Reminder
 message-kind-overdue = Term passed
+admin-state-notify = Tell subscribed citizens when an application enters this state

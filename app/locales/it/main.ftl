@@ -568,3 +568,4 @@ mail-overdue-subject = Pratica { $code }: il termine per concludere è scaduto
 message-kind-welcome = Codice e link
 message-kind-reminder = Promemoria
 message-kind-overdue = Termine scaduto
+admin-state-notify = Avvisa i cittadini iscritti quando la pratica entra in questo stato

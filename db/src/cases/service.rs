@@ -230,6 +230,7 @@ pub async fn record_event<C: ConnectionTrait>(
         ),
         Change::set("correction_reason", valid.correction_reason.clone()),
     ];
+    let valid_state_id = valid.state_id;
     let change = PublicChange {
         phase_before: *case.current_phase,
         phase_after: *case.current_phase,
@@ -267,7 +268,10 @@ pub async fn record_event<C: ConnectionTrait>(
         phase_after: *recorded.case.current_phase,
         ..change
     };
-    notifications::queue_for_event(txn, case.id, recorded.event_id, change, now).await?;
+    // A state the body keeps from citizens' mail is not told.
+    if state(valid_state_id).is_some_and(|state| state.notify) {
+        notifications::queue_for_event(txn, case.id, recorded.event_id, change, now).await?;
+    }
     Ok(recorded)
 }
 

@@ -16,6 +16,9 @@ pub struct Model {
     pub citizen_text: Option<String>,
     /// Order in the back office's lists.
     pub position: i32,
+    /// Whether citizens are told when a pratica enters this state (a body
+    /// admin may turn it off for a step of no interest to them).
+    pub notify: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,9 @@
 //! (`subscriptions`), and the outbox of what must be sent (`notifications`),
 //! written in the transaction of the event that causes it. The outbox's
 //! `dedupe_key` is unique: one row per pratica, cause, channel and
-//! recipient, so nothing is queued twice.
+//! recipient, so nothing is queued twice. A body admin may keep an
+//! internal state from being told (`procedure_states.notify`, on by
+//! default).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -16,6 +18,12 @@ pub struct Migration;
 enum Cases {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum ProcedureStates {
+    Table,
+    Notify,
 }
 
 #[derive(DeriveIden)]
@@ -54,6 +62,14 @@ enum Notifications {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(ProcedureStates::Table)
+                    .add_column(boolean(ProcedureStates::Notify).default(true))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()

@@ -56,6 +56,7 @@ pub fn parse_state(raw: &RawForm) -> Result<StateDefinition, FieldErrors> {
     let mut fields = Fields::new(raw);
     let name = fields.required(admin_fields::NAME, 120);
     let citizen_text = fields.optional(admin_fields::CITIZEN_TEXT, 500);
+    let notify = fields.raw(admin_fields::NOTIFY) == "1";
     let phase = fields.raw(admin_fields::PHASE).parse::<PublicPhase>().ok();
     if phase.is_none() {
         fields.error(admin_fields::PHASE, "admin-error-phase");
@@ -65,6 +66,7 @@ pub fn parse_state(raw: &RawForm) -> Result<StateDefinition, FieldErrors> {
             name,
             phase: phase?,
             citizen_text,
+            notify,
         })
     })
 }
@@ -254,6 +256,7 @@ fn state_changes(old: Option<&procedure_state::Model>, new: &StateDefinition) ->
             old.and_then(|state| state.citizen_text.clone()),
             new.citizen_text.clone(),
         ),
+        Change::new("state_notify", old.map(|state| state.notify), new.notify),
     ]
 }
 

@@ -23,6 +23,7 @@ on_both_databases!(
     a_mailbox_that_does_not_exist_fails_with_the_reason,
     an_address_given_at_registration_gets_the_code_at_once,
     reminders_before_the_reply_by_date_and_when_the_due_date_passed,
+    a_state_kept_from_citizens_is_not_told,
 );
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -573,4 +574,44 @@ async fn reminders_before_the_reply_by_date_and_when_the_due_date_passed(backend
     reminders_on(&server, due_on + chrono::Days::new(2));
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sink.received().len(), 6, "told once");
+}
+
+async fn a_state_kept_from_citizens_is_not_told(backend: Backend) {
+    let sink = MailSink::start();
+    let Some((server, token)) =
+        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "0")]).await
+    else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = confirmed_subscriber(&server, &call, &sink).await;
+    // The body admin turns the alerts off for "Istruttoria".
+    let procedure = call.procedure("Permesso di costruire").await;
+    let state = call.state("Permesso di costruire", "Istruttoria").await;
+    let admin = server.sign_in_demo("demo-admin-valdoria").await;
+    let saved = server
+        .post_form(
+            &format!("/area-riservata/procedimenti/{procedure}/stati/{state}"),
+            &admin,
+            &[("name", "Istruttoria"), ("phase", "in_review")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, page) = server
+        .page(&admin, &format!("/area-riservata/procedimenti/{procedure}"))
+        .await;
+    assert!(page.contains("Avvisa i cittadini"));
+
+    call.record_now(&code, "Istruttoria", json!({"public_note": "Assegnata"}))
+        .await;
+    assert!(rows_of(&server, Kind::Update).await.is_empty(), "not told");
+    call.record_now(&code, "Accolta", json!({})).await;
+    let mails = sink.wait_for(2, WAIT).await;
+    assert_eq!(
+        mails[1].subject,
+        format!("Pratica {code}: Conclusa – accolta")
+    );
 }

@@ -229,6 +229,11 @@ fn StateForm(
             {admin_error(form, admin_fields::PHASE)}
             <select id=phase_id name=admin_fields::PHASE>{options}</select>
             {admin_field(form, admin_fields::CITIZEN_TEXT, "admin-state-text", current.as_ref().and_then(|state| state.citizen_text.clone()), "textarea")}
+            <label class="checkbox">
+                <input type="checkbox" name=admin_fields::NOTIFY value="1"
+                    checked=current.as_ref().is_none_or(|state| state.notify)/>
+                {i18n.t("admin-state-notify")}
+            </label>
             <button class="button" type="submit">{i18n.t("admin-save")}</button>
         </form>
     }

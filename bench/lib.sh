@@ -102,8 +102,13 @@ prepare_push() {
     type_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])' <<<"$types")
     submitted=$(date -u -d '10 days ago' +%F)
     for n in $(seq "$count"); do
+        # PUSH_SUBSCRIBERS=1: each pratica has a subscriber, so each push
+        # that changes the public page queues a mail.
+        applicant=
+        [[ "${PUSH_SUBSCRIBERS:-}" == 1 ]] &&
+            applicant=",\"applicant_email\":\"bench$n@example.it\",\"email_consent\":true"
         curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-            -d "{\"own_reference\":\"BENCH/$n\",\"procedure_type_id\":$type_id,\"subject\":\"Benchmark\",\"submitted_on\":\"$submitted\",\"office\":\"SUE\",\"responsible\":\"Bench\",\"responsible_contact\":\"bench@example.it\"}" \
+            -d "{\"own_reference\":\"BENCH/$n\",\"procedure_type_id\":$type_id,\"subject\":\"Benchmark\",\"submitted_on\":\"$submitted\",\"office\":\"SUE\",\"responsible\":\"Bench\",\"responsible_contact\":\"bench@example.it\"$applicant}" \
             "$base/api/v1/pratiche" | grep -o '"code":"[^"]*"' | head -n1 | cut -d'"' -f4
     done >"$codes"
     [[ $(wc -l <"$codes") -eq "$count" ]] || { echo "pratiche not created" >&2; return 1; }
@@ -115,5 +120,5 @@ prepare_push() {
 push_events() {
     local base="$1" token="$2" codes="$3" state="$4" seconds="$5" connections="$6"
     measure "$connections" "$seconds" "$BENCH_DIR/push.lua" "$base" \
-        -- "$codes" "$token" "$state" "$(date -u -d '1 hour ago' +%FT%TZ)"
+        -- "$codes" "$token" "$state" "$(date -u -d '1 hour ago' +%FT%TZ)" "${PUSH_NOTE:-}"
 }

@@ -1,5 +1,6 @@
 -- wrk: pushes status events through the API to random pratiche, each with
--- its own Idempotency-Key. Arguments: codes file, token, state id, instant.
+-- its own Idempotency-Key. Arguments: codes file, token, state id, instant,
+-- and a public note (optional: with one, every push changes the public page).
 -- The report line comes from p95.lua.
 dofile(os.getenv("BENCH_DIR") .. "/p95.lua")
 
@@ -17,7 +18,11 @@ init = function(args)
     codes[#codes + 1] = line
   end
   token = args[2]
-  body = string.format('{"state_id":%s,"occurred_at":"%s"}', args[3], args[4])
+  if args[5] ~= nil and args[5] ~= "" then
+    body = string.format('{"state_id":%s,"occurred_at":"%s","public_note":"%s"}', args[3], args[4], args[5])
+  else
+    body = string.format('{"state_id":%s,"occurred_at":"%s"}', args[3], args[4])
+  end
   math.randomseed(os.time() + #prefix)
 end
 

@@ -6,6 +6,9 @@
 # same pushes on its large database, beside the reference server.
 #
 #   bench/push.sh        # goal (docs/rules.md, Budgets): >= 500 events/s sustained
+#   PUSH_NOTE="Aggiornata" PUSH_SUBSCRIBERS=1 bench/push.sh
+#                        # every push told to a subscriber: queues a mail
+#                        # (no SMTP server: the cost of queuing alone)
 #
 # BENCH_PRATICHE pratiche (default 200) are created through the API first;
 # BENCH_CONNECTIONS concurrent connections (default 8) push for

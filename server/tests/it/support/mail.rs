@@ -54,7 +54,7 @@ impl Received {
 impl MailSink {
     pub fn start() -> Self {
         let folder = tempfile::tempdir().expect("a folder for the mails");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/support/smtp_sink.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
         let python = test_python();
         let mut process = Command::new(&python)
             .arg(script)

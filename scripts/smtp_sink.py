@@ -1,5 +1,5 @@
-"""A real SMTP server for the integration tests: aiosmtpd on a free loopback
-port, which it prints first. Each message it accepts is written whole to
+"""A real SMTP server for the integration tests and bench/mail.sh: aiosmtpd
+on a free loopback port, which it prints first. Each message it accepts is written whole to
 the folder given as the first argument (written aside, then renamed, so a
 reader never sees half a message). A recipient at `fail.invalid` is refused
 with 550 (a permanent failure)."""

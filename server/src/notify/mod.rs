@@ -7,6 +7,7 @@
 pub mod email;
 pub mod links;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -25,6 +26,15 @@ use links::Links;
 /// How often an idle worker looks for due messages.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 
+/// Messages claimed and sent at once, each on its own pooled SMTP
+/// connection (lettre's pool keeps up to 10). Sending one at a time caps a
+/// worker at about 22 mails a second: lettre 0.11.23 leaves Nagle's
+/// algorithm on, and every message's last write waits 40 ms for the peer's
+/// delayed ACK (lettre PR #1159 sets TCP_NODELAY, not yet released); a slow
+/// relay costs the same way. In parallel the waits overlap
+/// (bench/RESULTS.md, "Notifications").
+const SENT_AT_ONCE: u64 = 10;
+
 /// The worker and what it needs.
 pub struct Worker {
     pub db: DatabaseConnection,
@@ -40,9 +50,10 @@ pub struct Worker {
 impl Worker {
     /// Runs for as long as the server does.
     pub fn spawn(self) {
+        let worker = Arc::new(self);
         tokio::spawn(async move {
             loop {
-                let worked = match self.run_once().await {
+                let worked = match worker.run_once().await {
                     Ok(worked) => worked,
                     Err(error) => {
                         tracing::error!(%error, "cannot read the outbox");
@@ -56,19 +67,30 @@ impl Worker {
         });
     }
 
-    /// Claims and delivers one batch; how many messages it took.
-    pub async fn run_once(&self) -> Result<usize, pratiche_db::DbErr> {
+    /// Claims one batch and delivers it, all at once; how many messages it
+    /// took.
+    pub async fn run_once(self: &Arc<Self>) -> Result<usize, pratiche_db::DbErr> {
         let claim = Claim {
-            batch: 20,
+            batch: SENT_AT_ONCE,
             lease: chrono::Duration::minutes(5),
             coalesce: chrono::Duration::from_std(self.coalesce).unwrap_or(chrono::Duration::MAX),
         };
         let claimed = notifications::claim_due(&self.db, claim, Utc::now()).await?;
         let count = claimed.len();
+        let mut sending = tokio::task::JoinSet::new();
         for item in claimed {
-            self.deliver(item).await?;
+            let worker = Arc::clone(self);
+            sending.spawn(async move { worker.deliver(item).await });
         }
-        Ok(count)
+        // Every delivery ends before the next claim; a row whose outcome
+        // could not be written is tried again when its lease ends.
+        let mut outcome = Ok(count);
+        while let Some(delivered) = sending.join_next().await {
+            if let Ok(Err(error)) = delivered {
+                outcome = Err(error);
+            }
+        }
+        outcome
     }
 
     async fn deliver(&self, item: Claimed) -> Result<(), pratiche_db::DbErr> {

@@ -6,6 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 ensure_build_tools
+ensure_test_python
 build_release
 
 step "Starting Pratiche (Ctrl-C stops it)"
@@ -14,4 +15,16 @@ export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$REPO_ROOT/target/site}"
 # The demo is asked for here, never by default: the server allows it only on
 # a loopback address, into an empty database or one that holds only demo data.
 export PRATICHE_DEMO="${PRATICHE_DEMO:-1}"
-exec "$CARGO_TARGET_DIR/release/pratiche-server"
+# Without a configured SMTP server, the demo sends its mails to one on this
+# machine that keeps each as a file, so the e-mail alerts can be tried.
+if [[ -z "${PRATICHE_SMTP_HOST:-}" ]]; then
+    mail_dir="$(realpath -m "${PRATICHE_DATA_DIR:-data}")/mail"
+    mkdir -p "$mail_dir"
+    coproc SINK { exec "$PRATICHE_TEST_PYTHON" "$REPO_ROOT/scripts/smtp_sink.py" "$mail_dir"; }
+    trap 'kill "$SINK_PID" 2>/dev/null' EXIT
+    read -r smtp_port <&"${SINK[0]}"
+    export PRATICHE_SMTP_HOST=127.0.0.1 PRATICHE_SMTP_PORT="$smtp_port" PRATICHE_SMTP_TLS=none
+    export PRATICHE_MAIL_FROM="Pratiche (demo) <avvisi@pratiche.invalid>"
+    step "Demo mail: every mail the server sends is kept in $mail_dir, one .eml file each"
+fi
+"$CARGO_TARGET_DIR/release/pratiche-server"

@@ -14,7 +14,8 @@ from aiosmtpd.smtp import SMTP
 class Save:
     def __init__(self, folder):
         self.folder = folder
-        self.count = 0
+        # Numbering goes on after the messages already there.
+        self.count = len([name for name in os.listdir(folder) if name.endswith(".eml")])
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.endswith("@fail.invalid"):

@@ -2,13 +2,15 @@
 //! by e-mail with double opt-in, and the outbox.
 //!
 //! The outbox is a table written in the transaction of what causes a
-//! message ([`queue_for_event`] from the event service, [`subscribe_email`]
-//! for a confirmation), so a message is queued exactly when its cause
-//! commits. Workers [`claim_due`] rows with a lease (on PostgreSQL with
-//! `FOR UPDATE SKIP LOCKED`, so several instances share the work), deliver
-//! them, and mark each [`mark_sent`] or [`mark_failed_try`]. A row marked
-//! sent is never claimed again; a worker that dies mid-delivery leaves its
-//! lease to expire, and the row is tried again with the same message id.
+//! message (`queue_for_event` from the event service, [`subscribe_email`]
+//! for a confirmation, [`queue_reminders`] for the day's reminders), so a
+//! message is queued exactly when its cause commits. Workers [`claim_due`]
+//! rows with a lease (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
+//! several instances share the work), deliver them, and mark each
+//! [`mark_sent`] or [`mark_failed_try`], each in a write transaction of its
+//! own (queued for SQLite's one writer like every other). A row marked sent
+//! is never claimed again; a worker that dies mid-delivery leaves its lease
+//! to expire, and the row is tried again with the same message id.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pratiche_domain::CaseCode;
@@ -544,6 +546,7 @@ pub async fn told_events<C: ConnectionTrait>(
 
 /// The row was delivered: it is never tried again.
 pub async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let txn = crate::begin_write(db).await?;
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(Status::Sent))
         .col_expr(notification::Column::SentAt, Expr::value(now))
@@ -556,9 +559,9 @@ pub async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> 
             Expr::value(Option::<String>::None),
         )
         .filter(notification::Column::Id.eq(id))
-        .exec(db)
+        .exec(&*txn)
         .await?;
-    Ok(())
+    txn.commit().await
 }
 
 /// A try failed with `error`: try again at `retry_at`, or, without one,
@@ -580,18 +583,20 @@ pub async fn mark_failed_try(
         Some(at) => update.col_expr(notification::Column::NotBefore, Expr::value(at)),
         None => update.col_expr(notification::Column::Status, Expr::value(Status::Failed)),
     };
-    update.exec(db).await?;
-    Ok(())
+    let txn = crate::begin_write(db).await?;
+    update.exec(&*txn).await?;
+    txn.commit().await
 }
 
 /// A row that will never be sent (its recipient left meanwhile).
 pub async fn mark_dropped(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
+    let txn = crate::begin_write(db).await?;
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(Status::Dropped))
         .filter(notification::Column::Id.eq(id))
-        .exec(db)
+        .exec(&*txn)
         .await?;
-    Ok(())
+    txn.commit().await
 }
 
 /// One message of a pratica as its clerks see it.

@@ -24,7 +24,7 @@ if [[ -z "${PRATICHE_SMTP_HOST:-}" ]]; then
     trap 'kill "$SINK_PID" 2>/dev/null' EXIT
     read -r smtp_port <&"${SINK[0]}"
     export PRATICHE_SMTP_HOST=127.0.0.1 PRATICHE_SMTP_PORT="$smtp_port" PRATICHE_SMTP_TLS=none
-    export PRATICHE_MAIL_FROM="Pratiche (demo) <avvisi@pratiche.invalid>"
+    export PRATICHE_MAIL_FROM="Pratiche demo <avvisi@pratiche.invalid>"
     step "Demo mail: every mail the server sends is kept in $mail_dir, one .eml file each"
 fi
 "$CARGO_TARGET_DIR/release/pratiche-server"

@@ -3,7 +3,8 @@
 //! code, the subject, the phase, what happened (public notes, a reply-by
 //! date, an extension), the due date, and the links.
 //!
-//! The HTML part is rendered with Leptos's `view!` like the pages, so every
+//! Each mail is written once, as a list of [`Block`]s, and rendered to
+//! both parts; the HTML part with Leptos's `view!` like the pages, so every
 //! value is escaped the same way.
 
 use chrono::NaiveDate;
@@ -25,149 +26,130 @@ pub struct Mail {
     pub html: String,
 }
 
-/// "Confirm that you want to be told": the only mail before confirmation.
+/// The absolute links every mail to a subscriber ends with.
+#[derive(Clone, Copy, Debug)]
+pub struct Links<'a> {
+    /// The pratica's public page.
+    pub case: &'a str,
+    /// Stop the alerts (also the `List-Unsubscribe` URL).
+    pub stop: &'a str,
+}
+
+/// One part of a mail's body.
+enum Block {
+    /// The opening sentence, in bold in HTML.
+    Lead(String),
+    Paragraph(String),
+    Heading(String),
+    List(Vec<String>),
+    /// What the body wrote, quoted.
+    Quote(String),
+    /// A link with its label.
+    Link {
+        label: String,
+        url: String,
+    },
+}
+
+/// "Confirm that you want to be told": the only mail before confirmation,
+/// so it has no stop link: ignoring it is enough.
 pub fn confirmation(i18n: &I18n, case: &PublicCase, confirm_url: &str) -> Mail {
-    let code = case.code.to_string();
-    let subject = i18n.t_with("mail-confirm-subject", &[("code", code.clone().into())]);
-    let asked = i18n.t_with(
-        "mail-confirm-asked",
-        &[
-            ("code", code.into()),
-            ("subject", case.subject.clone().into()),
-            ("body", case.body.name.clone().into()),
-        ],
-    );
-    let action = i18n.t("mail-confirm-action");
-    let validity = i18n.t("mail-confirm-validity");
-    let ignore = i18n.t("mail-confirm-ignore");
-    let text = format!("{asked}\n\n{action}:\n{confirm_url}\n\n{validity}\n\n{ignore}\n");
-    let html = page(
-        &subject,
-        view! {
-            <p>{asked}</p>
-            <p><a href=confirm_url.to_owned()>{action}</a></p>
-            <p>{validity}</p>
-            <p>{ignore}</p>
+    let subject = i18n.t_with("mail-confirm-subject", &[("code", code(case).into())]);
+    let blocks = vec![
+        Block::Lead(about(i18n, "mail-confirm-asked", case)),
+        Block::Link {
+            label: i18n.t("mail-confirm-action"),
+            url: confirm_url.to_owned(),
         },
-    );
-    Mail {
-        subject,
-        text,
-        html,
-    }
+        Block::Paragraph(i18n.t("mail-confirm-validity")),
+        Block::Paragraph(i18n.t("mail-confirm-ignore")),
+    ];
+    render(subject, blocks, None)
 }
 
 /// The first mail to an address given at registration: the code (to keep),
 /// the link, where the pratica stands and what happens next.
-pub fn welcome(
+pub fn welcome(i18n: &I18n, case: &PublicCase, today: NaiveDate, links: Links) -> Mail {
+    let subject = i18n.t_with("mail-welcome-subject", &[("code", code(case).into())]);
+    let mut blocks = vec![
+        Block::Lead(about(i18n, "mail-welcome-registered", case)),
+        Block::Paragraph(i18n.t("mail-welcome-keep")),
+    ];
+    blocks.extend(state(i18n, case, today));
+    to_subscriber(i18n, subject, blocks, links)
+}
+
+/// The pratica moved: its latest public state and what happened since the
+/// last mail.
+pub fn update(
     i18n: &I18n,
     case: &PublicCase,
+    told: &[ToldEvent],
     today: NaiveDate,
-    case_url: &str,
-    stop_url: &str,
+    links: Links,
 ) -> Mail {
-    let code = case.code.to_string();
-    let subject = i18n.t_with("mail-welcome-subject", &[("code", code.clone().into())]);
-    let registered = i18n.t_with(
-        "mail-welcome-registered",
+    let phase = i18n.t(&format!("phase-{}", case.phase.as_str()));
+    let subject = i18n.t_with(
+        "mail-update-subject",
+        &[("code", code(case).into()), ("phase", phase.clone().into())],
+    );
+    let now_in = i18n.t_with(
+        "mail-update-now",
         &[
-            ("code", code.into()),
+            ("code", code(case).into()),
             ("subject", case.subject.clone().into()),
             ("body", case.body.name.clone().into()),
+            ("phase", phase.into()),
         ],
     );
-    let keep = i18n.t("mail-welcome-keep");
-    let State {
-        sentence,
-        due_line,
-        next,
-    } = state(i18n, case, today);
-    let see = i18n.t("mail-update-see");
-    let stop = i18n.t("mail-stop");
-    let text = format!(
-        "{registered}\n\n{keep}\n{case_url}\n\n{sentence}\n{due_line}\n\n{next}\n\n-- \n{stop}:\n{stop_url}\n"
+    let mut blocks = vec![
+        Block::Lead(now_in),
+        Block::Heading(i18n.t("mail-update-happened")),
+        Block::List(told.iter().map(|event| told_line(i18n, event)).collect()),
+    ];
+    blocks.extend(state(i18n, case, today));
+    blocks.extend(
+        case.note_to_act_on()
+            .map(|asked| Block::Quote(asked.to_owned())),
     );
-    let html = page(
-        &subject,
-        view! {
-            <p><strong>{registered}</strong></p>
-            <p>{keep}" "<a href=case_url.to_owned()>{see}</a></p>
-            <p>{sentence}</p>
-            <p>{due_line}</p>
-            <p>{next}</p>
-            <hr/>
-            <p><small><a href=stop_url.to_owned()>{stop}</a></small></p>
-        },
-    );
-    Mail {
-        subject,
-        text,
-        html,
-    }
+    to_subscriber(i18n, subject, blocks, links)
 }
 
 /// The reply-by date of a request for documents is near.
-pub fn reminder(
-    i18n: &I18n,
-    case: &PublicCase,
-    request: &ToldEvent,
-    case_url: &str,
-    stop_url: &str,
-) -> Mail {
-    let code = case.code.to_string();
+pub fn reminder(i18n: &I18n, case: &PublicCase, request: &ToldEvent, links: Links) -> Mail {
     let date = request
         .reply_by
         .map(|date| i18n.date(date))
         .unwrap_or_default();
     let subject = i18n.t_with(
         "mail-reminder-subject",
-        &[("code", code.clone().into()), ("date", date.clone().into())],
+        &[("code", code(case).into()), ("date", date.clone().into())],
     );
     let lead = i18n.t_with(
         "mail-reminder-lead",
         &[
-            ("code", code.into()),
+            ("code", code(case).into()),
             ("subject", case.subject.clone().into()),
             ("date", date.into()),
         ],
     );
-    let asked = request.note.clone().unwrap_or_default();
-    let next = i18n.t("phase-documents_requested-next");
-    let see = i18n.t("mail-update-see");
-    let stop = i18n.t("mail-stop");
-    let text = format!(
-        "{lead}\n\n{next}\n\n  {asked}\n\n{see}:\n{case_url}\n\n-- \n{stop}:\n{stop_url}\n"
-    );
-    let html = page(
-        &subject,
-        view! {
-            <p><strong>{lead}</strong></p>
-            <p>{next}</p>
-            <blockquote>{asked}</blockquote>
-            <p><a href=case_url.to_owned()>{see}</a></p>
-            <hr/>
-            <p><small><a href=stop_url.to_owned()>{stop}</a></small></p>
-        },
-    );
-    Mail {
-        subject,
-        text,
-        html,
-    }
+    let mut blocks = vec![
+        Block::Lead(lead),
+        Block::Paragraph(i18n.t("phase-documents_requested-next")),
+    ];
+    blocks.extend(request.note.clone().map(Block::Quote));
+    to_subscriber(i18n, subject, blocks, links)
 }
 
 /// The due date passed without a decision: whom to turn to and the
 /// remedies, as the case page shows them.
-pub fn overdue(i18n: &I18n, case: &PublicCase, case_url: &str, stop_url: &str) -> Mail {
-    let code = case.code.to_string();
-    let subject = i18n.t_with("mail-overdue-subject", &[("code", code.into())]);
+pub fn overdue(i18n: &I18n, case: &PublicCase, links: Links) -> Mail {
+    let subject = i18n.t_with("mail-overdue-subject", &[("code", code(case).into())]);
     let due_on = case
         .clock
         .as_ref()
         .map(|clock| i18n.date(clock.due_on))
         .unwrap_or_default();
-    let passed = i18n.t_with("silence-overdue", &[("date", due_on.into())]);
-    let intro = i18n.t("silence-intro");
     let who = match &case.substitute {
         Some(official) => {
             let mut who = format!("{}: {}", i18n.t("silence-substitute"), official.name);
@@ -178,123 +160,45 @@ pub fn overdue(i18n: &I18n, case: &PublicCase, case_url: &str, stop_url: &str) -
         }
         None => no_substitute(i18n, &case.body),
     };
-    let remedies = i18n.t("silence-remedies");
-    let see = i18n.t("mail-update-see");
-    let stop = i18n.t("mail-stop");
-    let text = format!(
-        "{passed}\n\n{intro}\n\n{who}\n\n{remedies}\n\n{see}:\n{case_url}\n\n-- \n{stop}:\n{stop_url}\n"
-    );
-    let html = page(
-        &subject,
-        view! {
-            <p><strong>{passed}</strong></p>
-            <p>{intro}</p>
-            <p>{who}</p>
-            <p>{remedies}</p>
-            <p><a href=case_url.to_owned()>{see}</a></p>
-            <hr/>
-            <p><small><a href=stop_url.to_owned()>{stop}</a></small></p>
-        },
-    );
-    Mail {
-        subject,
-        text,
-        html,
-    }
+    let blocks = vec![
+        Block::Lead(i18n.t_with("silence-overdue", &[("date", due_on.into())])),
+        Block::Paragraph(i18n.t("silence-intro")),
+        Block::Paragraph(who),
+        Block::Paragraph(i18n.t("silence-remedies")),
+    ];
+    to_subscriber(i18n, subject, blocks, links)
 }
 
-/// Where a pratica stands, as every mail says it.
-struct State {
-    sentence: String,
-    due_line: String,
-    next: String,
+fn code(case: &PublicCase) -> String {
+    case.code.to_string()
 }
 
-fn state(i18n: &I18n, case: &PublicCase, today: NaiveDate) -> State {
+/// The sentence `key` about the pratica: its code, subject and body.
+fn about(i18n: &I18n, key: &str, case: &PublicCase) -> String {
+    i18n.t_with(
+        key,
+        &[
+            ("code", code(case).into()),
+            ("subject", case.subject.clone().into()),
+            ("body", case.body.name.clone().into()),
+        ],
+    )
+}
+
+/// Where a pratica stands, as the mails say it: the phase's sentence, the
+/// due date, what happens next.
+fn state(i18n: &I18n, case: &PublicCase, today: NaiveDate) -> [Block; 3] {
     let phase_key = format!("phase-{}", case.phase.as_str());
     let due = case
         .clock
         .as_ref()
         .map(|clock| due_text(i18n, &ClockStatus::at(clock, today)))
         .unwrap_or_else(|| i18n.t("case-due-not-computed"));
-    State {
-        sentence: i18n.t(&format!("{phase_key}-sentence")),
-        due_line: format!("{}: {due}", i18n.t("due-label")),
-        next: i18n.t(&format!("{phase_key}-next")),
-    }
-}
-
-/// The pratica moved: its latest public state and what happened since the
-/// last mail.
-pub fn update(
-    i18n: &I18n,
-    case: &PublicCase,
-    told: &[ToldEvent],
-    today: NaiveDate,
-    case_url: &str,
-    stop_url: &str,
-) -> Mail {
-    let code = case.code.to_string();
-    let phase_key = format!("phase-{}", case.phase.as_str());
-    let phase = i18n.t(&phase_key);
-    let subject = i18n.t_with(
-        "mail-update-subject",
-        &[
-            ("code", code.clone().into()),
-            ("phase", phase.clone().into()),
-        ],
-    );
-    let now_in = i18n.t_with(
-        "mail-update-now",
-        &[
-            ("code", code.into()),
-            ("subject", case.subject.clone().into()),
-            ("body", case.body.name.clone().into()),
-            ("phase", phase.into()),
-        ],
-    );
-    let happened: Vec<String> = told.iter().map(|event| told_line(i18n, event)).collect();
-    let State {
-        sentence,
-        due_line,
-        next,
-    } = state(i18n, case, today);
-    let asked = case.note_to_act_on().map(str::to_owned);
-    let see = i18n.t("mail-update-see");
-    let stop = i18n.t("mail-stop");
-    let happened_title = i18n.t("mail-update-happened");
-
-    let mut text = format!("{now_in}\n{sentence}\n\n{happened_title}\n");
-    for line in &happened {
-        text.push_str(&format!("- {line}\n"));
-    }
-    text.push_str(&format!("\n{due_line}\n\n{next}\n"));
-    if let Some(asked) = &asked {
-        text.push_str(&format!("\n  {asked}\n"));
-    }
-    text.push_str(&format!(
-        "\n{see}:\n{case_url}\n\n-- \n{stop}:\n{stop_url}\n"
-    ));
-    let html = page(
-        &subject,
-        view! {
-            <p><strong>{now_in}</strong></p>
-            <p>{sentence}</p>
-            <h2>{happened_title}</h2>
-            <ul>{happened.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
-            <p>{due_line}</p>
-            <p>{next}</p>
-            {asked.map(|asked| view! { <blockquote>{asked}</blockquote> })}
-            <p><a href=case_url.to_owned()>{see}</a></p>
-            <hr/>
-            <p><small><a href=stop_url.to_owned()>{stop}</a></small></p>
-        },
-    );
-    Mail {
-        subject,
-        text,
-        html,
-    }
+    [
+        Block::Paragraph(i18n.t(&format!("{phase_key}-sentence"))),
+        Block::Paragraph(format!("{}: {due}", i18n.t("due-label"))),
+        Block::Paragraph(i18n.t(&format!("{phase_key}-next"))),
+    ]
 }
 
 /// One event as the mail tells it: its day, its phase, and what the body
@@ -324,14 +228,69 @@ fn told_line(i18n: &I18n, event: &ToldEvent) -> String {
     line
 }
 
-/// A whole HTML document around `content`.
-fn page(title: &str, content: impl IntoView + 'static) -> String {
-    let title = title.to_owned();
+/// A mail to a subscriber: `blocks`, the link to the case page, and the
+/// stop link after the signature separator.
+fn to_subscriber(i18n: &I18n, subject: String, mut blocks: Vec<Block>, links: Links) -> Mail {
+    blocks.push(Block::Link {
+        label: i18n.t("mail-update-see"),
+        url: links.case.to_owned(),
+    });
+    let stop = Block::Link {
+        label: i18n.t("mail-stop"),
+        url: links.stop.to_owned(),
+    };
+    render(subject, blocks, Some(stop))
+}
+
+/// The whole mail: `blocks` (and a `footer` after the signature separator)
+/// as text and as an HTML document.
+fn render(subject: String, blocks: Vec<Block>, footer: Option<Block>) -> Mail {
+    let (mut text, mut body) = parts(blocks);
+    if let Some(footer) = footer {
+        let (footer_text, footer_html) = parts(vec![footer]);
+        text.push_str(&format!("-- \n{footer_text}"));
+        body.push_str(&format!("<hr/><small>{footer_html}</small>"));
+    }
+    let title = subject.clone();
     let document = view! {
         <html>
             <head><meta charset="utf-8"/><title>{title}</title></head>
-            <body style="font-family:sans-serif;line-height:1.5;max-width:40em">{content}</body>
+            <body style="font-family:sans-serif;line-height:1.5;max-width:40em" inner_html=body></body>
         </html>
     };
-    format!("<!DOCTYPE html>{}", document.to_html())
+    Mail {
+        subject,
+        text,
+        html: format!("<!DOCTYPE html>{}", document.to_html()),
+    }
+}
+
+/// `blocks` as plain text and as HTML (escaped by `view!`).
+fn parts(blocks: Vec<Block>) -> (String, String) {
+    let mut text = String::new();
+    let mut html = String::new();
+    for block in blocks {
+        let (plain, view) = match block {
+            Block::Lead(lead) => (lead.clone(), view! { <p><strong>{lead}</strong></p> }.to_html()),
+            Block::Paragraph(paragraph) => (paragraph.clone(), view! { <p>{paragraph}</p> }.to_html()),
+            Block::Heading(heading) => (heading.clone(), view! { <h2>{heading}</h2> }.to_html()),
+            Block::List(items) => (
+                items.iter().map(|item| format!("- {item}")).collect::<Vec<_>>().join("\n"),
+                view! { <ul>{items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}</ul> }
+                    .to_html(),
+            ),
+            Block::Quote(quote) => (
+                format!("  {}", quote.replace('\n', "\n  ")),
+                view! { <blockquote>{quote}</blockquote> }.to_html(),
+            ),
+            Block::Link { label, url } => (
+                format!("{label}:\n{url}"),
+                view! { <p><a href=url>{label}</a></p> }.to_html(),
+            ),
+        };
+        text.push_str(&plain);
+        text.push_str("\n\n");
+        html.push_str(&view);
+    }
+    (text, html)
 }

@@ -105,40 +105,35 @@ impl Worker {
             return notifications::mark_dropped(&self.db, notification.id).await;
         };
         let i18n = I18n::negotiate(Some(&subscription.language), None);
-        let (mail, unsubscribe) = match notification.kind {
+        let stop_url = self.links.stop_url(subscription.id, now);
+        let case_url = format!("{}{}", self.public_url, paths::case_page(code));
+        let links = mail::Links {
+            case: &case_url,
+            stop: &stop_url,
+        };
+        let today = rome_date(now);
+        let mail = match notification.kind {
             Kind::Confirmation => {
                 let issued = subscription.confirmation_sent_at.unwrap_or(now);
                 let url = self.links.confirm_url(subscription.id, issued);
-                (mail::confirmation(&i18n, &case, &url), None)
+                mail::confirmation(&i18n, &case, &url)
             }
             Kind::Update => {
                 let told = notifications::told_events(&self.db, notification.id).await?;
-                let stop_url = self.links.stop_url(subscription.id, now);
-                let case_url = self.case_url(code);
-                let mail = mail::update(&i18n, &case, &told, rome_date(now), &case_url, &stop_url);
-                (mail, Some(stop_url))
+                mail::update(&i18n, &case, &told, today, links)
             }
             Kind::Reminder => {
                 let told = notifications::told_events(&self.db, notification.id).await?;
                 let Some(request) = told.first() else {
                     return notifications::mark_dropped(&self.db, notification.id).await;
                 };
-                let stop_url = self.links.stop_url(subscription.id, now);
-                let mail = mail::reminder(&i18n, &case, request, &self.case_url(code), &stop_url);
-                (mail, Some(stop_url))
+                mail::reminder(&i18n, &case, request, links)
             }
-            Kind::Overdue => {
-                let stop_url = self.links.stop_url(subscription.id, now);
-                let mail = mail::overdue(&i18n, &case, &self.case_url(code), &stop_url);
-                (mail, Some(stop_url))
-            }
-            Kind::Welcome => {
-                let stop_url = self.links.stop_url(subscription.id, now);
-                let case_url = self.case_url(code);
-                let mail = mail::welcome(&i18n, &case, rome_date(now), &case_url, &stop_url);
-                (mail, Some(stop_url))
-            }
+            Kind::Overdue => mail::overdue(&i18n, &case, links),
+            Kind::Welcome => mail::welcome(&i18n, &case, today, links),
         };
+        // Only a subscriber can stop: the confirmation needs no stop link.
+        let unsubscribe = (notification.kind != Kind::Confirmation).then_some(stop_url.clone());
         let envelope = Envelope {
             to: &subscription.recipient,
             message_id: self.message_id(&notification.dedupe_key),
@@ -152,10 +147,6 @@ impl Worker {
                     .await
             }
         }
-    }
-
-    fn case_url(&self, code: pratiche_domain::CaseCode) -> String {
-        format!("{}{}", self.public_url, paths::case_page(code))
     }
 
     /// Writes down a failed try, and when (if ever) to try again.

@@ -28,20 +28,22 @@ on_both_databases!(
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// A server sending through `sink`, with `env` on top, and an API token.
-async fn server_with_mail(
+/// A real SMTP server, a server sending through it (lookup limit off, the
+/// coalescing window `coalesce_secs`) and an API token of Valdoria.
+async fn mail_server(
     backend: Backend,
-    sink: &MailSink,
-    env: &[(&str, &str)],
-) -> Option<(TestServer, String)> {
+    coalesce_secs: &str,
+) -> Option<(MailSink, TestServer, String)> {
+    let sink = MailSink::start();
     let mail_env = sink.env();
-    let mut all: Vec<(&str, &str)> = mail_env
+    let mut env: Vec<(&str, &str)> = mail_env
         .iter()
         .map(|(name, value)| (*name, value.as_str()))
         .collect();
-    all.push(("PRATICHE_LOOKUP_PER_MINUTE", "0"));
-    all.extend_from_slice(env);
-    valdoria_api(backend, &all).await
+    env.push(("PRATICHE_LOOKUP_PER_MINUTE", "0"));
+    env.push(("PRATICHE_NOTIFY_COALESCE_SECS", coalesce_secs));
+    let (server, token) = valdoria_api(backend, &env).await?;
+    Some((sink, server, token))
 }
 
 /// Posts the case page's form; returns the answer.
@@ -93,10 +95,7 @@ async fn rows_of(server: &TestServer, kind: Kind) -> Vec<notification::Model> {
 }
 
 async fn alerts_from_subscription_to_one_click_unsubscribe(backend: Backend) {
-    let sink = MailSink::start();
-    let Some((server, token)) =
-        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "0")]).await
-    else {
+    let Some((sink, server, token)) = mail_server(backend, "0").await else {
         return;
     };
     let call = Call {
@@ -242,8 +241,7 @@ async fn alerts_from_subscription_to_one_click_unsubscribe(backend: Backend) {
 }
 
 async fn a_refused_address_changes_nothing(backend: Backend) {
-    let sink = MailSink::start();
-    let Some((server, token)) = server_with_mail(backend, &sink, &[]).await else {
+    let Some((sink, server, token)) = mail_server(backend, "600").await else {
         return;
     };
     let call = Call {
@@ -267,6 +265,7 @@ async fn a_refused_address_changes_nothing(backend: Backend) {
     let db = server.database().await;
     assert_eq!(subscription::Entity::find().count(&db).await.unwrap(), 0);
     assert_eq!(notification::Entity::find().count(&db).await.unwrap(), 0);
+    assert!(sink.received().is_empty(), "nothing sent");
 }
 
 /// A confirmed subscriber of a new pratica; returns its code.
@@ -279,10 +278,7 @@ async fn confirmed_subscriber(server: &TestServer, call: &Call<'_>, sink: &MailS
 }
 
 async fn updates_within_the_window_become_one_mail(backend: Backend) {
-    let sink = MailSink::start();
-    let Some((server, token)) =
-        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "3")]).await
-    else {
+    let Some((sink, server, token)) = mail_server(backend, "3").await else {
         return;
     };
     let call = Call {
@@ -326,10 +322,7 @@ async fn updates_within_the_window_become_one_mail(backend: Backend) {
 }
 
 async fn a_message_queued_before_a_crash_is_delivered_after_restart(backend: Backend) {
-    let sink = MailSink::start();
-    let Some((mut server, token)) =
-        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "2")]).await
-    else {
+    let Some((sink, mut server, token)) = mail_server(backend, "2").await else {
         return;
     };
     let code = {
@@ -363,8 +356,7 @@ async fn a_message_queued_before_a_crash_is_delivered_after_restart(backend: Bac
 }
 
 async fn a_mailbox_that_does_not_exist_fails_with_the_reason(backend: Backend) {
-    let sink = MailSink::start();
-    let Some((server, token)) = server_with_mail(backend, &sink, &[]).await else {
+    let Some((sink, server, token)) = mail_server(backend, "600").await else {
         return;
     };
     let call = Call {
@@ -420,10 +412,7 @@ async fn a_mailbox_that_does_not_exist_fails_with_the_reason(backend: Backend) {
 }
 
 async fn an_address_given_at_registration_gets_the_code_at_once(backend: Backend) {
-    let sink = MailSink::start();
-    let Some((server, token)) =
-        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "0")]).await
-    else {
+    let Some((sink, server, token)) = mail_server(backend, "0").await else {
         return;
     };
     let call = Call {
@@ -505,10 +494,7 @@ fn reminders_on(server: &TestServer, day: chrono::NaiveDate) {
 }
 
 async fn reminders_before_the_reply_by_date_and_when_the_due_date_passed(backend: Backend) {
-    let sink = MailSink::start();
-    let Some((server, token)) =
-        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "0")]).await
-    else {
+    let Some((sink, server, token)) = mail_server(backend, "0").await else {
         return;
     };
     let call = Call {
@@ -577,10 +563,7 @@ async fn reminders_before_the_reply_by_date_and_when_the_due_date_passed(backend
 }
 
 async fn a_state_kept_from_citizens_is_not_told(backend: Backend) {
-    let sink = MailSink::start();
-    let Some((server, token)) =
-        server_with_mail(backend, &sink, &[("PRATICHE_NOTIFY_COALESCE_SECS", "0")]).await
-    else {
+    let Some((sink, server, token)) = mail_server(backend, "0").await else {
         return;
     };
     let call = Call {

@@ -47,22 +47,39 @@ pub struct LookupThrottled {
     pub retry_after_secs: u64,
 }
 
+impl AppContext {
+    /// Charges `count` lookups of pratiche by code to the client that sent
+    /// `request`; nothing to read (0) is free, and no limit lets all pass.
+    /// For handlers outside a page (the citizen's forms and feeds).
+    pub fn charge_lookups(
+        &self,
+        request: &http::request::Parts,
+        count: usize,
+    ) -> Result<(), LookupThrottled> {
+        let Some(count) = NonZeroU32::new(u32::try_from(count).unwrap_or(u32::MAX)) else {
+            return Ok(());
+        };
+        match &self.lookups {
+            Some(limit) => limit.charge(request, count),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Charges `count` lookups of pratiche by code to the client of the request
 /// being rendered; every read of a pratica by code without signing in comes
 /// right after it. Nothing to read (0) is free.
 pub fn charge_lookups(count: usize) -> Result<(), LookupThrottled> {
-    let Some(count) = NonZeroU32::new(u32::try_from(count).unwrap_or(u32::MAX)) else {
-        return Ok(());
-    };
-    let Some(limit) = use_context::<AppContext>().and_then(|context| context.lookups) else {
+    let Some(context) = use_context::<AppContext>() else {
         return Ok(());
     };
     match use_context::<http::request::Parts>() {
-        Some(parts) => limit.charge(&parts, count),
+        Some(parts) => context.charge_lookups(&parts, count),
         // Every page render carries its request; without one, refuse.
-        None => Err(LookupThrottled {
+        None if context.lookups.is_some() && count > 0 => Err(LookupThrottled {
             retry_after_secs: 60,
         }),
+        None => Ok(()),
     }
 }
 

@@ -120,6 +120,16 @@ impl I18n {
         LANGUAGES.iter().map(ToString::to_string).collect()
     }
 
+    /// `tag` if it names one of our languages, else the default's: for
+    /// forms that offer only ours.
+    pub fn supported_or_default(tag: &str) -> String {
+        if Self::is_supported(tag) {
+            tag.to_owned()
+        } else {
+            Self::default_tag()
+        }
+    }
+
     /// Whether `tag` names a language with a translation file.
     pub fn is_supported(tag: &str) -> bool {
         tag.parse::<LanguageIdentifier>()

@@ -12,6 +12,8 @@
 //! is never claimed again; a worker that dies mid-delivery leaves its lease
 //! to expire, and the row is tried again with the same message id.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pratiche_domain::CaseCode;
 use pratiche_domain::PublicPhase;
@@ -181,13 +183,17 @@ pub(crate) async fn subscribe_applicant<C: ConnectionTrait>(
     queue(txn, &row, Kind::Welcome, "welcome", None, now).await
 }
 
-async fn confirmed_count<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<usize, DbErr> {
-    let count = subscription::Entity::find()
+/// The confirmed subscriptions of a pratica that were not stopped: those
+/// that are told.
+fn confirmed(case_id: i32) -> sea_orm::Select<subscription::Entity> {
+    subscription::Entity::find()
         .filter(subscription::Column::CaseId.eq(case_id))
         .filter(subscription::Column::ConfirmedAt.is_not_null())
         .filter(subscription::Column::UnsubscribedAt.is_null())
-        .count(conn)
-        .await?;
+}
+
+async fn confirmed_count<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<usize, DbErr> {
+    let count = confirmed(case_id).count(conn).await?;
     Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
@@ -346,12 +352,7 @@ async fn confirmed_subscribers<C: ConnectionTrait>(
     conn: &C,
     case_id: i32,
 ) -> Result<Vec<subscription::Model>, DbErr> {
-    subscription::Entity::find()
-        .filter(subscription::Column::CaseId.eq(case_id))
-        .filter(subscription::Column::ConfirmedAt.is_not_null())
-        .filter(subscription::Column::UnsubscribedAt.is_null())
-        .all(conn)
-        .await
+    confirmed(case_id).all(conn).await
 }
 
 /// Writes one outbox row, unless its key is already there.
@@ -474,25 +475,45 @@ pub async fn claim_due(
             .exec(&*txn)
             .await?;
     }
-    let mut result = Vec::with_capacity(claimed.len());
-    for row in claimed {
-        let Some(subscription) = subscription::Entity::find_by_id(row.subscription_id)
-            .one(&*txn)
-            .await?
-        else {
-            continue;
-        };
-        let Some(case) = case::Entity::find_by_id(row.case_id).one(&*txn).await? else {
-            continue;
-        };
-        result.push(Claimed {
-            notification: row,
-            subscription,
-            code: case.code.0,
-        });
-    }
+    // Their subscriptions and codes, in two statements for the batch.
+    let subscriptions: HashMap<i32, subscription::Model> = subscription::Entity::find()
+        .filter(subscription::Column::Id.is_in(claimed.iter().map(|row| row.subscription_id)))
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    let codes = codes_of(&*txn, claimed.iter().map(|row| row.case_id)).await?;
+    let result = claimed
+        .into_iter()
+        .filter_map(|row| {
+            Some(Claimed {
+                subscription: subscriptions.get(&row.subscription_id)?.clone(),
+                code: *codes.get(&row.case_id)?,
+                notification: row,
+            })
+        })
+        .collect();
     txn.commit().await?;
     Ok(result)
+}
+
+/// The codes of the pratiche `case_ids`, by id.
+async fn codes_of<C: ConnectionTrait>(
+    conn: &C,
+    case_ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, CaseCode>, DbErr> {
+    Ok(case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::Code)
+        .filter(case::Column::Id.is_in(case_ids))
+        .into_tuple::<(i32, crate::entity::StoredCode)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|(id, code)| (id, code.0))
+        .collect())
 }
 
 /// Whether the claimed update `earlier` tells what `later` would.
@@ -654,14 +675,7 @@ async fn sent_lines<C: ConnectionTrait>(
         .limit(limit)
         .all(conn)
         .await?;
-    let case_ids: Vec<i32> = rows.iter().map(|(row, _)| row.case_id).collect();
-    let codes: std::collections::HashMap<i32, CaseCode> = case::Entity::find()
-        .filter(case::Column::Id.is_in(case_ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|case| (case.id, case.code.0))
-        .collect();
+    let codes = codes_of(conn, rows.iter().map(|(row, _)| row.case_id)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(row, subscriber)| {

@@ -7,7 +7,7 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use pratiche_app::alert_pages::{CONFIRMED, LINK_INVALID, STOPPED};
@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use crate::notify::links::Links;
 use crate::office::{BackOffice, WebError};
-use crate::responses::see_other;
+use crate::responses::{bad_code, see_other, too_many_lookups};
 
 /// The alerts' handlers' state: the app's (to render the case page again)
 /// and the links' keys.
@@ -47,7 +47,7 @@ pub async fn subscribe(
     Form(form): Form<SubscribeForm>,
 ) -> Result<Response, WebError> {
     let Ok(code) = CaseCode::parse(&typed) else {
-        return Ok(bad_request());
+        return Ok(bad_code());
     };
     let context = &alerts.office.context;
     let Ok(address) = EmailAddress::parse(&form.email) else {
@@ -62,16 +62,10 @@ pub async fn subscribe(
         }
         return Ok(page);
     };
-    if let Some(limit) = &context.lookups
-        && let Err(throttled) = limit.charge(&parts, std::num::NonZeroU32::MIN)
-    {
-        return Ok(too_many(throttled.retry_after_secs));
+    if let Err(throttled) = context.charge_lookups(&parts, 1) {
+        return Ok(too_many_lookups(throttled.retry_after_secs));
     }
-    let language = if I18n::is_supported(&form.lingua) {
-        form.lingua
-    } else {
-        I18n::default_tag()
-    };
+    let language = I18n::supported_or_default(&form.lingua);
     notifications::subscribe_email(&context.db, code, &address, &language, Utc::now()).await?;
     let (flag, value) = ALERTS_SENT_FLAG;
     Ok(see_other(
@@ -132,24 +126,4 @@ pub async fn stop(
 
 fn outcome(what: &str) -> Response {
     see_other(&format!("{}?esito={what}", paths::ALERTS_OUTCOME), None)
-}
-
-fn bad_request() -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        "Codice della pratica non valido. / Invalid application code.",
-    )
-        .into_response()
-}
-
-fn too_many(retry_after_secs: u64) -> Response {
-    let mut response = (
-        StatusCode::TOO_MANY_REQUESTS,
-        "Troppe richieste: riprovi tra poco. / Too many requests: try again shortly.",
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-    response
 }

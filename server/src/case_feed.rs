@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Text};
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::TypedHeader;
 use axum_extra::headers::{ETag, Header, HeaderMapExt, IfModifiedSince, IfNoneMatch, LastModified};
@@ -22,6 +22,7 @@ use pratiche_domain::CaseCode;
 use sha2::{Digest, Sha256};
 
 use crate::office::WebError;
+use crate::responses::too_many_lookups;
 
 pub async fn case_feed(
     State(context): State<AppContext>,
@@ -39,16 +40,8 @@ pub async fn case_feed(
         )
             .into_response());
     }
-    if let Some(limit) = &context.lookups
-        && let Err(throttled) = limit.charge(&parts, std::num::NonZeroU32::MIN)
-    {
-        let retry_after = HeaderValue::from(throttled.retry_after_secs);
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, retry_after)],
-            "Troppe richieste: riprovi tra poco. / Too many requests: try again shortly.",
-        )
-            .into_response());
+    if let Err(throttled) = context.charge_lookups(&parts, 1) {
+        return Ok(too_many_lookups(throttled.retry_after_secs));
     }
     let closed_after = Utc::now() - context.retention;
     let Some((version, updated_at)) = case_freshness(&context.db, code, closed_after).await? else {

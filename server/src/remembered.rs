@@ -4,14 +4,14 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use pratiche_app::paths;
 use pratiche_app::remembered::{self, COOKIE};
 use pratiche_domain::CaseCode;
 use serde::Deserialize;
 
-use crate::responses::{SameSite, SecureCookies, see_other};
+use crate::responses::{SameSite, SecureCookies, bad_code, see_other};
 
 const ONE_YEAR_SECS: i64 = 365 * 24 * 60 * 60;
 
@@ -68,12 +68,4 @@ fn answer(secure: SecureCookies, codes: &[CaseCode], back: &str) -> Response {
         SameSite::Lax,
     );
     see_other(back, Some(cookie))
-}
-
-fn bad_code() -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        "Codice della pratica non valido. / Invalid application code.",
-    )
-        .into_response()
 }

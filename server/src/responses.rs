@@ -45,6 +45,27 @@ pub fn see_other(location: &str, cookie: Option<HeaderValue>) -> Response {
     response
 }
 
+/// 400 for a posted or linked code that is no case code: the citizen's
+/// plain forms and links answer it alike.
+pub fn bad_code() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        "Codice della pratica non valido. / Invalid application code.",
+    )
+        .into_response()
+}
+
+/// 429 for a lookup over the limit, outside a page (the pages show their
+/// own): the citizen's forms and feeds that read a pratica by code.
+pub fn too_many_lookups(retry_after_secs: u64) -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, HeaderValue::from(retry_after_secs))],
+        "Troppe richieste: riprovi tra poco. / Too many requests: try again shortly.",
+    )
+        .into_response()
+}
+
 /// Whether an answer is an HTML page (the middleware that rewrites pages
 /// or adds their policy leaves everything else alone).
 pub fn is_html(response: &Response) -> bool {

@@ -84,11 +84,7 @@ pub async fn register_pratica(
         Err(problems) => return Ok(refuse(problems.iter().map(form_error).collect()).await),
     };
     // The form offers only our languages; anything else gets the default.
-    let language = if I18n::is_supported(&form.applicant_language) {
-        form.applicant_language.clone()
-    } else {
-        I18n::default_tag()
-    };
+    let language = I18n::supported_or_default(&form.applicant_language);
     match register(db, &actor, body_id, &valid, &language).await {
         Ok(case) => {
             let code = *case.code;

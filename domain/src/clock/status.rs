@@ -79,4 +79,51 @@ impl ClockStatus {
     pub fn is_overdue(&self) -> bool {
         matches!(self, Self::Running { days_left, .. } if *days_left < 0)
     }
+
+    /// The next date that matters to the citizen, for a calendar reminder
+    /// (App IO's `due_date`): the reply-by date while documents are awaited,
+    /// the last day for observations after a preavviso, the due date while
+    /// the clock runs; none once it has passed or the pratica is decided.
+    pub fn next_date(&self) -> Option<NaiveDate> {
+        match *self {
+            Self::Running { due_on, days_left } => (days_left >= 0).then_some(due_on),
+            Self::AwaitingDocuments { reply_by, .. } => reply_by,
+            Self::AwaitingObservations { answer_by, .. } => Some(answer_by),
+            Self::Concluded { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod next_date_tests {
+    use super::*;
+
+    #[test]
+    fn the_date_the_citizen_acts_or_waits_by() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let running = |days_left| ClockStatus::Running {
+            due_on: day(20),
+            days_left,
+        };
+        assert_eq!(running(0).next_date(), Some(day(20)));
+        assert_eq!(running(-1).next_date(), None);
+        let awaiting = |reply_by| ClockStatus::AwaitingDocuments {
+            since: day(1),
+            reply_by,
+        };
+        assert_eq!(awaiting(Some(day(15))).next_date(), Some(day(15)));
+        assert_eq!(awaiting(None).next_date(), None);
+        let observations = ClockStatus::AwaitingObservations {
+            since: day(1),
+            answer_by: day(11),
+            until: day(11),
+        };
+        assert_eq!(observations.next_date(), Some(day(11)));
+        let decided = ClockStatus::Concluded {
+            on: day(3),
+            used_days: 10,
+            allowed_days: 30,
+        };
+        assert_eq!(decided.next_date(), None);
+    }
 }

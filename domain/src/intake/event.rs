@@ -19,6 +19,11 @@ use crate::workflow::TransitionError;
 
 /// Longest public note (shown to the citizen).
 pub const PUBLIC_NOTE_MAX: usize = 2_000;
+// A note, every character escaped, fits twice over in an App IO message:
+// no note a clerk may write makes a message App IO would refuse (the
+// messages that tell several events are shortened to fit, see
+// `app/src/mail.rs`).
+const _: () = assert!(4 * PUBLIC_NOTE_MAX <= *crate::notify::io::MARKDOWN_CHARS.end());
 /// Longest internal note.
 pub const INTERNAL_NOTE_MAX: usize = 4_000;
 /// Longest reason of a correction.

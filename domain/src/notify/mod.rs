@@ -1,12 +1,16 @@
 //! Notifications to citizens (docs/rules.md, Notifications): which status
-//! events are worth telling, what an address must be, and when a failed
-//! delivery is tried again.
+//! events are worth telling, what an address or a codice fiscale must be,
+//! what App IO accepts, and when a failed delivery is tried again.
 
 pub mod address;
+pub mod fiscal_code;
+pub mod io;
 pub mod reminders;
 pub mod retry;
 
 pub use address::{EmailAddress, EmailProblem};
+pub use fiscal_code::{FiscalCode, FiscalCodeProblem};
+pub use io::{IoContent, IoContentProblem};
 pub use reminders::{ReplyReminder, overdue_notice_due, reply_reminder};
 pub use retry::RetryPolicy;
 

@@ -16,9 +16,12 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 CARGO_LEPTOS_VERSION="0.3.10"
 SCHEMATHESIS_VERSION="4.32.5"
 BINARYEN_VERSION="132.0.0"
-# Real peers for the integration tests: an SMTP server, a feed parser.
+# Real peers for the integration tests: an SMTP server, a feed parser, and
+# what the App IO stub checks requests with (IO's OpenAPI is YAML).
 AIOSMTPD_VERSION="1.4.6"
 FEEDPARSER_VERSION="6.0.11"
+JSONSCHEMA_VERSION="4.23.0"
+PYYAML_VERSION="6.0.2"
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -108,12 +111,14 @@ demo_api_token() {
 # The Python packages the integration tests start or call (in the same
 # venv as schemathesis); the tests find it through PRATICHE_TEST_PYTHON.
 ensure_test_python() {
-    if "$TOOLS_DIR/venv/bin/python" -c "import aiosmtpd, feedparser, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION' or feedparser.__version__ != '$FEEDPARSER_VERSION')" 2>/dev/null; then
-        step "aiosmtpd $AIOSMTPD_VERSION, feedparser $FEEDPARSER_VERSION: present"
+    local wanted="aiosmtpd==$AIOSMTPD_VERSION feedparser==$FEEDPARSER_VERSION jsonschema==$JSONSCHEMA_VERSION PyYAML==$PYYAML_VERSION"
+    # shellcheck disable=SC2086 # one word per requirement
+    if "$TOOLS_DIR/venv/bin/python" -c "import sys; from importlib.metadata import version; sys.exit(any(version(n) != v for n, v in (r.split('==') for r in sys.argv[1:])))" $wanted 2>/dev/null; then
+        step "$wanted: present"
     else
-        step "aiosmtpd $AIOSMTPD_VERSION, feedparser $FEEDPARSER_VERSION: installing from PyPI into $TOOLS_DIR/venv"
+        step "$wanted: installing from PyPI into $TOOLS_DIR/venv"
         [ -x "$TOOLS_DIR/venv/bin/python" ] || python3 -m venv "$TOOLS_DIR/venv"
-        "$TOOLS_DIR/venv/bin/pip" install --quiet "aiosmtpd==$AIOSMTPD_VERSION" "feedparser==$FEEDPARSER_VERSION"
+        "$TOOLS_DIR/venv/bin/pip" install --quiet $wanted
     fi
     export PRATICHE_TEST_PYTHON="$TOOLS_DIR/venv/bin/python"
 }

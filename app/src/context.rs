@@ -20,6 +20,9 @@ pub struct AppContext {
     /// Whether mail to citizens is configured: the case page offers e-mail
     /// alerts only then.
     pub alerts_by_mail: bool,
+    /// Whether the installation can hold bodies' App IO keys (it has a
+    /// key to seal them with).
+    pub app_io: bool,
     /// Pratiche closed longer ago than this answer like unknown codes.
     pub retention: chrono::Duration,
     /// The per-client limit on reading pratiche by code; `None` when turned

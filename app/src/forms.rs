@@ -83,6 +83,9 @@ posted_form! {
         email_consent: EMAIL_CONSENT = "consenso_email",
         /// The language of their mails.
         applicant_language: APPLICANT_LANGUAGE = "lingua_richiedente",
+        /// Their codice fiscale, for App IO, optional (offered when the
+        /// body has set IO up).
+        applicant_fiscal_code: APPLICANT_FISCAL_CODE = "codice_fiscale_richiedente",
     }
 }
 
@@ -109,6 +112,10 @@ pub mod admin_fields {
     pub const SUBSTITUTE_OFFICE: &str = "substitute_office";
     pub const SUBSTITUTE_CONTACT: &str = "substitute_contact";
     pub const PATRON_DAY: &str = "patron_day";
+    /// The body's App IO service key: never typed back into a page.
+    pub const IO_KEY: &str = "io_key";
+    /// `remove` to remove the key.
+    pub const IO_ACTION: &str = "io_action";
     pub const USERNAME: &str = "username";
     pub const DISPLAY_NAME: &str = "display_name";
     pub const ROLE: &str = "role";

@@ -1,11 +1,12 @@
-//! The mails citizens get, in plain text and simple HTML, in the language
-//! they subscribed in. They say what the public page says, never more: the
-//! code, the subject, the phase, what happened (public notes, a reply-by
-//! date, an extension), the due date, and the links.
+//! The messages citizens get, by e-mail (plain text and simple HTML) and in
+//! App IO (Markdown), in the language they subscribed in. They say what the
+//! public page says, never more: the code, the subject, the phase, what
+//! happened (public notes, a reply-by date, an extension), the due date,
+//! and the links.
 //!
-//! Each mail is written once, as a list of [`Block`]s, and rendered to
-//! both parts; the HTML part with Leptos's `view!` like the pages, so every
-//! value is escaped the same way.
+//! Each message is written once, as a [`Letter`] of [`Block`]s, and
+//! rendered to each form: the HTML part with Leptos's `view!` like the
+//! pages, the Markdown with every character of the texts escaped.
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -14,6 +15,7 @@ use pratiche_db::clock::rome_date;
 use pratiche_db::notifications::ToldEvent;
 use pratiche_db::public::PublicCase;
 use pratiche_domain::clock::ClockStatus;
+use pratiche_domain::notify::io::{self, IoContent, IoContentProblem, escape_markdown};
 
 use crate::i18n::I18n;
 use crate::pages::case::deadline::{due_text, no_substitute};
@@ -26,13 +28,22 @@ pub struct Mail {
     pub html: String,
 }
 
-/// The absolute links every mail to a subscriber ends with.
+/// The absolute links every message to a subscriber ends with.
 #[derive(Clone, Copy, Debug)]
 pub struct Links<'a> {
     /// The pratica's public page.
     pub case: &'a str,
-    /// Stop the alerts (also the `List-Unsubscribe` URL).
-    pub stop: &'a str,
+    /// Stop the alerts (also the `List-Unsubscribe` URL); none in App IO,
+    /// where the citizen turns a service off in the app.
+    pub stop: Option<&'a str>,
+}
+
+/// A message as written, before it takes the form of its channel.
+pub struct Letter {
+    subject: String,
+    blocks: Vec<Block>,
+    /// After the signature separator (the stop link).
+    footer: Option<Block>,
 }
 
 /// One part of a mail's body.
@@ -53,7 +64,7 @@ enum Block {
 
 /// "Confirm that you want to be told": the only mail before confirmation,
 /// so it has no stop link: ignoring it is enough.
-pub fn confirmation(i18n: &I18n, case: &PublicCase, confirm_url: &str) -> Mail {
+pub fn confirmation(i18n: &I18n, case: &PublicCase, confirm_url: &str) -> Letter {
     let subject = i18n.t_with("mail-confirm-subject", &[("code", code(case).into())]);
     let blocks = vec![
         Block::Lead(about(i18n, "mail-confirm-asked", case)),
@@ -64,12 +75,16 @@ pub fn confirmation(i18n: &I18n, case: &PublicCase, confirm_url: &str) -> Mail {
         Block::Paragraph(i18n.t("mail-confirm-validity")),
         Block::Paragraph(i18n.t("mail-confirm-ignore")),
     ];
-    render(subject, blocks, None)
+    Letter {
+        subject,
+        blocks,
+        footer: None,
+    }
 }
 
 /// The first mail to an address given at registration: the code (to keep),
 /// the link, where the pratica stands and what happens next.
-pub fn welcome(i18n: &I18n, case: &PublicCase, today: NaiveDate, links: Links) -> Mail {
+pub fn welcome(i18n: &I18n, case: &PublicCase, today: NaiveDate, links: Links) -> Letter {
     let subject = i18n.t_with("mail-welcome-subject", &[("code", code(case).into())]);
     let mut blocks = vec![
         Block::Lead(about(i18n, "mail-welcome-registered", case)),
@@ -87,7 +102,7 @@ pub fn update(
     told: &[ToldEvent],
     today: NaiveDate,
     links: Links,
-) -> Mail {
+) -> Letter {
     let phase = i18n.t(&format!("phase-{}", case.phase.as_str()));
     let subject = i18n.t_with(
         "mail-update-subject",
@@ -116,7 +131,7 @@ pub fn update(
 }
 
 /// The reply-by date of a request for documents is near.
-pub fn reminder(i18n: &I18n, case: &PublicCase, request: &ToldEvent, links: Links) -> Mail {
+pub fn reminder(i18n: &I18n, case: &PublicCase, request: &ToldEvent, links: Links) -> Letter {
     let date = request
         .reply_by
         .map(|date| i18n.date(date))
@@ -143,7 +158,7 @@ pub fn reminder(i18n: &I18n, case: &PublicCase, request: &ToldEvent, links: Link
 
 /// The due date passed without a decision: whom to turn to and the
 /// remedies, as the case page shows them.
-pub fn overdue(i18n: &I18n, case: &PublicCase, links: Links) -> Mail {
+pub fn overdue(i18n: &I18n, case: &PublicCase, links: Links) -> Letter {
     let subject = i18n.t_with("mail-overdue-subject", &[("code", code(case).into())]);
     let due_on = case
         .clock
@@ -228,40 +243,118 @@ fn told_line(i18n: &I18n, event: &ToldEvent) -> String {
     line
 }
 
-/// A mail to a subscriber: `blocks`, the link to the case page, and the
-/// stop link after the signature separator.
-fn to_subscriber(i18n: &I18n, subject: String, mut blocks: Vec<Block>, links: Links) -> Mail {
+/// A message to a subscriber: `blocks`, the link to the case page, and the
+/// stop link (if any) after the signature separator.
+fn to_subscriber(i18n: &I18n, subject: String, mut blocks: Vec<Block>, links: Links) -> Letter {
     blocks.push(Block::Link {
         label: i18n.t("mail-update-see"),
         url: links.case.to_owned(),
     });
-    let stop = Block::Link {
+    let footer = links.stop.map(|stop| Block::Link {
         label: i18n.t("mail-stop"),
-        url: links.stop.to_owned(),
-    };
-    render(subject, blocks, Some(stop))
+        url: stop.to_owned(),
+    });
+    Letter {
+        subject,
+        blocks,
+        footer,
+    }
 }
 
-/// The whole mail: `blocks` (and a `footer` after the signature separator)
-/// as text and as an HTML document.
-fn render(subject: String, blocks: Vec<Block>, footer: Option<Block>) -> Mail {
-    let (mut text, mut body) = parts(blocks);
-    if let Some(footer) = footer {
-        let (footer_text, footer_html) = parts(vec![footer]);
-        text.push_str(&format!("-- \n{footer_text}"));
-        body.push_str(&format!("<hr/><small>{footer_html}</small>"));
+impl Letter {
+    /// The mail: the blocks (and the footer after the signature separator)
+    /// as text and as an HTML document.
+    pub fn mail(self) -> Mail {
+        let (mut text, mut body) = parts(self.blocks);
+        if let Some(footer) = self.footer {
+            let (footer_text, footer_html) = parts(vec![footer]);
+            text.push_str(&format!("-- \n{footer_text}"));
+            body.push_str(&format!("<hr/><small>{footer_html}</small>"));
+        }
+        let title = self.subject.clone();
+        let document = view! {
+            <html>
+                <head><meta charset="utf-8"/><title>{title}</title></head>
+                <body style="font-family:sans-serif;line-height:1.5;max-width:40em" inner_html=body></body>
+            </html>
+        };
+        Mail {
+            subject: self.subject,
+            text,
+            html: format!("<!DOCTYPE html>{}", document.to_html()),
+        }
     }
-    let title = subject.clone();
-    let document = view! {
-        <html>
-            <head><meta charset="utf-8"/><title>{title}</title></head>
-            <body style="font-family:sans-serif;line-height:1.5;max-width:40em" inner_html=body></body>
-        </html>
-    };
-    Mail {
-        subject,
-        text,
-        html: format!("<!DOCTYPE html>{}", document.to_html()),
+
+    /// The App IO message: the subject cut to IO's longest, the blocks as
+    /// Markdown ending with the link to the page and the message's
+    /// `reference` (the outbox key's digest, as in the mail's
+    /// `Message-ID`). An update telling many long notes is cut, at a block
+    /// or a list item, to fit IO's longest text, and says that it goes on
+    /// on the page.
+    pub fn io(mut self, i18n: &I18n, reference: &str) -> Result<IoContent, IoContentProblem> {
+        let max = *io::MARKDOWN_CHARS.end();
+        let last = self.blocks.pop().map(markdown).unwrap_or_default();
+        let closing = format!(
+            "{last}\n\n{}",
+            escape_markdown(&i18n.t_with(
+                "io-reference",
+                &[("reference", reference.to_owned().into())]
+            ))
+        );
+        let cut_notice = format!("\n{}\n\n", escape_markdown(&i18n.t("io-continued")));
+        let room = max - closing.chars().count() - cut_notice.chars().count();
+        let mut text = String::new();
+        let mut used = 0;
+        let mut fits = |piece: &str, text: &mut String| {
+            let length = piece.chars().count();
+            if used + length > room {
+                return false;
+            }
+            used += length;
+            text.push_str(piece);
+            true
+        };
+        let mut whole = true;
+        for block in self.blocks {
+            let items = match block {
+                // A list too long is cut between its items.
+                Block::List(items) => items
+                    .iter()
+                    .map(|item| format!("{}\n", list_item(item)))
+                    .chain(["\n".to_owned()])
+                    .collect(),
+                block => vec![format!("{}\n\n", markdown(block))],
+            };
+            whole = items.iter().all(|piece| fits(piece, &mut text));
+            if !whole {
+                break;
+            }
+        }
+        if !whole {
+            text.push_str(&cut_notice);
+        }
+        text.push_str(&closing);
+        IoContent::new(io::fit_subject(&self.subject), text)
+    }
+}
+
+fn list_item(item: &str) -> String {
+    format!("- {}", escape_markdown(item))
+}
+
+/// One block as Markdown, its texts escaped.
+fn markdown(block: Block) -> String {
+    match block {
+        Block::Lead(lead) => format!("**{}**", escape_markdown(&lead)),
+        Block::Paragraph(paragraph) => escape_markdown(&paragraph),
+        Block::Heading(heading) => format!("## {}", escape_markdown(&heading)),
+        Block::List(items) => items
+            .iter()
+            .map(|item| list_item(item))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Block::Quote(quote) => format!("> {}", escape_markdown(&quote).replace('\n', "\n> ")),
+        Block::Link { label, url } => format!("[{}](<{url}>)", escape_markdown(&label)),
     }
 }
 
@@ -293,4 +386,57 @@ fn parts(blocks: Vec<Block>) -> (String, String) {
         html.push_str(&view);
     }
     (text, html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(notes: usize, note_length: usize) -> Letter {
+        let note = "*[_".repeat(note_length / 3);
+        Letter {
+            subject: format!("Pratica ABCD-EFGH-JKLM-N: {}", "molto ".repeat(40)),
+            blocks: vec![
+                Block::Lead("La pratica è ora: Integrazione richiesta.".into()),
+                Block::Heading("Che cosa è successo".into()),
+                Block::List((0..notes).map(|n| format!("{n}: {note}")).collect()),
+                Block::Link {
+                    label: "Vedi la pratica".into(),
+                    url: "https://pratiche.example.it/p/ABCD-EFGH-JKLM-N".into(),
+                },
+            ],
+            footer: None,
+        }
+    }
+
+    #[test]
+    fn an_io_message_tells_everything_when_it_fits() {
+        let i18n = I18n::negotiate(Some("it"), None);
+        let content = letter(2, 30).io(&i18n, "0123abcd").unwrap();
+        assert!(content.subject().chars().count() <= 120);
+        assert!(content.subject().ends_with('…'));
+        let markdown = content.markdown();
+        assert!(
+            markdown.starts_with("**La pratica è ora: Integrazione richiesta.**"),
+            "{markdown}"
+        );
+        assert!(markdown.contains("- 1: \\*\\[\\_"), "{markdown}");
+        assert!(!markdown.contains("continua"));
+        assert!(markdown.ends_with(
+            "[Vedi la pratica](<https://pratiche.example.it/p/ABCD-EFGH-JKLM-N>)\n\nRiferimento del messaggio: 0123abcd"
+        ));
+    }
+
+    #[test]
+    fn many_long_notes_are_cut_between_items_to_fit_app_io() {
+        let i18n = I18n::negotiate(Some("it"), None);
+        // Ten notes of the longest kind, every character escaped.
+        let content = letter(10, 2_000).io(&i18n, "0123abcd").unwrap();
+        let markdown = content.markdown();
+        assert!(markdown.chars().count() <= 10_000);
+        assert!(markdown.contains("- 1: "), "the first notes are told");
+        assert!(!markdown.contains("- 9: "), "the last do not fit");
+        assert!(markdown.contains("Il messaggio continua sulla pagina della pratica."));
+        assert!(markdown.ends_with("Riferimento del messaggio: 0123abcd"));
+    }
 }

@@ -50,6 +50,10 @@ pub const STAFF: &str = "/area-riservata/utenti";
 pub const STAFF_MEMBER_STATE: &str = "/area-riservata/utenti/{id}/stato";
 pub const STAFF_MEMBER_PASSWORD: &str = "/area-riservata/utenti/{id}/password";
 pub const BODY: &str = "/area-riservata/ente";
+/// A body admin enters (or removes) the body's App IO service key.
+pub const BODY_IO: &str = "/area-riservata/ente/io";
+/// ...and has App IO try it.
+pub const BODY_IO_CHECK: &str = "/area-riservata/ente/io/verifica";
 pub const PROCEDURES: &str = "/area-riservata/procedimenti";
 pub const PROCEDURE: &str = "/area-riservata/procedimenti/{id}";
 pub const PROCEDURE_STATES: &str = "/area-riservata/procedimenti/{id}/stati";

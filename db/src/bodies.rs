@@ -133,6 +133,87 @@ pub async fn set_patron_day<C: ConnectionTrait>(
     recompute_where(txn, Condition::all().add(case::Column::BodyId.eq(body_id))).await
 }
 
+// ---- App IO ----
+
+/// What a body admin sees of the body's App IO service key: never the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IoKeyState {
+    pub set_at: DateTime<Utc>,
+    /// When it was last tried against App IO, and whether IO took it.
+    pub checked: Option<(DateTime<Utc>, bool)>,
+}
+
+impl IoKeyState {
+    pub fn of(body: &body::Model) -> Option<Self> {
+        body.io_api_key.as_ref()?;
+        Some(Self {
+            set_at: body.io_key_set_at?,
+            checked: body.io_key_checked_at.zip(body.io_key_accepted),
+        })
+    }
+}
+
+/// Stores the body's sealed IO service key (`None` removes it), unchecked.
+pub async fn set_io_key<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+    sealed: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let set_at = sealed.as_ref().map(|_| now);
+    body::Entity::update_many()
+        .col_expr(body::Column::IoApiKey, Expr::value(sealed))
+        .col_expr(body::Column::IoKeySetAt, Expr::value(set_at))
+        .col_expr(
+            body::Column::IoKeyCheckedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            body::Column::IoKeyAccepted,
+            Expr::value(Option::<bool>::None),
+        )
+        .filter(body::Column::Id.eq(body_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes down what App IO answered when the key was tried.
+pub async fn set_io_key_checked<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+    accepted: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    body::Entity::update_many()
+        .col_expr(body::Column::IoKeyCheckedAt, Expr::value(now))
+        .col_expr(body::Column::IoKeyAccepted, Expr::value(accepted))
+        .filter(body::Column::Id.eq(body_id))
+        .filter(body::Column::IoApiKey.is_not_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The body's sealed IO service key, if it has one.
+pub async fn sealed_io_key<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+) -> Result<Option<String>, DbErr> {
+    Ok(body::Entity::find_by_id(body_id)
+        .select_only()
+        .column(body::Column::IoApiKey)
+        .into_tuple::<Option<String>>()
+        .one(conn)
+        .await?
+        .flatten())
+}
+
+/// Whether the body sends messages through App IO (it has a key).
+pub async fn sends_through_io<C: ConnectionTrait>(conn: &C, body_id: i32) -> Result<bool, DbErr> {
+    Ok(sealed_io_key(conn, body_id).await?.is_some())
+}
+
 /// A body to create.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewBody {

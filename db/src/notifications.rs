@@ -1,5 +1,6 @@
 //! Notifications to citizens (docs/rules.md, Notifications): subscriptions
-//! by e-mail with double opt-in, and the outbox.
+//! by e-mail with double opt-in or, given at registration, by e-mail and
+//! through App IO; and the outbox.
 //!
 //! The outbox is a table written in the transaction of what causes a
 //! message (`queue_for_event` from the event service, [`subscribe_email`]
@@ -36,6 +37,9 @@ use crate::entity::{StoredPhase, case, notification, status_event, subscription}
 pub enum Channel {
     #[sea_orm(string_value = "email")]
     Email,
+    /// App IO, to the citizen named by their codice fiscale.
+    #[sea_orm(string_value = "io")]
+    Io,
 }
 
 /// What a message says.
@@ -76,7 +80,9 @@ pub enum Status {
     /// Told in the mail of a later update (`merged_into`).
     #[sea_orm(string_value = "merged")]
     Merged,
-    /// Not sent: the recipient unsubscribed meanwhile.
+    /// Not sent, and never will be: the recipient unsubscribed meanwhile,
+    /// or App IO does not let the body's service write to them
+    /// (`last_error` says which).
     #[sea_orm(string_value = "dropped")]
     Dropped,
 }
@@ -165,14 +171,14 @@ pub async fn subscribe_email(
 pub(crate) async fn subscribe_applicant<C: ConnectionTrait>(
     txn: &C,
     case_id: i32,
-    address: &EmailAddress,
+    (channel, recipient): (Channel, &str),
     language: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let row = subscription::ActiveModel {
         case_id: Set(case_id),
-        channel: Set(Channel::Email),
-        recipient: Set(address.as_str().to_owned()),
+        channel: Set(channel),
+        recipient: Set(recipient.to_owned()),
         language: Set(language.to_owned()),
         confirmed_at: Set(Some(now)),
         created_at: Set(now),
@@ -192,8 +198,12 @@ fn confirmed(case_id: i32) -> sea_orm::Select<subscription::Entity> {
         .filter(subscription::Column::UnsubscribedAt.is_null())
 }
 
+/// Confirmed e-mail addresses (the ones [`MAX_EMAIL_SUBSCRIBERS`] counts).
 async fn confirmed_count<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<usize, DbErr> {
-    let count = confirmed(case_id).count(conn).await?;
+    let count = confirmed(case_id)
+        .filter(subscription::Column::Channel.eq(Channel::Email))
+        .count(conn)
+        .await?;
     Ok(usize::try_from(count).unwrap_or(usize::MAX))
 }
 
@@ -370,6 +380,7 @@ async fn queue<C: ConnectionTrait>(
         dedupe_key: Set(dedupe_key),
         case_id: Set(subscriber.case_id),
         subscription_id: Set(subscriber.id),
+        channel: Set(subscriber.channel),
         kind: Set(kind),
         event_id: Set(event_id),
         status: Set(Status::Pending),
@@ -396,11 +407,15 @@ pub struct Claimed {
     pub notification: notification::Model,
     pub subscription: subscription::Model,
     pub code: CaseCode,
+    /// The pratica's body (whose App IO service writes).
+    pub body_id: i32,
 }
 
 /// How a worker takes its work.
 #[derive(Clone, Copy, Debug)]
-pub struct Claim {
+pub struct Claim<'a> {
+    /// The channels this worker delivers (those configured).
+    pub channels: &'a [Channel],
     /// Rows taken at most at once.
     pub batch: u64,
     /// How long the worker holds them; after that another may take them.
@@ -415,7 +430,7 @@ pub struct Claim {
 /// mail tells them all. Rows another worker holds are skipped.
 pub async fn claim_due(
     db: &DatabaseConnection,
-    claim: Claim,
+    claim: Claim<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Claimed>, DbErr> {
     use notification::Column;
@@ -424,6 +439,7 @@ pub async fn claim_due(
     due.column(Column::Id)
         .from(notification::Entity)
         .and_where(Column::Status.eq(Status::Pending))
+        .and_where(Column::Channel.is_in(claim.channels.iter().copied()))
         .and_where(Column::NotBefore.lte(now))
         .and_where(
             Column::Kind
@@ -483,13 +499,15 @@ pub async fn claim_due(
         .into_iter()
         .map(|row| (row.id, row))
         .collect();
-    let codes = codes_of(&*txn, claimed.iter().map(|row| row.case_id)).await?;
+    let cases = cases_of(&*txn, claimed.iter().map(|row| row.case_id)).await?;
     let result = claimed
         .into_iter()
         .filter_map(|row| {
+            let &(code, body_id) = cases.get(&row.case_id)?;
             Some(Claimed {
                 subscription: subscriptions.get(&row.subscription_id)?.clone(),
-                code: *codes.get(&row.case_id)?,
+                code,
+                body_id,
                 notification: row,
             })
         })
@@ -498,21 +516,22 @@ pub async fn claim_due(
     Ok(result)
 }
 
-/// The codes of the pratiche `case_ids`, by id.
-async fn codes_of<C: ConnectionTrait>(
+/// The codes and bodies of the pratiche `case_ids`, by id.
+async fn cases_of<C: ConnectionTrait>(
     conn: &C,
     case_ids: impl IntoIterator<Item = i32>,
-) -> Result<HashMap<i32, CaseCode>, DbErr> {
+) -> Result<HashMap<i32, (CaseCode, i32)>, DbErr> {
     Ok(case::Entity::find()
         .select_only()
         .column(case::Column::Id)
         .column(case::Column::Code)
+        .column(case::Column::BodyId)
         .filter(case::Column::Id.is_in(case_ids))
-        .into_tuple::<(i32, crate::entity::StoredCode)>()
+        .into_tuple::<(i32, crate::entity::StoredCode, i32)>()
         .all(conn)
         .await?
         .into_iter()
-        .map(|(id, code)| (id, code.0))
+        .map(|(id, code, body_id)| (id, (code.0, body_id)))
         .collect())
 }
 
@@ -565,12 +584,19 @@ pub async fn told_events<C: ConnectionTrait>(
         .collect())
 }
 
-/// The row was delivered: it is never tried again.
-pub async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+/// The row was delivered (and the channel named the message
+/// `external_id`): it is never tried again.
+pub async fn mark_sent(
+    db: &DatabaseConnection,
+    id: i64,
+    now: DateTime<Utc>,
+    external_id: Option<&str>,
+) -> Result<(), DbErr> {
     let txn = crate::begin_write(db).await?;
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(Status::Sent))
         .col_expr(notification::Column::SentAt, Expr::value(now))
+        .col_expr(notification::Column::ExternalId, Expr::value(external_id))
         .col_expr(
             notification::Column::ClaimedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -609,11 +635,17 @@ pub async fn mark_failed_try(
     txn.commit().await
 }
 
-/// A row that will never be sent (its recipient left meanwhile).
-pub async fn mark_dropped(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
+/// A row that will never be sent, and why (its recipient left meanwhile,
+/// App IO does not let the service write to them).
+pub async fn mark_dropped(db: &DatabaseConnection, id: i64, reason: &str) -> Result<(), DbErr> {
     let txn = crate::begin_write(db).await?;
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(Status::Dropped))
+        .col_expr(notification::Column::LastError, Expr::value(reason))
+        .col_expr(
+            notification::Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(notification::Column::Id.eq(id))
         .exec(&*txn)
         .await?;
@@ -626,7 +658,7 @@ pub struct SentLine {
     /// The pratica's code.
     pub code: CaseCode,
     pub channel: Channel,
-    /// The address with most of it hidden.
+    /// The address or codice fiscale with most of it hidden.
     pub recipient: String,
     pub kind: Kind,
     pub status: Status,
@@ -634,6 +666,8 @@ pub struct SentLine {
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// The channel's id of the message (App IO's).
+    pub external_id: Option<String>,
 }
 
 /// Every message of a pratica, newest first, for its record page.
@@ -675,26 +709,33 @@ async fn sent_lines<C: ConnectionTrait>(
         .limit(limit)
         .all(conn)
         .await?;
-    let codes = codes_of(conn, rows.iter().map(|(row, _)| row.case_id)).await?;
+    let cases = cases_of(conn, rows.iter().map(|(row, _)| row.case_id)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(row, subscriber)| {
             let subscriber = subscriber?;
             Some(SentLine {
-                code: *codes.get(&row.case_id)?,
+                code: cases.get(&row.case_id)?.0,
                 channel: subscriber.channel,
-                recipient: pratiche_domain::notify::address::mask(&subscriber.recipient),
+                recipient: match subscriber.channel {
+                    Channel::Email => pratiche_domain::notify::address::mask(&subscriber.recipient),
+                    Channel::Io => {
+                        pratiche_domain::notify::fiscal_code::mask(&subscriber.recipient)
+                    }
+                },
                 kind: row.kind,
                 status: row.status,
                 attempts: row.attempts,
                 created_at: row.created_at,
                 sent_at: row.sent_at,
                 last_error: row.last_error,
+                external_id: row.external_id,
             })
         })
         .collect())
 }
-/// Erases the addresses (and their messages' log) of pratiche closed before
+/// Erases the addresses and codici fiscali (and their messages' log) of
+/// pratiche closed before
 /// `closed_before`: kept only while the pratica is open and for the
 /// retention period after. How many subscriptions went.
 pub async fn purge_closed(

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use chrono::{Duration, Utc};
-use pratiche_db::notifications::{self, Claim};
+use pratiche_db::notifications::{self, Channel, Claim};
 use pratiche_db::{DatabaseConnection, demo};
 use pratiche_domain::CaseCode;
 use pratiche_domain::notify::EmailAddress;
@@ -31,6 +31,7 @@ async fn two_instances_never_claim_the_same_row(url: &str) {
     }
     let second = pratiche_db::connect(url).await.unwrap();
     let claim = Claim {
+        channels: &[Channel::Email],
         batch: 4,
         lease: Duration::minutes(5),
         coalesce: Duration::zero(),
@@ -45,7 +46,7 @@ async fn two_instances_never_claim_the_same_row(url: &str) {
                 return taken;
             }
             for item in claimed {
-                notifications::mark_sent(&db, item.notification.id, Utc::now())
+                notifications::mark_sent(&db, item.notification.id, Utc::now(), None)
                     .await
                     .unwrap();
                 taken.push(item.notification.id);

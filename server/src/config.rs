@@ -12,6 +12,7 @@ use leptos::config::{Env, LeptosOptions};
 
 use crate::auth::keys::SigningKey;
 use crate::responses::SecureCookies;
+use crate::secrets::SecretsKey;
 
 /// Name of the WebAssembly/CSS bundle that cargo-leptos builds.
 const OUTPUT_NAME: &str = "pratiche";
@@ -42,6 +43,11 @@ pub struct Settings {
     pub mail: Option<MailSettings>,
     /// An update waits this long for later ones to join it in one mail.
     pub coalesce: std::time::Duration,
+    /// Seals secrets at rest (bodies' App IO keys); without it App IO
+    /// cannot be set up.
+    pub secrets_key: Option<SecretsKey>,
+    /// App IO's API for services, e.g. `https://api.io.pagopa.it/api/v1`.
+    pub io_url: String,
 }
 
 /// The SMTP server mail to citizens goes through.
@@ -236,7 +242,36 @@ impl Settings {
             read("PRATICHE_NOTIFY_COALESCE_SECS", "600"),
         )?;
 
+        let secrets_key = get("PRATICHE_SECRETS_KEY")
+            .map(|text| {
+                SecretsKey::from_base64(&text).ok_or_else(|| {
+                    invalid(
+                        "PRATICHE_SECRETS_KEY",
+                        "(hidden)",
+                        "use 32 random bytes in base64, e.g. `openssl rand -base64 32`",
+                    )
+                })
+            })
+            .transpose()?;
+        let io_url = read("PRATICHE_IO_URL", "https://api.io.pagopa.it/api/v1")
+            .trim_end_matches('/')
+            .to_owned();
+        let io_url_ok = reqwest::Url::parse(&io_url).is_ok_and(|url| match url.scheme() {
+            "https" => true,
+            "http" => url.host_str().is_some_and(is_loopback_host),
+            _ => false,
+        });
+        if !io_url_ok {
+            return Err(invalid(
+                "PRATICHE_IO_URL",
+                &io_url,
+                "use an https:// address (http:// only to this machine)",
+            ));
+        }
+
         Ok(Self {
+            secrets_key,
+            io_url,
             mail,
             coalesce: std::time::Duration::from_secs(coalesce_secs),
             leptos,
@@ -471,6 +506,28 @@ mod tests {
         .unwrap();
         assert_eq!(settings.public_url, "https://pratiche.example.it");
         assert_eq!(settings.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn app_io_needs_https_and_a_32_byte_key() {
+        let defaults = settings(&[]).unwrap();
+        assert!(defaults.secrets_key.is_none());
+        assert_eq!(defaults.io_url, "https://api.io.pagopa.it/api/v1");
+        let key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+        assert!(
+            settings(&[("PRATICHE_SECRETS_KEY", key)])
+                .unwrap()
+                .secrets_key
+                .is_some()
+        );
+        assert!(settings(&[("PRATICHE_SECRETS_KEY", "c2hvcnQ=")]).is_err());
+        assert!(settings(&[("PRATICHE_IO_URL", "http://io.example.it/api/v1")]).is_err());
+        assert_eq!(
+            settings(&[("PRATICHE_IO_URL", "http://127.0.0.1:9000/api/v1/")])
+                .unwrap()
+                .io_url,
+            "http://127.0.0.1:9000/api/v1"
+        );
     }
 
     #[test]

@@ -17,5 +17,6 @@ pub mod path_spelling;
 pub mod rate_limit;
 pub mod remembered;
 pub mod responses;
+pub mod secrets;
 pub mod startup;
 pub mod telemetry;

@@ -44,6 +44,8 @@ use crate::auth::tokens::TokenSigner;
 use crate::config::Settings;
 use crate::csrf::{self, CrossSite, SiteOrigin};
 use crate::language;
+use crate::notify::IoSending;
+use crate::notify::io::IoClient;
 use crate::notify::{self, email::Mailer, links::Links};
 use crate::office::BackOffice;
 use crate::page_nonce::{self, PageNonce};
@@ -129,6 +131,7 @@ impl Application {
             retention: chrono::Duration::days(i64::from(settings.retention_days)),
             lookups: lookup_limit(settings, &trusted_proxies),
             alerts_by_mail: settings.mail.is_some(),
+            app_io: settings.secrets_key.is_some(),
         };
         jobs::spawn_every(THROTTLE_PURGE_EVERY, "expired sign-in counters purged", {
             let db = db.clone();
@@ -145,6 +148,10 @@ impl Application {
             options: settings.leptos.clone(),
             context: context.clone(),
             api_client_rows: ClientRows::default(),
+            io: settings.secrets_key.clone().map(|secrets| IoSending {
+                client: IoClient::new(&settings.io_url),
+                secrets,
+            }),
         };
         let api = api_state(
             settings,
@@ -197,9 +204,9 @@ pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, St
     Ok(db)
 }
 
-/// Starts the outbox's worker and the purge of the addresses of pratiche
-/// closed past the retention period; the citizens' alert forms' state, when
-/// mail is configured.
+/// Starts the purge of the addresses of pratiche closed past the retention
+/// period and, when e-mail or App IO is configured, the reminders and the
+/// outbox's worker; the citizens' alert forms' state, when mail is.
 fn start_notifications(
     settings: &Settings,
     db: &DatabaseConnection,
@@ -220,10 +227,22 @@ fn start_notifications(
             }
         },
     );
-    let Some(mail) = &settings.mail else {
+    let mailer = settings
+        .mail
+        .as_ref()
+        .map(Mailer::new)
+        .transpose()
+        .map_err(StartupError::Mail)?;
+    if mailer.is_none() {
         tracing::warn!("no SMTP server configured (PRATICHE_SMTP_HOST): no e-mail alerts");
+    }
+    let io = back_office.io.clone();
+    if io.is_none() {
+        tracing::warn!("no PRATICHE_SECRETS_KEY: bodies cannot send through App IO");
+    }
+    if mailer.is_none() && io.is_none() {
         return Ok(None);
-    };
+    }
     jobs::spawn_every(REMINDERS_EVERY, "reminders due", {
         let db = db.clone();
         move || {
@@ -237,17 +256,18 @@ fn start_notifications(
         }
     });
     let links = Links::new(signing_key, &settings.public_url);
-    let mailer = Mailer::new(mail).map_err(StartupError::Mail)?;
+    let by_mail = mailer.is_some();
     notify::Worker {
         db: db.clone(),
         mailer,
+        io,
         links: links.clone(),
         public_url: settings.public_url.clone(),
         retention,
         coalesce: settings.coalesce,
     }
     .spawn();
-    Ok(Some(Alerts {
+    Ok(by_mail.then(|| Alerts {
         office: back_office.clone(),
         links,
     }))
@@ -315,7 +335,7 @@ fn cookie_routes(secure: SecureCookies) -> Router<LeptosOptions> {
 /// this table, and the body-isolation test enumerates it: a handler missing
 /// from the test's own table fails the test.
 pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
-    use admin::{api_clients, bodies, body, procedures, staff};
+    use admin::{api_clients, app_io, bodies, body, procedures, staff};
     use backoffice::{registration, status_change};
     vec![
         (paths::SIGN_IN_FORM, post(handlers::sign_in)),
@@ -337,6 +357,8 @@ pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
             post(staff::reset_member_password),
         ),
         (paths::BODY, post(body::update_body)),
+        (paths::BODY_IO, post(app_io::save_io_key)),
+        (paths::BODY_IO_CHECK, post(app_io::check_io_key)),
         (paths::PROCEDURES, post(procedures::create_procedure)),
         (paths::PROCEDURE, post(procedures::update_procedure)),
         (paths::PROCEDURE_STATES, post(procedures::create_state)),

@@ -5,6 +5,7 @@
 use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use pratiche_db::bodies::sends_through_io;
 use pratiche_db::procedure_types::procedure_types_of;
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -50,11 +51,14 @@ pub fn RegistrationPage() -> impl IntoView {
     let db = expect_context::<AppContext>().db;
     let body_id = user.body_id;
     let form = Suspend::new(async move {
-        let types = match body_id {
-            Some(body_id) => procedure_types_of(&db, body_id).await.unwrap_or_default(),
-            None => Vec::new(),
+        let (types, with_io) = match body_id {
+            Some(body_id) => (
+                procedure_types_of(&db, body_id).await.unwrap_or_default(),
+                sends_through_io(&db, body_id).await.unwrap_or(false),
+            ),
+            None => (Vec::new(), false),
         };
-        view! { <NewPraticaForm draft types/> }
+        view! { <NewPraticaForm draft types with_io/> }
     });
     view! {
         <PageLayout title=title.clone() crumbs=vec![Crumb { label: title.clone(), href: None }] private=true>
@@ -67,7 +71,13 @@ pub fn RegistrationPage() -> impl IntoView {
 }
 
 #[component]
-fn NewPraticaForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl IntoView {
+fn NewPraticaForm(
+    draft: RegistrationDraft,
+    types: Vec<(i32, String)>,
+    /// The body sends through App IO: the applicant's codice fiscale is
+    /// asked for.
+    with_io: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let error_of = |field: &str| field_error(&i18n, &draft.errors, field);
     let field = |name: &'static str,
@@ -118,6 +128,10 @@ fn NewPraticaForm(draft: RegistrationDraft, types: Vec<(i32, String)>) -> impl I
                 </label>
                 <label class="field-label" for=RegistrationForm::APPLICANT_LANGUAGE>{i18n.t("reg-applicant-language")}</label>
                 <select id=RegistrationForm::APPLICANT_LANGUAGE name=RegistrationForm::APPLICANT_LANGUAGE>{languages}</select>
+                {(with_io || !draft.form.applicant_fiscal_code.is_empty()).then(|| view! {
+                    <p class="hint">{i18n.t("reg-io-hint")}</p>
+                    {field(RegistrationForm::APPLICANT_FISCAL_CODE, &i18n.t("reg-applicant-fiscal-code"), draft.form.applicant_fiscal_code.clone(), "text", "off")}
+                })}
             </fieldset>
             <button class="button" type="submit">{i18n.t("reg-submit")}</button>
         </form>

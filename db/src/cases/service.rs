@@ -11,7 +11,7 @@ use pratiche_domain::CaseCode;
 use pratiche_domain::intake::event::{self, EventProblem, ValidEvent};
 use pratiche_domain::intake::registration::{self, RegistrationProblem, ValidRegistration};
 use pratiche_domain::intake::{Kind, Problem};
-use pratiche_domain::notify::PublicChange;
+use pratiche_domain::notify::{EmailAddress, FiscalCode, PublicChange};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::{NewCase, NewEvent, Recorded, WriteError};
@@ -19,7 +19,7 @@ use crate::audit::{self, Actor, Change, Entry, changed};
 use crate::cases::record::reference_taken;
 use crate::entity::case;
 use crate::is_unique_violation;
-use crate::notifications;
+use crate::notifications::{self, Channel};
 use crate::procedure_types::{starting_state, state_choices};
 
 /// New codes tried when one is, against all odds, taken.
@@ -70,8 +70,10 @@ fn refused(field: registration::Field, kind: Kind) -> RegisterError {
 /// Registers a checked pratica for `body_id` under a fresh code, in its
 /// procedure type's starting state, with its audit entry; the first event's
 /// source follows the actor's (back office or API). An applicant's address
-/// is subscribed in the same transaction, its first mail in `language`. Refuses a procedure
-/// type of another body and an own reference the body already uses.
+/// and codice fiscale are subscribed in the same transaction, the first
+/// message in `language`. Refuses a procedure type of another body, an own
+/// reference the body already uses, and a codice fiscale for App IO when
+/// the body has no IO service key.
 pub async fn register(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -87,6 +89,11 @@ pub async fn register(
         && reference_taken(db, body_id, reference).await?
     {
         return Err(refused(Field::OwnReference, Kind::ReferenceTaken));
+    }
+    if valid.applicant_fiscal_code.is_some()
+        && !crate::bodies::sends_through_io(db, body_id).await?
+    {
+        return Err(refused(Field::ApplicantFiscalCode, Kind::IoNotConfigured));
     }
     for _ in 0..CODE_ATTEMPTS {
         let code = CaseCode::generate();
@@ -171,8 +178,21 @@ async fn register_once(
         ],
     };
     audit::record(&txn, actor, entry, now).await?;
-    if let Some(address) = &valid.applicant_email {
-        notifications::subscribe_applicant(&*txn, case.id, address, language, now).await?;
+    let applicant = [
+        (
+            Channel::Email,
+            valid.applicant_email.as_ref().map(EmailAddress::as_str),
+        ),
+        (
+            Channel::Io,
+            valid.applicant_fiscal_code.as_ref().map(FiscalCode::as_str),
+        ),
+    ];
+    for (channel, recipient) in applicant {
+        if let Some(recipient) = recipient {
+            notifications::subscribe_applicant(&*txn, case.id, (channel, recipient), language, now)
+                .await?;
+        }
     }
     txn.commit().await?;
     Ok(case)

@@ -30,6 +30,13 @@ pub struct Model {
     pub substitute_contact: Option<String>,
     /// The last position taken in the body's changes feed.
     pub feed_position: i64,
+    /// The body's App IO service key, sealed by the server
+    /// (`server/src/secrets.rs`); never shown again once entered.
+    pub io_api_key: Option<String>,
+    pub io_key_set_at: Option<DateTimeUtc>,
+    /// When the key was last tried against App IO, and whether IO took it.
+    pub io_key_checked_at: Option<DateTimeUtc>,
+    pub io_key_accepted: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,9 @@ pub struct Model {
     pub dedupe_key: String,
     pub case_id: i32,
     pub subscription_id: i32,
+    /// The subscription's channel, so a worker claims only what it can
+    /// deliver.
+    pub channel: crate::notifications::Channel,
     pub kind: crate::notifications::Kind,
     /// The status event that caused it, for updates.
     pub event_id: Option<i64>,
@@ -28,6 +31,8 @@ pub struct Model {
     pub merged_into: Option<i64>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// The id the channel gave the message (App IO's message id).
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261128_000008_keys_with_answers;
 mod m20261128_000009_trigram_search;
 mod m20261128_000010_sqlite_trigram_search;
 mod m20261202_000011_notifications;
+mod m20261203_000012_app_io;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_trigram_search::Migration),
             Box::new(m20261128_000010_sqlite_trigram_search::Migration),
             Box::new(m20261202_000011_notifications::Migration),
+            Box::new(m20261203_000012_app_io::Migration),
         ]
     }
 }

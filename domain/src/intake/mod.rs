@@ -62,6 +62,10 @@ pub enum Kind {
     InvalidEmail,
     /// An address to write to without the applicant's consent.
     ConsentMissing,
+    /// Not a codice fiscale (its shape or its check letter).
+    InvalidFiscalCode,
+    /// A codice fiscale for App IO, which the body does not send through.
+    IoNotConfigured,
 }
 
 impl Kind {
@@ -88,6 +92,8 @@ impl Kind {
             Self::ReferenceTaken => "reference_taken",
             Self::InvalidEmail => "invalid_email",
             Self::ConsentMissing => "consent_missing",
+            Self::InvalidFiscalCode => "invalid_fiscal_code",
+            Self::IoNotConfigured => "io_not_configured",
         }
     }
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{Kind, Number, Problem, Problems};
-use crate::notify::EmailAddress;
+use crate::notify::{EmailAddress, FiscalCode};
 
 /// Longest subject (public).
 pub const SUBJECT_MAX: usize = 500;
@@ -32,6 +32,8 @@ pub enum Field {
     ApplicantEmail,
     /// The applicant agreed to be written to.
     EmailConsent,
+    /// The applicant's codice fiscale, for messages in App IO.
+    ApplicantFiscalCode,
 }
 
 pub type RegistrationProblem = Problem<Field>;
@@ -54,6 +56,10 @@ pub struct RegistrationInput<'a> {
     pub applicant_email: &'a str,
     /// Whether they agreed to be written to at that address.
     pub email_consent: bool,
+    /// The applicant's codice fiscale, if they want messages in App IO;
+    /// empty is none. (IO asks the citizen itself: a service writes only
+    /// to those whose app allows it.)
+    pub applicant_fiscal_code: &'a str,
 }
 
 /// A registration that passed its checks.
@@ -70,6 +76,9 @@ pub struct ValidRegistration {
     /// once, without the confirmation mail (they gave it in person or
     /// through the body's own software).
     pub applicant_email: Option<EmailAddress>,
+    /// Told through App IO, if the citizen's app lets the body's service
+    /// write to them.
+    pub applicant_fiscal_code: Option<FiscalCode>,
 }
 
 /// Checks a registration: required texts and their lengths, a submission day
@@ -121,6 +130,12 @@ pub fn check(
                 .ok()
         }
     };
+    let applicant_fiscal_code = match input.applicant_fiscal_code.trim() {
+        "" => None,
+        typed => FiscalCode::parse(typed)
+            .inspect_err(|_| problems.push(Field::ApplicantFiscalCode, Kind::InvalidFiscalCode))
+            .ok(),
+    };
     let valid = (|| {
         Some(ValidRegistration {
             procedure_type_id: procedure_type_id?,
@@ -131,6 +146,7 @@ pub fn check(
             responsible: responsible?,
             contact: contact?,
             applicant_email,
+            applicant_fiscal_code,
         })
     })();
     problems.finish(valid)
@@ -157,6 +173,7 @@ mod tests {
             contact: "sue@example.it",
             applicant_email: "",
             email_consent: false,
+            applicant_fiscal_code: "",
         }
     }
 
@@ -255,6 +272,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_applicant_fiscal_code_must_be_one() {
+        let with = |code| RegistrationInput {
+            applicant_fiscal_code: code,
+            ..input()
+        };
+        let valid = check(&with(" rssmra80a01h501u "), today()).unwrap();
+        assert_eq!(
+            valid.applicant_fiscal_code.unwrap().as_str(),
+            "RSSMRA80A01H501U"
+        );
+        assert_eq!(
+            fields(with("RSSMRA80A01H501A")),
+            [(Field::ApplicantFiscalCode, Kind::InvalidFiscalCode)]
+        );
+    }
+
     proptest! {
         #[test]
         fn never_panics_whatever_is_typed(text in "\\PC{0,40}", number in any::<i64>()) {
@@ -266,6 +300,7 @@ mod tests {
                 office: &text,
                 applicant_email: &text,
                 email_consent: true,
+                applicant_fiscal_code: &text,
                 ..input()
             };
             let _ = check(&typed, today());

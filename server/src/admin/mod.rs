@@ -5,6 +5,7 @@
 //! audit entry. What was typed comes back with the errors.
 
 pub mod api_clients;
+pub mod app_io;
 pub mod bodies;
 pub mod body;
 pub mod procedures;
@@ -15,6 +16,7 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use pratiche_app::AdminDraft;
 use pratiche_app::context::SignedIn;
+use pratiche_app::forms::admin_fields;
 use pratiche_db::audit::Actor;
 use pratiche_domain::account::Role;
 
@@ -140,7 +142,7 @@ pub fn draft(form: &'static str, raw: &RawForm, errors: FieldErrors) -> AdminDra
         form,
         values: raw
             .iter()
-            .filter(|(name, _)| !name.contains("password"))
+            .filter(|(name, _)| !name.contains("password") && name != admin_fields::IO_KEY)
             .cloned()
             .collect(),
         errors,

@@ -52,6 +52,13 @@ pub struct CreateCase {
     /// written to.
     #[serde(default)]
     pub email_consent: bool,
+    /// The applicant's codice fiscale, for messages in App IO (only if the
+    /// body has set up its IO service): each update goes to their app if
+    /// it takes the body's messages. Never shown on a public page or
+    /// logged; erased with the addresses.
+    #[serde(default)]
+    #[schema(example = "RSSMRA80A01H501U")]
+    pub applicant_fiscal_code: Option<String>,
     /// The language of the applicant's mails: `it` (default) or `en`.
     #[serde(default)]
     #[schema(example = "it")]
@@ -200,6 +207,7 @@ impl CreateCase {
             contact: &self.responsible_contact,
             applicant_email: self.applicant_email.as_deref().unwrap_or(""),
             email_consent: self.email_consent,
+            applicant_fiscal_code: self.applicant_fiscal_code.as_deref().unwrap_or(""),
         }
     }
 
@@ -229,6 +237,7 @@ fn member(field: Field) -> &'static str {
         Field::Contact => "responsible_contact",
         Field::ApplicantEmail => "applicant_email",
         Field::EmailConsent => "email_consent",
+        Field::ApplicantFiscalCode => "applicant_fiscal_code",
     }
 }
 
@@ -437,6 +446,7 @@ mod tests {
             responsible_contact: "sue@example.it".into(),
             applicant_email: None,
             email_consent: false,
+            applicant_fiscal_code: None,
             applicant_language: None,
         }
     }

@@ -189,6 +189,12 @@ fn detail(member: &str, kind: &Kind) -> String {
         Kind::ConsentMissing => {
             "the applicant's address needs their consent: send email_consent: true".into()
         }
+        Kind::InvalidFiscalCode => {
+            "not a codice fiscale: 16 characters with a matching check letter".into()
+        }
+        Kind::IoNotConfigured => {
+            "your body has not set up App IO: a body admin enters its IO service key first".into()
+        }
     }
 }
 

@@ -31,6 +31,7 @@ fn input(form: &RegistrationForm) -> RegistrationInput<'_> {
         contact: &form.contact,
         applicant_email: &form.applicant_email,
         email_consent: form.has_email_consent(),
+        applicant_fiscal_code: &form.applicant_fiscal_code,
     }
 }
 
@@ -46,6 +47,7 @@ fn form_error(problem: &RegistrationProblem) -> (&'static str, &'static str) {
         Field::Contact => RegistrationForm::CONTACT,
         Field::ApplicantEmail => RegistrationForm::APPLICANT_EMAIL,
         Field::EmailConsent => RegistrationForm::EMAIL_CONSENT,
+        Field::ApplicantFiscalCode => RegistrationForm::APPLICANT_FISCAL_CODE,
     };
     let key = match (&problem.kind, problem.field) {
         (_, Field::ProcedureType) => "reg-error-type",
@@ -55,6 +57,8 @@ fn form_error(problem: &RegistrationProblem) -> (&'static str, &'static str) {
         (Kind::ControlCharacters, _) => "form-error-control-characters",
         (Kind::InvalidEmail, _) => "alerts-invalid",
         (Kind::ConsentMissing, _) => "reg-error-consent",
+        (Kind::InvalidFiscalCode, _) => "reg-error-fiscal-code",
+        (Kind::IoNotConfigured, _) => "reg-error-io-off",
         _ => "reg-error-required",
     };
     (field, key)

@@ -26,6 +26,7 @@ use crate::api::auth::ClientRows;
 use crate::auth::devices::Devices;
 use crate::auth::passwords::Passwords;
 use crate::auth::session::Sessions;
+use crate::notify::IoSending;
 use crate::rate_limit::{client_address, peer_of};
 
 /// What the back-office handlers share.
@@ -39,6 +40,8 @@ pub struct BackOffice {
     pub context: AppContext,
     /// The API's cache of client rows, emptied of a client it changes.
     pub api_client_rows: ClientRows,
+    /// App IO, when the installation can seal bodies' keys.
+    pub io: Option<IoSending>,
 }
 
 /// Form errors: each names its field and a message key.

@@ -453,19 +453,10 @@ async fn an_address_given_at_registration_gets_the_code_at_once(backend: Backend
 
     // Through the counter's form, in Italian.
     let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
-    let procedure = call.procedure("Permesso di costruire").await.to_string();
-    let today = chrono::Utc::now().date_naive().to_string();
-    let answer = server
-        .post_form(
-            "/area-riservata/registra",
+    let answer = call
+        .register_at_counter(
             &clerk,
             &[
-                ("tipo", procedure.as_str()),
-                ("oggetto", "Recinzione"),
-                ("presentata_il", &today),
-                ("ufficio", "SUE"),
-                ("responsabile", "Arch. Bianchi"),
-                ("contatto", "sue@example.it"),
                 ("email_richiedente", "sportello@example.it"),
                 ("consenso_email", "1"),
                 ("lingua_richiedente", "it"),

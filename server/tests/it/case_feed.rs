@@ -10,7 +10,7 @@ use reqwest::header::{CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST
 use serde_json::{Value, json};
 
 use crate::support::api::{Call, valdoria_api};
-use crate::support::mail::test_python;
+use crate::support::python::test_python;
 use crate::support::{Backend, TestServer};
 
 on_both_databases!(

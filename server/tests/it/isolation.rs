@@ -130,6 +130,9 @@ fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
             not_found,
         ),
         ("POST", "/area-riservata/ente", Clerk, forbidden),
+        // The body's App IO key: the admin's own body only, no identifier.
+        ("POST", "/area-riservata/ente/io", Clerk, forbidden),
+        ("POST", "/area-riservata/ente/io/verifica", Clerk, forbidden),
         ("POST", "/area-riservata/procedimenti", Clerk, forbidden),
         (
             "POST",

@@ -8,6 +8,7 @@ mod support;
 mod admin_pages;
 mod alerts;
 mod api;
+mod app_io;
 mod backoffice_auth;
 mod backoffice_pages;
 mod case_feed;

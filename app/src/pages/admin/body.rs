@@ -1,8 +1,8 @@
 //! A body admin's page of the body's details: contacts, office hours, the
-//! substitute official and the patron saint day.
+//! substitute official and the patron saint day; the App IO service key.
 
 use leptos::prelude::*;
-use pratiche_db::bodies::body_by_id;
+use pratiche_db::bodies::{IoKeyState, body_by_id};
 use pratiche_domain::account::Role;
 
 use super::{AdminLayout, admin_field, admin_with};
@@ -11,6 +11,7 @@ use crate::forms::admin_fields;
 use crate::i18n::use_i18n;
 use crate::pages::sent_messages::FailedMessages;
 use crate::paths;
+use pratiche_db::clock::rome_date;
 
 #[component]
 pub fn BodySettingsPage() -> impl IntoView {
@@ -58,6 +59,7 @@ pub fn BodySettingsPage() -> impl IntoView {
                 </fieldset>
                 <button class="button" type="submit">{i18n.t("admin-save")}</button>
             </form>
+            <IoSettings key=IoKeyState::of(&body)/>
         }
         .into_any()
     });
@@ -68,4 +70,59 @@ pub fn BodySettingsPage() -> impl IntoView {
         </AdminLayout>
     }
     .into_any()
+}
+
+/// The body's App IO service: whether a key is stored (never the key),
+/// what App IO said of it, and the forms to enter, try or remove one.
+#[component]
+fn IoSettings(key: Option<IoKeyState>) -> impl IntoView {
+    let i18n = use_i18n();
+    let app_io = expect_context::<AppContext>().app_io;
+    let state = match key {
+        None => i18n.t("admin-io-none"),
+        Some(IoKeyState { set_at, checked }) => {
+            let set = i18n.t_with(
+                "admin-io-set",
+                &[("date", i18n.date(rome_date(set_at)).into())],
+            );
+            let check = match checked {
+                None => i18n.t("admin-io-unchecked"),
+                Some((at, accepted)) => i18n.t_with(
+                    if accepted {
+                        "admin-io-accepted"
+                    } else {
+                        "admin-io-refused"
+                    },
+                    &[("date", i18n.date(rome_date(at)).into())],
+                ),
+            };
+            format!("{set} {check}")
+        }
+    };
+    let forms = app_io.then(|| {
+        view! {
+            <form class="staff-form" method="post" action=paths::BODY_IO>
+                <p class="hint">{i18n.t("admin-io-hint")}</p>
+                {admin_field("io", admin_fields::IO_KEY, "admin-io-key", None, "password")}
+                <button class="button" type="submit">{i18n.t("admin-io-save")}</button>
+            </form>
+            {key.is_some().then(|| view! {
+                <form class="staff-form" method="post" action=paths::BODY_IO_CHECK>
+                    <button class="button" type="submit">{i18n.t("admin-io-check")}</button>
+                </form>
+                <form class="staff-form" method="post" action=paths::BODY_IO>
+                    <input type="hidden" name=admin_fields::IO_ACTION value="remove"/>
+                    <button class="button button-secondary" type="submit">{i18n.t("admin-io-remove")}</button>
+                </form>
+            })}
+        }
+        .into_any()
+    });
+    view! {
+        <section aria-labelledby="app-io">
+            <h2 id="app-io">{i18n.t("admin-io-title")}</h2>
+            <p>{state}</p>
+            {forms.unwrap_or_else(|| view! { <p class="hint">{i18n.t("admin-io-unavailable")}</p> }.into_any())}
+        </section>
+    }
 }

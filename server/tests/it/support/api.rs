@@ -148,6 +148,29 @@ impl Call<'_> {
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
 
+    /// Registers a pratica at the counter's form as `clerk`, submitted
+    /// today, with the `applicant` fields; the answer.
+    pub async fn register_at_counter(
+        &self,
+        clerk: &str,
+        applicant: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let procedure = self.procedure("Permesso di costruire").await.to_string();
+        let today = chrono::Utc::now().date_naive().to_string();
+        let mut form = vec![
+            ("tipo", procedure.as_str()),
+            ("oggetto", "Recinzione"),
+            ("presentata_il", &today),
+            ("ufficio", "SUE"),
+            ("responsabile", "Arch. Bianchi"),
+            ("contatto", "sue@example.it"),
+        ];
+        form.extend_from_slice(applicant);
+        self.server
+            .post_form("/area-riservata/registra", clerk, &form)
+            .await
+    }
+
     /// Creates a pratica submitted `days_ago`; returns its code.
     pub async fn create(&self, reference: &str, days_ago: i64) -> String {
         let body = self.creation(reference, days_ago).await;

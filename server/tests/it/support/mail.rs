@@ -2,18 +2,10 @@
 //! `scripts/test.sh`), started on a free loopback port and stopped when
 //! dropped. The messages it received are read back with `mail-parser`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-/// The Python with the test tools: `PRATICHE_TEST_PYTHON`, else the venv
-/// `scripts/setup.sh` makes.
-pub fn test_python() -> String {
-    std::env::var("PRATICHE_TEST_PYTHON").unwrap_or_else(|_| {
-        let home = std::env::var("HOME").unwrap_or_default();
-        format!("{home}/.cache/pratiche/tools/venv/bin/python")
-    })
-}
+use super::python;
 
 pub struct MailSink {
     process: Child,
@@ -54,25 +46,8 @@ impl Received {
 impl MailSink {
     pub fn start() -> Self {
         let folder = tempfile::tempdir().expect("a folder for the mails");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
-        let python = test_python();
-        let mut process = Command::new(&python)
-            .arg(script)
-            .arg(folder.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!("{python} starts the SMTP server ({error}): run scripts/test.sh, which installs aiosmtpd")
-            });
-        let mut first = String::new();
-        BufReader::new(process.stdout.take().expect("piped stdout"))
-            .read_line(&mut first)
-            .expect("the SMTP server prints its port");
-        let port = first.trim().parse().unwrap_or_else(|_| {
-            let _ = process.kill();
-            panic!("the SMTP server did not start (is aiosmtpd installed for {python}?)")
-        });
+        let folder_arg = folder.path().to_str().expect("a UTF-8 path");
+        let (process, port) = python::start("smtp_sink.py", &[folder_arg], "the SMTP server");
         Self {
             process,
             port,

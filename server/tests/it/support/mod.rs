@@ -6,7 +6,9 @@
 //! process, its databases, its HTTP clients.
 
 pub mod api;
+pub mod app_io;
 pub mod mail;
+pub mod python;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

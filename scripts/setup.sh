@@ -16,12 +16,14 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 CARGO_LEPTOS_VERSION="0.3.10"
 SCHEMATHESIS_VERSION="4.32.5"
 BINARYEN_VERSION="132.0.0"
-# Real peers for the integration tests: an SMTP server, a feed parser, and
-# what the App IO stub checks requests with (IO's OpenAPI is YAML).
+# Real peers for the integration tests: an SMTP server, a feed parser,
+# what the App IO stub checks requests with (IO's OpenAPI is YAML)...
 AIOSMTPD_VERSION="1.4.6"
 FEEDPARSER_VERSION="6.0.11"
 JSONSCHEMA_VERSION="4.23.0"
 PYYAML_VERSION="6.0.2"
+# ...and the official verifier of Standard Webhooks' signatures.
+STANDARDWEBHOOKS_VERSION="1.0.0"
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -111,7 +113,7 @@ demo_api_token() {
 # The Python packages the integration tests start or call (in the same
 # venv as schemathesis); the tests find it through PRATICHE_TEST_PYTHON.
 ensure_test_python() {
-    local wanted="aiosmtpd==$AIOSMTPD_VERSION feedparser==$FEEDPARSER_VERSION jsonschema==$JSONSCHEMA_VERSION PyYAML==$PYYAML_VERSION"
+    local wanted="aiosmtpd==$AIOSMTPD_VERSION feedparser==$FEEDPARSER_VERSION jsonschema==$JSONSCHEMA_VERSION PyYAML==$PYYAML_VERSION standardwebhooks==$STANDARDWEBHOOKS_VERSION"
     # shellcheck disable=SC2086 # one word per requirement
     if "$TOOLS_DIR/venv/bin/python" -c "import sys; from importlib.metadata import version; sys.exit(any(version(n) != v for n, v in (r.split('==') for r in sys.argv[1:])))" $wanted 2>/dev/null; then
         step "$wanted: present"

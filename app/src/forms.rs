@@ -130,6 +130,17 @@ pub mod admin_fields {
     pub const CITIZEN_TEXT: &str = "citizen_text";
     /// "1" when citizens are told of the state.
     pub const NOTIFY: &str = "notify";
+    /// A webhook endpoint: its URL, description and event types (repeated).
+    pub const URL: &str = "url";
+    pub const DESCRIPTION: &str = "description";
+    pub const EVENT_TYPES: &str = "event_types";
+    /// What a webhook action form asks: `rotate`, `disable`, `enable`,
+    /// `test`, `resend` (with [`DELIVERY`]) or `resend_failed` (with
+    /// [`FROM`] and [`TO`], days).
+    pub const ACTION: &str = "action";
+    pub const DELIVERY: &str = "delivery";
+    pub const FROM: &str = "from";
+    pub const TO: &str = "to";
     /// The state a state form is for, kept in its draft.
     pub const STATE_ID: &str = "state_id";
     /// One `from-to` pair of state ids per allowed transition.

@@ -61,6 +61,12 @@ pub const PROCEDURE_STATE: &str = "/area-riservata/procedimenti/{id}/stati/{stat
 pub const PROCEDURE_TRANSITIONS: &str = "/area-riservata/procedimenti/{id}/passaggi";
 pub const API_CLIENTS: &str = "/area-riservata/api";
 pub const API_CLIENT_STATE: &str = "/area-riservata/api/{id}/stato";
+/// A body admin adds a webhook endpoint...
+pub const WEBHOOKS: &str = "/area-riservata/api/webhook";
+/// ...sees its deliveries...
+pub const WEBHOOK: &str = "/area-riservata/api/webhook/{id}";
+/// ...and acts on it (rotate, disable, enable, test, resend).
+pub const WEBHOOK_ACTION: &str = "/area-riservata/api/webhook/{id}/azione";
 
 /// The province admin's pages and forms.
 pub const BODIES: &str = "/area-riservata/enti";

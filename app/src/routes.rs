@@ -15,6 +15,7 @@ use crate::pages::admin::bodies::{BodiesPage, BodyStatisticsPage};
 use crate::pages::admin::body::BodySettingsPage;
 use crate::pages::admin::procedures::{ProcedurePage, ProceduresPage};
 use crate::pages::admin::staff::StaffPage;
+use crate::pages::admin::webhooks::WebhookDeliveriesPage;
 use crate::pages::alerts::{AlertsConfirmPage, AlertsOutcomePage, AlertsStopPage};
 use crate::pages::backoffice::{CaseRecordPage, DashboardPage};
 use crate::pages::case::CasePage;
@@ -122,6 +123,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/area-riservata/enti/:id") view=BodyStatisticsPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata/registro") view=AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata/api") view=ApiClientsPage ssr=SsrMode::Async/>
+                <Route path=path!("/area-riservata/api/webhook/:id") view=WebhookDeliveriesPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

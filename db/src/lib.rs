@@ -16,6 +16,7 @@ pub mod migration;
 pub mod notifications;
 pub mod procedure_types;
 pub mod public;
+pub mod webhooks;
 mod with_children;
 
 use std::time::Duration;

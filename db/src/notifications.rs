@@ -30,6 +30,8 @@ use sea_orm::{
 };
 
 use crate::entity::{StoredPhase, case, notification, status_event, subscription};
+use crate::webhooks;
+use pratiche_domain::webhook::EventType;
 
 /// The way a message travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -632,7 +634,48 @@ pub async fn mark_failed_try(
     };
     let txn = crate::begin_write(db).await?;
     update.exec(&*txn).await?;
+    if retry_at.is_none() {
+        tell_body_of_failure(&*txn, id, error).await?;
+    }
     txn.commit().await
+}
+
+/// Queues the `notification.failed` webhook for the endpoints of the
+/// pratica's body that want it: which pratica, which channel and message,
+/// the tries and the reason (never the recipient).
+async fn tell_body_of_failure<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    reason: &str,
+) -> Result<(), DbErr> {
+    let Some(row) = notification::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(());
+    };
+    let Some(case) = case::Entity::find_by_id(row.case_id).one(conn).await? else {
+        return Ok(());
+    };
+    let endpoints = webhooks::wanting(conn, case.body_id, EventType::NotificationFailed).await?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let data = serde_json::json!({
+        "code": case.code.0.to_string(),
+        "own_reference": case.own_reference,
+        "channel": row.channel.to_value(),
+        "kind": row.kind.to_value(),
+        "attempts": row.attempts,
+        "reason": reason,
+    });
+    let cause = format!("notification-{id}");
+    webhooks::queue(
+        conn,
+        &endpoints,
+        EventType::NotificationFailed,
+        &cause,
+        data,
+        Utc::now(),
+    )
+    .await
 }
 
 /// A row that will never be sent, and why (its recipient left meanwhile,

@@ -15,6 +15,8 @@ pub mod personal_data;
 pub mod phase;
 #[cfg(feature = "search")]
 pub mod text;
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 pub mod workflow;
 
 pub use code::{CaseCode, CodeError};

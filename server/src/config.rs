@@ -13,6 +13,7 @@ use leptos::config::{Env, LeptosOptions};
 use crate::auth::keys::SigningKey;
 use crate::responses::SecureCookies;
 use crate::secrets::SecretsKey;
+use pratiche_domain::webhook::OutboundPolicy;
 
 /// Name of the WebAssembly/CSS bundle that cargo-leptos builds.
 const OUTPUT_NAME: &str = "pratiche";
@@ -48,6 +49,9 @@ pub struct Settings {
     pub secrets_key: Option<SecretsKey>,
     /// App IO's API for services, e.g. `https://api.io.pagopa.it/api/v1`.
     pub io_url: String,
+    /// What webhook endpoints may be: https and public addresses unless
+    /// relaxed.
+    pub outbound: OutboundPolicy,
 }
 
 /// The SMTP server mail to citizens goes through.
@@ -269,7 +273,18 @@ impl Settings {
             ));
         }
 
+        let switch = |name: &'static str| match get(name).as_deref() {
+            None | Some("0" | "false" | "off") => Ok(false),
+            Some("1" | "true" | "on") => Ok(true),
+            Some(other) => Err(invalid(name, other, "use 1 or 0")),
+        };
+        let outbound = OutboundPolicy {
+            allow_http: switch("PRATICHE_WEBHOOK_ALLOW_HTTP")?,
+            allow_loopback: switch("PRATICHE_WEBHOOK_ALLOW_LOOPBACK")?,
+        };
+
         Ok(Self {
+            outbound,
             secrets_key,
             io_url,
             mail,

@@ -1,6 +1,7 @@
 //! Jobs that each server instance runs now and then: purges (expired
 //! idempotency keys, sign-in counters that no longer count, the addresses
-//! of long-closed pratiche) and the queuing of the day's reminders.
+//! of long-closed pratiche) and the queuing of the day's reminders; and the
+//! loop of the outboxes' workers (citizens' messages, webhooks).
 
 use std::future::Future;
 use std::time::Duration;
@@ -25,4 +26,52 @@ where
             }
         }
     });
+}
+
+/// How often an idle outbox worker looks for due rows.
+const OUTBOX_POLL: Duration = Duration::from_secs(1);
+
+/// Runs an outbox worker for as long as the server runs: `batch` claims
+/// and delivers what is due and says how many rows it took; when there
+/// was nothing (or the outbox could not be read) it waits a second.
+pub fn spawn_outbox<F, Fut>(what: &'static str, batch: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<usize, DbErr>> + Send,
+{
+    tokio::spawn(async move {
+        loop {
+            let worked = batch().await.unwrap_or_else(|error| {
+                tracing::error!(%error, "cannot read the outbox: {what}");
+                0
+            });
+            if worked == 0 {
+                tokio::time::sleep(OUTBOX_POLL).await;
+            }
+        }
+    });
+}
+
+/// Delivers claimed rows all at once, each with `deliver`; every delivery
+/// ends before this returns (a row whose outcome could not be written is
+/// tried again when its lease ends). How many there were, or the last
+/// database error.
+pub async fn deliver_all<T, F, Fut>(items: Vec<T>, deliver: F) -> Result<usize, DbErr>
+where
+    T: Send + 'static,
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = Result<(), DbErr>> + Send + 'static,
+{
+    let count = items.len();
+    let mut sending = tokio::task::JoinSet::new();
+    for item in items {
+        sending.spawn(deliver(item));
+    }
+    let mut outcome = Ok(count);
+    while let Some(delivered) = sending.join_next().await {
+        if let Ok(Err(error)) = delivered {
+            outcome = Err(error);
+        }
+    }
+    outcome
 }

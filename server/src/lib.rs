@@ -20,3 +20,4 @@ pub mod responses;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

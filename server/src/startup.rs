@@ -152,7 +152,12 @@ impl Application {
                 client: IoClient::new(&settings.io_url),
                 secrets,
             }),
+            secrets: settings.secrets_key.clone(),
+            outbound: settings.outbound,
         };
+        if let Some(secrets) = settings.secrets_key.clone() {
+            crate::webhooks::Worker::new(db.clone(), secrets, settings.outbound).spawn();
+        }
         let api = api_state(
             settings,
             db.clone(),
@@ -335,7 +340,7 @@ fn cookie_routes(secure: SecureCookies) -> Router<LeptosOptions> {
 /// this table, and the body-isolation test enumerates it: a handler missing
 /// from the test's own table fails the test.
 pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
-    use admin::{api_clients, app_io, bodies, body, procedures, staff};
+    use admin::{api_clients, app_io, bodies, body, procedures, staff, webhooks};
     use backoffice::{registration, status_change};
     vec![
         (paths::SIGN_IN_FORM, post(handlers::sign_in)),
@@ -368,6 +373,8 @@ pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
             post(procedures::replace_transitions),
         ),
         (paths::API_CLIENTS, post(api_clients::create_client)),
+        (paths::WEBHOOKS, post(webhooks::create_webhook)),
+        (paths::WEBHOOK_ACTION, post(webhooks::webhook_action)),
         (
             paths::API_CLIENT_STATE,
             post(api_clients::set_client_disabled),

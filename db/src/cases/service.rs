@@ -12,15 +12,17 @@ use pratiche_domain::intake::event::{self, EventProblem, ValidEvent};
 use pratiche_domain::intake::registration::{self, RegistrationProblem, ValidRegistration};
 use pratiche_domain::intake::{Kind, Problem};
 use pratiche_domain::notify::{EmailAddress, FiscalCode, PublicChange};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use pratiche_domain::webhook::EventType;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use super::{NewCase, NewEvent, Recorded, WriteError};
 use crate::audit::{self, Actor, Change, Entry, changed};
 use crate::cases::record::reference_taken;
-use crate::entity::case;
+use crate::entity::{case, status_event};
 use crate::is_unique_violation;
 use crate::notifications::{self, Channel};
 use crate::procedure_types::{starting_state, state_choices};
+use crate::webhooks;
 
 /// New codes tried when one is, against all odds, taken.
 const CODE_ATTEMPTS: usize = 5;
@@ -194,6 +196,21 @@ async fn register_once(
                 .await?;
         }
     }
+    if let Some(first) = status_event::Entity::find()
+        .filter(status_event::Column::CaseId.eq(case.id))
+        .one(&*txn)
+        .await?
+    {
+        webhooks::queue_event(
+            &*txn,
+            body_id,
+            EventType::Registered,
+            first.id,
+            &actor.name,
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(case)
 }
@@ -292,6 +309,20 @@ pub async fn record_event<C: ConnectionTrait>(
     if state(valid_state_id).is_some_and(|state| state.notify) {
         notifications::queue_for_event(txn, case.id, recorded.event_id, change, now).await?;
     }
+    let told_as = if action == "correction" {
+        EventType::Corrected
+    } else {
+        EventType::EventRecorded
+    };
+    webhooks::queue_event(
+        txn,
+        case.body_id,
+        told_as,
+        recorded.event_id,
+        &actor.name,
+        now,
+    )
+    .await?;
     Ok(recorded)
 }
 

@@ -19,5 +19,7 @@ pub mod status_event;
 pub mod subscription;
 pub mod user;
 mod values;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 
 pub use values::{StoredCode, StoredPhase, StoredRole};

@@ -15,6 +15,7 @@ mod m20261128_000009_trigram_search;
 mod m20261128_000010_sqlite_trigram_search;
 mod m20261202_000011_notifications;
 mod m20261203_000012_app_io;
+mod m20261203_000013_webhooks;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_sqlite_trigram_search::Migration),
             Box::new(m20261202_000011_notifications::Migration),
             Box::new(m20261203_000012_app_io::Migration),
+            Box::new(m20261203_000013_webhooks::Migration),
         ]
     }
 }

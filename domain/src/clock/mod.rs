@@ -258,5 +258,51 @@ pub fn rome_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Rome).date_naive()
 }
 
+/// The first instant of `day` in Rome (midnight exists every day there:
+/// Italy changes its clocks at 02:00 and 03:00).
+pub fn rome_day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(Rome)
+        .earliest()
+        .map_or_else(
+            || day.and_time(chrono::NaiveTime::MIN).and_utc(),
+            |start| start.with_timezone(&Utc),
+        )
+}
+
+/// The last second of `day` in Rome.
+pub fn rome_day_end(day: NaiveDate) -> DateTime<Utc> {
+    day.succ_opt()
+        .map_or_else(|| rome_day_start(day), rome_day_start)
+        - chrono::Duration::seconds(1)
+}
+
+#[cfg(test)]
+mod day_bounds_tests {
+    use super::*;
+
+    #[test]
+    fn a_rome_day_starts_at_its_midnight_in_winter_and_summer() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(
+            rome_day_start(day(12, 3)).to_rfc3339(),
+            "2026-12-02T23:00:00+00:00"
+        );
+        assert_eq!(
+            rome_day_start(day(7, 1)).to_rfc3339(),
+            "2026-06-30T22:00:00+00:00"
+        );
+        assert_eq!(
+            rome_day_end(day(12, 3)).to_rfc3339(),
+            "2026-12-03T22:59:59+00:00"
+        );
+        // The day the clocks go forward is 23 hours long.
+        assert_eq!(
+            rome_day_end(day(3, 29)).to_rfc3339(),
+            "2026-03-29T21:59:59+00:00"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests;

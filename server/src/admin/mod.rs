@@ -10,6 +10,7 @@ pub mod bodies;
 pub mod body;
 pub mod procedures;
 pub mod staff;
+pub mod webhooks;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

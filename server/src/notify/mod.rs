@@ -20,17 +20,15 @@ use pratiche_db::bodies;
 use pratiche_db::clock::rome_date;
 use pratiche_db::notifications::{self, Channel, Claim, Claimed, Kind};
 use pratiche_db::public::find_case;
-use pratiche_domain::clock::ClockStatus;
+use pratiche_domain::clock::{ClockStatus, rome_day_end};
 use pratiche_domain::notify::{FiscalCode, IoContent, RetryPolicy};
 use sha2::{Digest, Sha256};
 
+use crate::jobs;
 use crate::secrets::{SecretsKey, io_key_purpose};
 use email::{Envelope, Mailer, SendError};
 use io::{IoClient, IoError, Recipient};
 use links::Links;
-
-/// How often an idle worker looks for due messages.
-const POLL_EVERY: Duration = Duration::from_secs(1);
 
 /// Messages claimed and sent at once, each on its own pooled SMTP
 /// connection (lettre's pool keeps up to 10). Sending one at a time caps a
@@ -114,19 +112,9 @@ impl Worker {
     /// Runs for as long as the server does.
     pub fn spawn(self) {
         let worker = Arc::new(self);
-        tokio::spawn(async move {
-            loop {
-                let worked = match worker.run_once().await {
-                    Ok(worked) => worked,
-                    Err(error) => {
-                        tracing::error!(%error, "cannot read the outbox");
-                        0
-                    }
-                };
-                if worked == 0 {
-                    tokio::time::sleep(POLL_EVERY).await;
-                }
-            }
+        jobs::spawn_outbox("messages to citizens", move || {
+            let worker = Arc::clone(&worker);
+            async move { worker.run_once().await }
         });
     }
 
@@ -153,21 +141,11 @@ impl Worker {
             coalesce: chrono::Duration::from_std(self.coalesce).unwrap_or(chrono::Duration::MAX),
         };
         let claimed = notifications::claim_due(&self.db, claim, Utc::now()).await?;
-        let count = claimed.len();
-        let mut sending = tokio::task::JoinSet::new();
-        for item in claimed {
+        jobs::deliver_all(claimed, |item| {
             let worker = Arc::clone(self);
-            sending.spawn(async move { worker.deliver(item).await });
-        }
-        // Every delivery ends before the next claim; a row whose outcome
-        // could not be written is tried again when its lease ends.
-        let mut outcome = Ok(count);
-        while let Some(delivered) = sending.join_next().await {
-            if let Ok(Err(error)) = delivered {
-                outcome = Err(error);
-            }
-        }
-        outcome
+            async move { worker.deliver(item).await }
+        })
+        .await
     }
 
     async fn deliver(&self, item: Claimed) -> Result<(), pratiche_db::DbErr> {
@@ -254,7 +232,7 @@ impl Worker {
                     .clock
                     .as_ref()
                     .and_then(|clock| ClockStatus::at(clock, today).next_date())
-                    .and_then(end_of_day_in_rome);
+                    .map(rome_day_end);
                 self.send_io(io, body_id, &code, &content, due).await?
             }
             // Claimed only for the channels this worker delivers.
@@ -350,13 +328,4 @@ fn reference(dedupe_key: &str) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
-}
-
-/// The last second of `day` in Rome, as App IO's `due_date` (an instant in
-/// UTC): the citizen's app shows that day.
-fn end_of_day_in_rome(day: chrono::NaiveDate) -> Option<chrono::DateTime<Utc>> {
-    day.and_hms_opt(23, 59, 59)?
-        .and_local_timezone(chrono_tz::Europe::Rome)
-        .earliest()
-        .map(|instant| instant.with_timezone(&Utc))
 }

@@ -28,6 +28,8 @@ use crate::auth::passwords::Passwords;
 use crate::auth::session::Sessions;
 use crate::notify::IoSending;
 use crate::rate_limit::{client_address, peer_of};
+use crate::secrets::SecretsKey;
+use pratiche_domain::webhook::OutboundPolicy;
 
 /// What the back-office handlers share.
 #[derive(Clone)]
@@ -42,6 +44,10 @@ pub struct BackOffice {
     pub api_client_rows: ClientRows,
     /// App IO, when the installation can seal bodies' keys.
     pub io: Option<IoSending>,
+    /// Seals webhook secrets; without it webhooks cannot be set up.
+    pub secrets: Option<SecretsKey>,
+    /// What webhook endpoints may be.
+    pub outbound: OutboundPolicy,
 }
 
 /// Form errors: each names its field and a message key.

@@ -243,19 +243,31 @@ async fn an_applicant_on_io_gets_each_update_in_the_app(backend: Backend) {
 
     // The outbox keeps IO's message ids; the record shows the channel and
     // a masked code; no page, no log holds the code in full.
-    let rows = notification::Entity::find()
-        .filter(notification::Column::Channel.eq(Channel::Io))
-        .filter(notification::Column::Status.eq(Status::Sent))
-        .order_by_asc(notification::Column::Id)
-        .all(&server.database().await)
-        .await
-        .unwrap();
-    let ids: Vec<_> = rows.iter().map(|row| row.external_id.clone()).collect();
+    // The stub logs a message before it answers: wait for the worker to
+    // write the answer down.
     let stub_ids: Vec<_> = messages
         .iter()
         .map(|message| message["id"].as_str().map(str::to_owned))
         .collect();
-    assert_eq!(ids, stub_ids);
+    let db = server.database().await;
+    let start = std::time::Instant::now();
+    loop {
+        let ids: Vec<_> = notification::Entity::find()
+            .filter(notification::Column::Channel.eq(Channel::Io))
+            .filter(notification::Column::Status.eq(Status::Sent))
+            .order_by_asc(notification::Column::Id)
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row.external_id)
+            .collect();
+        if ids == stub_ids {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "{ids:?} != {stub_ids:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let (_, record) = server
         .page(&admin, &format!("/area-riservata/pratiche/{code}"))
         .await;

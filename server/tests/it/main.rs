@@ -19,3 +19,4 @@ mod lookup;
 mod remembered;
 mod same_rules;
 mod status_changes;
+mod webhooks;

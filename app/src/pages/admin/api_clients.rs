@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use pratiche_db::api_clients::of_body;
 use pratiche_domain::account::Role;
 
+use super::webhooks::WebhooksSection;
 use super::{AdminLayout, admin_field, admin_with};
 use crate::context::AppContext;
 use crate::forms::admin_fields;
@@ -100,6 +101,7 @@ pub fn ApiClientsPage() -> impl IntoView {
                 {admin_field("create", admin_fields::NAME, "api-name", None, "text")}
                 <button class="button" type="submit">{i18n.t("admin-create")}</button>
             </form>
+            <WebhooksSection body_id/>
         </AdminLayout>
     }
     .into_any()

@@ -9,6 +9,7 @@ pub mod bodies;
 pub mod body;
 pub mod procedures;
 pub mod staff;
+pub mod webhooks;
 
 use http::StatusCode;
 use leptos::prelude::*;

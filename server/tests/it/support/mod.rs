@@ -9,6 +9,7 @@ pub mod api;
 pub mod app_io;
 pub mod mail;
 pub mod python;
+pub mod webhooks;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

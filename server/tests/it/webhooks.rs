@@ -1,0 +1,366 @@
+//! Webhooks through the real server to a real receiver that verifies every
+//! delivery with the official `standardwebhooks` library (PyPI), on SQLite
+//! and PostgreSQL: the endpoint's registration (and what it refuses), the
+//! signed deliveries with their payload, a rotated secret signing beside
+//! the old one, a replay refused, 503 with Retry-After, 410, redirects,
+//! the test event and a resend.
+
+use std::time::{Duration, Instant};
+
+use pratiche_db::entity::{webhook_delivery, webhook_endpoint};
+use pratiche_db::webhooks::DeliveryStatus;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+
+use crate::support::api::{Call, valdoria_api};
+use crate::support::app_io::SECRETS_KEY;
+use crate::support::webhooks::Receiver;
+use crate::support::{Backend, TestServer};
+
+on_both_databases!(
+    deliveries_are_signed_and_verified_by_the_official_library,
+    failures_are_retried_gone_disables_and_a_delivery_can_be_resent,
+    endpoints_the_installation_may_not_reach_are_refused_and_nothing_stored,
+);
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A server that may deliver to loopback over http (the receiver), with
+/// Valdoria's API token and its admin's session.
+async fn webhook_server(
+    backend: Backend,
+    allow_loopback: bool,
+) -> Option<(TestServer, String, String)> {
+    let allow = if allow_loopback { "1" } else { "0" };
+    let env = [
+        ("PRATICHE_SECRETS_KEY", SECRETS_KEY),
+        ("PRATICHE_WEBHOOK_ALLOW_HTTP", allow),
+        ("PRATICHE_WEBHOOK_ALLOW_LOOPBACK", allow),
+        ("PRATICHE_LOOKUP_PER_MINUTE", "0"),
+    ];
+    let (server, token) = valdoria_api(backend, &env).await?;
+    let admin = server.sign_in_demo("demo-admin-valdoria").await;
+    Some((server, token, admin))
+}
+
+/// Registers an endpoint through the API page's form; the answer.
+async fn add_endpoint(
+    server: &TestServer,
+    admin: &str,
+    url: &str,
+    events: &[&str],
+) -> reqwest::Response {
+    let mut form = vec![("url", url), ("description", "Protocollo informatico")];
+    form.extend(events.iter().map(|event| ("event_types", *event)));
+    server
+        .post_form("/area-riservata/api/webhook", admin, &form)
+        .await
+}
+
+/// The signing secret a page shows once.
+async fn secret_on(answer: reqwest::Response) -> String {
+    assert_eq!(answer.status(), StatusCode::OK);
+    let page = answer.text().await.unwrap();
+    let start = page
+        .find("whsec_")
+        .unwrap_or_else(|| panic!("a secret on {page}"));
+    page[start..].split('<').next().unwrap().to_owned()
+}
+
+async fn endpoints(server: &TestServer) -> Vec<webhook_endpoint::Model> {
+    webhook_endpoint::Entity::find()
+        .order_by_asc(webhook_endpoint::Column::Id)
+        .all(&server.database().await)
+        .await
+        .unwrap()
+}
+
+async fn act(
+    server: &TestServer,
+    admin: &str,
+    endpoint: i32,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    server
+        .post_form(
+            &format!("/area-riservata/api/webhook/{endpoint}/azione"),
+            admin,
+            form,
+        )
+        .await
+}
+
+fn payload(delivery: &Value) -> Value {
+    serde_json::from_str(delivery["body"].as_str().unwrap()).unwrap()
+}
+
+async fn deliveries_are_signed_and_verified_by_the_official_library(backend: Backend) {
+    let Some((server, token, admin)) = webhook_server(backend, true).await else {
+        return;
+    };
+    let receiver = Receiver::start();
+    let answer = add_endpoint(
+        &server,
+        &admin,
+        &receiver.url("/ok"),
+        &["pratica.registered", "pratica.event_recorded"],
+    )
+    .await;
+    let first_secret = secret_on(answer).await;
+    receiver.verify_with(&[("first", &first_secret)]);
+    // Shown once: the page no longer has it.
+    let (_, page) = server.page(&admin, "/area-riservata/api").await;
+    assert!(!page.contains(&first_secret));
+    assert!(page.contains(&receiver.url("/ok")));
+
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0990", 3).await;
+    call.record_now(&code, "Istruttoria", json!({"public_note": "Assegnata"}))
+        .await;
+    let received = receiver.wait_for(2, WAIT).await;
+    for delivery in &received {
+        assert_eq!(delivery["verified"]["first"], "ok", "{delivery}");
+        assert_eq!(delivery["content_type"], "application/json");
+        assert!(
+            delivery["headers"]["webhook-id"]
+                .as_str()
+                .unwrap()
+                .starts_with("msg_")
+        );
+    }
+    // Sent at once, they may arrive in either order (the feed position
+    // orders them).
+    let of_type = |kind: &str| {
+        received
+            .iter()
+            .find(|delivery| payload(delivery)["type"] == kind)
+            .unwrap_or_else(|| panic!("a {kind} delivery"))
+    };
+    let registered = payload(of_type("pratica.registered"));
+    assert_eq!(registered["data"]["code"], code);
+    assert_eq!(registered["data"]["own_reference"], "2026/0990");
+    assert_eq!(registered["data"]["source"], "api");
+    let by = registered["data"]["recorded_by"].as_str().unwrap();
+    assert!(by.starts_with("API: Protocollo (pc_"), "{by}");
+    let recorded_delivery = of_type("pratica.event_recorded");
+    let recorded = payload(recorded_delivery);
+    assert_eq!(recorded["data"]["state"], "Istruttoria");
+    assert_eq!(recorded["data"]["phase"], "in_review");
+    assert!(
+        recorded["data"]["feed_position"].as_i64() > registered["data"]["feed_position"].as_i64(),
+        "positions of the changes feed, in order"
+    );
+    // Nothing personal or internal travels.
+    assert!(
+        !recorded_delivery["body"]
+            .as_str()
+            .unwrap()
+            .contains("Assegnata")
+    );
+
+    // A replay: the official verifier takes it now, and refuses it once
+    // the five minutes of tolerance have passed.
+    assert_eq!(receiver.verify_later(&received[0], &first_secret, 0), "ok");
+    assert_ne!(
+        receiver.verify_later(&received[0], &first_secret, 400),
+        "ok"
+    );
+
+    // Rotated: both secrets sign for a day.
+    let endpoint = endpoints(&server).await[0].id;
+    let second_secret =
+        secret_on(act(&server, &admin, endpoint, &[("action", "rotate")]).await).await;
+    assert_ne!(second_secret, first_secret);
+    receiver.verify_with(&[("first", &first_secret), ("second", &second_secret)]);
+    call.record_now(&code, "Accolta", json!({})).await;
+    let received = receiver.wait_for(3, WAIT).await;
+    let rotated = &received[2];
+    assert_eq!(rotated["verified"]["first"], "ok");
+    assert_eq!(rotated["verified"]["second"], "ok");
+    let signature = rotated["headers"]["webhook-signature"].as_str().unwrap();
+    assert_eq!(
+        signature
+            .split(' ')
+            .filter(|part| part.starts_with("v1,"))
+            .count(),
+        2
+    );
+    // Another secret does not verify it.
+    assert_ne!(
+        receiver.verify_later(rotated, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 0),
+        "ok"
+    );
+    // Each is written down as delivered with its answer (once the worker
+    // has the receiver's answer: it logs before answering).
+    let db = server.database().await;
+    let start = Instant::now();
+    loop {
+        let sent = webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Sent))
+            .filter(webhook_delivery::Column::ResponseStatus.eq(204))
+            .count(&db)
+            .await
+            .unwrap();
+        if sent == 3 {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "{sent} of 3 written down");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn failures_are_retried_gone_disables_and_a_delivery_can_be_resent(backend: Backend) {
+    let Some((server, token, admin)) = webhook_server(backend, true).await else {
+        return;
+    };
+    let receiver = Receiver::start();
+    for path in ["/busy", "/gone", "/redirect"] {
+        let answer = add_endpoint(
+            &server,
+            &admin,
+            &receiver.url(path),
+            &["pratica.registered"],
+        )
+        .await;
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    call.create("2026/0991", 3).await;
+    let db = server.database().await;
+    let start = Instant::now();
+    let rows = loop {
+        let rows = webhook_delivery::Entity::find()
+            .order_by_asc(webhook_delivery::Column::EndpointId)
+            .all(&db)
+            .await
+            .unwrap();
+        let settled = rows.len() == 3
+            && rows[0].status == DeliveryStatus::Sent
+            && rows[1].status == DeliveryStatus::Failed
+            && rows[2].response_status == Some(302);
+        if settled || start.elapsed() > WAIT {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // 503 with Retry-After: 1, then delivered on the second try.
+    assert_eq!(rows[0].status, DeliveryStatus::Sent, "{rows:#?}");
+    assert_eq!(rows[0].attempts, 2);
+    assert_eq!(rows[0].response_status, Some(204));
+    // 410: given up, and the endpoint disabled.
+    assert_eq!(rows[1].status, DeliveryStatus::Failed);
+    assert_eq!(rows[1].response_status, Some(410));
+    let gone = &endpoints(&server).await[1];
+    assert!(gone.disabled_at.is_some(), "{gone:?}");
+    // A redirect is a failure, retried later, never followed.
+    assert_eq!(rows[2].status, DeliveryStatus::Pending);
+    assert!(rows[2].last_error.as_deref().unwrap().contains("redirect"));
+    let to_ok = receiver
+        .received()
+        .iter()
+        .filter(|request| request["path"] == "/ok")
+        .count();
+    assert_eq!(to_ok, 0, "the redirect was not followed");
+
+    // The deliveries page lists them; a resend goes again with the same id.
+    let busy = endpoints(&server).await[0].id;
+    let (status, page) = server
+        .page(&admin, &format!("/area-riservata/api/webhook/{busy}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("204"), "{page}");
+    let before = receiver.received().len();
+    let answer = act(
+        &server,
+        &admin,
+        busy,
+        &[("action", "resend"), ("delivery", &rows[0].id.to_string())],
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let received = receiver.wait_for(before + 1, WAIT).await;
+    let resent = received.last().unwrap();
+    assert_eq!(resent["path"], "/busy");
+    let first_try = received
+        .iter()
+        .find(|request| request["path"] == "/busy")
+        .unwrap();
+    assert_eq!(
+        resent["headers"]["webhook-id"],
+        first_try["headers"]["webhook-id"]
+    );
+
+    // The test event reaches the endpoint whatever it subscribed to.
+    act(&server, &admin, busy, &[("action", "test")]).await;
+    let received = receiver.wait_for(before + 2, WAIT).await;
+    assert_eq!(payload(received.last().unwrap())["type"], "webhook.test");
+}
+
+async fn endpoints_the_installation_may_not_reach_are_refused_and_nothing_stored(backend: Backend) {
+    let Some((server, _token, admin)) = webhook_server(backend, false).await else {
+        return;
+    };
+    let refused = [
+        (
+            "http://example.it/hook",
+            "pratica.registered",
+            "indirizzo https completo",
+        ),
+        (
+            "https://127.0.0.1:9/hook",
+            "pratica.registered",
+            "rete privata o locale",
+        ),
+        (
+            "https://10.1.2.3/hook",
+            "pratica.registered",
+            "rete privata o locale",
+        ),
+        (
+            "https://[::1]/hook",
+            "pratica.registered",
+            "rete privata o locale",
+        ),
+        (
+            "https://169.254.169.254/latest",
+            "pratica.registered",
+            "rete privata o locale",
+        ),
+        (
+            "https://pratiche-test.invalid/hook",
+            "pratica.registered",
+            "non risponde",
+        ),
+        (
+            "https://example.it/hook",
+            "pratica.deleted",
+            "Tipo di evento sconosciuto",
+        ),
+    ];
+    for (url, event, message) in refused {
+        let answer = add_endpoint(&server, &admin, url, &[event]).await;
+        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        let page = answer.text().await.unwrap();
+        assert!(page.contains(message), "{url}: {message} in {page}");
+    }
+    let answer = add_endpoint(&server, &admin, "https://example.it/hook", &[]).await;
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(endpoints(&server).await.is_empty(), "nothing was stored");
+    // A clerk cannot add one.
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let answer = add_endpoint(
+        &server,
+        &clerk,
+        "https://example.it/hook",
+        &["pratica.registered"],
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+}

@@ -12,6 +12,7 @@ pub mod input;
 pub mod openapi;
 pub mod problem;
 pub mod procedures;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -81,6 +82,8 @@ pub fn api_router() -> OpenApiRouter<Api> {
         .routes(routes!(events::push))
         .routes(routes!(events::batch))
         .routes(routes!(changes::feed))
+        .routes(routes!(webhooks::list))
+        .routes(routes!(webhooks::deliveries))
         .routes(routes!(openapi::document))
         .routes(routes!(openapi::reference))
 }

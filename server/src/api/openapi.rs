@@ -27,6 +27,7 @@ use super::problem::{ApiError, FieldError, Problem};
         (name = "pratiche", description = "Creating and reading pratiche"),
         (name = "events", description = "Status events, one at a time or in batches"),
         (name = "changes", description = "What changed, after a cursor"),
+        (name = "webhooks", description = "The body's webhook endpoints and their deliveries (endpoints are added in the back office, which shows the signing secret once)"),
         (name = "documentation", description = "This document and its reference page"),
     )
 )]

@@ -15,7 +15,7 @@ on_both_databases!(every_example_gets_its_documented_answer);
 
 /// The order the examples build on each other: the pratica the creation
 /// example makes is the one the other examples read and update.
-const ORDER: [(&str, &str); 10] = [
+const ORDER: [(&str, &str); 12] = [
     ("post", "/api/v1/token"),
     ("get", "/api/v1/procedure-types"),
     ("post", "/api/v1/pratiche"),
@@ -24,6 +24,8 @@ const ORDER: [(&str, &str); 10] = [
     ("post", "/api/v1/pratiche/{code}/events"),
     ("post", "/api/v1/events/batch"),
     ("get", "/api/v1/changes"),
+    ("get", "/api/v1/webhooks"),
+    ("get", "/api/v1/webhooks/{id}/deliveries"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/docs"),
 ];
@@ -65,7 +67,14 @@ fn validator(schema: &Value, document: &Value) -> jsonschema::Validator {
 }
 
 async fn every_example_gets_its_documented_answer(backend: Backend) {
-    let Some(server) = TestServer::start(backend, &[]).await else {
+    // Webhooks on, to the server itself: the example endpoint is the
+    // first one.
+    let env = [
+        ("PRATICHE_SECRETS_KEY", crate::support::app_io::SECRETS_KEY),
+        ("PRATICHE_WEBHOOK_ALLOW_HTTP", "1"),
+        ("PRATICHE_WEBHOOK_ALLOW_LOOPBACK", "1"),
+    ];
+    let Some(server) = TestServer::start(backend, &env).await else {
         return;
     };
     let document: Value = server
@@ -108,6 +117,17 @@ async fn every_example_gets_its_documented_answer(backend: Backend) {
         page[from..].split('<').next().unwrap().to_owned()
     };
     let (client_id, secret) = (between("<dd><code>"), between("<code class=\"secret\">"));
+    let endpoint = server
+        .post_form(
+            "/area-riservata/api/webhook",
+            &admin,
+            &[
+                ("url", &server.url("/")),
+                ("event_types", "pratica.event_recorded"),
+            ],
+        )
+        .await;
+    assert_eq!(endpoint.status(), StatusCode::OK, "the example endpoint");
     let mut token = String::new();
 
     for (method, path) in ORDER {

@@ -269,6 +269,27 @@ async fn failures_are_retried_gone_disables_and_a_delivery_can_be_resent(backend
         .count();
     assert_eq!(to_ok, 0, "the redirect was not followed");
 
+    // Failing for more than three days: the next failure disables it.
+    let redirect = endpoints(&server).await[2].id;
+    webhook_endpoint::Entity::update_many()
+        .col_expr(
+            webhook_endpoint::Column::FailingSince,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::days(4)),
+        )
+        .filter(webhook_endpoint::Column::Id.eq(redirect))
+        .exec(&db)
+        .await
+        .unwrap();
+    let start = Instant::now();
+    while endpoints(&server).await[2].disabled_at.is_none() {
+        assert!(start.elapsed() < WAIT, "disabled after its next failure");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        endpoints(&server).await[2].disabled_reason.as_deref(),
+        Some("failing for three days: disabled")
+    );
+
     // The deliveries page lists them; a resend goes again with the same id.
     let busy = endpoints(&server).await[0].id;
     let (status, page) = server
@@ -296,6 +317,27 @@ async fn failures_are_retried_gone_disables_and_a_delivery_can_be_resent(backend
         resent["headers"]["webhook-id"],
         first_try["headers"]["webhook-id"]
     );
+
+    // The API lists the same endpoints and deliveries, to this body only.
+    let (status, listed) = call.get("/api/v1/webhooks").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+    assert_eq!(
+        listed[1]["disabled_reason"],
+        "the endpoint answered 410 Gone: disabled"
+    );
+    let (status, deliveries) = call
+        .get(&format!("/api/v1/webhooks/{busy}/deliveries"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(deliveries[0]["status"], "sent");
+    assert_eq!(deliveries[0]["response_status"], 204);
+    for other in ["9999", "abc"] {
+        let (status, _) = call
+            .get(&format!("/api/v1/webhooks/{other}/deliveries"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
 
     // The test event reaches the endpoint whatever it subscribed to.
     act(&server, &admin, busy, &[("action", "test")]).await;

@@ -30,6 +30,7 @@ mod routes;
 pub use pages::admin::AdminDraft;
 #[cfg(feature = "ssr")]
 pub use pages::admin::api_clients::NewApiClient;
+#[cfg(feature = "ssr")]
 pub use pages::admin::webhooks::NewWebhookSecret;
 #[cfg(feature = "ssr")]
 pub use pages::alerts as alert_pages;

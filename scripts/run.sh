@@ -27,4 +27,17 @@ if [[ -z "${PRATICHE_SMTP_HOST:-}" ]]; then
     export PRATICHE_MAIL_FROM="Pratiche demo <avvisi@pratiche.invalid>"
     step "Demo mail: every mail the server sends is kept in $mail_dir, one .eml file each"
 fi
+# The demo seals App IO keys and webhook secrets with a key of its own, made
+# once beside its database, and lets webhooks reach a receiver on this
+# machine (the demo itself only listens on loopback).
+if [[ -z "${PRATICHE_SECRETS_KEY:-}" ]]; then
+    data_dir="$(realpath -m "${PRATICHE_DATA_DIR:-data}")"
+    mkdir -p "$data_dir"
+    [[ -s "$data_dir/secrets-key" ]] || (umask 077 && head -c 32 /dev/urandom | base64 > "$data_dir/secrets-key")
+    PRATICHE_SECRETS_KEY="$(cat "$data_dir/secrets-key")"
+    export PRATICHE_SECRETS_KEY
+    export PRATICHE_WEBHOOK_ALLOW_HTTP="${PRATICHE_WEBHOOK_ALLOW_HTTP:-1}"
+    export PRATICHE_WEBHOOK_ALLOW_LOOPBACK="${PRATICHE_WEBHOOK_ALLOW_LOOPBACK:-1}"
+    step "Demo secrets: App IO keys and webhook secrets are sealed with $data_dir/secrets-key; webhooks may go to http://127.0.0.1"
+fi
 "$CARGO_TARGET_DIR/release/pratiche-server"

@@ -243,7 +243,7 @@ fn start_notifications(
     }
     let io = back_office.io.clone();
     if io.is_none() {
-        tracing::warn!("no PRATICHE_SECRETS_KEY: bodies cannot send through App IO");
+        tracing::warn!("no PRATICHE_SECRETS_KEY: bodies can use neither App IO nor webhooks");
     }
     if mailer.is_none() && io.is_none() {
         return Ok(None);

@@ -458,27 +458,41 @@ pub async fn deliveries_of<C: ConnectionTrait>(
         .await
 }
 
-/// Sends again, at once, the endpoint's failed deliveries created in
-/// `from..to`, or just `only` (whatever its status); how many.
-pub async fn resend<C: ConnectionTrait>(
+/// Sends the endpoint's delivery `id` again, at once, whatever its status
+/// (with the same `webhook-id`); whether it is the endpoint's.
+pub async fn resend_one<C: ConnectionTrait>(
     conn: &C,
     endpoint_id: i32,
-    only: Option<i64>,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let update = requeue(endpoint_id, now).filter(webhook_delivery::Column::Id.eq(id));
+    Ok(update.exec(conn).await?.rows_affected > 0)
+}
+
+/// Sends again, at once, the endpoint's failed deliveries created in
+/// `from..to`; how many.
+pub async fn resend_failed<C: ConnectionTrait>(
+    conn: &C,
+    endpoint_id: i32,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     use webhook_delivery::Column;
-    let mut update = webhook_delivery::Entity::update_many()
+    let update = requeue(endpoint_id, now)
+        .filter(Column::Status.eq(DeliveryStatus::Failed))
+        .filter(Column::CreatedAt.gte(from))
+        .filter(Column::CreatedAt.lt(to));
+    Ok(update.exec(conn).await?.rows_affected)
+}
+
+/// Puts the endpoint's deliveries back in the queue, due `now`, with a
+/// fresh count of tries.
+fn requeue(endpoint_id: i32, now: DateTime<Utc>) -> sea_orm::UpdateMany<webhook_delivery::Entity> {
+    use webhook_delivery::Column;
+    webhook_delivery::Entity::update_many()
         .col_expr(Column::Status, Expr::value(DeliveryStatus::Pending))
         .col_expr(Column::NotBefore, Expr::value(now))
         .col_expr(Column::Attempts, Expr::value(0))
-        .filter(Column::EndpointId.eq(endpoint_id));
-    update = match only {
-        Some(id) => update.filter(Column::Id.eq(id)),
-        None => update
-            .filter(Column::Status.eq(DeliveryStatus::Failed))
-            .filter(Column::CreatedAt.gte(from))
-            .filter(Column::CreatedAt.lt(to)),
-    };
-    Ok(update.exec(conn).await?.rows_affected)
+        .filter(Column::EndpointId.eq(endpoint_id))
 }

@@ -1,7 +1,8 @@
 //! A body admin's webhook endpoints: add one (checked: https, known event
 //! types, a host that answers and is not on a private network; its secret
 //! sealed and shown once), rotate its secret, disable or enable it, send a
-//! test event, resend deliveries. Each write is audited.
+//! test event, resend deliveries. Changes to an endpoint are audited;
+//! sending (tests, resends) is in the deliveries' own log.
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -204,9 +205,7 @@ pub async fn webhook_action(
                 .parse::<i64>()
                 .map_err(|_| WebError::not_found())?;
             let txn = pratiche_db::begin_write(db).await?;
-            let resent =
-                webhooks::resend(&*txn, endpoint.id, Some(delivery), (now, now), now).await?;
-            if resent == 0 {
+            if !webhooks::resend_one(&*txn, endpoint.id, delivery, now).await? {
                 return Err(WebError::not_found());
             }
             txn.commit().await?;
@@ -234,7 +233,7 @@ pub async fn webhook_action(
             };
             let (from, to) = (rome_day_start(from), rome_day_start(to));
             let txn = pratiche_db::begin_write(db).await?;
-            webhooks::resend(&*txn, endpoint.id, None, (from, to), now).await?;
+            webhooks::resend_failed(&*txn, endpoint.id, (from, to), now).await?;
             txn.commit().await?;
             Ok(done(&page, "webhook-reinvio"))
         }

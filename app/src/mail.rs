@@ -1,5 +1,6 @@
 //! The messages citizens get, by e-mail (plain text and simple HTML) and in
-//! App IO (Markdown), in the language they subscribed in. They say what the
+//! App IO (Markdown), in the language they subscribed in; and the notice a
+//! body's admins get when the outbox disables a webhook endpoint. They say what the
 //! public page says, never more: the code, the subject, the phase, what
 //! happened (public notes, a reply-by date, an extension), the due date,
 //! and the links.
@@ -8,7 +9,7 @@
 //! rendered to each form: the HTML part with Leptos's `view!` like the
 //! pages, the Markdown with every character of the texts escaped.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 use pratiche_db::clock::rome_date;
@@ -182,6 +183,70 @@ pub fn overdue(i18n: &I18n, case: &PublicCase, links: Links) -> Letter {
         Block::Paragraph(i18n.t("silence-remedies")),
     ];
     to_subscriber(i18n, subject, blocks, links)
+}
+
+/// A webhook endpoint the outbox disabled, as its admins are told.
+pub struct DisabledEndpoint<'a> {
+    pub body: &'a str,
+    pub url: &'a str,
+    pub description: &'a str,
+    /// Three failing days, or the receiver's 410.
+    pub gone: bool,
+    pub disabled_at: DateTime<Utc>,
+    /// The endpoint's page in the back office (absolute).
+    pub page: &'a str,
+}
+
+/// The notice to a body's admins that one of its webhook endpoints was
+/// disabled: in Italian and then in English in one mail (staff accounts
+/// keep no language), with what to do and the endpoint's page.
+pub fn endpoint_disabled(endpoint: &DisabledEndpoint) -> Letter {
+    let languages = ["it", "en"].map(|tag| I18n::negotiate(Some(tag), None));
+    let subject = languages
+        .iter()
+        .map(|i18n| {
+            i18n.t_with(
+                "mail-webhook-subject",
+                &[("url", endpoint.url.to_owned().into())],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" / ");
+    let mut blocks = Vec::new();
+    for i18n in &languages {
+        let when = crate::pages::staff::rome_time(i18n, endpoint.disabled_at);
+        let url = if endpoint.description.is_empty() {
+            endpoint.url.to_owned()
+        } else {
+            format!("{} ({})", endpoint.url, endpoint.description)
+        };
+        let why = if endpoint.gone {
+            "mail-webhook-gone"
+        } else {
+            "mail-webhook-failing"
+        };
+        blocks.extend([
+            Block::Lead(i18n.t_with(
+                "mail-webhook-disabled",
+                &[
+                    ("url", url.into()),
+                    ("body", endpoint.body.to_owned().into()),
+                    ("when", when.into()),
+                ],
+            )),
+            Block::Paragraph(i18n.t(why)),
+            Block::Paragraph(i18n.t("mail-webhook-next")),
+            Block::Link {
+                label: i18n.t("mail-webhook-see"),
+                url: endpoint.page.to_owned(),
+            },
+        ]);
+    }
+    Letter {
+        subject,
+        blocks,
+        footer: None,
+    }
 }
 
 fn code(case: &PublicCase) -> String {

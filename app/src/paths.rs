@@ -36,6 +36,8 @@ pub const SIGN_OUT: &str = "/area-riservata/esci";
 pub const SIGN_OUT_EVERYWHERE: &str = "/area-riservata/esci-ovunque";
 pub const ACCOUNT: &str = "/area-riservata/account";
 pub const PASSWORD: &str = "/area-riservata/password";
+/// The signed-in user's address for technical notices.
+pub const ACCOUNT_EMAIL: &str = "/area-riservata/account/email";
 
 /// The clerk's pratiche, a record, its status-change forms, a receipt.
 pub const DASHBOARD: &str = "/area-riservata/pratiche";

@@ -319,6 +319,37 @@ pub async fn member_of<C: ConnectionTrait>(
         .await
 }
 
+/// Sets (or, with `None`, removes) the address where a user gets the
+/// installation's technical notices.
+pub async fn set_email<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    email: Option<&str>,
+) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::Email, Expr::value(email))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The addresses of the body's enabled admins who gave one.
+pub async fn admin_addresses<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+) -> Result<Vec<String>, DbErr> {
+    let admins = user::Entity::find()
+        .filter(user::Column::BodyId.eq(body_id))
+        .filter(user::Column::Role.eq(crate::entity::StoredRole::from(Role::BodyAdmin)))
+        .filter(user::Column::Disabled.eq(false))
+        .filter(user::Column::Email.is_not_null())
+        .order_by_asc(user::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(admins.into_iter().filter_map(|admin| admin.email).collect())
+}
+
 /// Disables (revoking every session at once) or enables a user.
 pub async fn set_disabled<C: ConnectionTrait>(
     conn: &C,

@@ -23,13 +23,14 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, ExecResult, QueryResult, SqliteTransactionMode,
-    Statement, TransactionOptions,
+    ConnectOptions, Database, ExecResult, QueryResult, SqliteTransactionMode, Statement,
+    TransactionOptions,
 };
 use sea_orm_migration::MigratorTrait;
 
 pub use sea_orm::{
-    ActiveEnum, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, TransactionTrait,
+    ActiveEnum, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr,
+    TransactionTrait,
 };
 
 /// Connections per pool. SQLite in WAL mode reads concurrently and writes one

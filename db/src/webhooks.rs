@@ -130,33 +130,148 @@ pub async fn rotate_secret<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Disables an endpoint with `reason`, or (`None`) enables it again.
-/// Whether it changed.
+/// Why the outbox disabled an endpoint that answered 410 Gone.
+pub const GONE: &str = "the endpoint answered 410 Gone: disabled";
+/// Why the outbox disabled an endpoint failing for three days.
+pub const FAILING: &str = "failing for three days: disabled";
+
+/// Who turns an endpoint off, or on again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switch<'a> {
+    /// An admin turns it on again.
+    Enable,
+    /// An admin turns it off.
+    DisableByAdmin,
+    /// The outbox gives up on it, for this reason; its body's admins are
+    /// to be told ([`claim_notices`]).
+    DisableByOutbox(&'a str),
+}
+
+/// Turns an endpoint off or on; whether it changed.
 pub async fn set_disabled<C: ConnectionTrait>(
     conn: &C,
     endpoint_id: i32,
-    reason: Option<&str>,
+    switch: Switch<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    use webhook_endpoint::Column;
+    let reason = match switch {
+        Switch::Enable => None,
+        Switch::DisableByAdmin => Some("disabled by an admin"),
+        Switch::DisableByOutbox(reason) => Some(reason),
+    };
     let update = webhook_endpoint::Entity::update_many()
+        .col_expr(Column::DisabledAt, Expr::value(reason.map(|_| now)))
+        .col_expr(Column::DisabledReason, Expr::value(reason))
         .col_expr(
-            webhook_endpoint::Column::DisabledAt,
-            Expr::value(reason.map(|_| now)),
-        )
-        .col_expr(
-            webhook_endpoint::Column::DisabledReason,
-            Expr::value(reason),
-        )
-        .col_expr(
-            webhook_endpoint::Column::FailingSince,
+            Column::FailingSince,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .filter(webhook_endpoint::Column::Id.eq(endpoint_id));
+        .col_expr(
+            Column::AdminsToTell,
+            Expr::value(matches!(switch, Switch::DisableByOutbox(_))),
+        )
+        .filter(Column::Id.eq(endpoint_id));
     let update = match reason {
-        Some(_) => update.filter(webhook_endpoint::Column::DisabledAt.is_null()),
-        None => update.filter(webhook_endpoint::Column::DisabledAt.is_not_null()),
+        Some(_) => update.filter(Column::DisabledAt.is_null()),
+        None => update.filter(Column::DisabledAt.is_not_null()),
     };
     Ok(update.exec(conn).await?.rows_affected > 0)
+}
+
+/// An endpoint the outbox disabled, claimed to tell its body's admins.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub endpoint: webhook_endpoint::Model,
+    pub body_name: String,
+    /// The enabled admins' addresses; empty when none gave one.
+    pub recipients: Vec<String>,
+}
+
+/// Takes the endpoints whose admins are still to be told of their
+/// disabling, each for `lease` (another instance skips them meanwhile).
+pub async fn claim_notices(
+    db: &DatabaseConnection,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<Notice>, DbErr> {
+    use webhook_endpoint::Column;
+    let due = webhook_endpoint::Entity::find()
+        .filter(Column::AdminsToTell.eq(true))
+        .filter(
+            Column::NoticeClaimedUntil
+                .is_null()
+                .or(Column::NoticeClaimedUntil.lt(now)),
+        )
+        .all(db)
+        .await?;
+    let mut claimed = Vec::new();
+    for endpoint in due {
+        let taken = webhook_endpoint::Entity::update_many()
+            .col_expr(Column::NoticeClaimedUntil, Expr::value(now + lease))
+            .filter(Column::Id.eq(endpoint.id))
+            .filter(Column::AdminsToTell.eq(true))
+            .filter(
+                Column::NoticeClaimedUntil
+                    .is_null()
+                    .or(Column::NoticeClaimedUntil.lt(now)),
+            )
+            .exec(db)
+            .await?;
+        if taken.rows_affected == 0 {
+            continue;
+        }
+        let body_name = crate::entity::body::Entity::find_by_id(endpoint.body_id)
+            .one(db)
+            .await?
+            .map(|body| body.name)
+            .unwrap_or_default();
+        let recipients = crate::accounts::admin_addresses(db, endpoint.body_id).await?;
+        claimed.push(Notice {
+            endpoint,
+            body_name,
+            recipients,
+        });
+    }
+    Ok(claimed)
+}
+
+/// Writes down that the admins were told (`Some(when)`), or that there was
+/// nobody to tell; either way the notice is done.
+pub async fn notice_done(
+    db: &DatabaseConnection,
+    endpoint_id: i32,
+    told_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    use webhook_endpoint::Column;
+    webhook_endpoint::Entity::update_many()
+        .col_expr(Column::AdminsToTell, Expr::value(false))
+        .col_expr(
+            Column::NoticeClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(Column::AdminsToldAt, Expr::value(told_at))
+        .filter(Column::Id.eq(endpoint_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Leaves the notice for a later try, not before `retry_at`.
+pub async fn postpone_notice(
+    db: &DatabaseConnection,
+    endpoint_id: i32,
+    retry_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    webhook_endpoint::Entity::update_many()
+        .col_expr(
+            webhook_endpoint::Column::NoticeClaimedUntil,
+            Expr::value(retry_at),
+        )
+        .filter(webhook_endpoint::Column::Id.eq(endpoint_id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// The enabled endpoints of the body that want `event_type`: one indexed
@@ -222,16 +337,14 @@ pub(crate) async fn queue_event<C: ConnectionTrait>(
 }
 
 /// Queues a test event for one endpoint, whatever it wants.
-pub async fn queue_test(
-    db: &DatabaseConnection,
+pub async fn queue_test<C: ConnectionTrait>(
+    conn: &C,
     endpoint_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let data = json!({ "message": "Prova dal centro servizi / a test from the service centre" });
     let cause = format!("test-{}", now.timestamp_micros());
-    let txn = crate::begin_write(db).await?;
-    insert(&*txn, endpoint_id, TEST_EVENT, &cause, &data, now).await?;
-    txn.commit().await
+    insert(conn, endpoint_id, TEST_EVENT, &cause, &data, now).await
 }
 
 async fn insert<C: ConnectionTrait>(

@@ -6,6 +6,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
+use crate::clock::rome_day_start;
+
 /// What a webhook tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventType {
@@ -55,6 +57,76 @@ pub enum EndpointProblem {
     NoEventType,
     #[error("unknown event type {0:?}")]
     UnknownEventType(String),
+    #[error("the description is longer than {MAX_DESCRIPTION} characters")]
+    DescriptionTooLong,
+}
+
+/// Longest description of an endpoint.
+pub const MAX_DESCRIPTION: usize = 200;
+
+/// The part of a new endpoint a problem is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointField {
+    Url,
+    Description,
+    EventTypes,
+}
+
+/// A new endpoint as its body's admin or software asked for it, checked
+/// (its host is checked when resolved, which takes the network).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEndpoint {
+    pub url: EndpointUrl,
+    pub description: String,
+    pub event_types: Vec<EventType>,
+}
+
+impl NewEndpoint {
+    /// Checks each part, the same for the back office's form and the API;
+    /// every problem with its part.
+    pub fn check<'a>(
+        url: &str,
+        description: &str,
+        event_types: impl IntoIterator<Item = &'a str>,
+        policy: OutboundPolicy,
+    ) -> Result<Self, Vec<(EndpointField, EndpointProblem)>> {
+        let url = EndpointUrl::parse(url, policy).map_err(|problem| (EndpointField::Url, problem));
+        let description = description.trim();
+        let description = if description.chars().count() > MAX_DESCRIPTION {
+            Err((
+                EndpointField::Description,
+                EndpointProblem::DescriptionTooLong,
+            ))
+        } else {
+            Ok(description.to_owned())
+        };
+        let event_types =
+            parse_event_types(event_types).map_err(|problem| (EndpointField::EventTypes, problem));
+        match (url, description, event_types) {
+            (Ok(url), Ok(description), Ok(event_types)) => Ok(Self {
+                url,
+                description,
+                event_types,
+            }),
+            (url, description, event_types) => {
+                Err([url.err(), description.err(), event_types.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
+        }
+    }
+}
+
+/// The instants from the start of day `from` to the end of day `to`, in
+/// Rome: the range of a "resend the failed ones" request; `None` when `to`
+/// comes before `from`.
+pub fn resend_range(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+    let after_to = to.succ_opt()?;
+    (from <= to).then(|| (rome_day_start(from), rome_day_start(after_to)))
 }
 
 /// Longest endpoint URL.
@@ -241,6 +313,45 @@ mod tests {
             Err(EndpointProblem::UnknownEventType("pratica.deleted".into()))
         );
         assert_eq!(parse_event_types([]), Err(EndpointProblem::NoEventType));
+    }
+
+    #[test]
+    fn a_new_endpoint_names_every_wrong_part() {
+        let checked = NewEndpoint::check(
+            " https://protocollo.valdoria.it/hook ",
+            " Protocollo ",
+            ["pratica.registered"],
+            STRICT,
+        )
+        .unwrap();
+        assert_eq!(checked.url.as_str(), "https://protocollo.valdoria.it/hook");
+        assert_eq!(checked.description, "Protocollo");
+        let long = "x".repeat(MAX_DESCRIPTION + 1);
+        assert_eq!(
+            NewEndpoint::check("http://x.it/", &long, [], STRICT),
+            Err(vec![
+                (EndpointField::Url, EndpointProblem::NotHttps),
+                (
+                    EndpointField::Description,
+                    EndpointProblem::DescriptionTooLong
+                ),
+                (EndpointField::EventTypes, EndpointProblem::NoEventType),
+            ])
+        );
+        let longest = "è".repeat(MAX_DESCRIPTION);
+        assert!(
+            NewEndpoint::check("https://x.it/", &longest, ["pratica.corrected"], STRICT).is_ok()
+        );
+    }
+
+    #[test]
+    fn a_resend_range_runs_from_the_first_days_start_to_the_last_days_end_in_rome() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let (from, to) = resend_range(day(1), day(2)).unwrap();
+        assert_eq!(from.to_rfc3339(), "2026-11-30T23:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2026-12-02T23:00:00+00:00");
+        assert!(resend_range(day(2), day(2)).is_some());
+        assert_eq!(resend_range(day(3), day(2)), None);
     }
 
     #[test]

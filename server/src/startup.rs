@@ -350,6 +350,7 @@ pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
             post(handlers::sign_out_everywhere),
         ),
         (paths::PASSWORD, post(handlers::change_password)),
+        (paths::ACCOUNT_EMAIL, post(handlers::change_email)),
         (paths::REGISTRATION, post(registration::register_pratica)),
         (
             paths::CASE_EVENTS,
@@ -427,6 +428,8 @@ fn api_state(
         token_failures: TokenFailures::default(),
         public_url: Arc::from(settings.public_url.as_str()),
         trusted_proxies,
+        secrets: settings.secrets_key.clone(),
+        outbound: settings.outbound,
     }
 }
 

@@ -2,7 +2,9 @@
 //! body admin registers it, and the worker that delivers the outbox's
 //! rows ([`pratiche_db::webhooks`]) signed the Standard Webhooks way (with
 //! the `standardwebhooks` reference library), never to the installation's
-//! own network.
+//! own network. What a body does to its endpoints is in [`endpoints`].
+
+pub mod endpoints;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -13,7 +15,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
 use pratiche_db::DatabaseConnection;
 use pratiche_db::entity::webhook_endpoint;
-use pratiche_db::webhooks::{self, Answer, ClaimedDelivery, Tried};
+use pratiche_db::webhooks::{self, Answer, ClaimedDelivery, Switch, Tried};
 use pratiche_domain::webhook::{
     ATTEMPTS, DISABLE_AFTER, EndpointUrl, OutboundPolicy, address_allowed, retry_after,
 };
@@ -182,8 +184,9 @@ impl Worker {
                 retry_at: None,
             },
             Sent::Gone(answer) => {
-                let reason = "the endpoint answered 410 Gone: disabled";
-                webhooks::set_disabled(&self.db, endpoint.id, Some(reason), now).await?;
+                let reason = webhooks::GONE;
+                webhooks::set_disabled(&self.db, endpoint.id, Switch::DisableByOutbox(reason), now)
+                    .await?;
                 Tried {
                     answer: Some(answer),
                     error: Some(reason.into()),
@@ -335,8 +338,10 @@ impl Worker {
             .failing_since
             .is_some_and(|since| now - since >= limit)
         {
-            let reason = "failing for three days: disabled";
-            if webhooks::set_disabled(&self.db, endpoint.id, Some(reason), now).await? {
+            let reason = webhooks::FAILING;
+            if webhooks::set_disabled(&self.db, endpoint.id, Switch::DisableByOutbox(reason), now)
+                .await?
+            {
                 tracing::warn!(endpoint = endpoint.id, body = endpoint.body_id, "{reason}");
             }
         }

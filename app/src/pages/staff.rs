@@ -1,6 +1,6 @@
 //! The staff entrance: sign-in at `/area-riservata`, and the account page
-//! (who is signed in, recent sign-ins, sign out, sign out everywhere, change
-//! the password). Plain forms posting to the server's handlers.
+//! (who is signed in, recent sign-ins, sign out, sign out everywhere, the
+//! address for technical notices, change the password). Plain forms posting to the server's handlers.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Rome;
@@ -9,7 +9,7 @@ use http::header::{HeaderValue, LOCATION, RETRY_AFTER};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use leptos_router::hooks::use_query_map;
-use pratiche_db::accounts::recent_sessions;
+use pratiche_db::accounts::{find_user_by_id, recent_sessions};
 
 use pratiche_domain::account::Role;
 
@@ -112,28 +112,48 @@ pub fn AccountPage() -> impl IntoView {
     };
     answer_privately(StatusCode::OK);
     let i18n = use_i18n();
-    let outcome = use_query_map()
-        .read_untracked()
-        .get("esito")
-        .filter(|outcome| {
-            matches!(
-                outcome.as_str(),
-                "password-changed"
-                    | "wrong-current"
-                    | "too-short"
-                    | "too-long"
-                    | "mismatch"
-                    | "locked"
-                    | "busy"
-            )
-        });
-    let outcome = outcome.map(|outcome| {
-        let class = if outcome == "password-changed" {
+    let outcome = use_query_map().read_untracked().get("esito");
+    let shown = |outcomes: &[&str], prefix: &str, successes: &[&str]| {
+        let outcome = outcome
+            .as_deref()
+            .filter(|outcome| outcomes.contains(outcome))?;
+        let class = if successes.contains(&outcome) {
             "form-success"
         } else {
             "form-error"
         };
-        view! { <p class=class role="status">{i18n.t(&format!("account-password-{outcome}"))}</p> }
+        Some(view! { <p class=class role="status">{i18n.t(&format!("{prefix}{outcome}"))}</p> })
+    };
+    let password_outcome = shown(
+        &[
+            "password-changed",
+            "wrong-current",
+            "too-short",
+            "too-long",
+            "mismatch",
+            "locked",
+            "busy",
+        ],
+        "account-password-",
+        &["password-changed"],
+    );
+    let email_outcome = shown(
+        &["email-saved", "email-removed", "email-invalid"],
+        "account-",
+        &["email-saved", "email-removed"],
+    );
+    let email_field = Suspend::new({
+        let db = expect_context::<AppContext>().db;
+        let user_id = user.user_id;
+        async move {
+            let email = find_user_by_id(&db, user_id)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|user| user.email)
+                .unwrap_or_default();
+            view! { <input id="email" name="email" type="email" autocomplete="email" maxlength="254" aria-describedby="email-hint" value=email/> }
+        }
     });
     let db = expect_context::<AppContext>().db;
     let current_session = user.session_id.clone();
@@ -204,8 +224,17 @@ pub fn AccountPage() -> impl IntoView {
                 <button class="button button-secondary" type="submit">{i18n.t("account-sign-out-everywhere")}</button>
             </form>
 
+            <h2 id="email-title">{i18n.t("account-email-title")}</h2>
+            {email_outcome}
+            <form class="staff-form" method="post" action=paths::ACCOUNT_EMAIL aria-labelledby="email-title">
+                <label class="field-label" for="email">{i18n.t("account-email-label")}</label>
+                <p id="email-hint" class="hint">{i18n.t("account-email-hint")}</p>
+                <Suspense fallback=|| ()>{email_field}</Suspense>
+                <button class="button" type="submit">{i18n.t("account-email-submit")}</button>
+            </form>
+
             <h2 id="password-title">{i18n.t("account-password-title")}</h2>
-            {outcome}
+            {password_outcome}
             <form class="staff-form" method="post" action=paths::PASSWORD aria-labelledby="password-title">
                 <input type="text" name="username" autocomplete="username" value=user.username.clone() hidden/>
                 <label class="field-label" for="current">{i18n.t("account-password-current")}</label>

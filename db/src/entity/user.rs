@@ -20,6 +20,9 @@ pub struct Model {
     /// Created by demo mode; the server refuses such users outside it.
     pub demo: bool,
     pub created_at: DateTimeUtc,
+    /// Where the installation's technical notices reach them (a body
+    /// admin: a webhook endpoint disabled); set on their account page.
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

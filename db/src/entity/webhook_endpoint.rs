@@ -23,6 +23,12 @@ pub struct Model {
     /// The first failure since the last success.
     pub failing_since: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Disabled by the outbox (three failing days, or 410): the body's
+    /// admins are to be told by e-mail.
+    pub admins_to_tell: bool,
+    /// An instance is telling them until then.
+    pub notice_claimed_until: Option<DateTimeUtc>,
+    pub admins_told_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261128_000010_sqlite_trigram_search;
 mod m20261202_000011_notifications;
 mod m20261203_000012_app_io;
 mod m20261203_000013_webhooks;
+mod m20261203_000014_staff_notices;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_notifications::Migration),
             Box::new(m20261203_000012_app_io::Migration),
             Box::new(m20261203_000013_webhooks::Migration),
+            Box::new(m20261203_000014_staff_notices::Migration),
         ]
     }
 }

@@ -1,8 +1,8 @@
 //! A body admin's webhook endpoints: add one (checked: https, known event
 //! types, a host that answers and is not on a private network; its secret
 //! sealed and shown once), rotate its secret, disable or enable it, send a
-//! test event, resend deliveries. Changes to an endpoint are audited;
-//! sending (tests, resends) is in the deliveries' own log.
+//! test event, resend deliveries: form adapters over
+//! [`crate::webhooks::endpoints`], which the API shares.
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -12,50 +12,42 @@ use chrono::{NaiveDate, Utc};
 use pratiche_app::NewWebhookSecret;
 use pratiche_app::forms::admin_fields;
 use pratiche_app::paths;
-use pratiche_db::audit::{self, Change, Entry};
-use pratiche_db::webhooks::{self, NewEndpoint};
-use pratiche_domain::clock::rome_day_start;
+use pratiche_db::webhooks;
 use pratiche_domain::webhook::{
-    EndpointProblem, EndpointUrl, EventType, OutboundPolicy, parse_event_types,
+    EndpointField, EndpointProblem, NewEndpoint, OutboundPolicy, resend_range,
 };
 
 use super::{BodyAdmin, Fields, RawForm, done, draft};
 use crate::office::{BackOffice, FieldErrors, WebError};
 use crate::secrets::SecretsKey;
-use crate::webhooks::{Unreachable, check_endpoint, new_secret, secret_purpose};
-
-/// An endpoint as the form gives it, checked.
-pub struct EndpointForm {
-    pub url: EndpointUrl,
-    pub description: String,
-    pub event_types: Vec<EventType>,
-}
+use crate::webhooks::{Unreachable, check_endpoint, endpoints, new_secret};
 
 /// Checks the new-endpoint form (not yet the host: see
 /// [`check_endpoint`]).
-pub fn parse_endpoint(raw: &RawForm, policy: OutboundPolicy) -> Result<EndpointForm, FieldErrors> {
-    let mut fields = Fields::new(raw);
-    let url = EndpointUrl::parse(fields.raw(admin_fields::URL), policy)
-        .inspect_err(|_| fields.error(admin_fields::URL, "webhook-error-url"))
-        .ok();
-    let description = fields
-        .optional(admin_fields::DESCRIPTION, 200)
-        .unwrap_or_default();
-    let event_types = parse_event_types(fields.all(admin_fields::EVENT_TYPES))
-        .inspect_err(|problem| {
-            let key = match problem {
-                EndpointProblem::NoEventType => "webhook-error-events",
-                _ => "webhook-error-event-unknown",
-            };
-            fields.error(admin_fields::EVENT_TYPES, key);
-        })
-        .ok();
-    fields.finish(|| {
-        Some(EndpointForm {
-            url: url?,
-            description,
-            event_types: event_types?,
-        })
+pub fn parse_endpoint(raw: &RawForm, policy: OutboundPolicy) -> Result<NewEndpoint, FieldErrors> {
+    let fields = Fields::new(raw);
+    NewEndpoint::check(
+        fields.raw(admin_fields::URL),
+        fields.raw(admin_fields::DESCRIPTION),
+        fields.all(admin_fields::EVENT_TYPES),
+        policy,
+    )
+    .map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|(field, problem)| match (field, problem) {
+                (EndpointField::Url, _) => (admin_fields::URL, "webhook-error-url"),
+                (EndpointField::Description, _) => {
+                    (admin_fields::DESCRIPTION, "reg-error-too-long")
+                }
+                (EndpointField::EventTypes, EndpointProblem::NoEventType) => {
+                    (admin_fields::EVENT_TYPES, "webhook-error-events")
+                }
+                (EndpointField::EventTypes, _) => {
+                    (admin_fields::EVENT_TYPES, "webhook-error-event-unknown")
+                }
+            })
+            .collect()
     })
 }
 
@@ -92,32 +84,17 @@ pub async fn create_webhook(
         return Ok(show_errors(vec![(admin_fields::URL, key)]).await);
     }
     let secret = new_secret();
-    let now = Utc::now();
     let txn = pratiche_db::begin_write(&office.sessions.db).await?;
-    let endpoint = webhooks::create_endpoint(
+    let endpoint = endpoints::add(
         &*txn,
-        NewEndpoint {
-            body_id: admin.body_id,
-            url: form.url.as_str().to_owned(),
-            description: form.description.clone(),
-            event_types: form.event_types.clone(),
-            sealed_secret: secrets.seal(&secret, &secret_purpose(admin.body_id)),
-        },
-        now,
+        secrets,
+        &admin.actor,
+        admin.body_id,
+        &form,
+        &secret,
+        Utc::now(),
     )
     .await?;
-    let entry = Entry {
-        body_id: Some(admin.body_id),
-        entity: "webhook",
-        entity_id: endpoint.id.to_string(),
-        action: "create",
-        changes: vec![
-            Change::set("url", endpoint.url.clone()),
-            Change::set("description", endpoint.description.clone()),
-            Change::set("event_types", endpoint.event_types.clone()),
-        ],
-    };
-    audit::record(&*txn, &admin.actor, entry, now).await?;
     txn.commit().await?;
     let shown = NewWebhookSecret {
         url: endpoint.url,
@@ -149,20 +126,11 @@ pub async fn webhook_action(
     let fields = Fields::new(&raw);
     let page = paths::fill(paths::WEBHOOK, &[&endpoint.id]);
     let now = Utc::now();
-    let audited = |action: &'static str, changes: Vec<Change>| Entry {
-        body_id: Some(admin.body_id),
-        entity: "webhook",
-        entity_id: endpoint.id.to_string(),
-        action,
-        changes,
-    };
     match fields.raw(admin_fields::ACTION) {
         "rotate" => {
             let secret = new_secret();
             let txn = pratiche_db::begin_write(db).await?;
-            let sealed = secrets.seal(&secret, &secret_purpose(admin.body_id));
-            webhooks::rotate_secret(&*txn, &endpoint, sealed, now).await?;
-            audit::record(&*txn, &admin.actor, audited("rotate_secret", vec![]), now).await?;
+            endpoints::rotate(&*txn, secrets, &admin.actor, &endpoint, &secret, now).await?;
             txn.commit().await?;
             let shown = NewWebhookSecret {
                 url: endpoint.url,
@@ -180,11 +148,7 @@ pub async fn webhook_action(
         toggle @ ("disable" | "enable") => {
             let disable = toggle == "disable";
             let txn = pratiche_db::begin_write(db).await?;
-            let reason = disable.then_some("disabled by an admin");
-            webhooks::set_disabled(&*txn, endpoint.id, reason, now).await?;
-            let change = Change::new("disabled", endpoint.disabled_at.is_some(), disable);
-            let action = if disable { "disable" } else { "enable" };
-            audit::record(&*txn, &admin.actor, audited(action, vec![change]), now).await?;
+            endpoints::turn(&*txn, &admin.actor, &endpoint, !disable, now).await?;
             txn.commit().await?;
             Ok(done(
                 paths::API_CLIENTS,
@@ -196,7 +160,9 @@ pub async fn webhook_action(
             ))
         }
         "test" => {
-            webhooks::queue_test(db, endpoint.id, now).await?;
+            let txn = pratiche_db::begin_write(db).await?;
+            webhooks::queue_test(&*txn, endpoint.id, now).await?;
+            txn.commit().await?;
             Ok(done(&page, "webhook-prova"))
         }
         "resend" => {
@@ -215,8 +181,7 @@ pub async fn webhook_action(
             let day = |name| fields.raw(name).parse::<NaiveDate>().ok();
             let range = day(admin_fields::FROM)
                 .zip(day(admin_fields::TO))
-                .filter(|(from, to)| from <= to)
-                .and_then(|(from, to)| Some((from, to.succ_opt()?)));
+                .and_then(|(from, to)| resend_range(from, to));
             let Some((from, to)) = range else {
                 return Ok(office
                     .render_page(
@@ -231,7 +196,6 @@ pub async fn webhook_action(
                     )
                     .await);
             };
-            let (from, to) = (rome_day_start(from), rome_day_start(to));
             let txn = pratiche_db::begin_write(db).await?;
             webhooks::resend_failed(&*txn, endpoint.id, (from, to), now).await?;
             txn.commit().await?;

@@ -10,7 +10,7 @@
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_db::DatabaseTransaction;
@@ -31,7 +31,7 @@ use super::idempotency::{self, Answer};
 use super::input::{
     MAX_BATCH_BYTES, MAX_REQUEST_BYTES, invalid, media_type, parse_json, parse_value, read_body,
 };
-use super::problem::{ApiError, json_response, raw_json_response};
+use super::problem::{ApiError, json_response};
 
 /// Most items in a batch.
 pub const MAX_BATCH_ITEMS: usize = 1_000;
@@ -169,22 +169,6 @@ async fn record(
     ))
 }
 
-/// Sends an answer of the idempotency protocol.
-fn send(answer: Answer) -> Response {
-    let content_type = if answer.status.is_success() {
-        "application/json"
-    } else {
-        "application/problem+json"
-    };
-    let mut response = raw_json_response(answer.status, answer.body, content_type);
-    if answer.replayed {
-        response
-            .headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    }
-    response
-}
-
 /// Records a status event on one of the body's pratiche.
 #[utoipa::path(
     post,
@@ -235,7 +219,7 @@ pub async fn push(
     let request: EventRequest = parse_value(content.clone(), "")?;
     let fingerprint = idempotency::fingerprint(&format!("/pratiche/{code}/events"), &content);
     let answer = run_checked(&api, &client, &case, &key, &fingerprint, &request, "").await?;
-    Ok(send(answer))
+    Ok(answer.into_response())
 }
 
 /// Checks an event, then records it once under its key.

@@ -7,14 +7,15 @@
 //! rolled back and it gets the first answer. A background job purges keys
 //! after the retention period.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use pratiche_db::idempotency::{self, Previous, Stored};
 use pratiche_db::{DatabaseConnection, DatabaseTransaction, DbErr, WriteTransaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::problem::ApiError;
+use super::problem::{ApiError, raw_json_response};
 
 pub const HEADER: &str = "idempotency-key";
 const MAX_KEY_LENGTH: usize = 255;
@@ -42,6 +43,38 @@ impl Answer {
 
     fn of_error(error: &ApiError) -> Self {
         Self::json(error.status(), &error.problem())
+    }
+
+    /// The response: JSON, or a problem document for an error; a replay
+    /// says so in `Idempotent-Replayed`.
+    pub fn into_response(self) -> Response {
+        let content_type = if self.status.is_success() {
+            "application/json"
+        } else {
+            "application/problem+json"
+        };
+        let mut response = raw_json_response(self.status, self.body, content_type);
+        if self.replayed {
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        }
+        response
+    }
+}
+
+/// The answer to a key used before, if it was: what [`run_once`] would
+/// replay, for a handler with work to do before the transaction (such as
+/// reaching a webhook endpoint) that a replay must not repeat.
+pub async fn previous_answer(
+    db: &DatabaseConnection,
+    client_id: i32,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Option<Answer>, ApiError> {
+    match idempotency::previous(db, client_id, key, fingerprint).await? {
+        Some(previous) => answer_again(previous).map(Some),
+        None => Ok(None),
     }
 }
 
@@ -115,8 +148,8 @@ pub async fn run_once(
     fingerprint: &str,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Answer, ApiError>,
 ) -> Result<Answer, ApiError> {
-    if let Some(previous) = idempotency::previous(db, client_id, key, fingerprint).await? {
-        return answer_again(previous);
+    if let Some(previous) = previous_answer(db, client_id, key, fingerprint).await? {
+        return Ok(previous);
     }
     let txn = pratiche_db::begin_write(db).await?;
     let (txn, answer) = match work(&txn).await {

@@ -27,6 +27,8 @@ use utoipa_axum::routes;
 use self::auth::{ApiTokens, ClientRows, TokenFailures};
 use self::problem::ApiError;
 use crate::rate_limit::{KeyedLimiter, client_address, peer_of};
+use crate::secrets::SecretsKey;
+use pratiche_domain::webhook::OutboundPolicy;
 
 /// What the API's handlers share.
 #[derive(Clone)]
@@ -44,6 +46,10 @@ pub struct Api {
     /// Absolute URLs (a pratica's public page) start with this.
     pub public_url: Arc<str>,
     pub trusted_proxies: Arc<[IpNet]>,
+    /// Seals webhook secrets; without it there are no webhooks.
+    pub secrets: Option<SecretsKey>,
+    /// What webhook endpoints may be.
+    pub outbound: OutboundPolicy,
 }
 
 impl Api {
@@ -82,8 +88,12 @@ pub fn api_router() -> OpenApiRouter<Api> {
         .routes(routes!(events::push))
         .routes(routes!(events::batch))
         .routes(routes!(changes::feed))
-        .routes(routes!(webhooks::list))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::update))
+        .routes(routes!(webhooks::rotate_secret))
+        .routes(routes!(webhooks::send_test))
         .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::resend))
         .routes(routes!(openapi::document))
         .routes(routes!(openapi::reference))
 }

@@ -22,6 +22,7 @@ use pratiche_db::entity::user;
 use pratiche_domain::account::{
     NewPassword, PasswordError, USERNAME_MAX_CHARS, Username, username_for_log,
 };
+use pratiche_domain::notify::EmailAddress;
 use serde::Deserialize;
 
 use super::passwords::BUSY_RETRY_AFTER_SECS;
@@ -220,6 +221,59 @@ pub async fn change_password(
         &format!("{}?esito=password-changed", paths::ACCOUNT),
         Some(cookie),
     ))
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    email: String,
+}
+
+/// Sets the signed-in user's address for technical notices; an empty field
+/// removes it, a malformed one changes nothing. Audited.
+pub async fn change_email(
+    State(office): State<BackOffice>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    signed_in: Option<Extension<SignedIn>>,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, WebError> {
+    let Some(Extension(signed_in)) = signed_in else {
+        return Ok(see_other(paths::SIGN_IN, None));
+    };
+    let outcome = |what: &str| see_other(&format!("{}?esito={what}", paths::ACCOUNT), None);
+    let typed = form.email.trim();
+    let email = match typed {
+        "" => None,
+        typed => match EmailAddress::parse(typed) {
+            Ok(address) => Some(address.as_str().to_owned()),
+            Err(_) => return Ok(outcome("email-invalid")),
+        },
+    };
+    let db = &office.sessions.db;
+    let Some(user) = accounts::find_user_by_id(db, signed_in.user_id).await? else {
+        return Err(WebError::SignIn);
+    };
+    let now = Utc::now();
+    let txn = pratiche_db::begin_write(db).await?;
+    accounts::set_email(&*txn, user.id, email.as_deref()).await?;
+    let entry = Entry {
+        body_id: user.body_id,
+        entity: "user",
+        entity_id: user.username.clone(),
+        action: "email_set",
+        changes: vec![Change::new(
+            "email",
+            user.email.unwrap_or_default(),
+            email.clone().unwrap_or_default(),
+        )],
+    };
+    audit::record(&*txn, &office.actor(&signed_in, peer, &headers), entry, now).await?;
+    txn.commit().await?;
+    Ok(outcome(if email.is_some() {
+        "email-saved"
+    } else {
+        "email-removed"
+    }))
 }
 
 impl BackOffice {

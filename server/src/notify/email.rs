@@ -41,7 +41,9 @@ impl SendError {
 
 /// What one mail carries besides its text.
 pub struct Envelope<'a> {
-    pub to: &'a str,
+    /// One mail to all of them (a notice to a body's admins is one
+    /// message: sent once, or tried again for all).
+    pub to: &'a [String],
     /// `<…@host>`, derived from the outbox row's key.
     pub message_id: String,
     /// The language tag, for `Content-Language`.
@@ -85,10 +87,12 @@ impl Mailer {
 /// The message: `multipart/alternative` with the plain text first.
 fn build(from: &Mailbox, envelope: Envelope<'_>, mail: &Mail) -> Result<Message, SendError> {
     let invalid = |error: &dyn std::fmt::Display| SendError::Message(error.to_string());
-    let to: Mailbox = envelope.to.parse().map_err(|error| invalid(&error))?;
-    let mut builder = Message::builder()
-        .from(from.clone())
-        .to(to)
+    let mut builder = Message::builder().from(from.clone());
+    for to in envelope.to {
+        let to: Mailbox = to.parse().map_err(|error| invalid(&error))?;
+        builder = builder.to(to);
+    }
+    let mut builder = builder
         .subject(&mail.subject)
         .message_id(Some(envelope.message_id))
         .date_now();

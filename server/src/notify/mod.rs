@@ -8,6 +8,7 @@
 pub mod email;
 pub mod io;
 pub mod links;
+mod staff;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,8 +131,8 @@ impl Worker {
         channels
     }
 
-    /// Claims one batch and delivers it, all at once; how many messages it
-    /// took.
+    /// Claims one batch and delivers it, all at once, then tells admins of
+    /// disabled webhook endpoints; how many messages it took.
     pub async fn run_once(self: &Arc<Self>) -> Result<usize, pratiche_db::DbErr> {
         let channels = self.channels();
         let claim = Claim {
@@ -141,11 +142,16 @@ impl Worker {
             coalesce: chrono::Duration::from_std(self.coalesce).unwrap_or(chrono::Duration::MAX),
         };
         let claimed = notifications::claim_due(&self.db, claim, Utc::now()).await?;
-        jobs::deliver_all(claimed, |item| {
+        let delivered = jobs::deliver_all(claimed, |item| {
             let worker = Arc::clone(self);
             async move { worker.deliver(item).await }
         })
-        .await
+        .await?;
+        let told = match &self.mailer {
+            Some(mailer) => self.tell_admins(mailer).await?,
+            None => 0,
+        };
+        Ok(delivered + told)
     }
 
     async fn deliver(&self, item: Claimed) -> Result<(), pratiche_db::DbErr> {
@@ -210,7 +216,7 @@ impl Worker {
                 // Only a subscriber can stop: the confirmation needs no stop link.
                 let unsubscribe = (notification.kind != Kind::Confirmation).then_some(stop_url);
                 let envelope = Envelope {
-                    to: &subscription.recipient,
+                    to: std::slice::from_ref(&subscription.recipient),
                     message_id: self.message_id(&reference),
                     language: &subscription.language,
                     unsubscribe,

@@ -40,12 +40,13 @@ enum Expect {
 
 /// Routes that act on the caller's own session or account only: they take
 /// no identifier of a pratica, user, type or body.
-const OWN_ACCOUNT_ONLY: [&str; 5] = [
+const OWN_ACCOUNT_ONLY: [&str; 6] = [
     "/area-riservata",
     "/area-riservata/accedi",
     "/area-riservata/esci",
     "/area-riservata/esci-ovunque",
     "/area-riservata/password",
+    "/area-riservata/account/email",
 ];
 
 /// (method, path, actor, expectation) for every staff route.

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::support::api::{Call, valdoria_api};
 use crate::support::app_io::SECRETS_KEY;
+use crate::support::mail::MailSink;
 use crate::support::webhooks::Receiver;
 use crate::support::{Backend, TestServer};
 
@@ -22,23 +23,28 @@ on_both_databases!(
     deliveries_are_signed_and_verified_by_the_official_library,
     failures_are_retried_gone_disables_and_a_delivery_can_be_resent,
     endpoints_the_installation_may_not_reach_are_refused_and_nothing_stored,
+    the_api_adds_rotates_turns_and_resends_like_the_back_office,
 );
 
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A server that may deliver to loopback over http (the receiver), with
 /// Valdoria's API token and its admin's session.
+/// With `mail`, it sends mail through that SMTP server.
 async fn webhook_server(
     backend: Backend,
     allow_loopback: bool,
+    mail: Option<&MailSink>,
 ) -> Option<(TestServer, String, String)> {
     let allow = if allow_loopback { "1" } else { "0" };
-    let env = [
+    let mail_env = mail.map(MailSink::env).unwrap_or_default();
+    let mut env = vec![
         ("PRATICHE_SECRETS_KEY", SECRETS_KEY),
         ("PRATICHE_WEBHOOK_ALLOW_HTTP", allow),
         ("PRATICHE_WEBHOOK_ALLOW_LOOPBACK", allow),
         ("PRATICHE_LOOKUP_PER_MINUTE", "0"),
     ];
+    env.extend(mail_env.iter().map(|(name, value)| (*name, value.as_str())));
     let (server, token) = valdoria_api(backend, &env).await?;
     let admin = server.sign_in_demo("demo-admin-valdoria").await;
     Some((server, token, admin))
@@ -96,7 +102,7 @@ fn payload(delivery: &Value) -> Value {
 }
 
 async fn deliveries_are_signed_and_verified_by_the_official_library(backend: Backend) {
-    let Some((server, token, admin)) = webhook_server(backend, true).await else {
+    let Some((server, token, admin)) = webhook_server(backend, true, None).await else {
         return;
     };
     let receiver = Receiver::start();
@@ -214,9 +220,28 @@ async fn deliveries_are_signed_and_verified_by_the_official_library(backend: Bac
 }
 
 async fn failures_are_retried_gone_disables_and_a_delivery_can_be_resent(backend: Backend) {
-    let Some((server, token, admin)) = webhook_server(backend, true).await else {
+    let sink = MailSink::start();
+    let Some((server, token, admin)) = webhook_server(backend, true, Some(&sink)).await else {
         return;
     };
+    // The admin gives an address for the notices; a malformed one changes
+    // nothing.
+    for (typed, outcome) in [
+        ("tecnico@valdoria", "email-invalid"),
+        (" tecnico@valdoria.example.it ", "email-saved"),
+    ] {
+        let answer = server
+            .post_form("/area-riservata/account/email", &admin, &[("email", typed)])
+            .await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+        let location = answer.headers()["location"].to_str().unwrap();
+        assert_eq!(location, format!("/area-riservata/account?esito={outcome}"));
+    }
+    let (_, page) = server.page(&admin, "/area-riservata/account").await;
+    assert!(
+        page.contains(r#"value="tecnico@valdoria.example.it""#),
+        "{page}"
+    );
     let receiver = Receiver::start();
     for path in ["/busy", "/gone", "/redirect"] {
         let answer = add_endpoint(
@@ -289,6 +314,35 @@ async fn failures_are_retried_gone_disables_and_a_delivery_can_be_resent(backend
         endpoints(&server).await[2].disabled_reason.as_deref(),
         Some("failing for three days: disabled")
     );
+    // The admin is told of each disabling by e-mail, once, in Italian and
+    // English, with the endpoint's page.
+    let start = Instant::now();
+    while endpoints(&server).await[1..]
+        .iter()
+        .any(|endpoint| endpoint.admins_told_at.is_none())
+    {
+        assert!(start.elapsed() < WAIT, "the admins told of both");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mails = sink.received();
+    assert_eq!(mails.len(), 2, "one mail per disabled endpoint");
+    let told = |path: &str| {
+        mails
+            .iter()
+            .find(|mail| mail.subject.contains(&receiver.url(path)))
+            .unwrap_or_else(|| panic!("a notice for {path}"))
+    };
+    let gone_mail = told("/gone");
+    assert_eq!(gone_mail.to, "tecnico@valdoria.example.it");
+    assert!(gone_mail.subject.starts_with("Webhook disattivato"));
+    assert!(gone_mail.text.contains("410 Gone"), "{}", gone_mail.text);
+    assert!(gone_mail.text.contains("it answered 410 Gone"));
+    let page = format!(
+        "/area-riservata/api/webhook/{}",
+        endpoints(&server).await[1].id
+    );
+    assert!(gone_mail.text.contains(&page), "{}", gone_mail.text);
+    assert!(told("/redirect").text.contains("da tre giorni"));
 
     // The deliveries page lists them; a resend goes again with the same id.
     let busy = endpoints(&server).await[0].id;
@@ -346,7 +400,7 @@ async fn failures_are_retried_gone_disables_and_a_delivery_can_be_resent(backend
 }
 
 async fn endpoints_the_installation_may_not_reach_are_refused_and_nothing_stored(backend: Backend) {
-    let Some((server, _token, admin)) = webhook_server(backend, false).await else {
+    let Some((server, _token, admin)) = webhook_server(backend, false, None).await else {
         return;
     };
     let refused = [
@@ -405,4 +459,163 @@ async fn endpoints_the_installation_may_not_reach_are_refused_and_nothing_stored
     )
     .await;
     assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+}
+
+async fn the_api_adds_rotates_turns_and_resends_like_the_back_office(backend: Backend) {
+    let Some((server, token, _admin)) = webhook_server(backend, true, None).await else {
+        return;
+    };
+    let receiver = Receiver::start();
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let request = json!({
+        "url": receiver.url("/ok"),
+        "description": "Gestionale",
+        "event_types": ["pratica.registered"],
+    });
+    // No key: refused.
+    let (status, _) = call.post_json("/api/v1/webhooks", None, &request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Every wrong part at its member, nothing stored.
+    let wrong = json!({
+        "url": "ftp://example.it/hook",
+        "description": "x".repeat(201),
+        "event_types": ["pratica.deleted"],
+    });
+    let (status, problem) = call.post_json("/api/v1/webhooks", Some("w1"), &wrong).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        ["/url", "/description", "/event_types"],
+        "{problem}"
+    );
+    assert!(endpoints(&server).await.is_empty());
+
+    // Added: the secret once; a retry with the key gets the same endpoint
+    // without it, and nothing more is stored.
+    let answer = call.post("/api/v1/webhooks", Some("add-1"), &request).await;
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    let created: Value = answer.json().await.unwrap();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"));
+    assert_eq!(created["event_types"], json!(["pratica.registered"]));
+    let answer = call.post("/api/v1/webhooks", Some("add-1"), &request).await;
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    assert_eq!(answer.headers()["idempotent-replayed"], "true");
+    let replayed: Value = answer.json().await.unwrap();
+    assert_eq!(replayed["id"], created["id"]);
+    assert_eq!(replayed["secret"], Value::Null);
+    let (status, _) = call
+        .post_json(
+            "/api/v1/webhooks",
+            Some("add-1"),
+            &json!({"url": receiver.url("/other"), "event_types": ["pratica.registered"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the key reused");
+    assert_eq!(endpoints(&server).await.len(), 1);
+    let stored = &endpoints(&server).await[0];
+    assert!(!stored.secret.contains(&secret[6..]), "sealed");
+    let id = created["id"].as_i64().unwrap();
+
+    // A test event, signed with that secret.
+    receiver.verify_with(&[("first", &secret)]);
+    let (status, queued) = call
+        .post_json(
+            &format!("/api/v1/webhooks/{id}/test"),
+            Some("test-1"),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (status, &queued),
+        (StatusCode::ACCEPTED, &json!({"queued": 1}))
+    );
+    let received = receiver.wait_for(1, WAIT).await;
+    assert_eq!(payload(&received[0])["type"], "webhook.test");
+    assert_eq!(received[0]["verified"]["first"], "ok");
+
+    // Rotated: both sign for a day.
+    let (status, rotated) = call
+        .post_json(
+            &format!("/api/v1/webhooks/{id}/secret"),
+            Some("rotate-1"),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let second = rotated["secret"].as_str().unwrap().to_owned();
+    assert_ne!(second, secret);
+    assert!(rotated["previous_valid_until"].is_string());
+    receiver.verify_with(&[("first", &secret), ("second", &second)]);
+
+    // Turned off, and on again; an off endpoint's deliveries wait.
+    let patch = |enabled: bool, key: &'static str| {
+        server
+            .client
+            .patch(server.url(&format!("/api/v1/webhooks/{id}")))
+            .bearer_auth(&token)
+            .header("idempotency-key", key)
+            .json(&json!({ "enabled": enabled }))
+            .send()
+    };
+    let off: Value = patch(false, "off-1").await.unwrap().json().await.unwrap();
+    assert_eq!(off["disabled_reason"], "disabled by an admin");
+    let on: Value = patch(true, "on-1").await.unwrap().json().await.unwrap();
+    assert_eq!(on["disabled_at"], Value::Null);
+
+    // Resent with the same webhook-id, and signed with both secrets now.
+    let (_, deliveries) = call.get(&format!("/api/v1/webhooks/{id}/deliveries")).await;
+    let first = deliveries[0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/webhooks/{id}/deliveries/resend");
+    let (status, queued) = call
+        .post_json(&path, Some("resend-1"), &json!({ "delivery_id": first }))
+        .await;
+    assert_eq!(
+        (status, &queued),
+        (StatusCode::ACCEPTED, &json!({"queued": 1}))
+    );
+    let received = receiver.wait_for(2, WAIT).await;
+    assert_eq!(
+        received[1]["headers"]["webhook-id"],
+        received[0]["headers"]["webhook-id"]
+    );
+    assert_eq!(received[1]["verified"]["second"], "ok");
+    for (wrong, key) in [
+        (json!({}), "r-2"),
+        (
+            json!({"delivery_id": first, "from": "2026-12-01", "to": "2026-12-02"}),
+            "r-3",
+        ),
+        (json!({"from": "2026-12-03", "to": "2026-12-01"}), "r-4"),
+    ] {
+        let (status, _) = call.post_json(&path, Some(key), &wrong).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}");
+    }
+    let (status, _) = call
+        .post_json(&path, Some("r-5"), &json!({ "delivery_id": 999_999 }))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call
+        .post_json("/api/v1/webhooks/999/test", Some("t-9"), &Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Each change is in the audit log, as the API client's.
+    let audited = pratiche_db::entity::audit_entry::Entity::find()
+        .filter(pratiche_db::entity::audit_entry::Column::Entity.eq("webhook"))
+        .order_by_asc(pratiche_db::entity::audit_entry::Column::Id)
+        .all(&server.database().await)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audited.iter().map(|entry| entry.action.as_str()).collect();
+    assert_eq!(actions, ["create", "rotate_secret", "disable", "enable"]);
 }

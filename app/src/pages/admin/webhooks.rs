@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pratiche_db::ActiveEnum;
+use pratiche_db::accounts::admin_addresses;
 use pratiche_db::entity::webhook_endpoint;
 use pratiche_db::webhooks::{deliveries_of, endpoints_of, event_types, own_endpoint};
 use pratiche_domain::account::Role;
@@ -57,6 +58,15 @@ pub fn WebhooksSection(body_id: i32) -> impl IntoView {
         if endpoints.is_empty() {
             return view! { <p>{i18n.t("webhook-none")}</p> }.into_any();
         }
+        let told = admin_addresses(&db, body_id)
+            .await
+            .unwrap_or_default()
+            .len();
+        let notices = if told == 0 {
+            i18n.t("webhook-notices-nobody")
+        } else {
+            i18n.t_with("webhook-notices", &[("count", told.into())])
+        };
         let rows = endpoints
             .into_iter()
             .map(|endpoint| view! { <EndpointRow endpoint/> })
@@ -73,6 +83,7 @@ pub fn WebhooksSection(body_id: i32) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            <p class="hint">{notices}" "<a href=paths::ACCOUNT>{i18n.t("bo-nav-account")}</a></p>
         }
         .into_any()
     });
@@ -127,11 +138,23 @@ fn EndpointRow(endpoint: webhook_endpoint::Model) -> impl IntoView {
         }
     };
     let status = match (&endpoint.disabled_at, &endpoint.failing_since) {
-        (Some(_), _) => format!(
-            "{}: {}",
-            i18n.t("admin-status-disabled"),
-            endpoint.disabled_reason.clone().unwrap_or_default()
-        ),
+        (Some(_), _) => {
+            let mut status = format!(
+                "{}: {}",
+                i18n.t("admin-status-disabled"),
+                endpoint.disabled_reason.clone().unwrap_or_default()
+            );
+            if let Some(told) = endpoint.admins_told_at {
+                status.push_str(&format!(
+                    " · {}",
+                    i18n.t_with(
+                        "webhook-admins-told",
+                        &[("when", rome_time(&i18n, told).into())]
+                    )
+                ));
+            }
+            status
+        }
         (None, Some(since)) => i18n.t_with(
             "webhook-failing",
             &[("since", rome_time(&i18n, *since).into())],

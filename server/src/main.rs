@@ -32,7 +32,13 @@ const RECOMPUTE_BATCH: u64 = 500;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    telemetry::init();
+    match telemetry::LogFormat::from_env() {
+        Ok(format) => telemetry::init(format),
+        Err(problem) => {
+            eprintln!("{problem}");
+            return ExitCode::from(2);
+        }
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {

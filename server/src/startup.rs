@@ -491,6 +491,9 @@ fn router(
     let middleware = ServiceBuilder::new()
         // axum's own response type, as `axum::serve` wants it.
         .map_response(IntoResponse::into_response)
+        .map_request(telemetry::keep_plain_request_id)
+        .layer(telemetry::request_id())
+        .layer(telemetry::answer_request_id())
         .layer(telemetry::access_log(redactor.clone()))
         .layer(middleware::from_fn(path_spelling::reject_ambiguous))
         // A cross-site write is refused before any other processing.

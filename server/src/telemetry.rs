@@ -1,28 +1,61 @@
-//! Logging with `tracing`. The access log names paths with case codes cut
-//! short, and never the query string, so logs never hold a whole code. A
-//! panic is logged with its place, and its message only when the message is
-//! fixed text (a formatted one may quote what a user typed).
+//! Logging with `tracing`, as text or (`PRATICHE_LOG_FORMAT=json`) one JSON
+//! object per line (`tracing-subscriber`'s JSON layer). Every request has
+//! an id (`x-request-id`: the proxy's, if it is a plain token, or a new
+//! UUID), on each line logged while it runs and in its answer. The access
+//! log names paths with case codes cut short, and never the query string,
+//! so logs never hold a whole code. A panic is logged with its place, and
+//! its message only when the message is fixed text (a formatted one may
+//! quote what a user typed).
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use axum::http::Request;
+use axum::http::{HeaderName, Request};
 use percent_encoding::percent_decode_str;
 use pratiche_domain::code::looks_like_code;
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, MakeSpan, TraceLayer};
 use tracing::{Level, Span};
 use tracing_subscriber::EnvFilter;
 
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    /// One JSON object per line, with the request's span (its id) on each.
+    Json,
+}
+
+impl LogFormat {
+    /// `PRATICHE_LOG_FORMAT`: `text` (the default) or `json`.
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var("PRATICHE_LOG_FORMAT").as_deref() {
+            Err(_) | Ok("" | "text") => Ok(Self::Text),
+            Ok("json") => Ok(Self::Json),
+            Ok(other) => Err(format!(
+                "PRATICHE_LOG_FORMAT must be text or json, not {other:?}"
+            )),
+        }
+    }
+}
+
 /// Logs to standard error; `RUST_LOG` filters (default `info`).
-pub fn init() {
+pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(colours)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
     std::panic::set_hook(Box::new(|panic| {
         let location = panic
             .location()
@@ -80,14 +113,53 @@ impl PathRedactor {
     }
 }
 
-/// One span per request with the method and the redacted path.
+/// One span per request with its id, the method and the redacted path.
 #[derive(Clone, Debug)]
 pub struct RedactedSpan(pub PathRedactor);
 
 impl<B> MakeSpan<B> for RedactedSpan {
     fn make_span(&mut self, request: &Request<B>) -> Span {
-        tracing::info_span!("request", method = %request.method(), path = %self.0.redact(request.uri().path()))
+        let id = request
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        tracing::info_span!("request", id, method = %request.method(), path = %self.0.redact(request.uri().path()))
     }
+}
+
+/// The request id's header.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Longest request id taken from a proxy.
+const MAX_REQUEST_ID: usize = 64;
+
+/// Drops an incoming request id that is not a plain token (letters,
+/// digits, `-`, `_`, `.`; at most 64), so a client cannot write into the
+/// logs; [`SetRequestIdLayer`] then gives the request a new UUID.
+pub fn keep_plain_request_id<B>(mut request: Request<B>) -> Request<B> {
+    let plain = request.headers().get(REQUEST_ID).is_some_and(|value| {
+        let bytes = value.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= MAX_REQUEST_ID
+            && bytes
+                .iter()
+                .all(|byte| byte.is_ascii_alphanumeric() || b"-_.".contains(byte))
+    });
+    if !plain {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
+}
+
+/// Gives each request an id (kept if a proxy set a plain one).
+pub fn request_id() -> SetRequestIdLayer<MakeRequestUuid> {
+    SetRequestIdLayer::new(HeaderName::from_static(REQUEST_ID), MakeRequestUuid)
+}
+
+/// Copies the request's id into its answer.
+pub fn answer_request_id() -> PropagateRequestIdLayer {
+    PropagateRequestIdLayer::new(HeaderName::from_static(REQUEST_ID))
 }
 
 /// The access log layer.

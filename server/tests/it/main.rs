@@ -16,6 +16,7 @@ mod clock;
 mod contract;
 mod isolation;
 mod lookup;
+mod operations;
 mod remembered;
 mod same_rules;
 mod status_changes;

@@ -41,6 +41,8 @@ fn launch(env: &[(String, String)]) -> (Child, Arc<Mutex<Vec<String>>>, String) 
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
                 if let Some((_, address)) = line.split_once("listening on ") {
+                    // The address ends the text line, or its JSON string.
+                    let address = address.split(['"', ' ']).next().unwrap_or_default();
                     let _ = address_tx.send(address.trim().to_owned());
                 }
                 log.lock().unwrap().push(line);

@@ -15,6 +15,8 @@ export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$REPO_ROOT/target/site}"
 # The demo is asked for here, never by default: the server allows it only on
 # a loopback address, into an empty database or one that holds only demo data.
 export PRATICHE_DEMO="${PRATICHE_DEMO:-1}"
+# A stopping demo closes at once (a service keeps the default drain).
+export PRATICHE_DRAIN_SECONDS="${PRATICHE_DRAIN_SECONDS:-0}"
 # Without a configured SMTP server, the demo sends its mails to one on this
 # machine that keeps each as a file, so the e-mail alerts can be tried.
 if [[ -z "${PRATICHE_SMTP_HOST:-}" ]]; then

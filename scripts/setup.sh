@@ -22,8 +22,10 @@ AIOSMTPD_VERSION="1.4.6"
 FEEDPARSER_VERSION="6.0.11"
 JSONSCHEMA_VERSION="4.23.0"
 PYYAML_VERSION="6.0.2"
-# ...and the official verifier of Standard Webhooks' signatures.
+# ...the official verifier of Standard Webhooks' signatures, and the
+# official Prometheus client's parser of the metrics text.
 STANDARDWEBHOOKS_VERSION="1.0.0"
+PROMETHEUS_CLIENT_VERSION="0.21.1"
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -113,7 +115,7 @@ demo_api_token() {
 # The Python packages the integration tests start or call (in the same
 # venv as schemathesis); the tests find it through PRATICHE_TEST_PYTHON.
 ensure_test_python() {
-    local wanted="aiosmtpd==$AIOSMTPD_VERSION feedparser==$FEEDPARSER_VERSION jsonschema==$JSONSCHEMA_VERSION PyYAML==$PYYAML_VERSION standardwebhooks==$STANDARDWEBHOOKS_VERSION"
+    local wanted="aiosmtpd==$AIOSMTPD_VERSION feedparser==$FEEDPARSER_VERSION jsonschema==$JSONSCHEMA_VERSION PyYAML==$PYYAML_VERSION standardwebhooks==$STANDARDWEBHOOKS_VERSION prometheus_client==$PROMETHEUS_CLIENT_VERSION"
     # shellcheck disable=SC2086 # one word per requirement
     if "$TOOLS_DIR/venv/bin/python" -c "import sys; from importlib.metadata import version; sys.exit(any(version(n) != v for n, v in (r.split('==') for r in sys.argv[1:])))" $wanted 2>/dev/null; then
         step "$wanted: present"
@@ -162,6 +164,7 @@ serve_demo() {
     export PRATICHE_DEMO=1
     export PRATICHE_LOOKUP_PER_MINUTE=0
     export PRATICHE_API_PER_MINUTE=0
+    export PRATICHE_DRAIN_SECONDS=0
     export RUST_LOG=warn
     "$CARGO_TARGET_DIR/release/pratiche-server" &
     SERVER_PID=$!

@@ -8,7 +8,8 @@ request is appended to FOLDER/received.jsonl with its path, its
 (`{"name": "whsec_..."}`, read at each request so a test can add the
 rotated one), what `Webhook(secret).verify` said ("ok" or the error's
 name). The path chooses the answer: /ok 204, /gone 410, /busy 503 with
-Retry-After: 1 the first time and 204 after, /redirect 302.
+Retry-After: 1 the first time and 204 after, /redirect 302, /slow 204
+after three seconds (a delivery under way when the server is stopped).
 
 `verify SECRET LATER`: reads one delivery as JSON (`{"headers", "body"}`)
 on standard input and verifies it as if LATER seconds had passed: a
@@ -18,6 +19,7 @@ import json
 import os
 import sys
 import threading
+import time
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -69,6 +71,9 @@ def serve(folder):
                 self.answer(503, b"busy", [("Retry-After", "1")])
             elif self.path == "/redirect":
                 self.answer(302, b"", [("Location", "/ok")])
+            elif self.path == "/slow":
+                time.sleep(3)
+                self.answer(204, b"")
             else:
                 self.answer(204, b"")
 

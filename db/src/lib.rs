@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_clients;
 pub mod audit;
+pub mod backup;
 pub mod bodies;
 pub mod cases;
 pub mod clock;

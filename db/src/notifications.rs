@@ -44,6 +44,43 @@ pub enum Channel {
     Io,
 }
 
+/// An outbox's rows waiting to be sent on one channel, for monitoring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Backlog {
+    pub channel: &'static str,
+    pub pending: i64,
+    /// When the oldest waiting row was queued.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// The citizens' outbox per channel (every channel, waiting or not).
+pub async fn backlog(db: &DatabaseConnection) -> Result<Vec<Backlog>, DbErr> {
+    let rows: Vec<(Channel, i64, Option<DateTime<Utc>>)> = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Channel)
+        .column_as(notification::Column::Id.count(), "pending")
+        .column_as(notification::Column::CreatedAt.min(), "oldest")
+        .filter(notification::Column::Status.eq(Status::Pending))
+        .group_by(notification::Column::Channel)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok([Channel::Email, Channel::Io]
+        .into_iter()
+        .map(|channel| {
+            let waiting = rows.iter().find(|(of, ..)| *of == channel);
+            Backlog {
+                channel: match channel {
+                    Channel::Email => "email",
+                    Channel::Io => "io",
+                },
+                pending: waiting.map_or(0, |(_, pending, _)| *pending),
+                oldest: waiting.and_then(|(.., oldest)| *oldest),
+            }
+        })
+        .collect())
+}
+
 /// What a message says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]

@@ -422,6 +422,24 @@ async fn event_data<C: ConnectionTrait>(
     }))
 }
 
+/// The deliveries waiting to be sent, for monitoring.
+pub async fn backlog(db: &DatabaseConnection) -> Result<crate::notifications::Backlog, DbErr> {
+    let (pending, oldest): (i64, Option<DateTime<Utc>>) = webhook_delivery::Entity::find()
+        .select_only()
+        .column_as(webhook_delivery::Column::Id.count(), "pending")
+        .column_as(webhook_delivery::Column::CreatedAt.min(), "oldest")
+        .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    Ok(crate::notifications::Backlog {
+        channel: "webhook",
+        pending,
+        oldest,
+    })
+}
+
 /// A delivery a worker holds, with its endpoint.
 #[derive(Clone, Debug)]
 pub struct ClaimedDelivery {

@@ -52,6 +52,12 @@ pub struct Settings {
     /// What webhook endpoints may be: https and public addresses unless
     /// relaxed.
     pub outbound: OutboundPolicy,
+    /// Where `/metrics` is served (Prometheus text format); none when
+    /// unset. Keep it off the public network.
+    pub metrics_addr: Option<SocketAddr>,
+    /// How long a stopping instance answers `/healthz` with 503 before it
+    /// closes its listener (the load balancer's check interval or more).
+    pub drain: std::time::Duration,
 }
 
 /// The SMTP server mail to citizens goes through.
@@ -82,6 +88,18 @@ pub struct DatabaseSettings {
     pub url: String,
     /// Where the default SQLite file lives; created at start.
     pub data_dir: PathBuf,
+}
+
+impl DatabaseSettings {
+    /// The database's file, when it is SQLite (`sqlite://PATH?…`).
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        let rest = self
+            .url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,7 +301,18 @@ impl Settings {
             allow_loopback: switch("PRATICHE_WEBHOOK_ALLOW_LOOPBACK")?,
         };
 
+        let metrics_addr = get("PRATICHE_METRICS_ADDR")
+            .map(|value| parse_var("PRATICHE_METRICS_ADDR", value))
+            .transpose()?;
+
+        let drain_secs: u64 = parse_var(
+            "PRATICHE_DRAIN_SECONDS",
+            read("PRATICHE_DRAIN_SECONDS", "5"),
+        )?;
+
         Ok(Self {
+            drain: std::time::Duration::from_secs(drain_secs),
+            metrics_addr,
             outbound,
             secrets_key,
             io_url,

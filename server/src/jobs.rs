@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use pratiche_db::DbErr;
 
+use crate::lifecycle::Lifecycle;
+
 /// Runs `job` every `every` (the first time at once) for as long as the
 /// server runs; `what` says in the log what the count it returns counts.
 pub fn spawn_every<F, Fut>(every: Duration, what: &'static str, job: F)
@@ -31,24 +33,31 @@ where
 /// How often an idle outbox worker looks for due rows.
 const OUTBOX_POLL: Duration = Duration::from_secs(1);
 
-/// Runs an outbox worker for as long as the server runs: `batch` claims
-/// and delivers what is due and says how many rows it took; when there
-/// was nothing (or the outbox could not be read) it waits a second.
-pub fn spawn_outbox<F, Fut>(what: &'static str, batch: F)
+/// Runs an outbox worker until the instance stops: `batch` claims and
+/// delivers what is due and says how many rows it took; when there was
+/// nothing (or the outbox could not be read) it waits a second. Once the
+/// stop begins it claims nothing more; the batch it holds is finished
+/// first ([`Lifecycle::finish`] waits for it).
+pub fn spawn_outbox<F, Fut>(lifecycle: &Lifecycle, what: &'static str, batch: F)
 where
     F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = Result<usize, DbErr>> + Send,
 {
-    tokio::spawn(async move {
-        loop {
+    let stop = lifecycle.clone();
+    lifecycle.spawn_worker(async move {
+        while !stop.is_stopping() {
             let worked = batch().await.unwrap_or_else(|error| {
                 tracing::error!(%error, "cannot read the outbox: {what}");
                 0
             });
             if worked == 0 {
-                tokio::time::sleep(OUTBOX_POLL).await;
+                tokio::select! {
+                    () = tokio::time::sleep(OUTBOX_POLL) => {}
+                    () = stop.stopped() => {}
+                }
             }
         }
+        tracing::info!("stopped: {what}");
     });
 }
 

@@ -10,6 +10,8 @@ pub mod config;
 pub mod csrf;
 pub mod jobs;
 pub mod language;
+pub mod lifecycle;
+pub mod metrics;
 pub mod notify;
 pub mod office;
 pub mod page_nonce;

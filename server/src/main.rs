@@ -1,7 +1,9 @@
+use std::path::Path;
 use std::process::ExitCode;
 
 use pratiche_db::accounts::{self, NewUser};
 use pratiche_db::audit::{self, Actor, AuditSource, Change, Entry};
+use pratiche_db::backup;
 use pratiche_db::clock::today_in_rome;
 use pratiche_domain::account::{NewPassword, Role, Username};
 use pratiche_server::auth::passwords::Passwords;
@@ -14,7 +16,7 @@ use pratiche_server::telemetry;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: pratiche-server [recompute-due-dates | create-admin USERNAME [DISPLAY NAME] | reminders [YYYY-MM-DD] | generate-load COUNT [SEED]]
+const USAGE: &str = "usage: pratiche-server [recompute-due-dates | create-admin USERNAME [DISPLAY NAME] | reminders [YYYY-MM-DD] | backup PATH | restore PATH | generate-load COUNT [SEED]]
   (no command)          serve Pratiche
   recompute-due-dates   recompute every pratica's due date, e.g. after a change
                         of holidays or rules, and report how many changed
@@ -24,6 +26,12 @@ const USAGE: &str = "usage: pratiche-server [recompute-due-dates | create-admin 
   reminders             queue the reminders due today (or on the day given, to
                         catch up): every instance does it every few minutes;
                         the running servers send them
+  backup PATH           write a consistent copy of the embedded (SQLite)
+                        database to PATH, which must not exist, while the
+                        server runs (PostgreSQL: pg_dump, docs/deploy.md)
+  restore PATH          check the backup PATH and put it in place as the data
+                        folder's database, which must not exist yet (stop the
+                        server and move the old file aside first)
   generate-load         for benchmarks only: add COUNT synthetic pratiche with
                         histories to the existing procedure types";
 
@@ -62,6 +70,8 @@ async fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("backup") if arguments.len() == 2 => backup(settings, &arguments[1]).await,
+        Some("restore") if arguments.len() == 2 => restore(settings, &arguments[1]).await,
         Some("generate-load") => match arguments.get(1).and_then(|count| count.parse().ok()) {
             Some(count) => {
                 let seed = arguments
@@ -94,6 +104,11 @@ async fn serve(settings: Settings) -> ExitCode {
         Ok(address) => tracing::info!("listening on http://{address}"),
         Err(error) => tracing::warn!("cannot read the bound address: {error}"),
     }
+    match app.metrics_addr() {
+        Some(Ok(address)) => tracing::info!("metrics listening on http://{address}/metrics"),
+        Some(Err(error)) => tracing::warn!("cannot read the metrics address: {error}"),
+        None => {}
+    }
     tracing::info!("Pratiche is ready: open {}/", settings.public_url);
     if settings.demo {
         let [first, second] = pratiche_db::demo::SHOWCASE_CODES;
@@ -113,6 +128,50 @@ async fn serve(settings: Settings) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("server error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn backup(settings: Settings, path: &str) -> ExitCode {
+    let result = match open_database(&settings).await {
+        Ok(db) => backup::take(&db, Path::new(path))
+            .await
+            .map_err(|error| error.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    report_copy("backup", path, result)
+}
+
+async fn restore(settings: Settings, path: &str) -> ExitCode {
+    let Some(database) = settings.database.sqlite_file() else {
+        return report_copy(
+            "restore",
+            path,
+            Err(backup::BackupError::NotSqlite.to_string()),
+        );
+    };
+    if let Err(error) = std::fs::create_dir_all(&settings.database.data_dir) {
+        return report_copy("restore", path, Err(error.to_string()));
+    }
+    let result = backup::restore(Path::new(path), &database)
+        .await
+        .map_err(|error| error.to_string());
+    report_copy("restore", path, result)
+}
+
+/// Says what a backup or a restore did.
+fn report_copy(what: &str, path: &str, result: Result<backup::Copied, String>) -> ExitCode {
+    match result {
+        Ok(copied) => {
+            println!(
+                "{what} {path}: {} pratiche, {} bytes",
+                copied.pratiche, copied.bytes
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!("{what} failed: {error}");
             ExitCode::FAILURE
         }
     }

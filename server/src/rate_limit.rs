@@ -119,6 +119,7 @@ impl LookupLimit for LookupLimiter {
             None => Ok(()),
             Some(retry_after_secs) => {
                 tracing::info!(%client, lookups = lookups.get(), retry_after_secs, "lookup rate limit reached");
+                metrics::counter!(crate::metrics::RATE_LIMITED, "limit" => "lookup").increment(1);
                 Err(LookupThrottled { retry_after_secs })
             }
         }

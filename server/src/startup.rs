@@ -44,6 +44,7 @@ use crate::auth::tokens::TokenSigner;
 use crate::config::Settings;
 use crate::csrf::{self, CrossSite, SiteOrigin};
 use crate::language;
+use crate::lifecycle::Lifecycle;
 use crate::notify::IoSending;
 use crate::notify::io::IoClient;
 use crate::notify::{self, email::Mailer, links::Links};
@@ -90,11 +91,17 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// `/metrics` on its own address, when configured.
+    metrics: Option<(TcpListener, Router)>,
+    lifecycle: Lifecycle,
+    /// How long `/healthz` says 503 before the listener closes.
+    drain: std::time::Duration,
 }
 
 impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         let db = open_database(settings).await?;
+        let lifecycle = Lifecycle::default();
         let signing_key = keys::load(settings)?;
         let signer = TokenSigner::new(&signing_key);
         let passwords = Passwords::new();
@@ -156,7 +163,7 @@ impl Application {
             outbound: settings.outbound,
         };
         if let Some(secrets) = settings.secrets_key.clone() {
-            crate::webhooks::Worker::new(db.clone(), secrets, settings.outbound).spawn();
+            crate::webhooks::Worker::new(db.clone(), secrets, settings.outbound).spawn(&lifecycle);
         }
         let api = api_state(
             settings,
@@ -165,13 +172,39 @@ impl Application {
             back_office.api_client_rows.clone(),
             trusted_proxies,
         );
-        let alerts = start_notifications(settings, &db, &signing_key, &back_office)?;
-        let router = router(settings, context, db, back_office, api, alerts);
+        let alerts = start_notifications(settings, &db, &signing_key, &lifecycle, &back_office)?;
+        let metrics = match settings.metrics_addr {
+            Some(address) => {
+                let listener = TcpListener::bind(address)
+                    .await
+                    .map_err(|source| StartupError::Listen { address, source })?;
+                Some((
+                    listener,
+                    crate::metrics::router(crate::metrics::install(), db.clone()),
+                ))
+            }
+            None => None,
+        };
+        let router = router(
+            settings,
+            context,
+            db,
+            back_office,
+            api,
+            alerts,
+            lifecycle.clone(),
+        );
         let address = settings.leptos.site_addr;
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| StartupError::Listen { address, source })?;
-        Ok(Self { listener, router })
+        Ok(Self {
+            listener,
+            router,
+            metrics,
+            lifecycle,
+            drain: settings.drain,
+        })
     }
 
     /// The address actually bound (the port may have been 0).
@@ -179,14 +212,43 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, finishing requests under way.
+    /// Where `/metrics` is served, if it is.
+    pub fn metrics_addr(&self) -> Option<std::io::Result<SocketAddr>> {
+        self.metrics
+            .as_ref()
+            .map(|(listener, _)| listener.local_addr())
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then stops as [`crate::lifecycle`]
+    /// says: `/healthz` 503 for the drain period, the listener closed, the
+    /// requests and the deliveries under way finished.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some((listener, router)) = self.metrics {
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            });
+        }
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        let (lifecycle, drain) = (self.lifecycle.clone(), self.drain);
         axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                lifecycle.begin_stop();
+                tracing::info!(
+                    ?drain,
+                    "stopping: /healthz answers 503 while the proxy drains"
+                );
+                tokio::time::sleep(drain).await;
+                tracing::info!("stopping: no new connections; finishing the requests under way");
+            })
+            .await?;
+        self.lifecycle.finish().await;
+        tracing::info!("stopped");
+        Ok(())
     }
 }
 
@@ -216,6 +278,7 @@ fn start_notifications(
     settings: &Settings,
     db: &DatabaseConnection,
     signing_key: &keys::SigningKey,
+    lifecycle: &Lifecycle,
     back_office: &BackOffice,
 ) -> Result<Option<Alerts>, StartupError> {
     let retention = chrono::Duration::days(i64::from(settings.retention_days));
@@ -271,7 +334,7 @@ fn start_notifications(
         retention,
         coalesce: settings.coalesce,
     }
-    .spawn();
+    .spawn(lifecycle);
     Ok(by_mail.then(|| Alerts {
         office: back_office.clone(),
         links,
@@ -446,6 +509,7 @@ fn router(
     back_office: BackOffice,
     api: Api,
     alerts: Option<Alerts>,
+    lifecycle: Lifecycle,
 ) -> Router {
     let sessions = back_office.sessions.clone();
     let options = settings.leptos.clone();
@@ -464,7 +528,7 @@ fn router(
     let redactor = path_redactor();
 
     let router = Router::new()
-        .route("/healthz", get(health).with_state(db))
+        .route("/healthz", get(health).with_state((db, lifecycle)))
         .route(paths::CASE_FEED, feed)
         .merge(back_office_routes(back_office))
         .merge(api_routes(api))
@@ -473,7 +537,14 @@ fn router(
         .leptos_routes_with_context(&options, routes, provide_app_context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
-        })
+        });
+    // Counted per route template, when metrics are served.
+    let router = if settings.metrics_addr.is_some() {
+        router.route_layer(middleware::from_fn(crate::metrics::track))
+    } else {
+        router
+    };
+    let router = router
         .fallback(file_and_error_handler_with_context(
             provide_app_context,
             shell,
@@ -649,7 +720,14 @@ async fn cache_static_files(hashed_bundle: bool, request: Request, next: Next) -
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// 200 when the database answers, else 503.
-async fn health(State(db): State<DatabaseConnection>) -> impl IntoResponse {
+/// 503 once the instance is stopping (so the proxy sends requests
+/// elsewhere) or when the database does not answer.
+async fn health(
+    State((db, lifecycle)): State<(DatabaseConnection, Lifecycle)>,
+) -> impl IntoResponse {
+    if lifecycle.is_stopping() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping");
+    }
     match pratiche_db::ping(&db).await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(error) => {

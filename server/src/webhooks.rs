@@ -24,6 +24,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 
 use crate::jobs;
+use crate::lifecycle::Lifecycle;
 use crate::secrets::SecretsKey;
 
 /// Random bytes of a new signing secret (the spec allows 24 to 64).
@@ -136,10 +137,10 @@ impl Worker {
         }
     }
 
-    /// Runs for as long as the server does.
-    pub fn spawn(self) {
+    /// Runs until the instance stops.
+    pub fn spawn(self, lifecycle: &Lifecycle) {
         let worker = Arc::new(self);
-        jobs::spawn_outbox("webhooks", move || {
+        jobs::spawn_outbox(lifecycle, "webhooks", move || {
             let worker = Arc::clone(&worker);
             async move { worker.run_once().await }
         });
@@ -211,6 +212,10 @@ impl Worker {
             }
         };
         let failed = record.error.is_some();
+        if failed {
+            metrics::counter!(crate::metrics::DELIVERIES_FAILED, "channel" => "webhook")
+                .increment(1);
+        }
         webhooks::mark_tried(&self.db, &delivery, record, now).await?;
         if failed {
             self.disable_if_failing_too_long(&endpoint, now).await?;

@@ -175,9 +175,13 @@ impl Default for TokenFailures {
 impl TokenFailures {
     fn check(&self, address: std::net::IpAddr) -> Result<(), ApiError> {
         match self.0.get(&address) {
-            Some(failures) if failures >= MAX_TOKEN_FAILURES => Err(ApiError::RateLimited {
-                retry_after_secs: TOKEN_FAILURE_MEMORY.as_secs(),
-            }),
+            Some(failures) if failures >= MAX_TOKEN_FAILURES => {
+                metrics::counter!(crate::metrics::RATE_LIMITED, "limit" => "api_token")
+                    .increment(1);
+                Err(ApiError::RateLimited {
+                    retry_after_secs: TOKEN_FAILURE_MEMORY.as_secs(),
+                })
+            }
             _ => Ok(()),
         }
     }

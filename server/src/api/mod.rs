@@ -60,7 +60,10 @@ impl Api {
             .as_ref()
             .and_then(|limiter| limiter.check(&key.to_owned()))
         {
-            Some(retry_after_secs) => Err(ApiError::RateLimited { retry_after_secs }),
+            Some(retry_after_secs) => {
+                metrics::counter!(crate::metrics::RATE_LIMITED, "limit" => "api").increment(1);
+                Err(ApiError::RateLimited { retry_after_secs })
+            }
             None => Ok(()),
         }
     }

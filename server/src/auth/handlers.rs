@@ -68,6 +68,7 @@ pub async fn sign_in(
         Ok(Attempt::Reserved { locked_after }) => locked_after,
         Ok(Attempt::Locked { until }) => {
             tracing::warn!(%username, %client, "sign-in refused: too many failures");
+            metrics::counter!(crate::metrics::SIGN_IN_FAILURES).increment(1);
             return Ok(office.sign_in_page(&headers, locked(until, now)).await);
         }
         Err(error) => return Err(error.into()),
@@ -84,6 +85,7 @@ pub async fn sign_in(
     drop(admission);
     let Some(user) = user.filter(|_| matches) else {
         tracing::warn!(%username, %client, "sign-in failed");
+        metrics::counter!(crate::metrics::SIGN_IN_FAILURES).increment(1);
         let problem = match locked_after {
             Some(until) => locked(until, now),
             None => SignInProblem::WrongCredentials {

@@ -16,16 +16,17 @@ use std::time::Duration;
 use chrono::Utc;
 use pratiche_app::i18n::I18n;
 use pratiche_app::{mail, paths};
-use pratiche_db::DatabaseConnection;
 use pratiche_db::bodies;
 use pratiche_db::clock::rome_date;
 use pratiche_db::notifications::{self, Channel, Claim, Claimed, Kind};
 use pratiche_db::public::find_case;
+use pratiche_db::{ActiveEnum, DatabaseConnection};
 use pratiche_domain::clock::{ClockStatus, rome_day_end};
 use pratiche_domain::notify::{FiscalCode, IoContent, RetryPolicy};
 use sha2::{Digest, Sha256};
 
 use crate::jobs;
+use crate::lifecycle::Lifecycle;
 use crate::secrets::{SecretsKey, io_key_purpose};
 use email::{Envelope, Mailer, SendError};
 use io::{IoClient, IoError, Recipient};
@@ -110,10 +111,10 @@ impl Failure {
 }
 
 impl Worker {
-    /// Runs for as long as the server does.
-    pub fn spawn(self) {
+    /// Runs until the instance stops.
+    pub fn spawn(self, lifecycle: &Lifecycle) {
         let worker = Arc::new(self);
-        jobs::spawn_outbox("messages to citizens", move || {
+        jobs::spawn_outbox(lifecycle, "messages to citizens", move || {
             let worker = Arc::clone(&worker);
             async move { worker.run_once().await }
         });
@@ -157,13 +158,18 @@ impl Worker {
     async fn deliver(&self, item: Claimed) -> Result<(), pratiche_db::DbErr> {
         let id = item.notification.id;
         let attempts = item.notification.attempts;
+        let channel = item.notification.channel;
         let outcome = self.try_delivery(item).await?;
         match outcome {
             Outcome::Sent(external_id) => {
                 notifications::mark_sent(&self.db, id, Utc::now(), external_id.as_deref()).await
             }
             Outcome::Dropped(reason) => notifications::mark_dropped(&self.db, id, reason).await,
-            Outcome::Failed(failure) => self.failed(id, attempts, failure).await,
+            Outcome::Failed(failure) => {
+                metrics::counter!(crate::metrics::DELIVERIES_FAILED, "channel" => channel.to_value())
+                    .increment(1);
+                self.failed(id, attempts, failure).await
+            }
         }
     }
 

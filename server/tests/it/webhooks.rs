@@ -24,6 +24,7 @@ on_both_databases!(
     failures_are_retried_gone_disables_and_a_delivery_can_be_resent,
     endpoints_the_installation_may_not_reach_are_refused_and_nothing_stored,
     the_api_adds_rotates_turns_and_resends_like_the_back_office,
+    a_stopping_server_drains_and_finishes_the_delivery_under_way,
 );
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -36,6 +37,16 @@ async fn webhook_server(
     allow_loopback: bool,
     mail: Option<&MailSink>,
 ) -> Option<(TestServer, String, String)> {
+    webhook_server_with(backend, allow_loopback, mail, &[]).await
+}
+
+/// [`webhook_server`] with `more` settings.
+async fn webhook_server_with(
+    backend: Backend,
+    allow_loopback: bool,
+    mail: Option<&MailSink>,
+    more: &[(&str, &str)],
+) -> Option<(TestServer, String, String)> {
     let allow = if allow_loopback { "1" } else { "0" };
     let mail_env = mail.map(MailSink::env).unwrap_or_default();
     let mut env = vec![
@@ -45,6 +56,7 @@ async fn webhook_server(
         ("PRATICHE_LOOKUP_PER_MINUTE", "0"),
     ];
     env.extend(mail_env.iter().map(|(name, value)| (*name, value.as_str())));
+    env.extend(more.iter().copied());
     let (server, token) = valdoria_api(backend, &env).await?;
     let admin = server.sign_in_demo("demo-admin-valdoria").await;
     Some((server, token, admin))
@@ -618,4 +630,53 @@ async fn the_api_adds_rotates_turns_and_resends_like_the_back_office(backend: Ba
         .unwrap();
     let actions: Vec<&str> = audited.iter().map(|entry| entry.action.as_str()).collect();
     assert_eq!(actions, ["create", "rotate_secret", "disable", "enable"]);
+}
+
+async fn a_stopping_server_drains_and_finishes_the_delivery_under_way(backend: Backend) {
+    let drain = [("PRATICHE_DRAIN_SECONDS", "2")];
+    let Some((mut server, token, admin)) = webhook_server_with(backend, true, None, &drain).await
+    else {
+        return;
+    };
+    let receiver = Receiver::start();
+    let answer = add_endpoint(
+        &server,
+        &admin,
+        &receiver.url("/slow"),
+        &["pratica.registered"],
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0993", 1).await;
+    // The receiver has the delivery and takes three seconds to answer.
+    receiver.wait_for(1, WAIT).await;
+    server.terminate();
+    // At once /healthz says it is stopping, while pages are still served.
+    let start = Instant::now();
+    while server.get("/healthz").await.status() != StatusCode::SERVICE_UNAVAILABLE {
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "503 within a second"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        server.get(&format!("/p/{code}")).await.status(),
+        StatusCode::OK
+    );
+    // It exits cleanly once the delivery under way has its answer.
+    let status = server.exited(Duration::from_secs(20)).await;
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    let delivery = webhook_delivery::Entity::find()
+        .one(&server.database().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(delivery.status, DeliveryStatus::Sent, "{delivery:?}");
+    assert_eq!(delivery.response_status, Some(204));
+    assert_eq!(receiver.received().len(), 1, "sent once");
 }

@@ -151,12 +151,44 @@ impl TestServer {
         self.address = address;
     }
 
+    /// Sends SIGTERM, as systemd does to stop the service.
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.process.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM sent");
+    }
+
+    /// Waits (at most `within`) for the server to exit; how it did.
+    pub async fn exited(&mut self, within: Duration) -> std::process::ExitStatus {
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.process.try_wait().expect("the child can be waited on") {
+                return status;
+            }
+            assert!(
+                start.elapsed() < within,
+                "the server stopped within {within:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The server binary with this server's environment (and so its
+    /// database), to run one of its commands.
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pratiche-server"));
+        command
+            .env_clear()
+            .envs(self.env.iter().map(|(name, value)| (name, value)));
+        command
+    }
+
     /// Runs a command of the server binary against the same database.
     pub fn run_command(&self, command: &str) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_pratiche-server"))
+        self.command()
             .arg(command)
-            .env_clear()
-            .envs(self.env.iter().map(|(name, value)| (name, value)))
             .output()
             .expect("the server binary runs")
     }

@@ -127,6 +127,34 @@ ensure_test_python() {
     export PRATICHE_TEST_PYTHON="$TOOLS_DIR/venv/bin/python"
 }
 
+# nginx (Debian's package) for the test of two instances behind the proxy,
+# with deploy/nginx/pratiche.conf as it is; its service is never started.
+ensure_nginx() {
+    if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+        step "nginx: present"
+    else
+        step "nginx: installing (Debian package nginx-light)"
+        as_root apt-get update
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light
+    fi
+}
+
+# The deployment's systemd unit is checked by systemd itself: it parses,
+# and its exposure (systemd-analyze security) stays low.
+check_systemd_unit() {
+    if ! command -v systemd-analyze >/dev/null; then
+        step "systemd-analyze: not here, deploy/pratiche.service not checked"
+        return 0
+    fi
+    local folder
+    folder="$(mktemp -d)"
+    # The unit as it is, but for a binary that exists here.
+    sed "s#/opt/pratiche/pratiche-server#/bin/true#" "$REPO_ROOT/deploy/pratiche.service" >"$folder/pratiche.service"
+    systemd-analyze verify "$folder/pratiche.service"
+    systemd-analyze security --offline=true --threshold=20 "$folder/pratiche.service" | tail -n1
+    rm -rf "$folder"
+}
+
 ensure_schemathesis() {
     if "$TOOLS_DIR/venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
         step "schemathesis $SCHEMATHESIS_VERSION: present"

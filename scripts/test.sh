@@ -10,6 +10,7 @@ ensure_build_tools
 ensure_browser_tools
 ensure_schemathesis
 ensure_test_python
+ensure_nginx
 
 # PostgreSQL for the integration tests: a fresh database per test.
 export PRATICHE_TEST_POSTGRES="${PRATICHE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
@@ -24,6 +25,9 @@ cd "$REPO_ROOT"
 step "Formatting and lints (cargo fmt --check, clippy with warnings as errors)"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
+
+step "The deployment's systemd unit (systemd-analyze verify and security)"
+check_systemd_unit
 
 step "Unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace

@@ -17,6 +17,7 @@ mod contract;
 mod isolation;
 mod lookup;
 mod operations;
+mod proxy;
 mod remembered;
 mod same_rules;
 mod status_changes;

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod app_io;
 pub mod mail;
+pub mod nginx;
 pub mod python;
 pub mod webhooks;
 
@@ -149,6 +150,33 @@ impl TestServer {
         self.process = process;
         self.log = log;
         self.address = address;
+    }
+
+    /// A second instance of the server on the same database, with its
+    /// own data folder and `env` on top (the database stays this one's to
+    /// drop).
+    pub fn another_instance(&self, env: &[(&str, &str)]) -> TestServer {
+        let data_dir = tempfile::tempdir().expect("a temporary folder");
+        let mut server_env = self.env.clone();
+        server_env.push((
+            "PRATICHE_DATA_DIR".into(),
+            data_dir.path().display().to_string(),
+        ));
+        server_env.extend(
+            env.iter()
+                .map(|(name, value)| (name.to_string(), value.to_string())),
+        );
+        let (process, log, address) = launch(&server_env);
+        TestServer {
+            address,
+            client: self.client.clone(),
+            database_url: self.database_url.clone(),
+            env: server_env,
+            process,
+            log,
+            _data_dir: data_dir,
+            postgres_database: None,
+        }
     }
 
     /// Sends SIGTERM, as systemd does to stop the service.

@@ -14,6 +14,7 @@ mod backoffice_pages;
 mod case_feed;
 mod clock;
 mod contract;
+mod crash;
 mod isolation;
 mod lookup;
 mod operations;

@@ -4,8 +4,9 @@
 //! idempotency keys, a disabled API client, the changes feed), the outbox
 //! is worked once between them, the client's address seen through the
 //! proxy is the real one, and nginx serves static files and the headers the
-//! site file promises. PostgreSQL only: an embedded database has one
-//! instance.
+//! site file promises; then a rolling restart of both under load (wrk,
+//! Debian's package) fails no request. PostgreSQL only: an embedded
+//! database has one instance.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -36,6 +37,51 @@ fn session_cookie(answer: &reqwest::Response) -> String {
         .to_owned()
 }
 
+/// What wrk reported: requests, failed ones (socket errors and answers
+/// other than 2xx/3xx) and the summary.
+struct Load {
+    requests: u64,
+    failed: u64,
+    summary: String,
+}
+
+/// Runs wrk on `url` for `seconds` (8 connections).
+async fn wrk(url: &str, seconds: u64) -> Load {
+    let output = tokio::process::Command::new("wrk")
+        .args(["-t1", "-c8", &format!("-d{seconds}s"), url])
+        .output()
+        .await
+        .expect("wrk runs (scripts/test.sh installs it)");
+    let summary = String::from_utf8_lossy(&output.stdout).into_owned();
+    let errors_line = summary
+        .lines()
+        .find(|line| line.contains("Socket errors:"))
+        .unwrap_or_default();
+    let socket_errors: u64 = ["connect", "read", "write", "timeout"]
+        .iter()
+        .map(|label| number_after(errors_line, label).unwrap_or(0))
+        .sum();
+    Load {
+        requests: summary
+            .lines()
+            .find(|line| line.contains("requests in"))
+            .and_then(|line| line.split_whitespace().next())
+            .and_then(|count| count.parse().ok())
+            .unwrap_or(0),
+        failed: socket_errors + number_after(&summary, "Non-2xx or 3xx responses:").unwrap_or(0),
+        summary,
+    }
+}
+
+/// The number right after `label` in `text`.
+fn number_after(text: &str, label: &str) -> Option<u64> {
+    let rest = text.split(label).nth(1)?.trim_start();
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
 #[tokio::test]
 async fn two_instances_behind_nginx_act_as_one() {
     let env = [
@@ -45,11 +91,12 @@ async fn two_instances_behind_nginx_act_as_one() {
         ("PRATICHE_WEBHOOK_ALLOW_HTTP", "1"),
         ("PRATICHE_WEBHOOK_ALLOW_LOOPBACK", "1"),
         ("PRATICHE_LOOKUP_PER_MINUTE", "0"),
+        ("PRATICHE_DRAIN_SECONDS", "2"),
     ];
-    let Some(first) = TestServer::start(Backend::Postgres, &env).await else {
+    let Some(mut first) = TestServer::start(Backend::Postgres, &env).await else {
         return;
     };
-    let second = first.another_instance(&[]);
+    let mut second = first.another_instance(&[]);
     let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
     let nginx = Nginx::start(&[&first.address, &second.address], &site_root);
     // A citizen or clerk at another address than the proxy's.
@@ -241,4 +288,21 @@ async fn two_instances_behind_nginx_act_as_one() {
         let (status, _) = instance.page(&cookie, "/area-riservata/account").await;
         assert_ne!(status, StatusCode::OK, "{}", instance.address);
     }
+
+    // A rolling restart under load: each instance in turn stops (drains,
+    // closes, finishes) and starts again on its address, while wrk asks
+    // for a case page through nginx; no request fails.
+    let load = tokio::spawn(async { wrk("https://127.0.0.1/p/JYRH-CM4Q-3DY4-B", 14).await });
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    first.restart_in_place().await;
+    // Past nginx's fail_timeout for the first, before the second stops.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    second.restart_in_place().await;
+    let load = load.await.unwrap();
+    assert!(load.requests > 100, "{}", load.summary);
+    assert_eq!(load.failed, 0, "{}", load.summary);
+    println!(
+        "rolling restart under wrk: {} requests, {} failed",
+        load.requests, load.failed
+    );
 }

@@ -188,6 +188,22 @@ impl TestServer {
         assert!(sent.success(), "SIGTERM sent");
     }
 
+    /// Stops the server as systemd does (SIGTERM, then waits for it to
+    /// exit cleanly) and starts it again on the same address, as a
+    /// rolling restart does.
+    pub async fn restart_in_place(&mut self) {
+        self.terminate();
+        let status = self.exited(Duration::from_secs(30)).await;
+        assert!(status.success(), "a clean stop: {status:?}");
+        let address = self.address.trim_start_matches("http://").to_owned();
+        let mut env = self.env.clone();
+        env.push(("LEPTOS_SITE_ADDR".into(), address));
+        let (process, log, address) = launch(&env);
+        self.process = process;
+        self.log = log;
+        self.address = address;
+    }
+
     /// Waits (at most `within`) for the server to exit; how it did.
     pub async fn exited(&mut self, within: Duration) -> std::process::ExitStatus {
         let start = std::time::Instant::now();

@@ -86,7 +86,7 @@ impl Nginx {
             .iter()
             .map(|url| {
                 let address = url.trim_start_matches("http://");
-                format!("    server {address} max_fails=1 fail_timeout=5s;\n")
+                format!("    server {address} max_fails=1 fail_timeout=2s;\n")
             })
             .collect();
         std::fs::write(

@@ -101,15 +101,20 @@ build_release() {
 # through the back office of the demo server at $1 (for benchmarks and the
 # API fuzzing run).
 demo_api_token() {
-    local base="$1" cookie page client_id secret
+    local base="$1" cookie page client_id secret token
     cookie=$(curl -s -o /dev/null -D - -H 'Sec-Fetch-Site: same-origin' \
         --data 'username=demo-admin-valdoria&password=demo-pratiche-2026' \
         "$base/area-riservata/accedi" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n1)
     page=$(curl -s -H 'Sec-Fetch-Site: same-origin' -H "Cookie: $cookie" --data 'name=Script' "$base/area-riservata/api")
     client_id=$(sed -n 's/.*<dd><code>\(pc_[0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
     secret=$(sed -n 's/.*<code class="secret">\([0-9a-f]*\)<.*/\1/p' <<<"$page" | head -n1)
-    curl -s -u "$client_id:$secret" -d grant_type=client_credentials "$base/api/v1/token" |
-        sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
+    token=$(curl -s -u "$client_id:$secret" -d grant_type=client_credentials "$base/api/v1/token" |
+        sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+    if [ -z "$token" ]; then
+        echo "no API token from $base: the fuzzing run would test only refusals" >&2
+        return 1
+    fi
+    printf '%s' "$token"
 }
 
 # The Python packages the integration tests start or call (in the same
@@ -169,14 +174,26 @@ ensure_schemathesis() {
 # database) from its own OpenAPI document, a bounded number of examples per
 # operation: no server error, no answer outside the documented schemas.
 fuzz_api() {
-    local data status=0
+    local data port token answers status=0
     data="$(mktemp -d)"
-    serve_demo 3996 "$data"
-    SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$REPO_ROOT/scripts" \
-        "$TOOLS_DIR/venv/bin/st" run "http://127.0.0.1:3996/api/v1/openapi.json" \
-        -H "Authorization: Bearer $(demo_api_token "http://127.0.0.1:3996")" \
+    # A port free now: never a stale server left on a fixed one.
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    serve_demo "$port" "$data"
+    token="$(demo_api_token "http://127.0.0.1:$port")" || { kill "$SERVER_PID"; rm -rf "$data"; return 1; }
+    answers="$data/answers.log"
+    PRATICHE_FUZZ_LOG="$answers" SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$REPO_ROOT/scripts" \
+        "$TOOLS_DIR/venv/bin/st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
+        -H "Authorization: Bearer $token" \
         --max-examples 50 --checks not_a_server_error,response_schema_conformance || status=$?
     kill "$SERVER_PID"
+    # Proof that the token worked: operations behind it answered 2xx.
+    local authorized
+    authorized=$(grep -Ev '^(GET|POST) /api/v1/(token|openapi.json|docs) ' "$answers" | grep -c ' 2[0-9][0-9]$' || true)
+    echo "fuzzing: $authorized answers 2xx from operations behind the token"
+    if [ "$authorized" -eq 0 ]; then
+        echo "no authenticated operation answered 2xx: the run tested only refusals" >&2
+        status=1
+    fi
     rm -rf "$data"
     return "$status"
 }

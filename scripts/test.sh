@@ -32,6 +32,11 @@ check_systemd_unit
 step "Unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace
 
+step "Each library's own tests alone (no feature borrowed from the workspace)"
+for crate in pratiche-domain pratiche-app; do
+    cargo test -p "$crate"
+done
+
 build_release
 
 step "Browser tests (Playwright in Chromium, release build)"

@@ -93,13 +93,13 @@ async fn sqlite_instances_share_the_outbox() {
 async fn postgres_instances_share_the_outbox() {
     let admin_url = std::env::var("PRATICHE_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let Ok(admin) = Database::connect(&admin_url).await else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "PostgreSQL is required in CI"
-        );
+    if std::env::var("PRATICHE_SKIP_POSTGRES").as_deref() == Ok("1") {
+        eprintln!("NOTICE: PRATICHE_SKIP_POSTGRES=1: 1 PostgreSQL test skipped");
         return;
-    };
+    }
+    let admin = Database::connect(&admin_url).await.unwrap_or_else(|error| {
+        panic!("PostgreSQL is unreachable at {admin_url} ({error}): start it, or set PRATICHE_SKIP_POSTGRES=1 to skip it knowingly")
+    });
     let name = format!("pratiche_outbox_{}", rand::random::<u32>());
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))

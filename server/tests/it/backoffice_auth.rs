@@ -186,8 +186,7 @@ async fn a_clerk_signs_in_and_out(backend: Backend) {
     let (status, _) = account(&server, &cookie).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let log = server.log();
+    let log = server.settled_log().await;
     assert!(log.contains("sign-in failed") && log.contains("sign-in succeeded"));
     assert!(
         !log.contains("not the password at all"),
@@ -436,9 +435,8 @@ async fn a_new_password_revokes_earlier_sessions(backend: Backend) {
         sign_in(&server, CLERK, new_password).await.status(),
         StatusCode::SEE_OTHER
     );
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(
-        !server.log().contains(new_password),
+        !server.settled_log().await.contains(new_password),
         "the log holds a password"
     );
 }
@@ -887,8 +885,7 @@ async fn overlong_usernames_are_refused_before_the_database(backend: Backend) {
         row_count(&server, pratiche_db::entity::sign_in_throttle::Entity).await,
         0
     );
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let log = server.log();
+    let log = server.settled_log().await;
     assert!(!log.contains(&"x".repeat(40)), "a long username in the log");
     assert!(log.contains(&format!("{}…", "x".repeat(32))), "{log}");
 }

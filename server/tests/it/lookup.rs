@@ -402,9 +402,7 @@ async fn logs_never_hold_a_whole_code(backend: Backend) {
     ] {
         server.get(&path).await;
     }
-    // Let the access log catch up.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let log = server.log();
+    let log = server.settled_log().await;
     assert!(
         log.contains("/p/JYRH…"),
         "the access log does not name lookups:\n{log}"

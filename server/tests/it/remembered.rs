@@ -201,8 +201,7 @@ async fn nothing_about_remembered_codes_is_stored_or_logged(backend: Backend) {
         "remembering wrote to the database"
     );
 
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let log = server.log();
+    let log = server.settled_log().await;
     let value = cookie.split_once('=').unwrap().1;
     for line in log
         .lines()

@@ -427,6 +427,34 @@ impl TestServer {
         (status, body)
     }
 
+    /// Everything the server logged up to a sentinel request's own access
+    /// line: what the requests answered before it logged is all there, so
+    /// a check that the log lacks something cannot pass before it is
+    /// written.
+    pub async fn settled_log(&self) -> String {
+        let sentinel = format!("sentinel-{:016x}", rand::random::<u64>());
+        self.client
+            .get(self.url("/healthz"))
+            .header("x-request-id", &sentinel)
+            .send()
+            .await
+            .expect("the server answers");
+        let start = std::time::Instant::now();
+        loop {
+            let log = self.log();
+            if log.lines().any(|line| {
+                line.contains(&sentinel) && line.contains("finished processing request")
+            }) {
+                return log;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the sentinel's access line:\n{log}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// Everything the server printed so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")

@@ -21,21 +21,10 @@ use crate::support::api::{Call, new_client, token_for};
 use crate::support::app_io::SECRETS_KEY;
 use crate::support::nginx::Nginx;
 use crate::support::webhooks::Receiver;
-use crate::support::{Backend, TestServer};
+use crate::support::{Backend, TestServer, session_cookie};
 
 const PUBLIC: &str = "https://127.0.0.1";
 const WAIT: Duration = Duration::from_secs(20);
-
-/// The session cookie (`name=value`) of an answer that signed someone in.
-fn session_cookie(answer: &reqwest::Response) -> String {
-    answer.headers()[reqwest::header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
 
 /// What wrk reported: requests, failed ones (socket errors and answers
 /// other than 2xx/3xx) and the summary.

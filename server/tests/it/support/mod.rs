@@ -373,13 +373,7 @@ impl TestServer {
             reqwest::StatusCode::SEE_OTHER,
             "{username} signs in"
         );
-        response.headers()[reqwest::header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned()
+        session_cookie(&response)
     }
 
     /// A page as the holder of `cookie` sees it: status and body.
@@ -554,6 +548,18 @@ macro_rules! on_both_databases {
             )*
         }
     };
+}
+
+/// The session cookie (`name=value`) an answer that signed someone in
+/// sets.
+pub fn session_cookie(answer: &reqwest::Response) -> String {
+    answer.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 /// The version the record's form carries.

@@ -142,6 +142,13 @@ ensure_nginx() {
         as_root apt-get update
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light
     fi
+    # The proxy test's load during a rolling restart.
+    if command -v wrk >/dev/null; then
+        step "wrk: present"
+    else
+        step "wrk: installing (Debian package)"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
+    fi
 }
 
 # The deployment's systemd unit is checked by systemd itself: it parses,

@@ -35,13 +35,19 @@ pub struct AppContext {
 /// paths: whatever route or fallback renders a page that reads a pratica,
 /// the read is counted.
 pub trait LookupLimit: Send + Sync + std::fmt::Debug {
-    /// Takes `lookups` from the limit of the client that sent `request`.
-    fn charge(
-        &self,
-        request: &http::request::Parts,
+    /// Takes `lookups` from the limit of the client that sent `request`
+    /// (asynchronously: the limit may live in the shared database).
+    fn charge<'a>(
+        &'a self,
+        request: &'a http::request::Parts,
         lookups: NonZeroU32,
-    ) -> Result<(), LookupThrottled>;
+    ) -> LookupCharge<'a>;
 }
+
+/// What [`LookupLimit::charge`] answers, once it has: boxed, so the trait
+/// stays usable as `dyn` (a trait's `async fn` is not).
+pub type LookupCharge<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<(), LookupThrottled>> + Send + 'a>>;
 
 /// A lookup over the limit: the page answers 429 without reading the
 /// database.
@@ -54,7 +60,7 @@ impl AppContext {
     /// Charges `count` lookups of pratiche by code to the client that sent
     /// `request`; nothing to read (0) is free, and no limit lets all pass.
     /// For handlers outside a page (the citizen's forms and feeds).
-    pub fn charge_lookups(
+    pub async fn charge_lookups(
         &self,
         request: &http::request::Parts,
         count: usize,
@@ -63,7 +69,7 @@ impl AppContext {
             return Ok(());
         };
         match &self.lookups {
-            Some(limit) => limit.charge(request, count),
+            Some(limit) => limit.charge(request, count).await,
             None => Ok(()),
         }
     }
@@ -71,18 +77,25 @@ impl AppContext {
 
 /// Charges `count` lookups of pratiche by code to the client of the request
 /// being rendered; every read of a pratica by code without signing in comes
-/// right after it. Nothing to read (0) is free.
-pub fn charge_lookups(count: usize) -> Result<(), LookupThrottled> {
-    let Some(context) = use_context::<AppContext>() else {
-        return Ok(());
-    };
-    match use_context::<http::request::Parts>() {
-        Some(parts) => context.charge_lookups(&parts, count),
-        // Every page render carries its request; without one, refuse.
-        None if context.lookups.is_some() && count > 0 => Err(LookupThrottled {
-            retry_after_secs: 60,
-        }),
-        None => Ok(()),
+/// right after it. Nothing to read (0) is free. The context is taken now,
+/// while rendering; the charge is awaited where the page reads.
+pub fn charge_lookups(
+    count: usize,
+) -> impl Future<Output = Result<(), LookupThrottled>> + Send + 'static {
+    let context = use_context::<AppContext>();
+    let parts = use_context::<http::request::Parts>();
+    async move {
+        let Some(context) = context else {
+            return Ok(());
+        };
+        match parts {
+            Some(parts) => context.charge_lookups(&parts, count).await,
+            // Every page render carries its request; without one, refuse.
+            None if context.lookups.is_some() && count > 0 => Err(LookupThrottled {
+                retry_after_secs: 60,
+            }),
+            None => Ok(()),
+        }
     }
 }
 

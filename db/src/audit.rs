@@ -22,6 +22,9 @@ pub enum AuditSource {
     Api,
     #[sea_orm(string_value = "command")]
     Command,
+    /// A job of the server itself (the retention period's erasure).
+    #[sea_orm(string_value = "job")]
+    Job,
 }
 
 impl AuditSource {
@@ -30,6 +33,7 @@ impl AuditSource {
             Self::Web => "web",
             Self::Api => "api",
             Self::Command => "command",
+            Self::Job => "job",
         }
     }
 }

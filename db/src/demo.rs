@@ -21,7 +21,8 @@ use crate::procedure_types::insert_default_workflow;
 pub const SHOWCASE_CODES: [&str; 2] = ["JYRH-CM4Q-3DY4-B", "HA1H-G56P-8QX6-T"];
 
 /// A demo pratica closed longer ago than the default retention period: it
-/// answers exactly like an unknown code.
+/// answers exactly like an unknown code, and the retention job erases it
+/// at start, keeping its anonymous figures.
 pub const EXPIRED_CODE: &str = "57P1-93ND-A0K3-H";
 
 /// The password of every demo account: shown in the README's demo section

@@ -17,6 +17,8 @@ pub mod migration;
 pub mod notifications;
 pub mod procedure_types;
 pub mod public;
+pub mod rate_limits;
+pub mod retention;
 pub mod webhooks;
 mod with_children;
 

@@ -814,26 +814,3 @@ async fn sent_lines<C: ConnectionTrait>(
         })
         .collect())
 }
-/// Erases the addresses and codici fiscali (and their messages' log) of
-/// pratiche closed before
-/// `closed_before`: kept only while the pratica is open and for the
-/// retention period after. How many subscriptions went.
-pub async fn purge_closed(
-    db: &DatabaseConnection,
-    closed_before: DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    let closed = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .filter(case::Column::ClosedAt.lt(closed_before))
-        .into_query();
-    // Their messages go with them (the foreign key cascades).
-    let txn = crate::begin_write(db).await?;
-    let deleted = subscription::Entity::delete_many()
-        .filter(subscription::Column::CaseId.in_subquery(closed))
-        .exec(&*txn)
-        .await?
-        .rows_affected;
-    txn.commit().await?;
-    Ok(deleted)
-}

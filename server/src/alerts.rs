@@ -62,7 +62,7 @@ pub async fn subscribe(
         }
         return Ok(page);
     };
-    if let Err(throttled) = context.charge_lookups(&parts, 1) {
+    if let Err(throttled) = context.charge_lookups(&parts, 1).await {
         return Ok(too_many_lookups(throttled.retry_after_secs));
     }
     let language = I18n::supported_or_default(&form.lingua);

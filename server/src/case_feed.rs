@@ -40,7 +40,7 @@ pub async fn case_feed(
         )
             .into_response());
     }
-    if let Err(throttled) = context.charge_lookups(&parts, 1) {
+    if let Err(throttled) = context.charge_lookups(&parts, 1).await {
         return Ok(too_many_lookups(throttled.retry_after_secs));
     }
     let closed_after = Utc::now() - context.retention;

@@ -33,6 +33,8 @@ pub struct Settings {
     pub lookup_limit: Option<RateLimit>,
     /// Per API client; `None` when turned off (a limit of 0).
     pub api_limit: Option<RateLimit>,
+    /// Where the lookup and API limits are counted.
+    pub limit_store: LimitStore,
     /// How long API idempotency keys (and their answers) are kept.
     pub idempotency_retention_hours: u32,
     /// Peers whose `X-Forwarded-For` is believed.
@@ -114,6 +116,28 @@ impl RateLimit {
         NonZeroU32::new(per_minute)
             .zip(NonZeroU32::new(burst))
             .map(|(per_minute, burst)| Self { per_minute, burst })
+    }
+}
+
+/// Where rate limits are counted: in each instance's memory (one instance,
+/// the SQLite default), or in the database all instances share (the
+/// PostgreSQL default: a client gets the limit once however many instances
+/// serve it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitStore {
+    Memory,
+    Database,
+}
+
+impl FromStr for LimitStore {
+    type Err = &'static str;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "memory" => Ok(Self::Memory),
+            "database" => Ok(Self::Database),
+            _ => Err("use memory or database"),
+        }
     }
 }
 
@@ -231,6 +255,11 @@ impl Settings {
             )?,
             parse_var("PRATICHE_API_BURST", read("PRATICHE_API_BURST", "200"))?,
         );
+        let limit_store = match get("PRATICHE_RATE_LIMIT_STORE") {
+            Some(value) => parse_var("PRATICHE_RATE_LIMIT_STORE", value)?,
+            None if url.starts_with("sqlite:") => LimitStore::Memory,
+            None => LimitStore::Database,
+        };
         let idempotency_retention_hours: u32 = parse_var(
             "PRATICHE_IDEMPOTENCY_HOURS",
             read("PRATICHE_IDEMPOTENCY_HOURS", "24"),
@@ -336,6 +365,7 @@ impl Settings {
             )?,
             lookup_limit,
             api_limit,
+            limit_store,
             idempotency_retention_hours,
             trusted_proxies,
             signing_key: get("PRATICHE_SIGNING_KEY").map(|key| SigningKey(key.into_bytes())),
@@ -465,6 +495,23 @@ mod tests {
         let limit = settings.api_limit.unwrap();
         assert_eq!((limit.per_minute.get(), limit.burst.get()), (1200, 200));
         assert_eq!(settings.idempotency_retention_hours, 24);
+        assert_eq!(settings.limit_store, LimitStore::Memory);
+    }
+
+    #[test]
+    fn limits_are_shared_on_postgresql_unless_asked_otherwise() {
+        let url = ("DATABASE_URL", "postgres://postgres@127.0.0.1/pratiche");
+        assert_eq!(settings(&[url]).unwrap().limit_store, LimitStore::Database);
+        let memory = ("PRATICHE_RATE_LIMIT_STORE", "memory");
+        assert_eq!(
+            settings(&[url, memory]).unwrap().limit_store,
+            LimitStore::Memory
+        );
+        let database = ("PRATICHE_RATE_LIMIT_STORE", "database");
+        assert_eq!(
+            settings(&[database]).unwrap().limit_store,
+            LimitStore::Database
+        );
     }
 
     #[test]
@@ -531,6 +578,7 @@ mod tests {
             ("PRATICHE_PUBLIC_URL", "ftp://x"),
             ("PRATICHE_LOOKUP_PER_MINUTE", "-1"),
             ("PRATICHE_API_BURST", "many"),
+            ("PRATICHE_RATE_LIMIT_STORE", "redis"),
             ("PRATICHE_IDEMPOTENCY_HOURS", "0"),
             ("PRATICHE_TRUSTED_PROXIES", "10.0.0.1,not-an-ip"),
             ("LEPTOS_SITE_ADDR", "nowhere"),

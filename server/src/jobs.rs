@@ -1,6 +1,7 @@
 //! Jobs that each server instance runs now and then: purges (expired
-//! idempotency keys, sign-in counters that no longer count, the addresses
-//! of long-closed pratiche) and the queuing of the day's reminders; and the
+//! idempotency keys, sign-in counters that no longer count, full rate
+//! limits, pratiche closed past the retention period) and the queuing of
+//! the day's reminders; and the
 //! loop of the outboxes' workers (citizens' messages, webhooks).
 
 use std::future::Future;

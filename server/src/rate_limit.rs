@@ -1,13 +1,19 @@
-//! Per-client limits on lookups (docs/rules.md, Security and privacy), with the
-//! `governor` crate. A client is an IPv4 address or an IPv6 /64;
-//! `X-Forwarded-For` is believed only from configured proxies. The limit is
-//! charged by the pages where they read a pratica by code
+//! Per-client limits on lookups and on API clients (docs/rules.md, Security
+//! and privacy). A client of the pages is an IPv4 address or an IPv6 /64;
+//! `X-Forwarded-For` is believed only from configured proxies. The lookup
+//! limit is charged by the pages where they read a pratica by code
 //! ([`pratiche_app::context::charge_lookups`]), so no path reaches a pratica
-//! around it. Limits are per server instance.
+//! around it.
+//!
+//! The limits live where [`LimitStore`] says: in this instance's memory
+//! (the `governor` crate), or in the database every instance shares
+//! ([`pratiche_db::rate_limits`]), so that two instances behind a load
+//! balancer give a client the limit once.
 //!
 //! Hand-written around `governor` rather than `tower_governor`: its key
-//! extractors believe `X-Forwarded-For` from anyone and know no /64, and a
-//! charge of several lookups at once (the remembered list) is not a request.
+//! extractors believe `X-Forwarded-For` from anyone and know no /64, a
+//! charge of several lookups at once (the remembered list) is not a
+//! request, and it has no shared store.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
@@ -20,70 +26,121 @@ use axum::http::request::Parts;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use ipnet::IpNet;
-use pratiche_app::context::{LookupLimit, LookupThrottled};
+use pratiche_app::context::{LookupCharge, LookupLimit, LookupThrottled};
+use pratiche_db::DatabaseConnection;
+use pratiche_db::rate_limits::{self, Gcra};
 
-use crate::config::RateLimit;
+use crate::config::{LimitStore, RateLimit};
 
 /// How often keys idle long enough to be full again are forgotten.
-const PURGE_INTERVAL: Duration = Duration::from_secs(60);
+pub const PURGE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A limit per key (a client address, an API client), forgetting idle keys.
 #[derive(Clone)]
-pub struct KeyedLimiter<K: Clone + Eq + std::hash::Hash + Send + Sync + 'static> {
-    limiter: Arc<DefaultKeyedRateLimiter<K>>,
+pub struct KeyedLimiter {
+    store: Store,
     limit: RateLimit,
 }
 
-impl<K: Clone + Eq + std::hash::Hash + Send + Sync + 'static> KeyedLimiter<K> {
-    pub fn new(limit: RateLimit) -> Self {
+#[derive(Clone)]
+enum Store {
+    Memory(Arc<DefaultKeyedRateLimiter<String>>),
+    /// In the shared table, each key behind `prefix` (one limit's keys
+    /// apart from another's).
+    Database {
+        db: DatabaseConnection,
+        gcra: Gcra,
+        prefix: &'static str,
+    },
+}
+
+impl KeyedLimiter {
+    /// A limit named `prefix` kept in `store`.
+    pub fn new(
+        limit: RateLimit,
+        store: LimitStore,
+        db: &DatabaseConnection,
+        prefix: &'static str,
+    ) -> Self {
+        match store {
+            LimitStore::Memory => Self::in_memory(limit),
+            LimitStore::Database => Self {
+                store: Store::Database {
+                    db: db.clone(),
+                    gcra: Gcra::new(limit.per_minute, limit.burst),
+                    prefix,
+                },
+                limit,
+            },
+        }
+    }
+
+    /// A limit in this instance's memory, forgetting idle keys now and then
+    /// (the database's are purged by a job).
+    pub fn in_memory(limit: RateLimit) -> Self {
         let quota = Quota::per_minute(limit.per_minute).allow_burst(limit.burst);
+        let limiter = Arc::new(RateLimiter::keyed(quota));
+        spawn_purge(&limiter);
         Self {
-            limiter: Arc::new(RateLimiter::keyed(quota)),
+            store: Store::Memory(limiter),
             limit,
         }
     }
 
-    /// Forgets idle keys now and then, so memory stays bounded.
-    pub fn spawn_purge(&self) {
-        let limiter = Arc::downgrade(&self.limiter);
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(PURGE_INTERVAL);
-            loop {
-                ticks.tick().await;
-                let Some(limiter) = limiter.upgrade() else {
-                    break;
-                };
-                limiter.retain_recent();
-                limiter.shrink_to_fit();
-            }
-        });
-    }
-
     /// `None` if the key may go on, else the seconds to wait.
-    pub fn check(&self, key: &K) -> Option<u64> {
-        self.check_n(key, NonZeroU32::MIN)
+    pub async fn check(&self, key: &str) -> Option<u64> {
+        self.check_n(key, NonZeroU32::MIN).await
     }
 
     /// [`Self::check`] for `n` units at once. More than the burst is never
     /// allowed; the wait is then the time the limit takes to refill `n`.
-    pub fn check_n(&self, key: &K, n: NonZeroU32) -> Option<u64> {
-        match self.limiter.check_key_n(key, n) {
-            Ok(Ok(())) => None,
-            Ok(Err(not_until)) => {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+    /// When the shared store cannot be reached the request goes on (and
+    /// the error is logged): the page's own read of the database answers
+    /// for it.
+    pub async fn check_n(&self, key: &str, n: NonZeroU32) -> Option<u64> {
+        let wait = match &self.store {
+            Store::Memory(limiter) => match limiter.check_key_n(&key.to_owned(), n) {
+                Ok(Ok(())) => None,
+                Ok(Err(not_until)) => Some(not_until.wait_time_from(DefaultClock::default().now())),
+                Err(_) => Some(Duration::from_secs(
+                    (u64::from(n.get()) * 60).div_ceil(u64::from(self.limit.per_minute.get())),
+                )),
+            },
+            Store::Database { db, gcra, prefix } => {
+                let key = format!("{prefix}:{key}");
+                rate_limits::charge(db, &key, *gcra, n, rate_limits::now_ns())
+                    .await
+                    .unwrap_or_else(|error| {
+                        tracing::error!(%error, "cannot charge the shared rate limit");
+                        None
+                    })
             }
-            Err(_) => {
-                Some((u64::from(n.get()) * 60).div_ceil(u64::from(self.limit.per_minute.get())))
-            }
-        }
+        };
+        wait.map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
     }
+}
+
+/// Forgets idle keys of an in-memory limit now and then, so memory stays
+/// bounded.
+fn spawn_purge(limiter: &Arc<DefaultKeyedRateLimiter<String>>) {
+    let limiter = Arc::downgrade(limiter);
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(PURGE_INTERVAL);
+        loop {
+            ticks.tick().await;
+            let Some(limiter) = limiter.upgrade() else {
+                break;
+            };
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    });
 }
 
 /// The lookup limit of the citizen pages, per client.
 #[derive(Clone)]
 pub struct LookupLimiter {
-    limiter: KeyedLimiter<IpAddr>,
+    limiter: KeyedLimiter,
     trusted_proxies: Arc<[IpNet]>,
 }
 
@@ -96,33 +153,32 @@ impl std::fmt::Debug for LookupLimiter {
 }
 
 impl LookupLimiter {
-    pub fn new(limit: RateLimit, trusted_proxies: Arc<[IpNet]>) -> Self {
+    pub fn new(limiter: KeyedLimiter, trusted_proxies: Arc<[IpNet]>) -> Self {
         Self {
-            limiter: KeyedLimiter::new(limit),
+            limiter,
             trusted_proxies,
         }
-    }
-
-    pub fn spawn_purge(&self) {
-        self.limiter.spawn_purge();
     }
 }
 
 impl LookupLimit for LookupLimiter {
-    fn charge(&self, request: &Parts, lookups: NonZeroU32) -> Result<(), LookupThrottled> {
-        let client = client_key(
-            peer_of(request).ip(),
-            &request.headers,
-            &self.trusted_proxies,
-        );
-        match self.limiter.check_n(&client, lookups) {
-            None => Ok(()),
-            Some(retry_after_secs) => {
-                tracing::info!(%client, lookups = lookups.get(), retry_after_secs, "lookup rate limit reached");
-                metrics::counter!(crate::metrics::RATE_LIMITED, "limit" => "lookup").increment(1);
-                Err(LookupThrottled { retry_after_secs })
+    fn charge<'a>(&'a self, request: &'a Parts, lookups: NonZeroU32) -> LookupCharge<'a> {
+        Box::pin(async move {
+            let client = client_key(
+                peer_of(request).ip(),
+                &request.headers,
+                &self.trusted_proxies,
+            );
+            match self.limiter.check_n(&client.to_string(), lookups).await {
+                None => Ok(()),
+                Some(retry_after_secs) => {
+                    tracing::info!(%client, lookups = lookups.get(), retry_after_secs, "lookup rate limit reached");
+                    metrics::counter!(crate::metrics::RATE_LIMITED, "limit" => "lookup")
+                        .increment(1);
+                    Err(LookupThrottled { retry_after_secs })
+                }
             }
-        }
+        })
     }
 }
 
@@ -209,8 +265,8 @@ mod tests {
         headers
     }
 
-    fn limiter(per_minute: u32, burst: u32) -> KeyedLimiter<IpAddr> {
-        KeyedLimiter::new(RateLimit {
+    fn limiter(per_minute: u32, burst: u32) -> KeyedLimiter {
+        KeyedLimiter::in_memory(RateLimit {
             per_minute: NonZeroU32::new(per_minute).unwrap(),
             burst: NonZeroU32::new(burst).unwrap(),
         })
@@ -277,27 +333,33 @@ mod tests {
         );
     }
 
-    #[test]
-    fn allows_the_burst_then_asks_to_wait() {
+    #[tokio::test]
+    async fn allows_the_burst_then_asks_to_wait() {
         let limiter = limiter(1, 2);
-        let client = ip("192.0.2.1");
-        assert_eq!(limiter.check(&client), None);
-        assert_eq!(limiter.check(&client), None);
-        let wait = limiter.check(&client).expect("over the limit");
+        assert_eq!(limiter.check("192.0.2.1").await, None);
+        assert_eq!(limiter.check("192.0.2.1").await, None);
+        let wait = limiter.check("192.0.2.1").await.expect("over the limit");
         assert!((1..=60).contains(&wait), "{wait}");
-        assert_eq!(limiter.check(&ip("192.0.2.2")), None);
+        assert_eq!(limiter.check("192.0.2.2").await, None);
     }
 
-    #[test]
-    fn charges_several_units_at_once_never_more_than_the_burst() {
+    #[tokio::test]
+    async fn charges_several_units_at_once_never_more_than_the_burst() {
         let limiter = limiter(10, 5);
-        let client = ip("192.0.2.1");
+        let client = "192.0.2.1";
         let three = NonZeroU32::new(3).unwrap();
-        assert_eq!(limiter.check_n(&client, three), None);
-        assert!(limiter.check_n(&client, three).is_some(), "only 2 left");
-        assert_eq!(limiter.check_n(&client, NonZeroU32::new(2).unwrap()), None);
+        assert_eq!(limiter.check_n(client, three).await, None);
+        assert!(
+            limiter.check_n(client, three).await.is_some(),
+            "only 2 left"
+        );
+        assert_eq!(
+            limiter.check_n(client, NonZeroU32::new(2).unwrap()).await,
+            None
+        );
         let wait = limiter
-            .check_n(&ip("192.0.2.2"), NonZeroU32::new(6).unwrap())
+            .check_n("192.0.2.2", NonZeroU32::new(6).unwrap())
+            .await
             .expect("more than the burst");
         assert_eq!(wait, 36);
     }

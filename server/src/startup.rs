@@ -41,7 +41,7 @@ use crate::auth::keys::{self, KeyError};
 use crate::auth::passwords::Passwords;
 use crate::auth::session::{self, Sessions};
 use crate::auth::tokens::TokenSigner;
-use crate::config::Settings;
+use crate::config::{LimitStore, Settings};
 use crate::csrf::{self, CrossSite, SiteOrigin};
 use crate::language;
 use crate::lifecycle::Lifecycle;
@@ -50,7 +50,7 @@ use crate::notify::io::IoClient;
 use crate::notify::{self, email::Mailer, links::Links};
 use crate::office::BackOffice;
 use crate::page_nonce::{self, PageNonce};
-use crate::rate_limit::{KeyedLimiter, LookupLimiter};
+use crate::rate_limit::{self, KeyedLimiter, LookupLimiter};
 use crate::remembered;
 use crate::responses::{SecureCookies, is_html};
 use crate::telemetry::{self, PathRedactor};
@@ -136,7 +136,7 @@ impl Application {
             public_url: Arc::from(settings.public_url.as_str()),
             installation_email: Arc::from(settings.installation_email.as_str()),
             retention: chrono::Duration::days(i64::from(settings.retention_days)),
-            lookups: lookup_limit(settings, &trusted_proxies),
+            lookups: lookup_limit(settings, &db, &trusted_proxies),
             alerts_by_mail: settings.mail.is_some(),
             app_io: settings.secrets_key.is_some(),
         };
@@ -147,6 +147,19 @@ impl Application {
                 async move { pratiche_db::accounts::purge_throttles(&db, Utc::now()).await }
             }
         });
+        spawn_retention(settings, &db);
+        if settings.limit_store == LimitStore::Database {
+            jobs::spawn_every(rate_limit::PURGE_INTERVAL, "full rate limits forgotten", {
+                let db = db.clone();
+                move || {
+                    let db = db.clone();
+                    async move {
+                        pratiche_db::rate_limits::purge(&db, pratiche_db::rate_limits::now_ns())
+                            .await
+                    }
+                }
+            });
+        }
         let back_office = BackOffice {
             sessions: Sessions::new(db.clone(), signer, settings.secure_cookies()),
             devices: Devices::new(&signing_key, settings.secure_cookies()),
@@ -271,8 +284,7 @@ pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, St
     Ok(db)
 }
 
-/// Starts the purge of the addresses of pratiche closed past the retention
-/// period and, when e-mail or App IO is configured, the reminders and the
+/// When e-mail or App IO is configured, starts the reminders and the
 /// outbox's worker; the citizens' alert forms' state, when mail is.
 fn start_notifications(
     settings: &Settings,
@@ -281,20 +293,6 @@ fn start_notifications(
     lifecycle: &Lifecycle,
     back_office: &BackOffice,
 ) -> Result<Option<Alerts>, StartupError> {
-    let retention = chrono::Duration::days(i64::from(settings.retention_days));
-    jobs::spawn_every(
-        ADDRESS_PURGE_EVERY,
-        "addresses of closed pratiche erased",
-        {
-            let db = db.clone();
-            move || {
-                let db = db.clone();
-                async move {
-                    pratiche_db::notifications::purge_closed(&db, Utc::now() - retention).await
-                }
-            }
-        },
-    );
     let mailer = settings
         .mail
         .as_ref()
@@ -331,7 +329,7 @@ fn start_notifications(
         io,
         links: links.clone(),
         public_url: settings.public_url.clone(),
-        retention,
+        retention: chrono::Duration::days(i64::from(settings.retention_days)),
         coalesce: settings.coalesce,
     }
     .spawn(lifecycle);
@@ -357,26 +355,49 @@ fn alert_routes(alerts: Option<Alerts>) -> Router<LeptosOptions> {
 /// their date).
 const REMINDERS_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
-/// How often the addresses of pratiche closed past the retention period
-/// are erased.
-const ADDRESS_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+/// How often pratiche closed past the retention period are erased (and at
+/// every start).
+const RETENTION_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 /// How often sign-in counters that no longer count are deleted.
 const THROTTLE_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Erases the pratiche closed past the retention period, daily, keeping
+/// their anonymous figures (`pratiche_db::retention`).
+fn spawn_retention(settings: &Settings, db: &DatabaseConnection) {
+    let retention = chrono::Duration::days(i64::from(settings.retention_days));
+    let db = db.clone();
+    jobs::spawn_every(
+        RETENTION_EVERY,
+        "pratiche closed past the retention period erased",
+        move || {
+            let db = db.clone();
+            async move {
+                let now = Utc::now();
+                let erased =
+                    pratiche_db::retention::erase_closed(&db, now - retention, now).await?;
+                Ok(erased.values().map(|body| body.pratiche).sum())
+            }
+        },
+    );
+}
 
 /// The per-client limit on lookups, charged by the pages where they read a
 /// pratica by code; `None` when turned off.
 fn lookup_limit(
     settings: &Settings,
+    db: &DatabaseConnection,
     trusted_proxies: &Arc<[IpNet]>,
 ) -> Option<Arc<dyn LookupLimit>> {
     let Some(limit) = settings.lookup_limit else {
         tracing::warn!("lookup rate limit turned off");
         return None;
     };
-    let limiter = LookupLimiter::new(limit, Arc::clone(trusted_proxies));
-    limiter.spawn_purge();
-    Some(Arc::new(limiter))
+    let limiter = KeyedLimiter::new(limit, settings.limit_store, db, "lookup");
+    Some(Arc::new(LookupLimiter::new(
+        limiter,
+        Arc::clone(trusted_proxies),
+    )))
 }
 
 /// The routes that set the citizen's own cookies: language, "Le mie
@@ -474,10 +495,11 @@ fn api_state(
     client_rows: ClientRows,
     trusted_proxies: Arc<[IpNet]>,
 ) -> Api {
-    let limiter = settings.api_limit.map(KeyedLimiter::new);
-    match &limiter {
-        Some(limiter) => limiter.spawn_purge(),
-        None => tracing::warn!("API rate limit turned off"),
+    let limiter = settings
+        .api_limit
+        .map(|limit| KeyedLimiter::new(limit, settings.limit_store, &db, "api"));
+    if limiter.is_none() {
+        tracing::warn!("API rate limit turned off");
     }
     idempotency::spawn_purge(
         db.clone(),

@@ -32,31 +32,31 @@ pub fn MyCases() -> impl IntoView {
     // The list is about one person's pratiche: never cached.
     answer_privately(StatusCode::OK);
     let i18n = use_i18n();
-    let list = match charge_lookups(codes.len()).err() {
-        Some(LookupThrottled { retry_after_secs }) => {
-            view! { <p class="notice">{i18n.t_with("mine-throttled", &[("seconds", retry_after_secs.into())])}</p> }
-                .into_any()
+    let charge = charge_lookups(codes.len());
+    let context = expect_context::<AppContext>();
+    let throttled_text = i18n.clone();
+    let list = Suspend::new(async move {
+        if let Err(LookupThrottled { retry_after_secs }) = charge.await {
+            let i18n = throttled_text;
+            return view! { <p class="notice">{i18n.t_with("mine-throttled", &[("seconds", retry_after_secs.into())])}</p> }
+                .into_any();
         }
-        None => {
-            let context = expect_context::<AppContext>();
-            Suspend::new(async move {
-                let closed_after = Utc::now() - context.retention;
-                let found = summaries(&context.db, &codes, closed_after).await.unwrap_or_else(|error| {
-                    tracing::error!(%error, "cannot list remembered pratiche");
-                    Vec::new()
-                });
-                let rows = codes
-                    .into_iter()
-                    .map(|code| {
-                        let summary = found.iter().find(|summary| summary.code == code).cloned();
-                        view! { <MyCase code summary/> }
-                    })
-                    .collect_view();
-                view! { <ul class="my-cases">{rows}</ul> }
+        let closed_after = Utc::now() - context.retention;
+        let found = summaries(&context.db, &codes, closed_after)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "cannot list remembered pratiche");
+                Vec::new()
+            });
+        let rows = codes
+            .into_iter()
+            .map(|code| {
+                let summary = found.iter().find(|summary| summary.code == code).cloned();
+                view! { <MyCase code summary/> }
             })
-            .into_any()
-        }
-    };
+            .collect_view();
+        view! { <ul class="my-cases">{rows}</ul> }.into_any()
+    });
     view! {
         <section class="card my-cases-card" aria-labelledby="my-cases-title">
             <h2 id="my-cases-title">{i18n.t("mine-title")}</h2>

@@ -70,7 +70,7 @@ impl From<AuditSource> for EventSource {
     fn from(source: AuditSource) -> Self {
         match source {
             AuditSource::Api => Self::Api,
-            AuditSource::Web | AuditSource::Command => Self::BackOffice,
+            AuditSource::Web | AuditSource::Command | AuditSource::Job => Self::BackOffice,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod api_client;
 pub mod audit_entry;
 pub mod body;
 pub mod case;
+pub mod closed_case_figure;
 pub mod idempotency_key;
 pub mod notification;
 pub mod procedure_state;

@@ -17,6 +17,8 @@ mod m20261202_000011_notifications;
 mod m20261203_000012_app_io;
 mod m20261203_000013_webhooks;
 mod m20261203_000014_staff_notices;
+mod m20261204_000015_rate_limits;
+mod m20261204_000016_closed_case_figures;
 
 pub struct Migrator;
 
@@ -38,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_app_io::Migration),
             Box::new(m20261203_000013_webhooks::Migration),
             Box::new(m20261203_000014_staff_notices::Migration),
+            Box::new(m20261204_000015_rate_limits::Migration),
+            Box::new(m20261204_000016_closed_case_figures::Migration),
         ]
     }
 }

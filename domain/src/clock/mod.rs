@@ -142,6 +142,21 @@ impl Explanation {
             .collect()
     }
 
+    /// The days the procedure actually took, as the clock counts them:
+    /// from submission to conclusion, the suspensions not counted (the
+    /// figure art. 2 c. 4-bis L. 241/1990 asks to publish against the
+    /// term). `None` while it is open.
+    pub fn days_used(&self) -> Option<u32> {
+        let concluded_on = self.concluded_on?;
+        let elapsed = days_between(self.submitted_on, concluded_on);
+        Some(elapsed.saturating_sub(self.suspended_days()))
+    }
+
+    /// Whether it was concluded by its due date; `None` while it is open.
+    pub fn concluded_in_time(&self) -> Option<bool> {
+        Some(self.concluded_on? <= self.due_on)
+    }
+
     pub fn extension_days(&self) -> u32 {
         self.adjustments
             .iter()

@@ -353,7 +353,49 @@ fn any_history() -> impl Strategy<Value = (NaiveDate, u32, Vec<ClockEvent>)> {
         })
 }
 
+#[test]
+fn days_used_leave_out_the_suspension_and_count_only_once_concluded() {
+    let submitted_on = date(2026, 3, 2);
+    let mut history = vec![
+        event(submitted_on, Submitted),
+        event(date(2026, 3, 12), DocumentsRequested),
+        event(date(2026, 3, 22), InReview),
+    ];
+    let open = due(submitted_on, 30, &history);
+    assert_eq!((open.days_used(), open.concluded_in_time()), (None, None));
+    history.push(event(date(2026, 4, 11), Approved));
+    let concluded = due(submitted_on, 30, &history);
+    // 40 days from submission to decision, 10 of them suspended.
+    assert_eq!(concluded.days_used(), Some(30));
+    assert_eq!(concluded.concluded_in_time(), Some(true));
+    history.push(event(date(2026, 4, 20), Approved));
+    let late = due(submitted_on, 30, &history);
+    assert_eq!(late.days_used(), Some(39));
+    assert_eq!(late.concluded_in_time(), Some(false));
+}
+
 proptest! {
+    #[test]
+    fn days_used_never_exceed_the_days_elapsed(
+        (submitted_on, term, events) in any_history(),
+    ) {
+        let explanation = due(submitted_on, term, &events);
+        if let Some(used) = explanation.days_used() {
+            let concluded_on = explanation.concluded_on.unwrap();
+            let elapsed = u32::try_from((concluded_on - submitted_on).num_days()).unwrap_or(0);
+            prop_assert!(used <= elapsed);
+            if explanation.suspended_days() == 0 {
+                prop_assert_eq!(used, elapsed);
+            }
+            // In time means within the term, its extensions and the suspensions.
+            if explanation.concluded_in_time() == Some(true) {
+                let allowed = term + explanation.extension_days() + explanation.suspended_days()
+                    + u32::try_from(explanation.skipped_days.len()).unwrap();
+                prop_assert!(elapsed <= allowed);
+            }
+        }
+    }
+
     #[test]
     fn never_before_submission_plus_term((submitted_on, term, events) in any_history()) {
         let explanation = due(submitted_on, term, &events);

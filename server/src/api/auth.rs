@@ -322,7 +322,7 @@ async fn issue_token(api: &Api, headers: &HeaderMap, body: Body) -> Result<Respo
         tracing::info!("API token refused: not a client id");
         return Err(ApiError::InvalidClient);
     }
-    api.limit(&format!("token:{client_id}"))?;
+    api.limit(&format!("token:{client_id}")).await?;
     let client = api_clients::by_client_id(&api.db, &client_id).await?;
     let Some(client) =
         client.filter(|client| !client.disabled && client.secret_hash == hash_secret(&secret))
@@ -395,7 +395,7 @@ impl FromRequestParts<Api> for ApiClient {
                 !client.disabled && client.body_id == claims.body && client.client_id == claims.sub
             })
             .ok_or(ApiError::Unauthenticated { token_given: true })?;
-        api.limit(&client.client_id)?;
+        api.limit(&client.client_id).await?;
         let now = Utc::now();
         if client
             .last_used_at

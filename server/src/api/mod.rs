@@ -40,7 +40,7 @@ pub struct Api {
     pub client_rows: ClientRows,
     /// Per client (and per client id at the token endpoint); `None` is off,
     /// and so is the count of failed token requests.
-    pub limiter: Option<KeyedLimiter<String>>,
+    pub limiter: Option<KeyedLimiter>,
     /// Failed token requests per client address.
     pub token_failures: TokenFailures,
     /// Absolute URLs (a pratica's public page) start with this.
@@ -54,12 +54,12 @@ pub struct Api {
 
 impl Api {
     /// 429 when `key` is over its limit.
-    fn limit(&self, key: &str) -> Result<(), ApiError> {
-        match self
-            .limiter
-            .as_ref()
-            .and_then(|limiter| limiter.check(&key.to_owned()))
-        {
+    async fn limit(&self, key: &str) -> Result<(), ApiError> {
+        let wait = match &self.limiter {
+            Some(limiter) => limiter.check(key).await,
+            None => None,
+        };
+        match wait {
             Some(retry_after_secs) => {
                 metrics::counter!(crate::metrics::RATE_LIMITED, "limit" => "api").increment(1);
                 Err(ApiError::RateLimited { retry_after_secs })

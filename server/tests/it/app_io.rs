@@ -302,11 +302,11 @@ async fn an_applicant_on_io_gets_each_update_in_the_app(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let db = server.database().await;
-    let erased =
-        pratiche_db::notifications::purge_closed(&db, Utc::now() + chrono::Duration::days(1))
-            .await
-            .unwrap();
-    assert_eq!(erased, 1);
+    let now = Utc::now();
+    let erased = pratiche_db::retention::erase_closed(&db, now + chrono::Duration::days(1), now)
+        .await
+        .unwrap();
+    assert_eq!(erased.values().map(|body| body.recipients).sum::<u64>(), 1);
     let left = subscription::Entity::find()
         .filter(subscription::Column::Recipient.eq(ON_IO))
         .count(&db)

@@ -20,6 +20,7 @@ mod lookup;
 mod operations;
 mod proxy;
 mod remembered;
+mod retention;
 mod same_rules;
 mod status_changes;
 mod webhooks;

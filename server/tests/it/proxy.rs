@@ -5,8 +5,9 @@
 //! is worked once between them, the client's address seen through the
 //! proxy is the real one, and nginx serves static files and the headers the
 //! site file promises; then a rolling restart of both under load (wrk,
-//! Debian's package) fails no request. PostgreSQL only: an embedded
-//! database has one instance.
+//! Debian's package) fails no request. And the lookup limit, counted in the
+//! database the instances share, holds across them. PostgreSQL only: an
+//! embedded database has one instance.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -293,5 +294,71 @@ async fn two_instances_behind_nginx_act_as_one() {
     println!(
         "rolling restart under wrk: {} requests, {} failed",
         load.requests, load.failed
+    );
+}
+
+/// Asks nginx for a case page `times` times from `client`; the status and
+/// request id of each answer.
+async fn lookups_through_nginx(nginx: &Nginx, client: [u8; 4], times: usize) -> Vec<(u16, String)> {
+    let citizen = reqwest::Client::builder()
+        .add_root_certificate(nginx.certificate())
+        .local_address(std::net::IpAddr::from(client))
+        .build()
+        .unwrap();
+    let mut answers = Vec::new();
+    for _ in 0..times {
+        let answer = citizen
+            .get(format!("{PUBLIC}/p/JYRH-CM4Q-3DY4-B"))
+            .send()
+            .await
+            .unwrap();
+        let id = answer.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        answers.push((answer.status().as_u16(), id));
+    }
+    answers
+}
+
+/// A client behind nginx gets the lookup burst once, whichever instance
+/// answers, when the limit is counted in the database (PostgreSQL's
+/// default); counted in each instance's memory it would get it once per
+/// instance, as the second pair shows.
+#[tokio::test]
+async fn the_lookup_limit_holds_across_instances() {
+    let env = [
+        ("PRATICHE_PUBLIC_URL", PUBLIC),
+        ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
+        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
+        ("PRATICHE_LOOKUP_BURST", "4"),
+    ];
+    let Some(first) = TestServer::start(Backend::Postgres, &env).await else {
+        return;
+    };
+    let second = first.another_instance(&[]);
+    let site_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    let nginx = Nginx::start(&[&first.address, &second.address], &site_root);
+    let answers = lookups_through_nginx(&nginx, [127, 0, 0, 2], 8).await;
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    assert_eq!(statuses, [200, 200, 200, 200, 429, 429, 429, 429]);
+    for instance in [&first, &second] {
+        let log = instance.settled_log().await;
+        assert!(
+            answers.iter().any(|(_, id)| log.contains(id.as_str())),
+            "{} answered some of them",
+            instance.address
+        );
+    }
+    drop(nginx);
+
+    let in_memory = [("PRATICHE_RATE_LIMIT_STORE", "memory")];
+    let third = first.another_instance(&in_memory);
+    let fourth = first.another_instance(&in_memory);
+    let nginx = Nginx::start(&[&third.address, &fourth.address], &site_root);
+    let answers = lookups_through_nginx(&nginx, [127, 0, 0, 3], 8).await;
+    assert!(
+        answers.iter().all(|(status, _)| *status == 200),
+        "four per instance: {answers:?}"
     );
 }

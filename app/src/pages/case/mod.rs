@@ -49,12 +49,12 @@ pub fn CasePage() -> impl IntoView {
         expect_context::<ResponseOptions>().insert_header(LOCATION, location);
         return ().into_any();
     }
-    if let Err(LookupThrottled { retry_after_secs }) = charge_lookups(1) {
-        return view! { <TooManyLookups retry_after_secs/> }.into_any();
-    }
-
+    let charge = charge_lookups(1);
     let context = expect_context::<AppContext>();
     let case = Suspend::new(async move {
+        if let Err(LookupThrottled { retry_after_secs }) = charge.await {
+            return view! { <TooManyLookups retry_after_secs/> }.into_any();
+        }
         let closed_after = Utc::now() - context.retention;
         match find_case(&context.db, code, closed_after).await {
             Ok(Some(case)) => {

@@ -4,21 +4,29 @@
 //! 443; only what the site file leaves to each installation (the upstream,
 //! the name, a self-signed certificate made with openssl, the site's
 //! files) is written here, in the places the site file includes. Stopped
-//! when dropped.
+//! when dropped. One at a time: tests that start one wait for the ports.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+
+/// Held by the running nginx: its ports are this machine's 80 and 443.
+static PORTS: Mutex<()> = Mutex::new(());
 
 pub struct Nginx {
     process: Child,
     folder: tempfile::TempDir,
+    /// Released after the process is stopped (fields drop after `drop`).
+    _ports: MutexGuard<'static, ()>,
 }
 
 impl Nginx {
     /// Starts nginx proxying to `instances` (`http://127.0.0.1:PORT`),
     /// serving static files from `site_root`.
     pub fn start(instances: &[&str], site_root: &Path) -> Self {
+        // A test that failed while holding the ports still stopped its nginx.
+        let ports = PORTS.lock().unwrap_or_else(PoisonError::into_inner);
         let folder = tempfile::tempdir().expect("a folder for nginx");
         let at = |name: &str| folder.path().join(name);
         // A certificate authority of its own, and the server's certificate
@@ -139,7 +147,11 @@ impl Nginx {
             .stderr(Stdio::piped())
             .spawn()
             .expect("nginx starts");
-        let nginx = Self { process, folder };
+        let nginx = Self {
+            process,
+            folder,
+            _ports: ports,
+        };
         nginx.wait_until_listening();
         nginx
     }

@@ -214,7 +214,8 @@ serve_demo() {
     export PRATICHE_DATA_DIR="$2"
     export PRATICHE_PUBLIC_URL="http://127.0.0.1:$1"
     export PRATICHE_DEMO=1
-    export PRATICHE_LOOKUP_PER_MINUTE=0
+    # Limits off, unless a benchmark of the limits sets them.
+    export PRATICHE_LOOKUP_PER_MINUTE="${BENCH_LOOKUP_PER_MINUTE:-0}"
     export PRATICHE_API_PER_MINUTE=0
     export PRATICHE_DRAIN_SECONDS=0
     export RUST_LOG=warn

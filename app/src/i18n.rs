@@ -297,24 +297,67 @@ mod tests {
         assert_eq!(english.date(leap_day), "29 February 1960");
     }
 
+    /// The message keys of a language's file, in order.
+    fn file_keys(language: &str) -> Vec<String> {
+        let path = format!("{}/locales/{language}/main.ftl", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path)
+            .expect("translation file")
+            .lines()
+            .filter_map(|line| line.split_once(" =").map(|(key, _)| key.trim().to_owned()))
+            .filter(|key| !key.is_empty() && !key.starts_with(['#', ' ', '.', '[', '*']))
+            .collect()
+    }
+
     #[test]
     fn every_language_has_every_message() {
-        let keys = |language: &str| -> Vec<String> {
-            let path = format!("{}/locales/{language}/main.ftl", env!("CARGO_MANIFEST_DIR"));
-            std::fs::read_to_string(path)
-                .expect("translation file")
-                .lines()
-                .filter_map(|line| line.split_once(" =").map(|(key, _)| key.trim().to_owned()))
-                .filter(|key| !key.is_empty() && !key.starts_with(['#', ' ', '.', '[', '*']))
-                .collect()
-        };
-        let italian = keys("it");
+        let italian = file_keys("it");
         for language in LANGUAGES.iter() {
             assert_eq!(
-                keys(&language.to_string()),
+                file_keys(&language.to_string()),
                 italian,
                 "keys of {language} differ from Italian"
             );
+        }
+    }
+
+    /// Keys put together at run time (a phase's name, sentence and next
+    /// step, a month, a role, an event's source, a delivery's status, an
+    /// audited entity) exist in every language: no page shows a bare key.
+    #[test]
+    fn every_key_built_at_run_time_is_translated() {
+        use pratiche_db::ActiveEnum;
+        use pratiche_db::cases::EventSource;
+        use pratiche_db::webhooks::DeliveryStatus;
+        use pratiche_domain::PublicPhase;
+        use pratiche_domain::account::Role;
+
+        let mut built: Vec<String> = Vec::new();
+        for phase in PublicPhase::ALL {
+            for suffix in ["", "-sentence", "-next"] {
+                built.push(format!("phase-{}{suffix}", phase.as_str()));
+            }
+        }
+        built.extend((1..=12).map(|month| format!("month-{month}")));
+        for role in [Role::ProvinceAdmin, Role::BodyAdmin, Role::Clerk] {
+            built.push(format!("admin-role-{}", role.as_str()));
+        }
+        for source in [EventSource::Demo, EventSource::BackOffice, EventSource::Api] {
+            built.push(format!("record-source-{}", source.as_str()));
+        }
+        for status in [
+            DeliveryStatus::Pending,
+            DeliveryStatus::Sent,
+            DeliveryStatus::Failed,
+        ] {
+            built.push(format!("webhook-status-{}", status.to_value()));
+        }
+        for entity in crate::pages::admin::audit::ENTITIES {
+            built.push(format!("admin-entity-{entity}"));
+        }
+        for language in LANGUAGES.iter() {
+            let known = file_keys(&language.to_string());
+            let missing: Vec<&String> = built.iter().filter(|key| !known.contains(key)).collect();
+            assert!(missing.is_empty(), "{language} lacks {missing:?}");
         }
     }
 }

@@ -1,8 +1,8 @@
-//! The end of the retention period: at start (and daily) the server erases
-//! the pratiche closed longer ago than `PRATICHE_RETENTION_DAYS`, with
-//! their history, keeping only anonymous figures, and counts what went in
-//! each body's audit log; a pratica closed a little less long ago, and an
-//! open one, stay.
+//! The end of the retention period: a pratica closed longer ago than
+//! `PRATICHE_RETENTION_DAYS` answers the public like an unknown code at
+//! once, and at start (and daily) the server erases it with its history,
+//! keeping only anonymous figures, and counts what went in its body's audit
+//! log; a pratica closed a little less long ago, and an open one, stay.
 
 use std::time::{Duration, Instant};
 
@@ -53,6 +53,35 @@ async fn pratiche_closed_past_retention_are_erased_and_leave_only_figures(backen
     }
     let expired_row = case_by_reference(&db, "RET-1").await.unwrap();
 
+    // Past the period by an hour: the public gets the unknown code's answer
+    // (the body's API still reads it until it is erased); short of it by
+    // an hour, the page is there.
+    let unknown = pratiche_domain::CaseCode::generate().to_string();
+    let mut answers = Vec::new();
+    for code in [expired.as_str(), unknown.as_str()] {
+        let response = server.get(&format!("/p/{code}")).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{code}");
+        answers.push(response.text().await.unwrap().replace(code, "CODE"));
+    }
+    assert_eq!(answers[0], answers[1], "expired and unknown answer alike");
+    assert_eq!(
+        server.get(&format!("/p/{recent}")).await.status(),
+        StatusCode::OK
+    );
+    let (status, _) = call.get(&format!("/api/v1/pratiche/{expired}")).await;
+    assert_eq!(status, StatusCode::OK);
+    // A citizen who kept the code in "Le mie pratiche".
+    let remembered = server
+        .post_form("/mie-pratiche", "", &[("codice", expired.as_str())])
+        .await;
+    let cookie = remembered.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+
     // The job runs when the server starts (it ran at the first start too,
     // for the demo's long-closed pratiche).
     let restarted_at = Utc::now();
@@ -82,6 +111,20 @@ async fn pratiche_closed_past_retention_are_erased_and_leave_only_figures(backen
         let (status, body) = call.get(&format!("/api/v1/pratiche/{code}")).await;
         assert_eq!(status, StatusCode::OK, "{code} stays: {body}");
     }
+    let home = server
+        .client
+        .get(server.url("/"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains(expired.as_str()) && home.contains("Non trovata o non più consultabile"),
+        "the remembered list says it is gone"
+    );
 
     // What stays: when it started and ended, how, the days it used.
     let figures = closed_case_figure::Entity::find().all(&db).await.unwrap();

@@ -13,7 +13,8 @@ use crate::i18n::use_i18n;
 use crate::pages::staff::{redirect, rome_time, signed_in};
 use crate::paths;
 
-const ENTITIES: [&str; 4] = ["case", "user", "body", "procedure_type"];
+/// The entities the log can be filtered by (each has its label).
+pub(crate) const ENTITIES: [&str; 4] = ["case", "user", "body", "procedure_type"];
 
 #[component]
 pub fn AuditPage() -> impl IntoView {

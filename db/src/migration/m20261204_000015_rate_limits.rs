@@ -1,6 +1,8 @@
 //! Rate limits shared by every instance on one database: per key, the
 //! theoretical arrival time of the generic cell rate algorithm
-//! ([`crate::rate_limits`]).
+//! ([`crate::rate_limits`]). On PostgreSQL the table is unlogged: its rows
+//! are counters a crash may lose without harm, and without WAL a lookup's
+//! charge commits without waiting for a disk flush.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -27,6 +29,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        if manager.get_database_backend() == sea_orm::DbBackend::Postgres {
+            manager
+                .get_connection()
+                .execute_unprepared("ALTER TABLE rate_limits SET UNLOGGED")
+                .await?;
+        }
         // The purge deletes the keys whose limit is full again.
         manager
             .create_index(

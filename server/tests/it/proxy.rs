@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use pratiche_db::entity::{api_client, webhook_delivery};
 use pratiche_db::webhooks::DeliveryStatus;
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
 use crate::support::api::{Call, new_client, token_for};
@@ -342,6 +342,19 @@ async fn the_lookup_limit_holds_across_instances() {
     let answers = lookups_through_nginx(&nginx, [127, 0, 0, 2], 8).await;
     let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
     assert_eq!(statuses, [200, 200, 200, 200, 429, 429, 429, 429]);
+    // Counters a crash may lose: no WAL, no flush per lookup.
+    let db = first.database().await;
+    let persistence = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT relpersistence::text AS p FROM pg_class WHERE relname = 'rate_limits'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<String>("", "p")
+        .unwrap();
+    assert_eq!(persistence, "u", "rate_limits is unlogged");
     for instance in [&first, &second] {
         let log = instance.settled_log().await;
         assert!(

@@ -23,6 +23,7 @@ on_both_databases!(
     a_new_password_revokes_earlier_sessions,
     demo_accounts_outside_demo_mode_stop_the_start,
     the_first_province_admin_comes_from_a_command,
+    a_new_installation_goes_from_nothing_to_its_first_pratica,
     an_active_session_is_renewed_until_its_absolute_end,
     demo_mode_is_off_unless_asked,
     demo_mode_runs_only_on_loopback,
@@ -514,6 +515,125 @@ async fn the_first_province_admin_comes_from_a_command(backend: Backend) {
     let (_, page) = account(&server, &cookie).await;
     assert!(page.contains("Amministratore del centro servizi"));
     signed_in_cookie(&server, "seconda.admin", "un'altra password lunga").await;
+}
+
+/// A production start, as a service centre makes it: an empty database
+/// without demo data, the first admin from the command, then through the
+/// pages the first body and its admin, a clerk, a procedure type and the
+/// first pratica, which a citizen then reads; the home page of an
+/// installation with one body names it.
+async fn a_new_installation_goes_from_nothing_to_its_first_pratica(backend: Backend) {
+    const PASSWORD: &str = "una password abbastanza lunga";
+    let Some(server) = start_without_demo(backend).await else {
+        return;
+    };
+    let home = server.get("/").await.text().await.unwrap();
+    assert!(!home.contains(pratiche_db::demo::SHOWCASE_CODES[0]) && !home.contains("Valdoria"));
+    let made = server.run_command_with(
+        &["create-admin", "centro.servizi", "Centro servizi"],
+        &[("PRATICHE_ADMIN_PASSWORD", PASSWORD)],
+        "",
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let province = signed_in_cookie(&server, "centro.servizi", PASSWORD).await;
+    let created = |path: String, cookie: String, form: Vec<(&'static str, String)>| {
+        let server = &server;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let answer = server.post_form(&path, &cookie, &form).await;
+            assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{path}");
+            answer.headers()[LOCATION].to_str().unwrap().to_owned()
+        }
+    };
+    created(
+        "/area-riservata/enti".into(),
+        province.clone(),
+        vec![
+            ("name", "Comune di Prato Alto".into()),
+            ("slug", "prato-alto".into()),
+            ("kind", "comune".into()),
+            ("contact_office", "Ufficio relazioni con il pubblico".into()),
+        ],
+    )
+    .await;
+    let db = server.database().await;
+    let body = pratiche_db::bodies::all_bodies(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|body| body.slug == "prato-alto")
+        .expect("the body");
+    created(
+        format!("/area-riservata/enti/{}/amministratori", body.id),
+        province,
+        vec![
+            ("username", "admin.pratoalto".into()),
+            ("display_name", "Sara Conti".into()),
+            ("password", PASSWORD.into()),
+        ],
+    )
+    .await;
+    let admin = signed_in_cookie(&server, "admin.pratoalto", PASSWORD).await;
+    created(
+        "/area-riservata/utenti".into(),
+        admin.clone(),
+        vec![
+            ("username", "operatore.pratoalto".into()),
+            ("display_name", "Marco Galli".into()),
+            ("role", "clerk".into()),
+            ("password", PASSWORD.into()),
+        ],
+    )
+    .await;
+    created(
+        "/area-riservata/procedimenti".into(),
+        admin,
+        vec![
+            ("name", "Permesso di costruire".into()),
+            ("term_days", "60".into()),
+            ("legal_basis", "D.P.R. 380/2001, art. 20".into()),
+        ],
+    )
+    .await;
+    let procedure = pratiche_db::entity::procedure_type::Entity::find()
+        .filter(pratiche_db::entity::procedure_type::Column::BodyId.eq(body.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("the procedure type");
+    let clerk = signed_in_cookie(&server, "operatore.pratoalto", PASSWORD).await;
+    let receipt = created(
+        "/area-riservata/registra".into(),
+        clerk,
+        vec![
+            ("tipo", procedure.id.to_string()),
+            ("oggetto", "Ampliamento di un fienile".into()),
+            ("presentata_il", chrono::Utc::now().date_naive().to_string()),
+            ("ufficio", "Ufficio tecnico".into()),
+            ("responsabile", "Geom. Paolo Neri".into()),
+            ("contatto", "tecnico@pratoalto.example.it".into()),
+        ],
+    )
+    .await;
+    let code = receipt
+        .trim_end_matches("/ricevuta")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = server.get(&format!("/p/{code}")).await;
+    assert_eq!(page.status(), StatusCode::OK, "{receipt}");
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Ampliamento di un fienile") && page.contains("Comune di Prato Alto"));
+    let home = server.get("/").await.text().await.unwrap();
+    assert!(
+        home.contains("Comune di Prato Alto"),
+        "the one body on the home page"
+    );
 }
 
 async fn an_active_session_is_renewed_until_its_absolute_end(backend: Backend) {

@@ -4,14 +4,12 @@
 //! (`closed_case_figures`, for the processing-time statistics), and each
 //! body's audit log counts what went.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use pratiche_domain::clock::rome_date;
 use sea_orm::sea_query::{LockBehavior, LockType};
-use sea_orm::{
-    ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::DatabaseConnection;
 use crate::audit::{self, Actor, AuditSource, Change, Entry};
@@ -69,31 +67,53 @@ async fn erase_batch(
         .all(&*txn)
         .await?;
     let mut erased: BTreeMap<i32, Erased> = BTreeMap::new();
-    let mut figures = Vec::with_capacity(cases.len());
-    for case in &cases {
-        let events = status_event::Entity::delete_many()
-            .filter(status_event::Column::CaseId.eq(case.id))
-            .exec(&*txn)
-            .await?
-            .rows_affected;
-        let recipients = subscription::Entity::find()
-            .filter(subscription::Column::CaseId.eq(case.id))
-            .count(&*txn)
-            .await?;
-        let counts = erased.entry(case.body_id).or_default();
-        counts.pratiche += 1;
-        counts.events += events;
-        counts.recipients += recipients;
-        figures.push(figures_of(case, now)?);
-    }
     if cases.is_empty() {
         txn.rollback().await?;
         return Ok(erased);
     }
+    let ids: Vec<i32> = cases.iter().map(|case| case.id).collect();
+    let body_of: HashMap<i32, i32> = cases.iter().map(|case| (case.id, case.body_id)).collect();
+    // Events carry their body; recipients are counted per pratica.
+    let events: Vec<(i32, i64)> = status_event::Entity::find()
+        .select_only()
+        .column(status_event::Column::BodyId)
+        .column_as(status_event::Column::Id.count(), "events")
+        .filter(status_event::Column::CaseId.is_in(ids.clone()))
+        .group_by(status_event::Column::BodyId)
+        .into_tuple()
+        .all(&*txn)
+        .await?;
+    let recipients: Vec<(i32, i64)> = subscription::Entity::find()
+        .select_only()
+        .column(subscription::Column::CaseId)
+        .column_as(subscription::Column::Id.count(), "recipients")
+        .filter(subscription::Column::CaseId.is_in(ids.clone()))
+        .group_by(subscription::Column::CaseId)
+        .into_tuple()
+        .all(&*txn)
+        .await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    for case in &cases {
+        erased.entry(case.body_id).or_default().pratiche += 1;
+    }
+    for (body_id, n) in events {
+        erased.entry(body_id).or_default().events += count(n);
+    }
+    for (case_id, n) in recipients {
+        erased.entry(body_of[&case_id]).or_default().recipients += count(n);
+    }
+    let figures = cases
+        .iter()
+        .map(|case| figures_of(case, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    status_event::Entity::delete_many()
+        .filter(status_event::Column::CaseId.is_in(ids.clone()))
+        .exec(&*txn)
+        .await?;
     // Subscriptions and their messages go with the pratica (the foreign
     // keys cascade).
     case::Entity::delete_many()
-        .filter(case::Column::Id.is_in(cases.iter().map(|case| case.id)))
+        .filter(case::Column::Id.is_in(ids))
         .exec(&*txn)
         .await?;
     closed_case_figure::Entity::insert_many(figures)

@@ -37,14 +37,11 @@ pub const PURGE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A limit per key (a client address, an API client), forgetting idle keys.
 #[derive(Clone)]
-pub struct KeyedLimiter {
-    store: Store,
-    limit: RateLimit,
-}
-
-#[derive(Clone)]
-enum Store {
-    Memory(Arc<DefaultKeyedRateLimiter<String>>),
+pub enum KeyedLimiter {
+    Memory {
+        limiter: Arc<DefaultKeyedRateLimiter<String>>,
+        per_minute: NonZeroU32,
+    },
     /// In the shared table, each key behind `prefix` (one limit's keys
     /// apart from another's).
     Database {
@@ -64,13 +61,10 @@ impl KeyedLimiter {
     ) -> Self {
         match store {
             LimitStore::Memory => Self::in_memory(limit),
-            LimitStore::Database => Self {
-                store: Store::Database {
-                    db: db.clone(),
-                    gcra: Gcra::new(limit.per_minute, limit.burst),
-                    prefix,
-                },
-                limit,
+            LimitStore::Database => Self::Database {
+                db: db.clone(),
+                gcra: Gcra::new(limit.per_minute, limit.burst),
+                prefix,
             },
         }
     }
@@ -81,9 +75,9 @@ impl KeyedLimiter {
         let quota = Quota::per_minute(limit.per_minute).allow_burst(limit.burst);
         let limiter = Arc::new(RateLimiter::keyed(quota));
         spawn_purge(&limiter);
-        Self {
-            store: Store::Memory(limiter),
-            limit,
+        Self::Memory {
+            limiter,
+            per_minute: limit.per_minute,
         }
     }
 
@@ -98,15 +92,18 @@ impl KeyedLimiter {
     /// the error is logged): the page's own read of the database answers
     /// for it.
     pub async fn check_n(&self, key: &str, n: NonZeroU32) -> Option<u64> {
-        let wait = match &self.store {
-            Store::Memory(limiter) => match limiter.check_key_n(&key.to_owned(), n) {
+        let wait = match self {
+            Self::Memory {
+                limiter,
+                per_minute,
+            } => match limiter.check_key_n(&key.to_owned(), n) {
                 Ok(Ok(())) => None,
                 Ok(Err(not_until)) => Some(not_until.wait_time_from(DefaultClock::default().now())),
                 Err(_) => Some(Duration::from_secs(
-                    (u64::from(n.get()) * 60).div_ceil(u64::from(self.limit.per_minute.get())),
+                    (u64::from(n.get()) * 60).div_ceil(u64::from(per_minute.get())),
                 )),
             },
-            Store::Database { db, gcra, prefix } => {
+            Self::Database { db, gcra, prefix } => {
                 let key = format!("{prefix}:{key}");
                 rate_limits::charge(db, &key, *gcra, n, rate_limits::now_ns())
                     .await
@@ -117,6 +114,23 @@ impl KeyedLimiter {
             }
         };
         wait.map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+    }
+}
+
+impl std::fmt::Debug for KeyedLimiter {
+    /// The store and the rate, not the keys (client addresses).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Memory { per_minute, .. } => f
+                .debug_struct("Memory")
+                .field("per_minute", per_minute)
+                .finish_non_exhaustive(),
+            Self::Database { gcra, prefix, .. } => f
+                .debug_struct("Database")
+                .field("gcra", gcra)
+                .field("prefix", prefix)
+                .finish_non_exhaustive(),
+        }
     }
 }
 
@@ -147,7 +161,7 @@ pub struct LookupLimiter {
 impl std::fmt::Debug for LookupLimiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LookupLimiter")
-            .field("limit", &self.limiter.limit)
+            .field("limiter", &self.limiter)
             .finish_non_exhaustive()
     }
 }

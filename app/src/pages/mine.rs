@@ -34,10 +34,9 @@ pub fn MyCases() -> impl IntoView {
     let i18n = use_i18n();
     let charge = charge_lookups(codes.len());
     let context = expect_context::<AppContext>();
-    let throttled_text = i18n.clone();
     let list = Suspend::new(async move {
         if let Err(LookupThrottled { retry_after_secs }) = charge.await {
-            let i18n = throttled_text;
+            let i18n = use_i18n();
             return view! { <p class="notice">{i18n.t_with("mine-throttled", &[("seconds", retry_after_secs.into())])}</p> }
                 .into_any();
         }

@@ -21,11 +21,21 @@ pub(crate) async fn next_position<C: ConnectionTrait>(
     conn: &C,
     body_id: i32,
 ) -> Result<i64, DbErr> {
+    take_positions(conn, body_id, 1).await
+}
+
+/// Takes the body's next `count` feed positions at once (for events written
+/// in bulk), locking its counter until commit; returns the last of them.
+pub(crate) async fn take_positions<C: ConnectionTrait>(
+    conn: &C,
+    body_id: i32,
+    count: i64,
+) -> Result<i64, DbErr> {
     let take = Query::update()
         .table(body::Entity)
         .value(
             body::Column::FeedPosition,
-            Expr::col(body::Column::FeedPosition).add(1),
+            Expr::col(body::Column::FeedPosition).add(count),
         )
         .and_where(body::Column::Id.eq(body_id))
         .returning_col(body::Column::FeedPosition)

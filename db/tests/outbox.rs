@@ -10,7 +10,10 @@ use pratiche_db::notifications::{self, Channel, Claim};
 use pratiche_db::{DatabaseConnection, demo};
 use pratiche_domain::CaseCode;
 use pratiche_domain::notify::EmailAddress;
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::ConnectionTrait;
+use support::TestDatabase;
+
+mod support;
 
 const ROWS: usize = 60;
 
@@ -84,31 +87,15 @@ async fn two_instances_never_claim_the_same_row(url: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_instances_share_the_outbox() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/outbox.db?mode=rwc", dir.path().display());
-    two_instances_never_claim_the_same_row(&url).await;
+    let database = TestDatabase::sqlite();
+    two_instances_never_claim_the_same_row(database.url()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_instances_share_the_outbox() {
-    let admin_url = std::env::var("PRATICHE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    if std::env::var("PRATICHE_SKIP_POSTGRES").as_deref() == Ok("1") {
-        eprintln!("NOTICE: PRATICHE_SKIP_POSTGRES=1: 1 PostgreSQL test skipped");
+    let Some(database) = TestDatabase::postgres("outbox").await else {
         return;
-    }
-    let admin = Database::connect(&admin_url).await.unwrap_or_else(|error| {
-        panic!("PostgreSQL is unreachable at {admin_url} ({error}): start it, or set PRATICHE_SKIP_POSTGRES=1 to skip it knowingly")
-    });
-    let name = format!("pratiche_outbox_{}", rand::random::<u32>());
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
-    two_instances_never_claim_the_same_row(&url).await;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .await
-        .unwrap();
+    };
+    two_instances_never_claim_the_same_row(database.url()).await;
+    database.remove().await;
 }

@@ -222,9 +222,11 @@ async fn generate_load(settings: Settings, count: u64, seed: u64) -> ExitCode {
     let started = std::time::Instant::now();
     let today = pratiche_db::clock::today_in_rome();
     let result = match open_database(&settings).await {
-        Ok(db) => pratiche_db::load::generate(&db, count, seed, today)
-            .await
-            .map_err(|error| error.to_string()),
+        Ok(db) => {
+            pratiche_db::load::generate(&db, count, pratiche_db::load::HISTORIES, seed, today)
+                .await
+                .map_err(|error| error.to_string())
+        }
         Err(error) => Err(error.to_string()),
     };
     match result {

@@ -89,7 +89,7 @@ async fn searches_matching_many_or_few_list_what_a_plain_query_lists(backend: Ba
     let db = server.database().await;
     let today = pratiche_db::clock::rome_date(chrono::Utc::now());
     // About half for each demo body: 1,200 "PROT." references in Valdoria.
-    pratiche_db::load::generate(&db, 2400, 11, today)
+    pratiche_db::load::generate(&db, 2400, pratiche_db::load::HISTORIES, 11, today)
         .await
         .unwrap();
     let valdoria = body::Entity::find()

@@ -17,6 +17,7 @@ use crate::support::{Backend, TestServer};
 on_both_databases!(
     a_clerk_signs_in_and_out,
     repeated_failures_answer_429_from_the_database_counters,
+    a_lockout_doubles_expires_and_ends_with_a_success,
     signing_out_everywhere_revokes_every_session,
     expired_tampered_and_unsigned_tokens_are_refused,
     a_disabled_user_is_out_at_once,
@@ -250,6 +251,70 @@ async fn repeated_failures_answer_429_from_the_database_counters(backend: Backen
         "{keys:?}"
     );
     assert!(rows.iter().all(|row| row.locked_until.is_some()));
+}
+
+/// Lets every current lock-out of sign-in end now, as time passing would
+/// (the failure counts stay: no time passed for their decay).
+async fn end_lockouts(server: &TestServer) {
+    use pratiche_db::entity::sign_in_throttle;
+    sign_in_throttle::Entity::update_many()
+        .col_expr(
+            sign_in_throttle::Column::LockedUntil,
+            Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .exec(&server.database().await)
+        .await
+        .unwrap();
+}
+
+/// The seconds a locked sign-in answer asks to wait, and its page.
+async fn locked_for(response: reqwest::Response) -> (u64, String) {
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let seconds = response.headers()[RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (seconds, response.text().await.unwrap())
+}
+
+/// Each failure past the fifth locks sign-in twice as long as the one
+/// before (1, 2, 4 minutes); a lock-out ends when its time is up; a success
+/// forgets the failures, so the next one counts as the first.
+async fn a_lockout_doubles_expires_and_ends_with_a_success(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    for _ in 0..4 {
+        let response = sign_in(&server, CLERK, "wrong password here").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    for (minutes, text) in [(1, "1 minuto."), (2, "2 minuti."), (4, "4 minuti.")] {
+        let (seconds, page) =
+            locked_for(sign_in(&server, CLERK, "wrong password here").await).await;
+        assert!(
+            (minutes - 1) * 60 < seconds && seconds <= minutes * 60,
+            "{minutes} minutes: Retry-After {seconds}"
+        );
+        assert!(page.contains(&format!("Troppi tentativi, riprova tra {text}")));
+        // Until it ends, even the right password waits.
+        locked_for(sign_in(&server, CLERK, DEMO_PASSWORD).await).await;
+        end_lockouts(&server).await;
+    }
+    signed_in_cookie(&server, CLERK, DEMO_PASSWORD).await;
+    let response = sign_in(&server, CLERK, "wrong password here").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let counted: Vec<i32> = pratiche_db::entity::sign_in_throttle::Entity::find()
+        .all(&server.database().await)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.failures)
+        .collect();
+    assert!(
+        !counted.is_empty() && counted.iter().all(|failures| *failures == 1),
+        "{counted:?}"
+    );
 }
 
 async fn signing_out_everywhere_revokes_every_session(backend: Backend) {
@@ -677,8 +742,48 @@ async fn an_active_session_is_renewed_until_its_absolute_end(backend: Backend) {
     );
     assert_eq!(renewed.sid, claims.sid);
 
-    // Past the session's absolute end nothing renews it.
+    // The session ends 10 hours after sign-in, whatever the activity.
     let db = server.database().await;
+    let session = pratiche_db::entity::session::Entity::find_by_id(claims.sid.clone())
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        session.expires_at - session.created_at,
+        chrono::Duration::hours(10)
+    );
+    // Idle past a token's 30 minutes, the token is refused.
+    let idle = sign(&Claims {
+        iat: now - 31 * 60,
+        exp: now - 60,
+        ..claims.clone()
+    });
+    assert_eq!(
+        account(&server, &format!("{name}={idle}")).await.0,
+        StatusCode::SEE_OTHER
+    );
+    // Five minutes before the end, a renewed token reaches the end only.
+    let end = chrono::Utc::now() + chrono::Duration::minutes(5);
+    pratiche_db::entity::session::Entity::update_many()
+        .col_expr(
+            pratiche_db::entity::session::Column::ExpiresAt,
+            Expr::value(end),
+        )
+        .exec(&db)
+        .await
+        .unwrap();
+    let response = server
+        .client
+        .get(server.url("/area-riservata/account"))
+        .header(COOKIE, format!("{name}={older}"))
+        .send()
+        .await
+        .unwrap();
+    let last = claims_in(&session_cookie(&response));
+    assert_eq!(last.exp, end.timestamp(), "renewed past the session's end");
+
+    // Past the session's absolute end nothing renews it.
     pratiche_db::entity::session::Entity::update_many()
         .col_expr(
             pratiche_db::entity::session::Column::ExpiresAt,

@@ -18,6 +18,7 @@ on_both_databases!(
     an_overdue_pratica_puts_the_remedies_first,
     without_a_named_substitute_the_legal_default_applies,
     the_recompute_command_fixes_stale_due_dates,
+    the_recompute_command_goes_in_batches_and_yields_to_a_concurrent_write,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -226,4 +227,116 @@ async fn the_recompute_command_fixes_stale_due_dates(backend: Backend) {
     assert!(page.contains("Termine del procedimento: 90 giorni."));
     let again = server.run_command("recompute-due-dates");
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 changed"));
+}
+
+/// Over more than one batch (500 a transaction) the command examines and
+/// fixes every stale pratica. On PostgreSQL a write that commits while the
+/// command waits to store its computation wins: the command's update is
+/// guarded by the version it read and is dropped.
+async fn the_recompute_command_goes_in_batches_and_yields_to_a_concurrent_write(backend: Backend) {
+    use pratiche_db::entity::case;
+    use sea_orm::sea_query::ExprTrait;
+    use sea_orm::{Condition, ConnectionTrait, QueryOrder, TransactionTrait};
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let db = server.database().await;
+    let today = pratiche_db::clock::rome_date(Utc::now());
+    pratiche_db::load::generate(&db, 1_200, 100, 5, today)
+        .await
+        .unwrap();
+    let examined = case::Entity::find().all(&db).await.unwrap().len();
+    assert!(examined > 1_000);
+    let stale = case::Entity::update_many()
+        .col_expr(case::Column::DueDate, Expr::value(date(2000, 1, 1)))
+        .filter(case::Column::DueDate.is_not_null())
+        .exec(&db)
+        .await
+        .unwrap()
+        .rows_affected;
+    assert!(stale > 500, "{stale}");
+    let raced = case::Entity::find()
+        .filter(case::Column::DueDate.is_not_null())
+        .order_by_desc(case::Column::Id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let concurrent = date(2099, 1, 1);
+
+    let mut command = server.command();
+    command.arg("recompute-due-dates");
+    let output = if backend == Backend::Postgres {
+        // Another writer holds the row, uncommitted, while the command runs.
+        let writer = db.begin().await.unwrap();
+        case::Entity::update_many()
+            .col_expr(case::Column::DueDate, Expr::value(concurrent))
+            .col_expr(
+                case::Column::Version,
+                Expr::col(case::Column::Version).add(1),
+            )
+            .filter(case::Column::Id.eq(raced.id))
+            .exec(&writer)
+            .await
+            .unwrap();
+        let running = tokio::task::spawn_blocking(move || command.output());
+        wait_for_a_lock_wait(&db).await;
+        writer.commit().await.unwrap();
+        running.await.unwrap()
+    } else {
+        command.output()
+    }
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let changed = if backend == Backend::Postgres {
+        stale - 1
+    } else {
+        stale
+    };
+    assert!(
+        stdout.contains(&format!("{examined} pratiche examined, {changed} changed")),
+        "{stdout}"
+    );
+    let others = Condition::all().add(case::Column::Id.ne(raced.id));
+    assert_eq!(
+        pratiche_db::clock::recompute_where(&db, others)
+            .await
+            .unwrap(),
+        0
+    );
+    if backend == Backend::Postgres {
+        let kept = case::Entity::find_by_id(raced.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            kept.due_date,
+            Some(concurrent),
+            "the concurrent write was overwritten"
+        );
+    }
+
+    /// Waits until a session of the database waits for a row lock.
+    async fn wait_for_a_lock_wait(db: &pratiche_db::DatabaseConnection) {
+        for _ in 0..600 {
+            let waiting = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT COUNT(*) AS n FROM pg_stat_activity \
+                     WHERE wait_event_type = 'Lock' AND datname = current_database()",
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<i64>("", "n")
+                .unwrap();
+            if waiting > 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the command never reached the locked row");
+    }
 }

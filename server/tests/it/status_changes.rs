@@ -272,6 +272,18 @@ async fn refused_changes_write_nothing(backend: Backend) {
             StatusCode::UNPROCESSABLE_ENTITY,
             "Si indica solo con una richiesta di integrazioni.",
         ),
+        // A time the clocks skip: 29 March 2026, 02:30 in Rome.
+        (
+            vec![
+                ("versione", &version),
+                ("stato", &approved),
+                ("data", "2026-03-29"),
+                ("ora", "02:30"),
+                ("azione", "salva"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Indicare un'ora valida (HH:MM).",
+        ),
         // In the future.
         (
             vec![

@@ -354,6 +354,9 @@ mod tests {
         for entity in crate::pages::admin::audit::ENTITIES {
             built.push(format!("admin-entity-{entity}"));
         }
+        for notice in crate::pages::admin::AdminNotice::ALL {
+            built.push(notice.message_key());
+        }
         for language in LANGUAGES.iter() {
             let known = file_keys(&language.to_string());
             let missing: Vec<&String> = built.iter().filter(|key| !known.contains(key)).collect();

@@ -27,11 +27,11 @@ pub mod remembered;
 mod routes;
 
 #[cfg(feature = "ssr")]
-pub use pages::admin::AdminDraft;
-#[cfg(feature = "ssr")]
 pub use pages::admin::api_clients::NewApiClient;
 #[cfg(feature = "ssr")]
 pub use pages::admin::webhooks::NewWebhookSecret;
+#[cfg(feature = "ssr")]
+pub use pages::admin::{AdminDraft, AdminNotice};
 #[cfg(feature = "ssr")]
 pub use pages::alerts as alert_pages;
 #[cfg(feature = "ssr")]

@@ -16,6 +16,7 @@ use pratiche_db::audit::{self, Change, Entry};
 use super::{BodyAdmin, Fields, RawForm, done, draft};
 use crate::api::auth::{Credentials, hash_secret};
 use crate::office::{BackOffice, WebError};
+use pratiche_app::AdminNotice;
 
 pub async fn create_client(
     State(office): State<BackOffice>,
@@ -98,9 +99,9 @@ pub async fn set_client_disabled(
     Ok(done(
         paths::API_CLIENTS,
         if disabled {
-            "client-disattivato"
+            AdminNotice::ClientDisabled
         } else {
-            "client-riattivato"
+            AdminNotice::ClientEnabled
         },
     ))
 }

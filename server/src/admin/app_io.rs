@@ -16,6 +16,7 @@ use super::{BodyAdmin, Fields, RawForm, done, draft};
 use crate::notify::IoSending;
 use crate::office::{BackOffice, FieldErrors, WebError};
 use crate::secrets::io_key_purpose;
+use pratiche_app::AdminNotice;
 
 /// The form's `io_action` that removes the key.
 const REMOVE: &str = "remove";
@@ -89,9 +90,9 @@ pub async fn save_io_key(
     Ok(done(
         paths::BODY,
         if remove {
-            "io-chiave-rimossa"
+            AdminNotice::IoKeyRemoved
         } else {
-            "io-chiave-salvata"
+            AdminNotice::IoKeySaved
         },
     ))
 }
@@ -104,16 +105,16 @@ pub async fn check_io_key(
     let io = app_io(&office)?;
     let db = &office.sessions.db;
     let Some(sealed) = sealed_io_key(db, admin.body_id).await? else {
-        return Ok(done(paths::BODY, "io-chiave-assente"));
+        return Ok(done(paths::BODY, AdminNotice::IoKeyMissing));
     };
     let Ok(key) = io.secrets.open(&sealed, &io_key_purpose(admin.body_id)) else {
-        return Ok(done(paths::BODY, "io-chiave-illeggibile"));
+        return Ok(done(paths::BODY, AdminNotice::IoKeyUnreadable));
     };
     let accepted = match io.client.check_key(&key).await {
         Ok(accepted) => accepted,
         Err(error) => {
             tracing::warn!(body = admin.body_id, %error, "App IO did not answer a key check");
-            return Ok(done(paths::BODY, "io-non-raggiungibile"));
+            return Ok(done(paths::BODY, AdminNotice::IoUnreachable));
         }
     };
     let txn = pratiche_db::begin_write(db).await?;
@@ -122,9 +123,9 @@ pub async fn check_io_key(
     Ok(done(
         paths::BODY,
         if accepted {
-            "io-chiave-valida"
+            AdminNotice::IoKeyAccepted
         } else {
-            "io-chiave-rifiutata"
+            AdminNotice::IoKeyRefused
         },
     ))
 }

@@ -16,6 +16,7 @@ use super::staff::{create_account, parse_account};
 use super::{Fields, ProvinceAdmin, RawForm, done, draft, is_unique_violation};
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
+use pratiche_app::AdminNotice;
 
 const KINDS: [&str; 2] = ["comune", "unione_comuni"];
 
@@ -88,7 +89,7 @@ pub async fn create_new_body(
         txn.commit().await.map(Some)
     };
     Ok(match result.await? {
-        Some(()) => done(paths::BODIES, "ente-creato"),
+        Some(()) => done(paths::BODIES, AdminNotice::BodyCreated),
         None => show(vec![(admin_fields::SLUG, "admin-error-slug-taken")]).await,
     })
 }
@@ -120,7 +121,7 @@ pub async fn create_body_admin(
     };
     Ok(
         match create_account(&office, &admin.actor, Some(body_id), account).await? {
-            Some(()) => done(&path, "amministratore-creato"),
+            Some(()) => done(&path, AdminNotice::AdminCreated),
             None => show(vec![(admin_fields::USERNAME, "admin-error-username-taken")]).await,
         },
     )

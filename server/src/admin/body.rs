@@ -17,6 +17,7 @@ use pratiche_domain::clock::PatronDay;
 use super::{BodyAdmin, Fields, RawForm, done, draft};
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
+use pratiche_app::AdminNotice;
 
 /// Checks the details form. The patron day is `MM-DD`, or empty for none.
 pub fn parse_details(raw: &RawForm) -> Result<(BodyDetails, Option<PatronDay>), FieldErrors> {
@@ -148,7 +149,7 @@ pub async fn update_body(
         txn.commit().await.map(Some)
     };
     match result.await? {
-        Some(()) => Ok(done(paths::BODY, "ente-salvato")),
+        Some(()) => Ok(done(paths::BODY, AdminNotice::BodySaved)),
         None => Err(WebError::not_found()),
     }
 }

@@ -16,6 +16,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Response;
 use pratiche_app::AdminDraft;
+use pratiche_app::AdminNotice;
 use pratiche_app::context::SignedIn;
 use pratiche_app::forms::admin_fields;
 use pratiche_db::audit::Actor;
@@ -151,8 +152,8 @@ pub fn draft(form: &'static str, raw: &RawForm, errors: FieldErrors) -> AdminDra
 }
 
 /// The page at `path` after a successful write, with its notice.
-pub fn done(path: &str, notice: &str) -> Response {
-    crate::responses::see_other(&format!("{path}?fatto={notice}"), None)
+pub fn done(path: &str, notice: AdminNotice) -> Response {
+    crate::responses::see_other(&format!("{path}?fatto={}", notice.as_str()), None)
 }
 
 #[cfg(test)]

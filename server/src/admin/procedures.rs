@@ -27,6 +27,7 @@ use pratiche_domain::clock::{Term, TermError};
 use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation};
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
+use pratiche_app::AdminNotice;
 
 fn procedure_path(id: i32) -> String {
     format!("{}/{id}", paths::PROCEDURES)
@@ -102,7 +103,7 @@ async fn with_procedure<F>(
     office: &BackOffice,
     admin: &BodyAdmin,
     procedure_type_id: i32,
-    (action, notice): (&'static str, &str),
+    (action, notice): (&'static str, AdminNotice),
     write: F,
 ) -> Result<Response, WebError>
 where
@@ -185,7 +186,7 @@ pub async fn create_procedure(
         txn.commit().await.map(|()| procedure.id)
     };
     match result.await {
-        Ok(id) => Ok(done(&procedure_path(id), "procedimento-creato")),
+        Ok(id) => Ok(done(&procedure_path(id), AdminNotice::ProcedureCreated)),
         Err(error) if is_unique_violation(&error) => Ok(name_taken()),
         Err(error) => Err(error.into()),
     }
@@ -215,7 +216,7 @@ pub async fn update_procedure(
         &office,
         &admin,
         id,
-        ("update", "procedimento-salvato"),
+        ("update", AdminNotice::ProcedureSaved),
         async |txn, procedure| {
             rename_procedure_type(txn, procedure.id, name.clone()).await?;
             let mut changes = vec![
@@ -284,7 +285,7 @@ pub async fn create_state(
         &office,
         &admin,
         id,
-        ("add_state", "stato-aggiunto"),
+        ("add_state", AdminNotice::StateAdded),
         async |txn, procedure| {
             let changes = state_changes(None, &state);
             add_state(txn, procedure.id, state).await?;
@@ -322,7 +323,7 @@ pub async fn edit_state(
         &office,
         &admin,
         id,
-        ("update_state", "stato-salvato"),
+        ("update_state", AdminNotice::StateSaved),
         async |txn, procedure| {
             let states = states_of(txn, procedure.id).await?;
             let Some(old) = states.iter().find(|old| old.id == state_id) else {
@@ -346,7 +347,7 @@ pub async fn replace_transitions(
         &office,
         &admin,
         id,
-        ("set_transitions", "passaggi-salvati"),
+        ("set_transitions", AdminNotice::TransitionsSaved),
         async |txn, procedure| {
             let states = states_of(txn, procedure.id).await?;
             let ids: Vec<i32> = states.iter().map(|state| state.id).collect();

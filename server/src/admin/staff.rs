@@ -18,6 +18,7 @@ use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation};
 use crate::auth::handlers::audited_password_change;
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
+use pratiche_app::AdminNotice;
 
 /// A new account that passed the form's checks.
 #[derive(Debug)]
@@ -132,7 +133,7 @@ pub async fn create_member(
     };
     Ok(
         match create_account(&office, &admin.actor, Some(admin.body_id), account).await? {
-            Some(()) => done(paths::STAFF, "utente-creato"),
+            Some(()) => done(paths::STAFF, AdminNotice::UserCreated),
             None => show(vec![(admin_fields::USERNAME, "admin-error-username-taken")]).await,
         },
     )
@@ -146,7 +147,7 @@ pub async fn set_member_disabled(
 ) -> Result<Response, WebError> {
     let disabled = Fields::new(&raw).raw(admin_fields::DISABLED) == "1";
     if user_id == admin.user.user_id {
-        return Ok(done(paths::STAFF, "non-se-stessi"));
+        return Ok(done(paths::STAFF, AdminNotice::NotYourself));
     }
     let db = &office.sessions.db;
     let result = async {
@@ -170,9 +171,9 @@ pub async fn set_member_disabled(
         Ok(Some(())) => Ok(done(
             paths::STAFF,
             if disabled {
-                "utente-disattivato"
+                AdminNotice::UserDisabled
             } else {
-                "utente-riattivato"
+                AdminNotice::UserEnabled
             },
         )),
         Ok(None) => Err(WebError::not_found()),
@@ -203,7 +204,7 @@ pub async fn reset_member_password(
     };
     let hash = office.passwords.hash(&password).await;
     audited_password_change(db, &admin.actor, &member, hash).await?;
-    Ok(done(paths::STAFF, "password-impostata"))
+    Ok(done(paths::STAFF, AdminNotice::PasswordSet))
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use super::{BodyAdmin, Fields, RawForm, done, draft};
 use crate::office::{BackOffice, FieldErrors, WebError};
 use crate::secrets::SecretsKey;
 use crate::webhooks::{Unreachable, check_endpoint, endpoints, new_secret};
+use pratiche_app::AdminNotice;
 
 /// Checks the new-endpoint form (not yet the host: see
 /// [`check_endpoint`]).
@@ -153,9 +154,9 @@ pub async fn webhook_action(
             Ok(done(
                 paths::API_CLIENTS,
                 if disable {
-                    "webhook-disattivato"
+                    AdminNotice::WebhookDisabled
                 } else {
-                    "webhook-riattivato"
+                    AdminNotice::WebhookEnabled
                 },
             ))
         }
@@ -163,7 +164,7 @@ pub async fn webhook_action(
             let txn = pratiche_db::begin_write(db).await?;
             webhooks::queue_test(&*txn, endpoint.id, now).await?;
             txn.commit().await?;
-            Ok(done(&page, "webhook-prova"))
+            Ok(done(&page, AdminNotice::WebhookTest))
         }
         "resend" => {
             let delivery = fields
@@ -175,7 +176,7 @@ pub async fn webhook_action(
                 return Err(WebError::not_found());
             }
             txn.commit().await?;
-            Ok(done(&page, "webhook-reinvio"))
+            Ok(done(&page, AdminNotice::WebhookRedelivery))
         }
         "resend_failed" => {
             let day = |name| fields.raw(name).parse::<NaiveDate>().ok();
@@ -199,7 +200,7 @@ pub async fn webhook_action(
             let txn = pratiche_db::begin_write(db).await?;
             webhooks::resend_failed(&*txn, endpoint.id, (from, to), now).await?;
             txn.commit().await?;
-            Ok(done(&page, "webhook-reinvio"))
+            Ok(done(&page, AdminNotice::WebhookRedelivery))
         }
         _ => Err(WebError::not_found()),
     }

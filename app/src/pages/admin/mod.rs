@@ -7,9 +7,12 @@ pub mod api_clients;
 pub mod audit;
 pub mod bodies;
 pub mod body;
+mod notice;
 pub mod procedures;
 pub mod staff;
 pub mod webhooks;
+
+pub use notice::AdminNotice;
 
 use http::StatusCode;
 use leptos::prelude::*;
@@ -86,8 +89,8 @@ pub(crate) fn AdminLayout(
     let notice = use_query_map()
         .read_untracked()
         .get("fatto")
-        .filter(|key| key.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-        .map(|key| i18n.t(&format!("admin-done-{key}")));
+        .and_then(|value| AdminNotice::parse(&value))
+        .map(|notice| i18n.t(&notice.message_key()));
     let has_errors = use_context::<AdminDraft>().is_some_and(|draft| !draft.errors.is_empty());
     let mut crumbs = Vec::new();
     if let Some((label, href)) = parent {

@@ -433,6 +433,7 @@ pub async fn by_reference(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::input::shaped_json::{Presence, Shape, object, sample};
     use proptest::prelude::*;
 
     fn request() -> CreateCase {
@@ -469,6 +470,49 @@ mod tests {
         assert_eq!(pointers, ["/subject", "/own_reference", "/submitted_on"]);
     }
 
+    const CREATION: [(&str, Shape, Presence); 11] = [
+        ("own_reference", Shape::Text, Presence::Required),
+        ("procedure_type_id", Shape::Integer, Presence::Required),
+        ("subject", Shape::Text, Presence::Required),
+        ("submitted_on", Shape::Date, Presence::Required),
+        ("office", Shape::Text, Presence::Required),
+        ("responsible", Shape::Text, Presence::Required),
+        ("responsible_contact", Shape::Email, Presence::Required),
+        ("applicant_email", Shape::Email, Presence::Optional),
+        ("email_consent", Shape::Flag, Presence::Optional),
+        ("applicant_fiscal_code", Shape::Text, Presence::Optional),
+        ("applicant_language", Shape::Text, Presence::Optional),
+    ];
+
+    /// What became of a body: not parsed, refused by the checks, accepted.
+    fn creation_outcome(body: &serde_json::Value) -> Option<bool> {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let bytes = serde_json::to_vec(body).unwrap();
+        let request = parse_json::<CreateCase>(&bytes, "").ok()?;
+        Some(check_create(&request, today).is_ok())
+    }
+
+    #[test]
+    fn shaped_creations_mostly_reach_the_checks() {
+        let outcomes: Vec<_> = sample(object(&CREATION), 400)
+            .iter()
+            .map(creation_outcome)
+            .collect();
+        let checked = outcomes.iter().filter(|outcome| outcome.is_some()).count();
+        let refused = outcomes
+            .iter()
+            .filter(|outcome| **outcome == Some(false))
+            .count();
+        eprintln!("{checked} of 400 parsed, {refused} of them refused by the checks");
+        assert!(checked >= 120, "{checked} of 400 parsed");
+        assert!(refused >= 40, "{refused} of 400 refused by the checks");
+        assert!(
+            checked - refused >= 3,
+            "{} of 400 accepted",
+            checked - refused
+        );
+    }
+
     proptest! {
         #[test]
         fn creation_parsing_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
@@ -476,6 +520,11 @@ mod tests {
             if let Ok(request) = parse_json::<CreateCase>(&bytes, "") {
                 let _ = check_create(&request, today);
             }
+        }
+
+        #[test]
+        fn shaped_creations_are_checked_without_panicking(body in object(&CREATION)) {
+            creation_outcome(&body);
         }
     }
 }

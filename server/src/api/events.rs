@@ -429,6 +429,7 @@ async fn batch_item(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::input::shaped_json::{Presence, Shape, object, sample};
     use chrono::TimeZone;
     use proptest::prelude::*;
 
@@ -556,5 +557,68 @@ mod tests {
         fn batch_splitting_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400), ndjson: bool) {
             let _ = batch_items(&bytes, ndjson);
         }
+
+        #[test]
+        fn shaped_events_are_checked_without_panicking(body in object(&EVENT)) {
+            event_outcome(&body);
+        }
+
+        #[test]
+        fn shaped_batches_split_without_panicking(
+            items in proptest::collection::vec(object(&EVENT), 0..6),
+            ndjson: bool,
+        ) {
+            let bytes = if ndjson {
+                items.iter().map(|item| item.to_string()).collect::<Vec<_>>().join("\n").into_bytes()
+            } else {
+                serde_json::to_vec(&items).unwrap()
+            };
+            let split = batch_items(&bytes, ndjson).unwrap();
+            prop_assert_eq!(split.len(), items.len());
+            for item in split {
+                event_outcome(&item.unwrap());
+            }
+        }
+    }
+
+    const EVENT: [(&str, Shape, Presence); 10] = [
+        ("state_id", Shape::Integer, Presence::Required),
+        ("public_note", Shape::Text, Presence::Optional),
+        ("internal_note", Shape::Text, Presence::Optional),
+        ("occurred_at", Shape::Instant, Presence::Required),
+        ("reply_by", Shape::Date, Presence::Optional),
+        ("extension_days", Shape::Integer, Presence::Optional),
+        ("extension_basis", Shape::Text, Presence::Optional),
+        ("observations_on", Shape::Date, Presence::Optional),
+        ("correction_reason", Shape::Text, Presence::Optional),
+        ("confirm_personal_data", Shape::Flag, Presence::Optional),
+    ];
+
+    /// What became of a body: not parsed, refused by the checks, accepted.
+    fn event_outcome(body: &serde_json::Value) -> Option<bool> {
+        let bytes = serde_json::to_vec(body).unwrap();
+        let request = parse_json::<EventRequest>(&bytes, "").ok()?;
+        Some(check_event(&request, submitted(), now(), "").is_ok())
+    }
+
+    #[test]
+    fn shaped_events_mostly_reach_the_checks() {
+        let outcomes: Vec<_> = sample(object(&EVENT), 400)
+            .iter()
+            .map(event_outcome)
+            .collect();
+        let checked = outcomes.iter().filter(|outcome| outcome.is_some()).count();
+        let refused = outcomes
+            .iter()
+            .filter(|outcome| **outcome == Some(false))
+            .count();
+        eprintln!("{checked} of 400 parsed, {refused} of them refused by the checks");
+        assert!(checked >= 120, "{checked} of 400 parsed");
+        assert!(refused >= 40, "{refused} of 400 refused by the checks");
+        assert!(
+            checked - refused >= 3,
+            "{} of 400 accepted",
+            checked - refused
+        );
     }
 }

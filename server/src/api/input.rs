@@ -263,3 +263,133 @@ mod tests {
 
     }
 }
+
+/// Strategies for the "never panics" properties of the API's inputs: request
+/// bodies shaped as the API expects, most of which parse, so that the checks
+/// behind the parser run on odd values instead of on bytes that never get
+/// past it.
+#[cfg(test)]
+pub(crate) mod shaped_json {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use serde_json::{Map, Value};
+
+    /// What a member holds when it has the type the API expects.
+    #[derive(Clone, Copy, Debug)]
+    pub enum Shape {
+        Text,
+        Email,
+        Date,
+        Instant,
+        Integer,
+        Flag,
+    }
+
+    /// Whether a member may be left out or null.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Presence {
+        Required,
+        Optional,
+    }
+
+    /// Values of the member's type: mostly plausible ones (so some requests
+    /// pass every check), then odd and oversized ones.
+    fn typed(shape: Shape) -> BoxedStrategy<Value> {
+        match shape {
+            Shape::Text => prop_oneof![
+                6 => "[A-Za-z0-9 ./'-]{1,30}",
+                2 => "\\PC{0,40}",
+                // Past every limit.
+                1 => "\\PC{490,700}",
+            ]
+            .prop_map(Value::from)
+            .boxed(),
+            Shape::Email => prop_oneof![
+                4 => "[a-z]{1,8}(\\.[a-z]{1,8})?@[a-z]{1,8}\\.(it|eu)",
+                1 => "\\PC{0,30}",
+            ]
+            .prop_map(Value::from)
+            .boxed(),
+            Shape::Date => prop_oneof![
+                4 => (2020i32..2027, 1u32..=12, 1u32..=28)
+                    .prop_map(|(year, month, day)| format!("{year}-{month:02}-{day:02}")),
+                1 => "(19|20|29)[0-9]{2}-[01][0-9]-[0-3][0-9]",
+                1 => "\\PC{0,12}",
+            ]
+            .prop_map(Value::from)
+            .boxed(),
+            Shape::Instant => prop_oneof![
+                4 => (1u32..=30, 0u32..24, 0u32..60)
+                    .prop_map(|(day, hour, minute)| format!("2026-11-{day:02}T{hour:02}:{minute:02}:00+01:00")),
+                1 => "(19|20|29)[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9](\\.[0-9]{1,9})?(Z|[+-][01][0-9]:[0-5][0-9])",
+                1 => "\\PC{0,30}",
+            ]
+            .prop_map(Value::from)
+            .boxed(),
+            Shape::Integer => prop_oneof![
+                8 => (-5i64..400).prop_map(Value::from),
+                1 => any::<i64>().prop_map(Value::from),
+                1 => any::<f64>().prop_map(Value::from),
+            ]
+            .boxed(),
+            Shape::Flag => any::<bool>().prop_map(Value::from).boxed(),
+        }
+    }
+
+    fn any_other() -> BoxedStrategy<Value> {
+        prop_oneof![
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "\\PC{0,10}".prop_map(Value::from),
+            Just(Value::Array(Vec::new())),
+            Just(Value::Object(Map::new())),
+        ]
+        .boxed()
+    }
+
+    /// A member: mostly well-typed; an optional one often missing or null, a
+    /// required one rarely; now and then of another type.
+    fn member(shape: Shape, presence: Presence) -> BoxedStrategy<Option<Value>> {
+        let absent = if presence == Presence::Optional {
+            12
+        } else {
+            1
+        };
+        prop_oneof![
+            36 => typed(shape).prop_map(Some),
+            absent => Just(Some(Value::Null)),
+            absent => Just(None),
+            1 => any_other().prop_map(Some),
+        ]
+        .boxed()
+    }
+
+    /// JSON objects with these members.
+    pub fn object(
+        members: &[(&'static str, Shape, Presence)],
+    ) -> impl Strategy<Value = Value> + use<> {
+        let members: Vec<_> = members
+            .iter()
+            .map(|&(name, shape, presence)| {
+                member(shape, presence).prop_map(move |value| (name, value))
+            })
+            .collect();
+        members.prop_map(|members| {
+            Value::Object(
+                members
+                    .into_iter()
+                    .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+                    .collect(),
+            )
+        })
+    }
+
+    /// `count` values of `strategy`, the same ones every run.
+    pub fn sample<S: Strategy>(strategy: S, count: usize) -> Vec<S::Value> {
+        let mut runner = TestRunner::deterministic();
+        (0..count)
+            .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+            .collect()
+    }
+}

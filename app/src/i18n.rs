@@ -354,6 +354,9 @@ mod tests {
         for entity in crate::pages::admin::audit::ENTITIES {
             built.push(format!("admin-entity-{entity}"));
         }
+        for count in ["dash-total", "dash-past-due", "dash-due-soon"] {
+            built.extend([count.to_owned(), format!("{count}-more")]);
+        }
         for notice in crate::pages::admin::AdminNotice::ALL {
             built.push(notice.message_key());
         }

@@ -274,11 +274,13 @@ dash-due-soon = { $count ->
     [one] 1 due within 7 days
    *[other] { $count } due within 7 days
 }
-dash-total = { $total ->
+dash-past-due-more = More than { $count } applications overdue
+dash-due-soon-more = More than { $count } due within 7 days
+dash-total = { $count ->
     [one] 1 application found
-   *[other] { $total } applications found
+   *[other] { $count } applications found
 }
-dash-total-more = More than { $total } applications found
+dash-total-more = More than { $count } applications found
 dash-col-code = Code
 dash-col-subject = Subject
 dash-col-reference = Protocol number

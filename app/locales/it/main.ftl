@@ -274,11 +274,13 @@ dash-due-soon = { $count ->
     [one] 1 in scadenza entro 7 giorni
    *[other] { $count } in scadenza entro 7 giorni
 }
-dash-total = { $total ->
+dash-past-due-more = Più di { $count } pratiche scadute
+dash-due-soon-more = Più di { $count } in scadenza entro 7 giorni
+dash-total = { $count ->
     [one] 1 pratica trovata
-   *[other] { $total } pratiche trovate
+   *[other] { $count } pratiche trovate
 }
-dash-total-more = Più di { $total } pratiche trovate
+dash-total-more = Più di { $count } pratiche trovate
 dash-col-code = Codice
 dash-col-subject = Oggetto
 dash-col-reference = Protocollo

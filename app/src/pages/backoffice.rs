@@ -135,6 +135,17 @@ pub fn DashboardPage() -> impl IntoView {
     .into_any()
 }
 
+/// A count of the dashboard as text: `key` with the count, or `key-more`
+/// with the limit the count stopped at.
+fn count_text(i18n: &I18n, key: &str, count: MatchCount) -> String {
+    match count {
+        MatchCount::Exactly(count) => i18n.t_with(key, &[("count", count.into())]),
+        MatchCount::MoreThan(limit) => {
+            i18n.t_with(&format!("{key}-more"), &[("count", limit.into())])
+        }
+    }
+}
+
 #[component]
 fn DashboardView(
     found: Dashboard,
@@ -146,15 +157,10 @@ fn DashboardView(
     let today = today_in_rome();
     // Past the search's counting limit the number of pages is not known: a
     // full page has a next one.
-    let (total_text, pages) = match found.total {
-        MatchCount::Exactly(total) => (
-            i18n.t_with("dash-total", &[("total", total.into())]),
-            Some(total.div_ceil(PAGE_SIZE).max(1)),
-        ),
-        MatchCount::MoreThan(total) => (
-            i18n.t_with("dash-total-more", &[("total", total.into())]),
-            None,
-        ),
+    let total_text = count_text(&i18n, "dash-total", found.total);
+    let pages = match found.total {
+        MatchCount::Exactly(total) => Some(total.div_ceil(PAGE_SIZE).max(1)),
+        MatchCount::MoreThan(_) => None,
     };
     let has_next = match pages {
         Some(pages) => page < pages,
@@ -220,8 +226,8 @@ fn DashboardView(
     view! {
         <h1>{i18n.t_with("dash-title", &[("body", body_name.into())])}</h1>
         <ul class="dash-counts">
-            <li><a href="?scadenza=scadute">{i18n.t_with("dash-past-due", &[("count", found.past_due.into())])}</a></li>
-            <li><a href="?scadenza=settimana">{i18n.t_with("dash-due-soon", &[("count", found.due_within_week.into())])}</a></li>
+            <li><a href="?scadenza=scadute">{count_text(&i18n, "dash-past-due", found.past_due)}</a></li>
+            <li><a href="?scadenza=settimana">{count_text(&i18n, "dash-due-soon", found.due_within_week)}</a></li>
         </ul>
         <form class="dash-filters" method="get" action=paths::DASHBOARD aria-label=i18n.t("dash-filters")>
             <div>

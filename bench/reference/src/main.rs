@@ -416,6 +416,18 @@ async fn print_codes(
     Ok(())
 }
 
+/// Prints the last position of the changes feed of the body `body_slug`:
+/// the feed scenario reads pages after cursors below it.
+async fn print_feed_end(store: &Store, body_slug: &str) -> Result<(), sqlx::Error> {
+    const SQL: &str = "SELECT feed_position FROM bodies WHERE slug = $1";
+    let end = on_pool!(store, pool => sqlx::query_scalar::<_, i64>(SQL)
+        .bind(body_slug)
+        .fetch_one(pool)
+        .await)?;
+    println!("{end}");
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
@@ -445,7 +457,10 @@ async fn main() -> ExitCode {
                 .await
                 .map_err(|error| error.to_string())
         }
-        _ => Err("usage: pratiche-bench-reference serve ADDRESS | codes COUNT [BODY_SLUG] | unknown-codes COUNT".into()),
+        ["feed-end", body_slug] => print_feed_end(&store, body_slug)
+            .await
+            .map_err(|error| error.to_string()),
+        _ => Err("usage: pratiche-bench-reference serve ADDRESS | codes COUNT [BODY_SLUG] | feed-end BODY_SLUG | unknown-codes COUNT".into()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ use crate::support::{Backend, TestServer};
 on_both_databases!(
     the_dashboard_lists_filters_and_counts_the_bodys_pratiche,
     searches_matching_many_or_few_list_what_a_plain_query_lists,
+    a_body_with_more_pratiche_than_are_counted_still_pages_them,
     a_record_shows_the_whole_history_to_its_body_only,
     staff_pages_need_a_session,
     a_clerk_registers_a_pratica_and_gets_its_receipt,
@@ -141,6 +142,59 @@ async fn searches_matching_many_or_few_list_what_a_plain_query_lists(backend: Ba
             assert!(html.contains(&total), "{query}: {total:?} missing");
         }
         assert!(matches > 25, "{query} matches one page only: {matches}");
+    }
+}
+
+/// Past 10,000 pratiche the dashboard says "more than" instead of counting
+/// them all, and still pages through them in due-date order.
+async fn a_body_with_more_pratiche_than_are_counted_still_pages_them(backend: Backend) {
+    use pratiche_db::entity::{body, case};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let db = server.database().await;
+    let today = pratiche_db::clock::rome_date(chrono::Utc::now());
+    // About half for each demo body.
+    pratiche_db::load::generate(&db, 24_000, 300, 13, today)
+        .await
+        .unwrap();
+    let valdoria = body::Entity::find()
+        .filter(body::Column::Slug.eq("valdoria"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let of_valdoria = || case::Entity::find().filter(case::Column::BodyId.eq(valdoria));
+    assert!(of_valdoria().count(&db).await.unwrap() > 10_000);
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    for page in [1, 2] {
+        let (status, html) = server
+            .page(&clerk, &format!("/area-riservata/pratiche?pagina={page}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("Più di 10000 pratiche trovate"),
+            "page {page}"
+        );
+        assert!(html.contains(&format!("Pagina {page}")), "page {page}");
+        assert!(
+            html.contains(&format!("pagina={}", page + 1)),
+            "no next page"
+        );
+        let expected: Vec<String> = of_valdoria()
+            .order_by_asc(case::Column::DueDate)
+            .order_by_asc(case::Column::Id)
+            .offset((page - 1) * 25)
+            .limit(25)
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|case| case.code.to_string())
+            .collect();
+        assert_eq!(listed(&html), expected, "page {page}");
     }
 }
 

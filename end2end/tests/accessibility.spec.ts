@@ -76,51 +76,102 @@ for (const width of [320, 1280]) {
   });
 }
 
-test.describe("the staff area, on a desktop", () => {
-  test.use({ viewport: { width: 1280, height: 900 } });
+/** Signs in through the form, by its fields' names: the labels change with the language. */
+async function signIn(page: Page, username: string) {
+  await page.goto("/area-riservata");
+  await page.locator("input[name=username]").fill(username);
+  await page.locator("input[name=password]").fill("demo-pratiche-2026");
+  await page.locator("form button[type=submit]").click();
+  await expect(page).not.toHaveURL("/area-riservata");
+}
 
-  async function signIn(page: Page, username: string) {
-    await page.goto("/area-riservata");
-    await page.getByLabel("Nome utente").fill(username);
-    await page.getByLabel("Password").fill("demo-pratiche-2026");
-    await page.getByRole("button", { name: "Accedi" }).click();
-    await expect(page).not.toHaveURL("/area-riservata");
-  }
+const BODY_ADMIN_PAGES = [
+  "/area-riservata/pratiche",
+  `/area-riservata/pratiche/${SUSPENDED}`,
+  `/area-riservata/pratiche/${SUSPENDED}/ricevuta`,
+  "/area-riservata/registra",
+  "/area-riservata/utenti",
+  "/area-riservata/ente",
+  "/area-riservata/procedimenti",
+  "/area-riservata/registro",
+  "/area-riservata/api",
+  "/area-riservata/account",
+];
 
-  test("every page of a body admin has no axe violations", async ({ page }) => {
-    test.setTimeout(120_000);
-    await signIn(page, "demo-admin-valdoria");
-    for (const path of [
-      "/area-riservata/pratiche",
-      `/area-riservata/pratiche/${SUSPENDED}`,
-      `/area-riservata/pratiche/${SUSPENDED}/ricevuta`,
-      "/area-riservata/registra",
-      "/area-riservata/utenti",
-      "/area-riservata/ente",
-      "/area-riservata/procedimenti",
-      "/area-riservata/registro",
-      "/area-riservata/api",
-      "/area-riservata/account",
-    ]) {
-      await page.goto(path);
-      await expectNoAxeViolations(page, path);
-    }
-    await page.goto("/area-riservata/procedimenti");
-    await page.getByRole("link", { name: "Permesso di costruire" }).click();
-    await expectNoAxeViolations(page, "a procedure type");
-    await page.goto("/area-riservata/api");
-    await page.getByLabel("Nome del client").fill("Protocollo informatico");
-    await page.getByRole("button", { name: "Crea", exact: true }).click();
-    await expect(page.getByText("Client API creato")).toBeVisible();
-    await expectNoAxeViolations(page, "a new API client and its secret");
+for (const width of [320, 1280]) {
+  test.describe(`the staff area at ${width} px`, () => {
+    test.use({ viewport: { width, height: 900 } });
+
+    test("every page of a body admin has no axe violations", async ({ page }) => {
+      test.setTimeout(120_000);
+      await signIn(page, "demo-admin-valdoria");
+      for (const path of BODY_ADMIN_PAGES) {
+        await page.goto(path);
+        await expectNoAxeViolations(page, path);
+      }
+      await page.goto("/area-riservata/procedimenti");
+      await page.getByRole("link", { name: "Permesso di costruire" }).click();
+      await expectNoAxeViolations(page, "a procedure type");
+      await page.goto("/area-riservata/api");
+      await page.getByLabel("Nome del client").fill(`Protocollo informatico ${width}`);
+      await page.getByRole("button", { name: "Crea", exact: true }).click();
+      await expect(page.getByText("Client API creato")).toBeVisible();
+      await expectNoAxeViolations(page, "a new API client and its secret");
+    });
+
+    test("the province admin's pages have no axe violations", async ({ page }) => {
+      await signIn(page, "demo-provincia");
+      await page.goto("/area-riservata/enti");
+      await expectNoAxeViolations(page, "bodies");
+      await page.getByRole("link", { name: "Comune di Valdoria" }).click();
+      await expectNoAxeViolations(page, "a body's statistics");
+    });
+
+    test("refused forms and their errors have no axe violations", async ({ page }) => {
+      // A wrong password.
+      await page.goto("/area-riservata");
+      await page.locator("input[name=username]").fill("demo-operatore-valdoria");
+      await page.locator("input[name=password]").fill("not the password");
+      await page.locator("form button[type=submit]").click();
+      await expect(page.getByRole("alert")).toBeVisible();
+      await expectNoAxeViolations(page, "sign-in refused");
+
+      // The server's own checks, past the browser's: an empty registration
+      // and a status change in the future.
+      await signIn(page, "demo-operatore-valdoria");
+      await page.goto("/area-riservata/registra");
+      await page.evaluate(() => document.querySelectorAll("form").forEach((form) => (form.noValidate = true)));
+      await page.getByRole("button", { name: "Registra e prepara la ricevuta" }).click();
+      await expect(page.locator(".form-error")).toBeVisible();
+      await expectNoAxeViolations(page, "registration refused");
+
+      await page.goto(`/area-riservata/pratiche/${UNDER_REVIEW}`);
+      await page.evaluate(() => document.querySelectorAll("form").forEach((form) => (form.noValidate = true)));
+      const change = page.locator("form").filter({ has: page.getByRole("button", { name: "Salva il cambio di stato" }) });
+      await change.locator("input[name=data]").fill("2999-01-01");
+      await change.getByRole("button", { name: "Salva il cambio di stato" }).click();
+      await expect(page.getByText("non possono essere nel futuro")).toBeVisible();
+      await expectNoAxeViolations(page, "status change refused");
+    });
   });
+}
 
-  test("the province admin's pages have no axe violations", async ({ page }) => {
-    await signIn(page, "demo-provincia");
-    await page.goto("/area-riservata/enti");
-    await expectNoAxeViolations(page, "bodies");
-    await page.getByRole("link", { name: "Comune di Valdoria" }).click();
-    await expectNoAxeViolations(page, "a body's statistics");
+test.describe("in English", () => {
+  test.use({ locale: "en-GB", viewport: { width: 1280, height: 900 } });
+
+  test("citizen and staff pages have no axe violations", async ({ page }) => {
+    test.setTimeout(180_000);
+    for (const [what, path] of Object.entries(PAGES)) {
+      await page.goto(path);
+      await expect(page.locator("html")).toHaveAttribute("lang", "en");
+      await expectNoAxeViolations(page, `${what}, in English`);
+    }
+    await signIn(page, "demo-admin-valdoria");
+    for (const path of BODY_ADMIN_PAGES) {
+      await page.goto(path);
+      await expect(page.locator("html")).toHaveAttribute("lang", "en");
+      await expectNoAxeViolations(page, `${path}, in English`);
+    }
   });
 });
 

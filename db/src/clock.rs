@@ -3,8 +3,9 @@
 //! written in the same transaction as every change that can move them.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::clock::{ClockInput, Explanation, PatronDay, compute};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -17,9 +18,26 @@ use crate::entity::{body, case, procedure_type};
 
 pub use pratiche_domain::clock::rome_date;
 
+/// How far this process's clock is set from the system's: nothing, unless a
+/// demonstration or a test started it at a chosen instant
+/// ([`start_clock_at`]), so that what depends on the date is the same
+/// whenever it runs.
+static CLOCK_OFFSET: OnceLock<chrono::Duration> = OnceLock::new();
+
+/// Sets this process's clock running from `start`, once, before anything
+/// reads it (`PRATICHE_CLOCK_START`, demo mode only).
+pub fn start_clock_at(start: DateTime<Utc>) {
+    let _ = CLOCK_OFFSET.set(start - Utc::now());
+}
+
+/// The instant the dates of pages, demo data and reminders are taken from.
+pub fn now() -> DateTime<Utc> {
+    Utc::now() + CLOCK_OFFSET.get().copied().unwrap_or_default()
+}
+
 /// Today's date in Europe/Rome: "today" everywhere in Pratiche.
 pub fn today_in_rome() -> NaiveDate {
-    rome_date(Utc::now())
+    rome_date(now())
 }
 
 /// What the due date depends on besides the history; the same for every

@@ -23,6 +23,10 @@ pub struct Settings {
     pub leptos: LeptosOptions,
     pub database: DatabaseSettings,
     pub demo: bool,
+    /// Demo mode only: the instant this process's clock starts at
+    /// (`PRATICHE_CLOCK_START`, RFC 3339), for tests and demonstrations
+    /// whose dates must not depend on the day they run.
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
     /// Without a trailing slash, e.g. `https://pratiche.provincia.example.it`.
     pub public_url: String,
     pub installation_name: String,
@@ -235,6 +239,23 @@ impl Settings {
             ));
         }
 
+        let clock_start = match get("PRATICHE_CLOCK_START") {
+            None => None,
+            Some(_) if !demo => {
+                return Err(invalid(
+                    "PRATICHE_CLOCK_START",
+                    "(set)",
+                    "a chosen clock is for demo mode only (PRATICHE_DEMO=1)",
+                ));
+            }
+            Some(start) => Some(
+                chrono::DateTime::parse_from_rfc3339(&start)
+                    .map_err(|_| {
+                        invalid("PRATICHE_CLOCK_START", &start, "use an RFC 3339 instant")
+                    })?
+                    .to_utc(),
+            ),
+        };
         if demo && !(site_addr.ip().is_loopback() && is_loopback_url(&public_url)) {
             return Err(ConfigError::DemoNotLoopback {
                 site_addr,
@@ -350,6 +371,7 @@ impl Settings {
             leptos,
             database: DatabaseSettings { url, data_dir },
             demo,
+            clock_start,
             public_url,
             installation_name: read(
                 "PRATICHE_INSTALLATION_NAME",
@@ -521,6 +543,26 @@ mod tests {
         assert!(settings(&[url, ("PRATICHE_DEMO", "1")]).unwrap().demo);
         assert!(settings(&[("PRATICHE_DEMO", "1")]).unwrap().demo);
         assert!(!settings(&[("PRATICHE_DEMO", "0")]).unwrap().demo);
+    }
+
+    #[test]
+    fn a_chosen_clock_only_in_demo_mode() {
+        let start = ("PRATICHE_CLOCK_START", "2026-06-15T21:59:40Z");
+        let demo = ("PRATICHE_DEMO", "1");
+        assert_eq!(
+            settings(&[demo, start])
+                .unwrap()
+                .clock_start
+                .map(|start| start.to_rfc3339()),
+            Some("2026-06-15T21:59:40+00:00".into())
+        );
+        assert!(settings(&[demo]).unwrap().clock_start.is_none());
+        let outside = settings(&[start]).unwrap_err().to_string();
+        assert!(outside.contains("demo mode only"), "{outside}");
+        let malformed = settings(&[demo, ("PRATICHE_CLOCK_START", "15/06/2026")])
+            .unwrap_err()
+            .to_string();
+        assert!(malformed.contains("RFC 3339"), "{malformed}");
     }
 
     #[test]

@@ -100,6 +100,10 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        if let Some(start) = settings.clock_start {
+            pratiche_db::clock::start_clock_at(start);
+            tracing::warn!(%start, "demo mode: the clock was started at a chosen instant");
+        }
         let db = open_database(settings).await?;
         let lifecycle = Lifecycle::default();
         let signing_key = keys::load(settings)?;
@@ -112,7 +116,7 @@ impl Application {
             {
                 return Err(StartupError::DemoBesideRealAccounts);
             }
-            let now = Utc::now();
+            let now = pratiche_db::clock::now();
             let today = pratiche_db::clock::rome_date(now);
             let demo_password =
                 NewPassword::parse(DEMO_PASSWORD).expect("the demo password meets the policy");

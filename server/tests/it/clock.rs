@@ -3,7 +3,6 @@
 //! remedies once overdue, and the recompute command.
 
 use chrono::{NaiveDate, Utc};
-use chrono_tz::Europe::Rome;
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent};
 use pratiche_db::entity::{procedure_state, procedure_type};
 use pratiche_domain::CaseCode;
@@ -19,6 +18,7 @@ on_both_databases!(
     without_a_named_substitute_the_legal_default_applies,
     the_recompute_command_fixes_stale_due_dates,
     the_recompute_command_goes_in_batches_and_yields_to_a_concurrent_write,
+    the_days_overdue_go_up_at_midnight_in_rome,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -41,9 +41,21 @@ fn event_on(on: NaiveDate, state_id: i32) -> NewEvent {
     }
 }
 
+/// A server whose clock starts at `instant`, whenever the test runs, with
+/// no lookup limit.
+async fn start_at(backend: Backend, instant: &str) -> Option<TestServer> {
+    TestServer::start(
+        backend,
+        &[
+            ("PRATICHE_LOOKUP_PER_MINUTE", "0"),
+            ("PRATICHE_CLOCK_START", instant),
+        ],
+    )
+    .await
+}
+
 async fn a_request_for_documents_and_its_reply_move_the_due_date(backend: Backend) {
-    let Some(server) = TestServer::start(backend, &[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).await
-    else {
+    let Some(server) = start_at(backend, "2026-06-15T10:00:00Z").await else {
         return;
     };
     let db = server.database().await;
@@ -109,10 +121,9 @@ async fn a_request_for_documents_and_its_reply_move_the_due_date(backend: Backen
     let response = server.get(&format!("/p/{code}")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.text().await.unwrap();
-    let today = Utc::now().with_timezone(&Rome).date_naive();
-    let overdue_days = (today - date(2026, 4, 7)).num_days();
     for expected in [
-        format!("7 aprile 2026 — scaduto da {overdue_days} giorni"),
+        // 7 April to 15 June.
+        "7 aprile 2026 — scaduto da 69 giorni".to_owned(),
         "Richiesta di integrazioni dal 5 marzo 2026 al 15 marzo 2026: 10 giorni di sospensione.".into(),
         "Presentazione più termine, sospensioni e proroghe: 5 aprile 2026.".into(),
         "5 aprile 2026: domenica, il termine passa al giorno lavorativo successivo.".into(),
@@ -338,5 +349,43 @@ async fn the_recompute_command_goes_in_batches_and_yields_to_a_concurrent_write(
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         panic!("the command never reached the locked row");
+    }
+}
+
+/// The days a pratica is overdue are Rome days: with the server's clock
+/// started 20 seconds before midnight in Rome (22:00 UTC in summer, two
+/// hours before UTC's), the count goes up by one within seconds.
+async fn the_days_overdue_go_up_at_midnight_in_rome(backend: Backend) {
+    let started = std::time::Instant::now();
+    let Some(server) = start_at(backend, "2026-06-15T21:59:40Z").await else {
+        return;
+    };
+    // Demo: a 30-day procedure submitted 45 days before the demo's today.
+    let overdue_days = || async {
+        let page = server
+            .get("/p/XJMV-NN29-WY74-G")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let after = page.split("scaduto da ").nth(1).expect("overdue");
+        after[..after.find(' ').unwrap()].parse::<u32>().unwrap()
+    };
+    let before_midnight = overdue_days().await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(19),
+        "the server took too long to start to see the evening"
+    );
+    loop {
+        let days = overdue_days().await;
+        if days != before_midnight {
+            assert_eq!(days, before_midnight + 1);
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "still {days} days a minute later"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }

@@ -385,6 +385,30 @@ pub(crate) mod shaped_json {
         })
     }
 
+    /// Asserts that of 400 bodies of `strategy` (the same ones every run)
+    /// enough parse for the checks to run, and that the checks refuse some
+    /// and accept a few: `outcome` is `None` for a body that does not parse,
+    /// else whether the checks accept it.
+    pub fn assert_bodies_reach_the_checks<S: Strategy<Value = Value>>(
+        strategy: S,
+        outcome: impl Fn(&Value) -> Option<bool>,
+    ) {
+        let outcomes: Vec<_> = sample(strategy, 400).iter().map(outcome).collect();
+        let parsed = outcomes.iter().filter(|outcome| outcome.is_some()).count();
+        let refused = outcomes
+            .iter()
+            .filter(|outcome| **outcome == Some(false))
+            .count();
+        eprintln!("{parsed} of 400 parsed, {refused} of them refused by the checks");
+        assert!(parsed >= 120, "{parsed} of 400 parsed");
+        assert!(refused >= 40, "{refused} of 400 refused by the checks");
+        assert!(
+            parsed - refused >= 3,
+            "{} of 400 accepted",
+            parsed - refused
+        );
+    }
+
     /// `count` values of `strategy`, the same ones every run.
     pub fn sample<S: Strategy>(strategy: S, count: usize) -> Vec<S::Value> {
         let mut runner = TestRunner::deterministic();

@@ -78,12 +78,34 @@ async fn the_dashboard_lists_filters_and_counts_the_bodys_pratiche(backend: Back
     assert!(none.contains("non appartiene a un ente") && listed(&none).is_empty());
 }
 
+/// The codes of page `page` of `query` in due-date order, as a plain query
+/// gives them: what the dashboard must list.
+async fn page_in_due_order(
+    db: &pratiche_db::DatabaseConnection,
+    query: sea_orm::Select<pratiche_db::entity::case::Entity>,
+    page: u64,
+) -> Vec<String> {
+    use pratiche_db::entity::case;
+    use sea_orm::{QueryOrder, QuerySelect};
+    query
+        .order_by_asc(case::Column::DueDate)
+        .order_by_asc(case::Column::Id)
+        .offset((page - 1) * 25)
+        .limit(25)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|case| case.code.to_string())
+        .collect()
+}
+
 /// The dashboard finds a search's matches one way when they are many (more
 /// than it counts) and another when they are few: both list the pages a
 /// plain `LIKE` query in due-date order lists.
 async fn searches_matching_many_or_few_list_what_a_plain_query_lists(backend: Backend) {
     use pratiche_db::entity::{body, case};
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let Some(server) = TestServer::start(backend, &[]).await else {
         return;
     };
@@ -122,17 +144,7 @@ async fn searches_matching_many_or_few_list_what_a_plain_query_lists(backend: Ba
                 )
                 .await;
             assert_eq!(status, StatusCode::OK);
-            let expected: Vec<String> = plain(folded)
-                .order_by_asc(case::Column::DueDate)
-                .order_by_asc(case::Column::Id)
-                .offset((page - 1) * 25)
-                .limit(25)
-                .all(&db)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|case| case.code.to_string())
-                .collect();
+            let expected = page_in_due_order(&db, plain(folded), page).await;
             assert_eq!(listed(&html), expected, "{query}, page {page}");
             let total = if many {
                 "Più di 1000 pratiche trovate".to_owned()
@@ -149,7 +161,7 @@ async fn searches_matching_many_or_few_list_what_a_plain_query_lists(backend: Ba
 /// them all, and still pages through them in due-date order.
 async fn a_body_with_more_pratiche_than_are_counted_still_pages_them(backend: Backend) {
     use pratiche_db::entity::{body, case};
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let Some(server) = TestServer::start(backend, &[]).await else {
         return;
     };
@@ -183,17 +195,7 @@ async fn a_body_with_more_pratiche_than_are_counted_still_pages_them(backend: Ba
             html.contains(&format!("pagina={}", page + 1)),
             "no next page"
         );
-        let expected: Vec<String> = of_valdoria()
-            .order_by_asc(case::Column::DueDate)
-            .order_by_asc(case::Column::Id)
-            .offset((page - 1) * 25)
-            .limit(25)
-            .all(&db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|case| case.code.to_string())
-            .collect();
+        let expected = page_in_due_order(&db, of_valdoria(), page).await;
         assert_eq!(listed(&html), expected, "page {page}");
     }
 }

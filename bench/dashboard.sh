@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): p95 latency of each dashboard filter of a clerk on a
-# SQLite database of 100,000 pratiche (BENCH_CASES), release build, wrk on
-# loopback with BENCH_CONNECTIONS connections for BENCH_SECONDS per filter.
-# The database is the one bench/run.sh uses, generated once and reused.
+# database of 100,000 pratiche (BENCH_CASES), release build, wrk on loopback
+# with BENCH_CONNECTIONS connections for BENCH_SECONDS per filter. The
+# database is the one bench/run.sh uses, generated once and reused: SQLite,
+# or PostgreSQL when DATABASE_URL names it.
 #
 #   bench/dashboard.sh            # goal (docs/rules.md, Budgets): p95 <= 200 ms per filter
+#   BENCH_CASES=1000000 DATABASE_URL=postgres://…/pratiche_bench_1m bench/dashboard.sh
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CASES="${BENCH_CASES:-100000}"
 PORT="${BENCH_PORT:-3999}"
-DATA="$REPO_ROOT/bench/.data/sqlite-$CASES"
+choose_database "$CASES"
 
 ensure_wrk
 ensure_build_tools

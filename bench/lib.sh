@@ -20,6 +20,23 @@ build_bench() {
     (cd "$REPO_ROOT" && cargo build --release -p pratiche-bench-reference)
 }
 
+# Sets DATABASE (postgresql or sqlite) and DATA, the data folder, for a
+# database of $1 pratiche: DATABASE_URL's when it names PostgreSQL (the data
+# folder then holds only the app's files: keys, settings), else a SQLite file
+# in bench/.data.
+choose_database() {
+    if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+        DATABASE=postgresql
+        # Instances sharing a PostgreSQL database share a signing key.
+        export PRATICHE_SIGNING_KEY="${PRATICHE_SIGNING_KEY:-pratiche-benchmark-key-not-a-secret-0123456789}"
+        DATA="$REPO_ROOT/bench/.data/postgres-$(echo "$DATABASE_URL" | md5sum | cut -c1-8)"
+    else
+        DATABASE=sqlite
+        unset DATABASE_URL
+        DATA="$REPO_ROOT/bench/.data/sqlite-$1"
+    fi
+}
+
 # The database the app runs on: DATABASE_URL when it names PostgreSQL,
 # else the SQLite file of the data folder $1.
 database_url() {

@@ -25,17 +25,7 @@ PORT="${BENCH_PORT:-3990}"
 REFERENCE_PORT=$((PORT + 1))
 APP_BASE="http://127.0.0.1:$PORT"
 REFERENCE_BASE="http://127.0.0.1:$REFERENCE_PORT"
-if [[ "${DATABASE_URL:-}" == postgres* ]]; then
-    DATABASE=postgresql
-    # Instances sharing a PostgreSQL database share a signing key.
-    export PRATICHE_SIGNING_KEY="${PRATICHE_SIGNING_KEY:-pratiche-benchmark-key-not-a-secret-0123456789}"
-    # Only the app's files (keys, settings) live here; the data is in PostgreSQL.
-    DATA="$REPO_ROOT/bench/.data/postgres-$(echo "$DATABASE_URL" | md5sum | cut -c1-8)"
-else
-    DATABASE=sqlite
-    unset DATABASE_URL
-    DATA="$REPO_ROOT/bench/.data/sqlite-$CASES"
-fi
+choose_database "$CASES"
 WORK="$(mktemp -d)"
 # A smoke run starts from nothing each time.
 $SMOKE && DATA="$WORK/data"

@@ -20,6 +20,7 @@ mod m20261203_000014_staff_notices;
 mod m20261204_000015_rate_limits;
 mod m20261204_000016_closed_case_figures;
 mod m20261206_000017_autovacuum;
+mod m20261206_000018_type_list_index;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_rate_limits::Migration),
             Box::new(m20261204_000016_closed_case_figures::Migration),
             Box::new(m20261206_000017_autovacuum::Migration),
+            Box::new(m20261206_000018_type_list_index::Migration),
         ]
     }
 }

@@ -158,7 +158,8 @@ async fn searches_matching_many_or_few_list_what_a_plain_query_lists(backend: Ba
 }
 
 /// Past 10,000 pratiche the dashboard says "more than" instead of counting
-/// them all, and still pages through them in due-date order.
+/// them all, and still pages through them, and through each procedure
+/// type's, in due-date order.
 async fn a_body_with_more_pratiche_than_are_counted_still_pages_them(backend: Backend) {
     use pratiche_db::entity::{body, case};
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -197,6 +198,24 @@ async fn a_body_with_more_pratiche_than_are_counted_still_pages_them(backend: Ba
         );
         let expected = page_in_due_order(&db, of_valdoria(), page).await;
         assert_eq!(listed(&html), expected, "page {page}");
+    }
+    // Each procedure type of the body, filtered, in the same order.
+    for procedure in pratiche_db::procedure_types::procedure_types_of(&db, valdoria)
+        .await
+        .unwrap()
+    {
+        let (id, name) = procedure;
+        let of_type = || of_valdoria().filter(case::Column::ProcedureTypeId.eq(id));
+        for page in [1, 2] {
+            let (_, html) = server
+                .page(
+                    &clerk,
+                    &format!("/area-riservata/pratiche?tipo={id}&pagina={page}"),
+                )
+                .await;
+            let expected = page_in_due_order(&db, of_type(), page).await;
+            assert_eq!(listed(&html), expected, "{name}, page {page}");
+        }
     }
 }
 

@@ -98,11 +98,11 @@ pub async fn generate(
     let mut rng = StdRng::seed_from_u64(seed);
     let mut events = 0;
     let mut written = 0;
-    let originals = count.min(histories.max(1));
-    let mut histories = Vec::new();
-    while written < originals {
+    let through_write_path = count.min(histories.max(1));
+    let mut written_ids = Vec::new();
+    while written < through_write_path {
         let txn = crate::begin_write(db).await?;
-        for index in written..(written + BATCH).min(originals) {
+        for index in written..(written + BATCH).min(through_write_path) {
             let workflow = &workflows[rng.random_range(0..workflows.len())];
             let submitted_on = today - Days::new(rng.random_range(0..400));
             let at = |date: NaiveDate, order: u32| {
@@ -136,7 +136,7 @@ pub async fn generate(
             let mut state = workflow.states[0];
             let case =
                 cases::register(&txn, new_case, event(state, submitted_on, 0), Utc::now()).await?;
-            histories.push(case.id);
+            written_ids.push(case.id);
             events += 1;
             let length = rng.random_range(3..=8u32);
             let mut on = submitted_on;
@@ -165,9 +165,9 @@ pub async fn generate(
             }
         }
         txn.commit().await?;
-        written = (written + BATCH).min(originals);
+        written = (written + BATCH).min(through_write_path);
     }
-    events += copy_histories(db, &histories, written..count, &mut rng).await?;
+    events += copy_histories(db, &written_ids, written..count, &mut rng).await?;
     // What autovacuum would do some minutes later: statistics for the
     // planner, and the visibility map that index-only scans rely on.
     if db.get_database_backend() == DbBackend::Postgres {

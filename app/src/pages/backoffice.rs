@@ -155,8 +155,8 @@ fn DashboardView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let today = today_in_rome();
-    // Past the search's counting limit the number of pages is not known: a
-    // full page has a next one.
+    // Past a counting limit the number of pages is not known: a full page
+    // has a next one.
     let total_text = count_text(&i18n, "dash-total", found.total);
     let pages = match found.total {
         MatchCount::Exactly(total) => Some(total.div_ceil(PAGE_SIZE).max(1)),

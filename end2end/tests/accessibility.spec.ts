@@ -111,6 +111,8 @@ for (const width of [320, 1280]) {
       }
       await page.goto("/area-riservata/procedimenti");
       await page.getByRole("link", { name: "Permesso di costruire" }).click();
+      // axe must read the new page, not the one being left.
+      await expect(page).toHaveURL(/\/area-riservata\/procedimenti\/\d+$/);
       await expectNoAxeViolations(page, "a procedure type");
       await page.goto("/area-riservata/api");
       await page.getByLabel("Nome del client").fill(`Protocollo informatico ${width}`);
@@ -124,6 +126,7 @@ for (const width of [320, 1280]) {
       await page.goto("/area-riservata/enti");
       await expectNoAxeViolations(page, "bodies");
       await page.getByRole("link", { name: "Comune di Valdoria" }).click();
+      await expect(page).toHaveURL(/\/area-riservata\/enti\/\d+$/);
       await expectNoAxeViolations(page, "a body's statistics");
     });
 

@@ -10,7 +10,7 @@ use pratiche_domain::clock::{ClockInput, Explanation, PatronDay, compute};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, UpdateMany,
 };
 
 use crate::cases::{HistoryRow, history_of};
@@ -120,6 +120,69 @@ pub(crate) fn compute_from(
     }))
 }
 
+/// Everything a pratica stores of its clock, written together wherever the
+/// clock is stored: the due date, its explanation, and the conclusion as
+/// the clock counted it (which the processing-time statistics read).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct StoredClock {
+    pub due_date: NaiveDate,
+    pub due_explanation: serde_json::Value,
+    pub concluded_on: Option<NaiveDate>,
+    pub days_used: Option<i32>,
+    pub concluded_in_time: Option<bool>,
+}
+
+impl StoredClock {
+    pub fn of(explanation: &Explanation) -> Self {
+        Self {
+            due_date: explanation.due_on,
+            due_explanation: to_json(explanation),
+            concluded_on: explanation.concluded_on,
+            days_used: explanation
+                .days_used()
+                .map(|days| i32::try_from(days).unwrap_or(i32::MAX)),
+            concluded_in_time: explanation.concluded_in_time(),
+        }
+    }
+
+    /// Whether `case` already stores exactly this.
+    pub fn is_stored_in(&self, case: &case::Model) -> bool {
+        case.due_date == Some(self.due_date)
+            && case.due_explanation.as_ref() == Some(&self.due_explanation)
+            && case.concluded_on == self.concluded_on
+            && case.days_used == self.days_used
+            && case.concluded_in_time == self.concluded_in_time
+    }
+
+    /// Sets the columns in an update of pratiche.
+    pub fn set_in(&self, update: UpdateMany<case::Entity>) -> UpdateMany<case::Entity> {
+        update
+            .col_expr(case::Column::DueDate, Expr::value(self.due_date))
+            .col_expr(
+                case::Column::DueExplanation,
+                Expr::value(self.due_explanation.clone()),
+            )
+            .col_expr(case::Column::ConcludedOn, Expr::value(self.concluded_on))
+            .col_expr(case::Column::DaysUsed, Expr::value(self.days_used))
+            .col_expr(
+                case::Column::ConcludedInTime,
+                Expr::value(self.concluded_in_time),
+            )
+    }
+
+    /// The pratica as stored once the update is done.
+    pub fn stored_in(self, case: case::Model) -> case::Model {
+        case::Model {
+            due_date: Some(self.due_date),
+            due_explanation: Some(self.due_explanation),
+            concluded_on: self.concluded_on,
+            days_used: self.days_used,
+            concluded_in_time: self.concluded_in_time,
+            ..case
+        }
+    }
+}
+
 /// The explanation as stored in `cases.due_explanation`.
 pub fn to_json(explanation: &Explanation) -> serde_json::Value {
     serde_json::to_value(explanation).expect("an explanation is plain data")
@@ -169,14 +232,12 @@ async fn store_if_changed<C: ConnectionTrait>(
     case: &case::Model,
     calendar: Calendar,
 ) -> Result<bool, DbErr> {
-    let explanation = compute_with(conn, case, calendar).await?;
-    let json = to_json(&explanation);
-    if case.due_date == Some(explanation.due_on) && case.due_explanation.as_ref() == Some(&json) {
+    let clock = StoredClock::of(&compute_with(conn, case, calendar).await?);
+    if clock.is_stored_in(case) {
         return Ok(false);
     }
-    let updated = case::Entity::update_many()
-        .col_expr(case::Column::DueDate, Expr::value(explanation.due_on))
-        .col_expr(case::Column::DueExplanation, Expr::value(json))
+    let updated = clock
+        .set_in(case::Entity::update_many())
         .col_expr(
             case::Column::Version,
             Expr::col(case::Column::Version).add(1),

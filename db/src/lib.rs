@@ -19,6 +19,7 @@ pub mod procedure_types;
 pub mod public;
 pub mod rate_limits;
 pub mod retention;
+pub mod transparency;
 pub mod webhooks;
 mod with_children;
 

@@ -325,6 +325,16 @@ impl<'a> Pratica<'a> {
         let phase = events.last().unwrap().phase;
         prop_assert_eq!(*stored.current_phase, phase);
         prop_assert_eq!(stored.closed_at.is_some(), phase.is_final());
+        // What the processing-time statistics read: the conclusion as the
+        // stored clock counts it.
+        prop_assert_eq!(stored.concluded_on, expected.concluded_on);
+        prop_assert_eq!(
+            stored.days_used,
+            expected
+                .days_used()
+                .map(|days| i32::try_from(days).unwrap())
+        );
+        prop_assert_eq!(stored.concluded_in_time, expected.concluded_in_time());
         Ok(oracle)
     }
 }

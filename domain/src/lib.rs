@@ -13,6 +13,8 @@ pub mod notify;
 #[cfg(feature = "personal-data")]
 pub mod personal_data;
 pub mod phase;
+#[cfg(feature = "sheet")]
+pub mod procedure_sheet;
 #[cfg(feature = "clock")]
 pub mod processing_times;
 #[cfg(feature = "search")]

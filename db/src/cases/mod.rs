@@ -19,7 +19,7 @@ use sea_orm::{
 };
 
 use crate::audit::AuditSource;
-use crate::clock::{Calendar, StoredCalendar, calendar_of, compute_from, rome_date, to_json};
+use crate::clock::{Calendar, StoredCalendar, StoredClock, calendar_of, compute_from, rome_date};
 use crate::entity::{
     StoredPhase, body, case, procedure_state, procedure_transition, procedure_type, status_event,
 };
@@ -448,16 +448,12 @@ async fn settle<C: ConnectionTrait>(
     let latest = history.last().ok_or(WriteError::CaseNotFound)?;
     let explanation = compute_from(&case, calendar, history)?;
     let closed_at = latest.public_phase.is_final().then_some(latest.occurred_at);
-    let due_explanation = to_json(&explanation);
-    let updated = case::Entity::update_many()
+    let clock = StoredClock::of(&explanation);
+    let updated = clock
+        .set_in(case::Entity::update_many())
         .col_expr(case::Column::CurrentStateId, Expr::value(latest.state_id))
         .col_expr(case::Column::CurrentPhase, Expr::value(latest.public_phase))
         .col_expr(case::Column::ClosedAt, Expr::value(closed_at))
-        .col_expr(case::Column::DueDate, Expr::value(explanation.due_on))
-        .col_expr(
-            case::Column::DueExplanation,
-            Expr::value(due_explanation.clone()),
-        )
         .col_expr(case::Column::UpdatedAt, Expr::value(now))
         .col_expr(case::Column::Version, Expr::value(case.version + 1))
         .filter(case::Column::Id.eq(case.id))
@@ -467,15 +463,13 @@ async fn settle<C: ConnectionTrait>(
     if updated.rows_affected != 1 {
         return Err(WriteError::Conflict);
     }
-    let case = case::Model {
+    let case = clock.stored_in(case::Model {
         current_state_id: latest.state_id,
         current_phase: latest.public_phase,
         closed_at,
-        due_date: Some(explanation.due_on),
-        due_explanation: Some(due_explanation),
         updated_at: now,
         version: case.version + 1,
         ..case
-    };
+    });
     Ok((case, explanation))
 }

@@ -28,6 +28,13 @@ pub struct Model {
     pub due_date: Option<Date>,
     /// The clock's explanation as JSON data, beside the due date.
     pub due_explanation: Option<Json>,
+    /// The conclusion as the stored clock counts it (the date of the final
+    /// event, the days used without suspensions, whether by the due date):
+    /// empty while the pratica is open. Read by the processing-time
+    /// statistics.
+    pub concluded_on: Option<Date>,
+    pub days_used: Option<i32>,
+    pub concluded_in_time: Option<bool>,
     /// When the pratica reached a final phase; drives the retention period.
     pub closed_at: Option<DateTimeUtc>,
     /// Optimistic concurrency: `UPDATE … WHERE id = ? AND version = ?`.

@@ -14,6 +14,17 @@ pub struct Model {
     /// The legal basis of the term; required above 90 days.
     pub legal_basis: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The public sheet (D.Lgs. 33/2013 art. 35 c. 1), as the body admin
+    /// writes it: what the procedure is, its legal references, the
+    /// documents needed, payments, the online service.
+    pub description: Option<String>,
+    pub legal_references: Option<String>,
+    pub documents_needed: Option<String>,
+    /// A [`pratiche_domain::procedure_sheet::SilenceRule`] as stored; empty
+    /// when the procedure ends with an express decision only.
+    pub silence_rule: Option<String>,
+    pub payments: Option<String>,
+    pub online_service_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

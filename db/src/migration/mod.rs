@@ -21,6 +21,8 @@ mod m20261204_000015_rate_limits;
 mod m20261204_000016_closed_case_figures;
 mod m20261206_000017_autovacuum;
 mod m20261206_000018_type_list_index;
+mod m20261206_000019_transparency;
+mod m20261206_000020_fill_conclusions;
 
 pub struct Migrator;
 
@@ -46,6 +48,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_closed_case_figures::Migration),
             Box::new(m20261206_000017_autovacuum::Migration),
             Box::new(m20261206_000018_type_list_index::Migration),
+            Box::new(m20261206_000019_transparency::Migration),
+            Box::new(m20261206_000020_fill_conclusions::Migration),
         ]
     }
 }

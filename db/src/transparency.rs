@@ -1,0 +1,202 @@
+//! What a body publishes about its procedures (D.Lgs. 33/2013 art. 35;
+//! L. 241/1990 art. 2 c. 4-bis): each procedure type's sheet, and its
+//! actual processing times. Only counts, dates' periods and durations
+//! leave here: no code, subject, reference, note or citizen.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_domain::processing_times::{Conclusion, Figure, ProcessingTimes, summarise};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::entity::{body, case, closed_case_figure};
+
+/// The office handling a procedure type's pratiche, as its latest one
+/// names it (art. 35 c. 1 b–c: the office, the person responsible, their
+/// contact): officials acting for the body, public on every case page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandlingOffice {
+    pub office_name: String,
+    pub responsible_name: String,
+    pub responsible_contact: String,
+}
+
+pub async fn handling_office(
+    db: &DatabaseConnection,
+    procedure_type_id: i32,
+) -> Result<Option<HandlingOffice>, DbErr> {
+    let row: Option<(String, String, String)> = case::Entity::find()
+        .select_only()
+        .column(case::Column::OfficeName)
+        .column(case::Column::ResponsibleName)
+        .column(case::Column::ResponsibleContact)
+        .filter(case::Column::ProcedureTypeId.eq(procedure_type_id))
+        .order_by_desc(case::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(row.map(
+        |(office_name, responsible_name, responsible_contact)| HandlingOffice {
+            office_name,
+            responsible_name,
+            responsible_contact,
+        },
+    ))
+}
+
+pub async fn body_by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<Option<body::Model>, DbErr> {
+    body::Entity::find()
+        .filter(body::Column::Slug.eq(slug))
+        .one(db)
+        .await
+}
+
+/// A body's processing times, per procedure type, as of a moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BodyTimes {
+    pub as_of: DateTime<Utc>,
+    /// Types without any pratica are absent.
+    pub by_type: BTreeMap<i32, ProcessingTimes>,
+}
+
+impl BodyTimes {
+    /// The processing times of one type (empty figures for a type without
+    /// pratiche).
+    pub fn of_type(&self, procedure_type_id: i32, today: NaiveDate) -> ProcessingTimes {
+        self.by_type
+            .get(&procedure_type_id)
+            .cloned()
+            .unwrap_or_else(|| summarise(&[], today))
+    }
+}
+
+/// Computes a body's processing times from its pratiche and the figures
+/// kept of those erased at the end of the retention period.
+pub async fn body_times(
+    db: &DatabaseConnection,
+    body_id: i32,
+    now: DateTime<Utc>,
+) -> Result<BodyTimes, DbErr> {
+    type LiveRow = (
+        i32,
+        NaiveDate,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<i32>,
+        Option<bool>,
+    );
+    type ErasedRow = (i32, NaiveDate, NaiveDate, Option<i32>, Option<bool>);
+    let live: Vec<LiveRow> = case::Entity::find()
+        .select_only()
+        .column(case::Column::ProcedureTypeId)
+        .column(case::Column::SubmittedOn)
+        .column(case::Column::DueDate)
+        .column(case::Column::ConcludedOn)
+        .column(case::Column::DaysUsed)
+        .column(case::Column::ConcludedInTime)
+        .filter(case::Column::BodyId.eq(body_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let erased: Vec<ErasedRow> = closed_case_figure::Entity::find()
+        .select_only()
+        .column(closed_case_figure::Column::ProcedureTypeId)
+        .column(closed_case_figure::Column::SubmittedOn)
+        .column(closed_case_figure::Column::ConcludedOn)
+        .column(closed_case_figure::Column::DaysUsed)
+        .column(closed_case_figure::Column::InTime)
+        .filter(closed_case_figure::Column::BodyId.eq(body_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let days = |days: Option<i32>| days.and_then(|days| u32::try_from(days).ok());
+    let mut figures: HashMap<i32, Vec<Figure>> = HashMap::new();
+    for (type_id, submitted_on, due_on, concluded_on, days_used, in_time) in live {
+        figures.entry(type_id).or_default().push(Figure {
+            submitted_on,
+            due_on,
+            conclusion: concluded_on.map(|on| Conclusion {
+                on,
+                days_used: days(days_used),
+                in_time,
+            }),
+        });
+    }
+    for (type_id, submitted_on, concluded_on, days_used, in_time) in erased {
+        figures.entry(type_id).or_default().push(Figure {
+            submitted_on,
+            due_on: None,
+            conclusion: Some(Conclusion {
+                on: concluded_on,
+                days_used: days(days_used),
+                in_time,
+            }),
+        });
+    }
+    let today = crate::clock::rome_date(now);
+    Ok(BodyTimes {
+        as_of: now,
+        by_type: figures
+            .into_iter()
+            .map(|(type_id, figures)| (type_id, summarise(&figures, today)))
+            .collect(),
+    })
+}
+
+/// Each body's processing times, computed at most once per
+/// [`ProcessingTimesCache::FRESH_FOR`] by this instance: the case page reads
+/// them on every view, and published statistics need not be newer than
+/// that (each page says when they were computed).
+///
+/// Hand-written, a map behind a mutex: about sixty keys, replaced whole;
+/// a caching crate would add an eviction engine this does not need. Two
+/// views missing at once both compute; the second result wins.
+#[derive(Clone, Debug, Default)]
+pub struct ProcessingTimesCache {
+    bodies: Arc<Mutex<CachedBodies>>,
+}
+
+/// Each body's times, with when this instance computed them.
+type CachedBodies = HashMap<i32, (Instant, Arc<BodyTimes>)>;
+
+impl ProcessingTimesCache {
+    pub const FRESH_FOR: Duration = Duration::from_secs(600);
+
+    pub async fn body(
+        &self,
+        db: &DatabaseConnection,
+        body_id: i32,
+    ) -> Result<Arc<BodyTimes>, DbErr> {
+        let now = crate::clock::now();
+        let today = crate::clock::rome_date(now);
+        let fresh = self
+            .lock()
+            .get(&body_id)
+            .filter(|(computed, times)| {
+                computed.elapsed() < Self::FRESH_FOR
+                    && crate::clock::rome_date(times.as_of) == today
+            })
+            .map(|(_, times)| Arc::clone(times));
+        if let Some(times) = fresh {
+            return Ok(times);
+        }
+        let times = Arc::new(body_times(db, body_id, now).await?);
+        self.lock()
+            .insert(body_id, (Instant::now(), Arc::clone(&times)));
+        Ok(times)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CachedBodies> {
+        // A panic while holding the map leaves it whole: keep using it.
+        self.bodies
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

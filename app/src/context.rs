@@ -28,6 +28,8 @@ pub struct AppContext {
     /// The per-client limit on reading pratiche by code; `None` when turned
     /// off.
     pub lookups: Option<Arc<dyn LookupLimit>>,
+    /// Each body's processing times, computed once in a while, not per view.
+    pub processing_times: pratiche_db::transparency::ProcessingTimesCache,
 }
 
 /// The per-client limit on lookups, implemented by the server. It is charged

@@ -125,6 +125,13 @@ pub mod admin_fields {
     /// "1" to disable a user or an API client, "0" to enable it again.
     pub const DISABLED: &str = "disattivato";
     pub const TERM_DAYS: &str = "term_days";
+    /// A procedure type's public sheet (with [`DESCRIPTION`]).
+    pub const LEGAL_REFERENCES: &str = "legal_references";
+    pub const DOCUMENTS_NEEDED: &str = "documents_needed";
+    /// `silenzio_assenso`, `scia`, or empty.
+    pub const SILENCE_RULE: &str = "silence_rule";
+    pub const PAYMENTS: &str = "payments";
+    pub const ONLINE_SERVICE_URL: &str = "online_service_url";
     pub const LEGAL_BASIS: &str = "legal_basis";
     pub const PHASE: &str = "phase";
     pub const CITIZEN_TEXT: &str = "citizen_text";

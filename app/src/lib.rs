@@ -43,6 +43,8 @@ pub use pages::staff::SignInProblem;
 #[cfg(feature = "ssr")]
 pub use pages::status_change::{DraftOutcome, StatusChangeDraft};
 #[cfg(feature = "ssr")]
+pub use pages::transparency::open_data;
+#[cfg(feature = "ssr")]
 pub use routes::{App, has_islands, shell};
 
 /// The WebAssembly entry point: hydrates the islands on the page.

@@ -29,6 +29,17 @@ pub const REMEMBERED: &str = "/mie-pratiche";
 pub const REMEMBERED_REMOVE: &str = "/mie-pratiche/rimuovi";
 pub const REMEMBERED_FORGET: &str = "/mie-pratiche/dimentica";
 
+/// What each body publishes (D.Lgs. 33/2013 art. 35): the bodies, one
+/// body's procedure types, one type's sheet and processing times.
+pub const BODIES_PUBLIC: &str = "/enti";
+pub const BODY_PUBLIC: &str = "/enti/{slug}";
+pub const PROCEDURE_SHEET: &str = "/enti/{slug}/procedimenti/{id}";
+/// The processing times as open data: every body's, or one body's.
+pub const TIMES_CSV: &str = "/enti/tempi-di-conclusione.csv";
+pub const TIMES_JSON: &str = "/enti/tempi-di-conclusione.json";
+pub const BODY_TIMES_CSV: &str = "/enti/{slug}/tempi-di-conclusione.csv";
+pub const BODY_TIMES_JSON: &str = "/enti/{slug}/tempi-di-conclusione.json";
+
 /// The back office's sign-in page; every back-office path starts with it.
 pub const SIGN_IN: &str = "/area-riservata";
 pub const SIGN_IN_FORM: &str = "/area-riservata/accedi";
@@ -58,6 +69,8 @@ pub const BODY_IO: &str = "/area-riservata/ente/io";
 pub const BODY_IO_CHECK: &str = "/area-riservata/ente/io/verifica";
 pub const PROCEDURES: &str = "/area-riservata/procedimenti";
 pub const PROCEDURE: &str = "/area-riservata/procedimenti/{id}";
+/// The type's public sheet (D.Lgs. 33/2013 art. 35).
+pub const PROCEDURE_PUBLIC_SHEET: &str = "/area-riservata/procedimenti/{id}/scheda";
 pub const PROCEDURE_STATES: &str = "/area-riservata/procedimenti/{id}/stati";
 pub const PROCEDURE_STATE: &str = "/area-riservata/procedimenti/{id}/stati/{state_id}";
 pub const PROCEDURE_TRANSITIONS: &str = "/area-riservata/procedimenti/{id}/passaggi";

@@ -24,6 +24,7 @@ use crate::pages::lookup::LookupPage;
 use crate::pages::not_found::PageNotFound;
 use crate::pages::registration::{ReceiptPage, RegistrationPage};
 use crate::pages::staff::{AccountPage, SignInPage};
+use crate::pages::transparency::{BodiesPublicPage, BodyPublicPage, ProcedureSheetPage};
 use crate::paths;
 
 /// Pages that carry an island. Only these load the hydration scripts: the
@@ -107,6 +108,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/avvisi/conferma") view=AlertsConfirmPage/>
                 <Route path=path!("/avvisi/annulla") view=AlertsStopPage/>
                 <Route path=path!("/avvisi/esito") view=AlertsOutcomePage/>
+                <Route path=path!("/enti") view=BodiesPublicPage ssr=SsrMode::Async/>
+                <Route path=path!("/enti/:slug") view=BodyPublicPage ssr=SsrMode::Async/>
+                <Route path=path!("/enti/:slug/procedimenti/:id") view=ProcedureSheetPage ssr=SsrMode::Async/>
                 <Route path=path!("/accessibilita") view=AccessibilityPage/>
                 <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                 <Route path=path!("/area-riservata") view=SignInPage/>

@@ -121,6 +121,17 @@ const PROCEDURE_TYPES: [(usize, &str, i32, Option<&str>); 4] = [
     ),
 ];
 
+/// The public sheet of the first demo type (D.Lgs. 33/2013 art. 35), so
+/// that a newcomer sees one filled in: description, legal references,
+/// documents, payments, online service.
+const BUILDING_PERMIT_SHEET: [&str; 5] = [
+    "Il permesso di costruire autorizza la nuova costruzione, l'ampliamento o la ristrutturazione pesante di un edificio. Lo chiede il proprietario o chi ne ha titolo, tramite un tecnico abilitato.",
+    "D.P.R. 380/2001 (Testo unico dell'edilizia), artt. 10-20\nRegolamento edilizio comunale",
+    "Domanda sul modello unico regionale\nProgetto firmato da un tecnico abilitato\nTitolo di proprietà o di disponibilità dell'immobile\nRicevuta dei diritti di segreteria",
+    "Diritti di segreteria: 100 euro con pagoPA. Il contributo di costruzione, se dovuto, è calcolato dall'ufficio al rilascio.",
+    "https://servizi.valdoria.example.it/edilizia/permesso-di-costruire",
+];
+
 /// A demo status event; days count from the submission.
 #[derive(Clone, Copy)]
 struct DemoEvent {
@@ -351,13 +362,22 @@ pub async fn load_if_empty(
 
     // Per procedure type: (body id, procedure type id, its states' ids).
     let mut types = Vec::new();
-    for (body_index, name, term_days, legal_basis) in PROCEDURE_TYPES {
+    for (index, (body_index, name, term_days, legal_basis)) in
+        PROCEDURE_TYPES.into_iter().enumerate()
+    {
+        let sheet =
+            |field: usize| Set((index == 0).then(|| BUILDING_PERMIT_SHEET[field].to_owned()));
         let procedure = procedure_type::ActiveModel {
             body_id: Set(body_ids[body_index]),
             name: Set(name.into()),
             term_days: Set(term_days),
             legal_basis: Set(legal_basis.map(Into::into)),
             created_at: Set(now),
+            description: sheet(0),
+            legal_references: sheet(1),
+            documents_needed: sheet(2),
+            payments: sheet(3),
+            online_service_url: sheet(4),
             ..Default::default()
         }
         .insert(&txn)

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use pratiche_domain::PublicPhase;
 use pratiche_domain::clock::Term;
+use pratiche_domain::procedure_sheet::{OnlineService, SilenceRule};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
@@ -196,6 +197,73 @@ pub async fn rename_procedure_type<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     procedure_type::Entity::update_many()
         .col_expr(procedure_type::Column::Name, Expr::value(name))
+        .filter(procedure_type::Column::Id.eq(procedure_type_id))
+        .exec(conn)
+        .await
+        .map(|_| ())
+}
+
+/// What a body admin writes on a procedure type's public sheet.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProcedureSheet {
+    pub description: Option<String>,
+    pub legal_references: Option<String>,
+    pub documents_needed: Option<String>,
+    pub silence_rule: Option<SilenceRule>,
+    pub payments: Option<String>,
+    pub online_service: Option<OnlineService>,
+}
+
+impl ProcedureSheet {
+    /// The sheet as a type stores it.
+    pub fn of(procedure: &procedure_type::Model) -> Self {
+        Self {
+            description: procedure.description.clone(),
+            legal_references: procedure.legal_references.clone(),
+            documents_needed: procedure.documents_needed.clone(),
+            silence_rule: procedure
+                .silence_rule
+                .as_deref()
+                .and_then(SilenceRule::parse),
+            payments: procedure.payments.clone(),
+            online_service: procedure
+                .online_service_url
+                .as_deref()
+                .and_then(|url| OnlineService::parse(url).ok()),
+        }
+    }
+}
+
+pub async fn set_sheet<C: ConnectionTrait>(
+    conn: &C,
+    procedure_type_id: i32,
+    sheet: &ProcedureSheet,
+) -> Result<(), DbErr> {
+    procedure_type::Entity::update_many()
+        .col_expr(
+            procedure_type::Column::Description,
+            Expr::value(sheet.description.clone()),
+        )
+        .col_expr(
+            procedure_type::Column::LegalReferences,
+            Expr::value(sheet.legal_references.clone()),
+        )
+        .col_expr(
+            procedure_type::Column::DocumentsNeeded,
+            Expr::value(sheet.documents_needed.clone()),
+        )
+        .col_expr(
+            procedure_type::Column::SilenceRule,
+            Expr::value(sheet.silence_rule.map(SilenceRule::as_str)),
+        )
+        .col_expr(
+            procedure_type::Column::Payments,
+            Expr::value(sheet.payments.clone()),
+        )
+        .col_expr(
+            procedure_type::Column::OnlineServiceUrl,
+            Expr::value(sheet.online_service.as_ref().map(OnlineService::as_str)),
+        )
         .filter(procedure_type::Column::Id.eq(procedure_type_id))
         .exec(conn)
         .await

@@ -17,6 +17,9 @@ use crate::with_children::parent_with_children;
 #[derive(Clone, Debug, PartialEq)]
 pub struct PublicCase {
     pub code: CaseCode,
+    /// Which body and procedure type, for their public sheet and times.
+    pub body_id: i32,
+    pub procedure_type_id: i32,
     pub body: BodyContact,
     pub procedure_name: String,
     pub subject: String,
@@ -64,6 +67,17 @@ pub struct SubstituteOfficial {
     pub contact: Option<String>,
 }
 
+impl SubstituteOfficial {
+    /// The body's, when it named one.
+    pub fn of_body(body: &body::Model) -> Option<Self> {
+        body.substitute_name.clone().map(|name| Self {
+            name,
+            office: body.substitute_office.clone(),
+            contact: body.substitute_contact.clone(),
+        })
+    }
+}
+
 /// One public entry of the history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PublicEvent {
@@ -92,10 +106,26 @@ pub struct BodyContact {
     pub contact_hours: Option<String>,
 }
 
+impl BodyContact {
+    pub fn of(body: &body::Model) -> Self {
+        Self {
+            slug: body.slug.clone(),
+            name: body.name.clone(),
+            contact_office: body.contact_office.clone(),
+            contact_phone: body.contact_phone.clone(),
+            contact_email: body.contact_email.clone(),
+            contact_address: body.contact_address.clone(),
+            contact_hours: body.contact_hours.clone(),
+        }
+    }
+}
+
 #[derive(FromQueryResult)]
 struct CaseRow {
     #[sea_orm(nested)]
     body: BodyContact,
+    body_id: i32,
+    procedure_type_id: i32,
     procedure_name: String,
     subject: String,
     submitted_on: NaiveDate,
@@ -129,6 +159,8 @@ pub async fn find_case(
 ) -> Result<Option<PublicCase>, DbErr> {
     let query = select_body_contact(case::Entity::find().select_only())
         .column_as(procedure_type::Column::Name, "procedure_name")
+        .column(case::Column::BodyId)
+        .column(case::Column::ProcedureTypeId)
         .column(case::Column::Subject)
         .column(case::Column::SubmittedOn)
         .column(case::Column::OfficeName)
@@ -176,6 +208,8 @@ pub async fn find_case(
 
     Ok(Some(PublicCase {
         code,
+        body_id: row.body_id,
+        procedure_type_id: row.procedure_type_id,
         body: row.body,
         procedure_name: row.procedure_name,
         subject: row.subject,

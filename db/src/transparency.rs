@@ -4,8 +4,8 @@
 //! leave here: no code, subject, reference, note or citizen.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::processing_times::{Conclusion, Figure, ProcessingTimes, summarise};
@@ -151,20 +151,25 @@ pub async fn body_times(
 }
 
 /// Each body's processing times, computed at most once per
-/// [`ProcessingTimesCache::FRESH_FOR`] by this instance: the case page reads
-/// them on every view, and published statistics need not be newer than
-/// that (each page says when they were computed).
-///
-/// Hand-written, a map behind a mutex: about sixty keys, replaced whole;
-/// a caching crate would add an eviction engine this does not need. Two
-/// views missing at once both compute; the second result wins.
-#[derive(Clone, Debug, Default)]
+/// [`ProcessingTimesCache::FRESH_FOR`] (and once per day in Rome) by this
+/// instance: the case page reads them on every view, and published
+/// statistics need not be newer than that (each page says when they were
+/// computed).
+#[derive(Clone, Debug)]
 pub struct ProcessingTimesCache {
-    bodies: Arc<Mutex<CachedBodies>>,
+    bodies: moka::sync::Cache<(i32, NaiveDate), Arc<BodyTimes>>,
 }
 
-/// Each body's times, with when this instance computed them.
-type CachedBodies = HashMap<i32, (Instant, Arc<BodyTimes>)>;
+impl Default for ProcessingTimesCache {
+    fn default() -> Self {
+        Self {
+            bodies: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Self::FRESH_FOR)
+                .build(),
+        }
+    }
+}
 
 impl ProcessingTimesCache {
     pub const FRESH_FOR: Duration = Duration::from_secs(600);
@@ -175,28 +180,12 @@ impl ProcessingTimesCache {
         body_id: i32,
     ) -> Result<Arc<BodyTimes>, DbErr> {
         let now = crate::clock::now();
-        let today = crate::clock::rome_date(now);
-        let fresh = self
-            .lock()
-            .get(&body_id)
-            .filter(|(computed, times)| {
-                computed.elapsed() < Self::FRESH_FOR
-                    && crate::clock::rome_date(times.as_of) == today
-            })
-            .map(|(_, times)| Arc::clone(times));
-        if let Some(times) = fresh {
+        let key = (body_id, crate::clock::rome_date(now));
+        if let Some(times) = self.bodies.get(&key) {
             return Ok(times);
         }
         let times = Arc::new(body_times(db, body_id, now).await?);
-        self.lock()
-            .insert(body_id, (Instant::now(), Arc::clone(&times)));
+        self.bodies.insert(key, Arc::clone(&times));
         Ok(times)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, CachedBodies> {
-        // A panic while holding the map leaves it whole: keep using it.
-        self.bodies
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

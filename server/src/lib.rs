@@ -22,4 +22,5 @@ pub mod responses;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod transparency;
 pub mod webhooks;

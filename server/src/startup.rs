@@ -54,7 +54,7 @@ use crate::rate_limit::{self, KeyedLimiter, LookupLimiter};
 use crate::remembered;
 use crate::responses::{SecureCookies, is_html};
 use crate::telemetry::{self, PathRedactor};
-use crate::{admin, backoffice, case_feed, jobs, path_spelling};
+use crate::{admin, backoffice, case_feed, jobs, path_spelling, transparency};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -143,6 +143,7 @@ impl Application {
             lookups: lookup_limit(settings, &db, &trusted_proxies),
             alerts_by_mail: settings.mail.is_some(),
             app_io: settings.secrets_key.is_some(),
+            processing_times: Default::default(),
         };
         jobs::spawn_every(THROTTLE_PURGE_EVERY, "expired sign-in counters purged", {
             let db = db.clone();
@@ -455,6 +456,10 @@ pub fn back_office_forms() -> Vec<(&'static str, MethodRouter<BackOffice>)> {
         (paths::BODY_IO_CHECK, post(app_io::check_io_key)),
         (paths::PROCEDURES, post(procedures::create_procedure)),
         (paths::PROCEDURE, post(procedures::update_procedure)),
+        (
+            paths::PROCEDURE_PUBLIC_SHEET,
+            post(procedures::update_sheet),
+        ),
         (paths::PROCEDURE_STATES, post(procedures::create_state)),
         (paths::PROCEDURE_STATE, post(procedures::edit_state)),
         (
@@ -541,6 +546,7 @@ fn router(
     let options = settings.leptos.clone();
     let routes = generate_route_list(App);
     let feed = get(case_feed::case_feed).with_state(context.clone());
+    let open_data = transparency::routes().with_state(context.clone());
     let provide_app_context = move || {
         provide_context(context.clone());
         // The page's nonce, chosen by `page_nonce::with_page_nonce` for
@@ -556,6 +562,7 @@ fn router(
     let router = Router::new()
         .route("/healthz", get(health).with_state((db, lifecycle)))
         .route(paths::CASE_FEED, feed)
+        .merge(open_data)
         .merge(back_office_routes(back_office))
         .merge(api_routes(api))
         .merge(cookie_routes(settings.secure_cookies()))

@@ -13,3 +13,4 @@ pub mod registration;
 pub mod sent_messages;
 pub mod staff;
 pub mod status_change;
+pub mod transparency;

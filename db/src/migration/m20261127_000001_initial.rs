@@ -107,6 +107,22 @@ pub(super) fn foreign_key(
         .take()
 }
 
+/// Adds one column (SQLite takes one per `ALTER TABLE`).
+pub(super) async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: impl IntoIden,
+    mut column: ColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(
+            Table::alter()
+                .table(table)
+                .add_column(&mut column)
+                .to_owned(),
+        )
+        .await
+}
+
 pub(super) fn index<C: IntoIden>(
     name: &str,
     table: impl IntoIden,

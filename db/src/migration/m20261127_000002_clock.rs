@@ -5,6 +5,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::m20261127_000001_initial::add_column;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -62,15 +64,8 @@ impl MigrationTrait for Migration {
                 date_null(StatusEvents::ReplyBy),
             ),
         ];
-        for (table, mut column) in additions {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(table)
-                        .add_column(&mut column)
-                        .to_owned(),
-                )
-                .await?;
+        for (table, column) in additions {
+            add_column(manager, table, column).await?;
         }
         Ok(())
     }

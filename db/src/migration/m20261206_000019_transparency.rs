@@ -13,6 +13,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::m20261127_000001_initial::add_column;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -38,7 +40,6 @@ enum Cases {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // SQLite adds one column per ALTER TABLE.
         for column in [
             text_null(ProcedureTypes::Description),
             text_null(ProcedureTypes::LegalReferences),
@@ -58,19 +59,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-async fn add_column(
-    manager: &SchemaManager<'_>,
-    table: impl IntoIden,
-    mut column: ColumnDef,
-) -> Result<(), DbErr> {
-    manager
-        .alter_table(
-            Table::alter()
-                .table(table)
-                .add_column(&mut column)
-                .to_owned(),
-        )
-        .await
 }

@@ -15,7 +15,7 @@ use pratiche_app::paths;
 use pratiche_db::audit::{self, Change, Entry, changed};
 use pratiche_db::cases::transitions_of;
 use pratiche_db::entity::{procedure_state, procedure_type};
-use pratiche_db::procedure_types::set_term;
+use pratiche_db::procedure_types::{ProcedureSheet, set_sheet, set_term};
 use pratiche_db::procedure_types::{
     StateDefinition, add_state, create_procedure_type, procedure_type_of, rename_procedure_type,
     set_transitions, states_of, update_state,
@@ -23,11 +23,12 @@ use pratiche_db::procedure_types::{
 use pratiche_db::{DatabaseTransaction, DbErr};
 use pratiche_domain::PublicPhase;
 use pratiche_domain::clock::{Term, TermError};
+use pratiche_domain::procedure_sheet::{OnlineService, SilenceRule};
 
 use super::{BodyAdmin, Fields, RawForm, done, draft, is_unique_violation};
 use crate::office::FieldErrors;
 use crate::office::{BackOffice, WebError};
-use pratiche_app::AdminNotice;
+use pratiche_app::{AdminDraft, AdminNotice};
 
 fn procedure_path(id: i32) -> String {
     format!("{}/{id}", paths::PROCEDURES)
@@ -50,6 +51,48 @@ pub fn parse_procedure(raw: &RawForm) -> Result<(String, Term), FieldErrors> {
         Ok(_) => {}
     }
     fields.finish(|| Some((name, term.ok()?)))
+}
+
+/// Checks the public sheet's form.
+pub fn parse_sheet(raw: &RawForm) -> Result<ProcedureSheet, FieldErrors> {
+    let mut fields = Fields::new(raw);
+    let description = fields.optional(admin_fields::DESCRIPTION, 2_000);
+    let legal_references = fields.optional(admin_fields::LEGAL_REFERENCES, 2_000);
+    let documents_needed = fields.optional(admin_fields::DOCUMENTS_NEEDED, 4_000);
+    let payments = fields.optional(admin_fields::PAYMENTS, 2_000);
+    let silence_rule = match fields.raw(admin_fields::SILENCE_RULE) {
+        "" => None,
+        stored => {
+            let rule = SilenceRule::parse(stored);
+            if rule.is_none() {
+                fields.error(admin_fields::SILENCE_RULE, "admin-error-silence-rule");
+            }
+            rule
+        }
+    };
+    let online_service = match fields.optional(admin_fields::ONLINE_SERVICE_URL, 500) {
+        None => None,
+        Some(url) => {
+            let parsed = OnlineService::parse(&url).ok();
+            if parsed.is_none() {
+                fields.error(
+                    admin_fields::ONLINE_SERVICE_URL,
+                    "admin-error-online-service",
+                );
+            }
+            parsed
+        }
+    };
+    fields.finish(|| {
+        Some(ProcedureSheet {
+            description,
+            legal_references,
+            documents_needed,
+            silence_rule,
+            payments,
+            online_service,
+        })
+    })
 }
 
 /// Checks a state's form.
@@ -139,6 +182,19 @@ where
     }
 }
 
+/// The page at `path` again, with what was typed and why it was refused.
+async fn show_again(
+    office: &BackOffice,
+    admin: &BodyAdmin,
+    headers: &HeaderMap,
+    path: &str,
+    shown: AdminDraft,
+) -> Response {
+    office
+        .render_page(path, headers, Some(admin.user.clone()), shown)
+        .await
+}
+
 /// Names of procedure types (per body) and of states (per type) are unique.
 fn name_taken() -> Response {
     (
@@ -157,14 +213,14 @@ pub async fn create_procedure(
     let (name, term) = match parse_procedure(&raw) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return Ok(office
-                .render_page(
-                    paths::PROCEDURES,
-                    &headers,
-                    Some(admin.user.clone()),
-                    draft("create", &raw, errors),
-                )
-                .await);
+            return Ok(show_again(
+                &office,
+                &admin,
+                &headers,
+                paths::PROCEDURES,
+                draft("create", &raw, errors),
+            )
+            .await);
         }
     };
     let result = async {
@@ -202,14 +258,14 @@ pub async fn update_procedure(
     let (name, term) = match parse_procedure(&raw) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return Ok(office
-                .render_page(
-                    &procedure_path(id),
-                    &headers,
-                    Some(admin.user.clone()),
-                    draft("procedure", &raw, errors),
-                )
-                .await);
+            return Ok(show_again(
+                &office,
+                &admin,
+                &headers,
+                &procedure_path(id),
+                draft("procedure", &raw, errors),
+            )
+            .await);
         }
     };
     with_procedure(
@@ -235,6 +291,66 @@ pub async fn update_procedure(
                 changes.push(Change::new("due_dates_recomputed", 0, moved));
             }
             Ok(Ok(changes))
+        },
+    )
+    .await
+}
+
+pub async fn update_sheet(
+    State(office): State<BackOffice>,
+    admin: BodyAdmin,
+    headers: HeaderMap,
+    Path(id): Path<i32>,
+    Form(raw): Form<RawForm>,
+) -> Result<Response, WebError> {
+    let sheet = match parse_sheet(&raw) {
+        Ok(sheet) => sheet,
+        Err(errors) => {
+            return Ok(show_again(
+                &office,
+                &admin,
+                &headers,
+                &procedure_path(id),
+                draft("sheet", &raw, errors),
+            )
+            .await);
+        }
+    };
+    with_procedure(
+        &office,
+        &admin,
+        id,
+        ("update_sheet", AdminNotice::ProcedureSaved),
+        async |txn, procedure| {
+            let old = ProcedureSheet::of(procedure);
+            set_sheet(txn, procedure.id, &sheet).await?;
+            let rule = |sheet: &ProcedureSheet| sheet.silence_rule.map(SilenceRule::as_str);
+            let url = |sheet: &ProcedureSheet| {
+                sheet
+                    .online_service
+                    .as_ref()
+                    .map(|url| url.as_str().to_owned())
+            };
+            Ok(Ok(vec![
+                Change::new(
+                    "description",
+                    old.description.clone(),
+                    sheet.description.clone(),
+                ),
+                Change::new(
+                    "legal_references",
+                    old.legal_references.clone(),
+                    sheet.legal_references.clone(),
+                ),
+                Change::new(
+                    "documents_needed",
+                    old.documents_needed.clone(),
+                    sheet.documents_needed.clone(),
+                ),
+                Change::new("silence_rule", rule(&old), rule(&sheet)),
+                Change::new("payments", old.payments.clone(), sheet.payments.clone()),
+                Change::new("online_service_url", url(&old), url(&sheet)),
+            ]))
         },
     )
     .await
@@ -271,14 +387,14 @@ pub async fn create_state(
     let state = match parse_state(&raw) {
         Ok(state) => state,
         Err(errors) => {
-            return Ok(office
-                .render_page(
-                    &procedure_path(id),
-                    &headers,
-                    Some(admin.user.clone()),
-                    draft("new-state", &raw, errors),
-                )
-                .await);
+            return Ok(show_again(
+                &office,
+                &admin,
+                &headers,
+                &procedure_path(id),
+                draft("new-state", &raw, errors),
+            )
+            .await);
         }
     };
     with_procedure(
@@ -309,14 +425,7 @@ pub async fn edit_state(
             shown
                 .values
                 .push((admin_fields::STATE_ID.into(), state_id.to_string()));
-            return Ok(office
-                .render_page(
-                    &procedure_path(id),
-                    &headers,
-                    Some(admin.user.clone()),
-                    shown,
-                )
-                .await);
+            return Ok(show_again(&office, &admin, &headers, &procedure_path(id), shown).await);
         }
     };
     with_procedure(

@@ -164,6 +164,18 @@ fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
         ),
         (
             "POST",
+            "/area-riservata/procedimenti/{id}/scheda",
+            Clerk,
+            forbidden,
+        ),
+        (
+            "POST",
+            "/area-riservata/procedimenti/{id}/scheda",
+            Admin,
+            not_found,
+        ),
+        (
+            "POST",
             "/area-riservata/procedimenti/{id}/stati",
             Clerk,
             forbidden,

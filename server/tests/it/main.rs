@@ -23,4 +23,5 @@ mod remembered;
 mod retention;
 mod same_rules;
 mod status_changes;
+mod transparency;
 mod webhooks;

@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pratiche_db::cases::transitions_of;
-use pratiche_db::entity::procedure_state;
+use pratiche_db::entity::{procedure_state, procedure_type};
 use pratiche_db::procedure_types::{procedure_type_of, procedure_types_of_body, states_of};
 use pratiche_domain::PublicPhase;
 use pratiche_domain::account::Role;
+use pratiche_domain::procedure_sheet::SilenceRule;
 
 use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::answer_privately;
@@ -144,10 +145,21 @@ pub fn ProcedurePage() -> impl IntoView {
                 view! { <tr><th scope="row">{from.name.clone()}</th>{cells}</tr> }
             })
             .collect_view();
+        let public_sheet = pratiche_db::bodies::body_by_id(&db, body_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|body| paths::fill(paths::PROCEDURE_SHEET, &[&body.slug, &procedure.id]));
         view! {
             <h2>{procedure.name.clone()}</h2>
             <ProcedureForm form="procedure" action=path.clone()
                 current=Some((procedure.name.clone(), procedure.term_days, procedure.legal_basis.clone()))/>
+            <h2>{i18n.t("admin-sheet-title")}</h2>
+            <p class="hint">
+                {i18n.t("admin-sheet-hint")}" "
+                {public_sheet.map(|href| view! { <a href=href>{i18n.t("admin-sheet-public-link")}</a> })}
+            </p>
+            <SheetForm action=paths::fill(paths::PROCEDURE_PUBLIC_SHEET, &[&procedure.id]) current=procedure.clone()/>
             <h2>{i18n.t("admin-states")}</h2>
             <p class="hint">{i18n.t("admin-states-hint")}</p>
             {state_rows}
@@ -173,6 +185,43 @@ pub fn ProcedurePage() -> impl IntoView {
         </AdminLayout>
     }
     .into_any()
+}
+
+/// The public sheet's fields (D.Lgs. 33/2013 art. 35 c. 1) the body admin
+/// writes; the rest of the sheet is known already.
+#[component]
+fn SheetForm(action: String, current: procedure_type::Model) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = "sheet";
+    let rule = draft_of(form)
+        .map(|draft| draft.value(admin_fields::SILENCE_RULE))
+        .or_else(|| current.silence_rule.clone())
+        .unwrap_or_default();
+    let option = |value: &'static str, key: &str| {
+        let selected = (value == rule).then_some("selected");
+        view! { <option value=value selected=selected>{i18n.t(key)}</option> }
+    };
+    let options = (
+        option("", "admin-silence-none"),
+        SilenceRule::ALL
+            .into_iter()
+            .map(|rule| option(rule.as_str(), &format!("admin-silence-{}", rule.as_str())))
+            .collect_view(),
+    );
+    let select_id = format!("{form}-{}", admin_fields::SILENCE_RULE);
+    view! {
+        <form class="staff-form" method="post" action=action>
+            {admin_field(form, admin_fields::DESCRIPTION, "admin-sheet-description", current.description.clone(), "textarea")}
+            {admin_field(form, admin_fields::LEGAL_REFERENCES, "admin-sheet-legal-references", current.legal_references.clone(), "textarea")}
+            {admin_field(form, admin_fields::DOCUMENTS_NEEDED, "admin-sheet-documents", current.documents_needed.clone(), "textarea")}
+            <label class="field-label" for=select_id.clone()>{i18n.t("admin-sheet-silence")}</label>
+            {admin_error(form, admin_fields::SILENCE_RULE)}
+            <select id=select_id name=admin_fields::SILENCE_RULE>{options}</select>
+            {admin_field(form, admin_fields::PAYMENTS, "admin-sheet-payments", current.payments.clone(), "textarea")}
+            {admin_field(form, admin_fields::ONLINE_SERVICE_URL, "admin-sheet-online-service", current.online_service_url.clone(), "url")}
+            <button class="button" type="submit">{i18n.t("admin-save")}</button>
+        </form>
+    }
 }
 
 /// One state with its edit form, in a disclosure.

@@ -59,7 +59,8 @@ pub fn CasePage() -> impl IntoView {
         match find_case(&context.db, code, closed_after).await {
             Ok(Some(case)) => {
                 answer_privately(StatusCode::OK);
-                view! { <CaseView case/> }.into_any()
+                let usually = usual_time(&context, &case).await;
+                view! { <CaseView case usually/> }.into_any()
             }
             Ok(None) => view! { <CaseNotFound code/> }.into_any(),
             Err(error) => {
@@ -71,9 +72,54 @@ pub fn CasePage() -> impl IntoView {
     view! { <Suspense fallback=|| ()>{case}</Suspense> }.into_any()
 }
 
+/// How long pratiche of this body and type usually take: the median of the
+/// last twelve months, with how many it is drawn from; none without enough
+/// (or when the figures cannot be read: the page goes on without them).
+async fn usual_time(context: &AppContext, case: &PublicCase) -> Option<UsualTime> {
+    let times = match context
+        .processing_times
+        .body(&context.db, case.body_id)
+        .await
+    {
+        Ok(times) => times,
+        Err(error) => {
+            tracing::error!(%error, "cannot read the processing times");
+            return None;
+        }
+    };
+    let measured = times
+        .by_type
+        .get(&case.procedure_type_id)?
+        .last_twelve_months
+        .times?;
+    Some(UsualTime {
+        median_days: measured.median_days,
+        concluded: measured.measured,
+    })
+}
+
+#[derive(Clone, Copy, Debug)]
+struct UsualTime {
+    median_days: u32,
+    concluded: u32,
+}
+
 #[component]
-fn CaseView(case: PublicCase) -> impl IntoView {
+fn CaseView(case: PublicCase, usually: Option<UsualTime>) -> impl IntoView {
     let i18n = use_i18n();
+    let usually = usually.map(|usual| {
+        i18n.t_with(
+            "case-usually",
+            &[
+                ("days", usual.median_days.into()),
+                ("count", usual.concluded.into()),
+            ],
+        )
+    });
+    let sheet = paths::fill(
+        paths::PROCEDURE_SHEET,
+        &[&case.body.slug, &case.procedure_type_id],
+    );
     let public_url = expect_context::<AppContext>().public_url;
     let code = case.code.to_string();
     let label = i18n.t_with("case-label", &[("code", code.clone().into())]);
@@ -129,7 +175,9 @@ fn CaseView(case: PublicCase) -> impl IntoView {
                 <p>{i18n.t(&format!("phase-{}-sentence", phase.as_str()))}</p>
                 {case.state_text.clone().map(|text| view! { <p class="state-text">{text}</p> })}
                 <p class="due-line"><strong>{i18n.t("due-label")}": "</strong>{due.clone()}</p>
+                {usually.map(|sentence| view! { <p class="usually">{sentence}</p> })}
                 {case.clock.clone().map(|explanation| view! { <ClockExplanation explanation/> })}
+                <p><a href=sheet>{i18n.t("case-about-procedure")}</a></p>
             </section>
 
             <RememberCase code=case.code/>

@@ -2,16 +2,14 @@
 //! list with statistics. A body's procedure types, staff and pratiche live
 //! in their own modules.
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
-use pratiche_domain::PublicPhase;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::clock::recompute_where;
-use crate::clock::rome_date;
 use crate::entity::{body, case};
 use pratiche_domain::clock::PatronDay;
 
@@ -246,95 +244,4 @@ pub async fn all_bodies(db: &DatabaseConnection) -> Result<Vec<body::Model>, DbE
         .order_by_asc(body::Column::Name)
         .all(db)
         .await
-}
-
-/// A body's figures for the province.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BodyStatistics {
-    pub open: u64,
-    pub past_due: u64,
-    /// Decisions (approved or rejected) in the last 12 months.
-    pub decided: u64,
-    /// Median calendar days from submission to decision over those.
-    pub median_days_to_decision: Option<f64>,
-}
-
-pub async fn body_statistics(
-    db: &DatabaseConnection,
-    body_id: i32,
-    today: NaiveDate,
-) -> Result<BodyStatistics, DbErr> {
-    let open_cases = || {
-        case::Entity::find()
-            .filter(case::Column::BodyId.eq(body_id))
-            .filter(case::Column::ClosedAt.is_null())
-    };
-    let open = open_cases().count(db).await?;
-    let past_due = open_cases()
-        .filter(case::Column::DueDate.lt(today))
-        .count(db)
-        .await?;
-    let year_ago = today
-        .checked_sub_months(Months::new(12))
-        .unwrap_or(today)
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc();
-    let decisions: Vec<(NaiveDate, DateTime<Utc>)> = case::Entity::find()
-        .select_only()
-        .column(case::Column::SubmittedOn)
-        .column(case::Column::ClosedAt)
-        .filter(case::Column::BodyId.eq(body_id))
-        .filter(case::Column::CurrentPhase.is_in([
-            PublicPhase::Approved.as_str(),
-            PublicPhase::Rejected.as_str(),
-        ]))
-        .filter(case::Column::ClosedAt.gte(year_ago))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let days: Vec<i64> = decisions
-        .into_iter()
-        .map(|(submitted_on, closed_at)| (rome_date(closed_at) - submitted_on).num_days())
-        .collect();
-    Ok(BodyStatistics {
-        open,
-        past_due,
-        decided: days.len() as u64,
-        median_days_to_decision: median(days),
-    })
-}
-
-/// The median of whole numbers; the mean of the middle two for an even count.
-pub fn median(mut values: Vec<i64>) -> Option<f64> {
-    values.sort_unstable();
-    let middle = values.len() / 2;
-    match values.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(values[middle] as f64),
-        _ => Some((values[middle - 1] + values[middle]) as f64 / 2.0),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn median_of_odd_even_and_empty() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![40, 10, 25]), Some(25.0));
-        assert_eq!(median(vec![40, 10, 25, 30]), Some(27.5));
-    }
-
-    proptest! {
-        #[test]
-        fn the_median_splits_the_values(values in proptest::collection::vec(-1000i64..1000, 1..60)) {
-            let middle = median(values.clone()).unwrap();
-            let below = values.iter().filter(|v| (**v as f64) < middle).count();
-            let above = values.iter().filter(|v| (**v as f64) > middle).count();
-            prop_assert!(below <= values.len() / 2 && above <= values.len() / 2);
-        }
-    }
 }

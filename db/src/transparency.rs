@@ -64,6 +64,9 @@ pub struct BodyTimes {
     pub as_of: DateTime<Utc>,
     /// Types without any pratica are absent.
     pub by_type: BTreeMap<i32, ProcessingTimes>,
+    /// All the body's pratiche together, whatever their type (for the
+    /// province's overview).
+    pub whole: ProcessingTimes,
 }
 
 impl BodyTimes {
@@ -141,8 +144,10 @@ pub async fn body_times(
         });
     }
     let today = crate::clock::rome_date(now);
+    let all: Vec<Figure> = figures.values().flatten().copied().collect();
     Ok(BodyTimes {
         as_of: now,
+        whole: summarise(&all, today),
         by_type: figures
             .into_iter()
             .map(|(type_id, figures)| (type_id, summarise(&figures, today)))
@@ -154,16 +159,16 @@ pub async fn body_times(
 /// [`ProcessingTimesCache::FRESH_FOR`] (and once per day in Rome) by this
 /// instance: the case page reads them on every view, and published
 /// statistics need not be newer than that (each page says when they were
-/// computed).
+/// computed). Views that miss at once wait for one computation.
 #[derive(Clone, Debug)]
 pub struct ProcessingTimesCache {
-    bodies: moka::sync::Cache<(i32, NaiveDate), Arc<BodyTimes>>,
+    bodies: moka::future::Cache<(i32, NaiveDate), Arc<BodyTimes>>,
 }
 
 impl Default for ProcessingTimesCache {
     fn default() -> Self {
         Self {
-            bodies: moka::sync::Cache::builder()
+            bodies: moka::future::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(Self::FRESH_FOR)
                 .build(),
@@ -181,11 +186,11 @@ impl ProcessingTimesCache {
     ) -> Result<Arc<BodyTimes>, DbErr> {
         let now = crate::clock::now();
         let key = (body_id, crate::clock::rome_date(now));
-        if let Some(times) = self.bodies.get(&key) {
-            return Ok(times);
-        }
-        let times = Arc::new(body_times(db, body_id, now).await?);
-        self.bodies.insert(key, Arc::clone(&times));
-        Ok(times)
+        self.bodies
+            .try_get_with(key, async move {
+                body_times(db, body_id, now).await.map(Arc::new)
+            })
+            .await
+            .map_err(|error| DbErr::Custom(error.to_string()))
     }
 }

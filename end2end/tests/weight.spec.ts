@@ -15,6 +15,8 @@ const PAGES: [string, string, boolean][] = [
   ["case (overdue)", `/p/${CASES_BY_STATE.overdue}`, false],
   ["accessibility", "/accessibilita", false],
   ["privacy", "/privacy", false],
+  ["bodies", "/enti", false],
+  ["procedure sheet", "/enti/valdoria/procedimenti/1", false],
 ];
 
 const KB = 1024;

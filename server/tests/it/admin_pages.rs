@@ -478,8 +478,8 @@ async fn the_province_creates_bodies_and_reads_statistics(backend: Backend) {
         StatusCode::SEE_OTHER
     );
 
-    // Valdoria: 8 pratiche, 1 past due; decided in the last 12 months:
-    // 92KW (26 days) and 7JXQ (35 days): median 30.5 days.
+    // Valdoria: 5 open pratiche, 1 past due; concluded in the last 12
+    // months: too few for a median (the public pages' figures).
     let (_, valdoria) = server.page(&province, "/area-riservata/enti").await;
     let row = valdoria
         .split("Comune di Valdoria")
@@ -489,7 +489,7 @@ async fn the_province_creates_bodies_and_reads_statistics(backend: Backend) {
         .next()
         .unwrap();
     assert!(
-        row.contains(">5<") && row.contains(">1<") && row.contains("30.5 giorni"),
+        row.contains(">5<") && row.contains(">1<") && row.contains("dati insufficienti"),
         "{row}"
     );
 

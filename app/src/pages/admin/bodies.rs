@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pratiche_db::accounts::staff_of;
-use pratiche_db::bodies::{BodyStatistics, all_bodies, body_by_id, body_statistics};
+use pratiche_db::bodies::{all_bodies, body_by_id};
 use pratiche_domain::account::Role;
+use pratiche_domain::processing_times::ProcessingTimes;
 
 use super::{AdminLayout, admin_error, admin_field, admin_with, draft_of};
 use crate::components::answer_privately;
@@ -14,24 +15,37 @@ use crate::context::AppContext;
 use crate::forms::admin_fields;
 use crate::i18n::{I18n, use_i18n};
 use crate::paths;
-use pratiche_db::clock::today_in_rome;
 
-fn median_text(i18n: &I18n, statistics: &BodyStatistics) -> String {
-    statistics.median_days_to_decision.map_or_else(
-        || "—".to_owned(),
-        |days| {
-            i18n.t_with(
-                "admin-median-days",
-                &[(
-                    "days",
-                    format!("{days:.1}")
-                        .trim_end_matches(".0")
-                        .to_owned()
-                        .into(),
-                )],
-            )
-        },
-    )
+/// A body's open pratiche and its last twelve months, all types together:
+/// open, past due, concluded, within the term, median days (or "dati
+/// insufficienti"), as the public pages count them.
+fn overview_cells(i18n: &I18n, times: &ProcessingTimes) -> impl IntoView + use<> {
+    let twelve = &times.last_twelve_months;
+    let measured = match twelve.times {
+        Some(measured) => view! {
+            <td>{format!("{} %", measured.in_time_percent)}</td>
+            <td>{measured.median_days}</td>
+        }
+        .into_any(),
+        None => view! { <td colspan="2">{i18n.t("times-insufficient-short")}</td> }.into_any(),
+    };
+    view! {
+        <td>{times.open}</td>
+        <td>{times.open_past_due}</td>
+        <td>{twelve.concluded}</td>
+        {measured}
+    }
+}
+
+/// The overview's column headings, after the body's.
+fn overview_headings(i18n: &I18n) -> impl IntoView + use<> {
+    view! {
+        <th scope="col">{i18n.t("admin-stat-open")}</th>
+        <th scope="col">{i18n.t("admin-stat-past-due")}</th>
+        <th scope="col">{i18n.t("admin-stat-concluded")}</th>
+        <th scope="col">{i18n.t("admin-stat-in-time")}</th>
+        <th scope="col">{i18n.t("admin-stat-median")}</th>
+    }
 }
 
 #[component]
@@ -40,21 +54,18 @@ pub fn BodiesPage() -> impl IntoView {
         return page;
     }
     let i18n = use_i18n();
-    let db = expect_context::<AppContext>().db;
+    let context = expect_context::<AppContext>();
     let list = Suspend::new(async move {
         let i18n = use_i18n();
-        let today = today_in_rome();
         let mut rows = Vec::new();
-        for body in all_bodies(&db).await.unwrap_or_default() {
-            let statistics = body_statistics(&db, body.id, today)
-                .await
-                .unwrap_or_default();
+        for body in all_bodies(&context.db).await.unwrap_or_default() {
+            let Ok(times) = context.processing_times.body(&context.db, body.id).await else {
+                continue;
+            };
             rows.push(view! {
                 <tr>
                     <td><a href=paths::fill(paths::BODY_OF_PROVINCE, &[&body.id])>{body.name.clone()}</a></td>
-                    <td>{statistics.open}</td>
-                    <td>{statistics.past_due}</td>
-                    <td>{median_text(&i18n, &statistics)}</td>
+                    {overview_cells(&i18n, &times.whole)}
                 </tr>
             });
         }
@@ -63,9 +74,7 @@ pub fn BodiesPage() -> impl IntoView {
                 <table class="cases">
                     <thead><tr>
                         <th scope="col">{i18n.t("admin-body-name")}</th>
-                        <th scope="col">{i18n.t("admin-stat-open")}</th>
-                        <th scope="col">{i18n.t("admin-stat-past-due")}</th>
-                        <th scope="col">{i18n.t("admin-stat-median")}</th>
+                        {overview_headings(&i18n)}
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -105,7 +114,8 @@ pub fn BodyStatisticsPage() -> impl IntoView {
         .read_untracked()
         .get("id")
         .and_then(|id| id.parse::<i32>().ok());
-    let db = expect_context::<AppContext>().db;
+    let context = expect_context::<AppContext>();
+    let db = context.db.clone();
     let title = i18n.t("admin-bodies-title");
     let content = Suspend::new(async move {
         let i18n = use_i18n();
@@ -117,9 +127,18 @@ pub fn BodyStatisticsPage() -> impl IntoView {
             answer_privately(http::StatusCode::NOT_FOUND);
             return view! { <p>{i18n.t("admin-not-found")}</p> }.into_any();
         };
-        let statistics = body_statistics(&db, body.id, today_in_rome())
-            .await
-            .unwrap_or_default();
+        let overview = match context.processing_times.body(&db, body.id).await {
+            Ok(times) => view! {
+                <div class="table-scroll">
+                    <table class="cases">
+                        <thead><tr>{overview_headings(&i18n)}</tr></thead>
+                        <tbody><tr>{overview_cells(&i18n, &times.whole)}</tr></tbody>
+                    </table>
+                </div>
+            }
+            .into_any(),
+            Err(_) => view! { <p>{i18n.t("unavailable-text")}</p> }.into_any(),
+        };
         let admins = staff_of(&db, body.id)
             .await
             .unwrap_or_default()
@@ -129,12 +148,8 @@ pub fn BodyStatisticsPage() -> impl IntoView {
             .collect_view();
         view! {
             <h2>{body.name.clone()}</h2>
-            <dl class="details">
-                <dt>{i18n.t("admin-stat-open")}</dt><dd>{statistics.open}</dd>
-                <dt>{i18n.t("admin-stat-past-due")}</dt><dd>{statistics.past_due}</dd>
-                <dt>{i18n.t("admin-stat-decided")}</dt><dd>{statistics.decided}</dd>
-                <dt>{i18n.t("admin-stat-median")}</dt><dd>{median_text(&i18n, &statistics)}</dd>
-            </dl>
+            {overview}
+            <p><a href=paths::fill(paths::BODY_PUBLIC, &[&body.slug])>{i18n.t("admin-stat-public-page")}</a></p>
             <h2>{i18n.t("admin-body-admins")}</h2>
             <ul>{admins}</ul>
             <h3>{i18n.t("admin-body-admin-create")}</h3>

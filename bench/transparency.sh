@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): the transparency pages and files on the database of
+# 100,000 pratiche (BENCH_CASES) that bench/run.sh uses, release build, wrk on
+# loopback with BENCH_CONNECTIONS connections for BENCH_SECONDS each. First
+# the cold computation of each body's figures (the first request after the
+# start, what every instance pays once per body every ten minutes), then
+# each page and file with the figures cached. SQLite, or PostgreSQL when
+# DATABASE_URL names it.
+#
+#   bench/transparency.sh        # goal (issue 25): p95 <= 50 ms per page
+#   DATABASE_URL=postgres://…/pratiche_bench bench/transparency.sh
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+CASES="${BENCH_CASES:-100000}"
+PORT="${BENCH_PORT:-3999}"
+choose_database "$CASES"
+
+ensure_wrk
+ensure_build_tools
+build_release
+prepare_load_data "$DATA" "$CASES" "$PORT"
+
+step "Starting the server (rate limits off)"
+serve_demo "$PORT" "$DATA"
+trap stop_server EXIT
+base="http://127.0.0.1:$PORT"
+
+# The demo's first procedure type, Valdoria's building permit.
+PAGES=("/enti" "/enti/valdoria" "/enti/valdoria/procedimenti/1"
+    "/enti/valdoria/tempi-di-conclusione.csv" "/enti/valdoria/tempi-di-conclusione.json"
+    "/enti/tempi-di-conclusione.csv")
+
+step "Cold: the first request of each body's figures after the start"
+for path in "/enti/valdoria" "/enti/val-serena"; do
+    printf '%-45s %s ms\n' "$path (figures computed)" \
+        "$(curl -s -o /dev/null -w '%{time_total}' "$base$path" | awk '{printf "%.1f", $1 * 1000}')"
+done
+
+step "Cached: ${BENCH_CONNECTIONS:-10} connections, ${BENCH_SECONDS:-10} s each (goal p95 <= 50 ms)"
+printf '%-45s %8s %8s %8s %8s %7s\n' page req/s p50_ms p95_ms p99_ms errors
+for path in "${PAGES[@]}"; do
+    measure "${BENCH_CONNECTIONS:-10}" "${BENCH_SECONDS:-10}" "$BENCH_DIR/p95.lua" "$base$path"
+    printf '%-45s %8s %8s %8s %8s %7s\n' "$path" "$rps" "$p50_ms" "$p95_ms" "$p99_ms" "$errors"
+done

@@ -155,11 +155,13 @@ pub async fn body_times(
     })
 }
 
-/// Each body's processing times, computed at most once per
-/// [`ProcessingTimesCache::FRESH_FOR`] (and once per day in Rome) by this
-/// instance: the case page reads them on every view, and published
-/// statistics need not be newer than that (each page says when they were
-/// computed). Views that miss at once wait for one computation.
+/// Each body's processing times as this instance last computed them. A job
+/// refreshes every body's every [`ProcessingTimesCache::REFRESH_EVERY`] (and
+/// at the start), so that no view pays for the computation (370 ms for a
+/// body of 50,000 pratiche on SQLite); a body missing (new, or after
+/// midnight in Rome) is computed by the view that misses it, once for all
+/// the views that miss it at the same time. Published statistics need not
+/// be newer than that: each page says when they were computed.
 #[derive(Clone, Debug)]
 pub struct ProcessingTimesCache {
     bodies: moka::future::Cache<(i32, NaiveDate), Arc<BodyTimes>>,
@@ -170,14 +172,16 @@ impl Default for ProcessingTimesCache {
         Self {
             bodies: moka::future::Cache::builder()
                 .max_capacity(10_000)
-                .time_to_live(Self::FRESH_FOR)
+                .time_to_live(Self::FORGET_AFTER)
                 .build(),
         }
     }
 }
 
 impl ProcessingTimesCache {
-    pub const FRESH_FOR: Duration = Duration::from_secs(600);
+    pub const REFRESH_EVERY: Duration = Duration::from_secs(600);
+    /// Figures no refresh replaced (the database was down) are dropped.
+    const FORGET_AFTER: Duration = Duration::from_secs(1_800);
 
     pub async fn body(
         &self,
@@ -192,5 +196,18 @@ impl ProcessingTimesCache {
             })
             .await
             .map_err(|error| DbErr::Custom(error.to_string()))
+    }
+
+    /// Computes every body's figures anew; returns how many bodies.
+    pub async fn refresh(&self, db: &DatabaseConnection) -> Result<u64, DbErr> {
+        let bodies = crate::bodies::all_bodies(db).await?;
+        for body in &bodies {
+            let now = crate::clock::now();
+            let times = body_times(db, body.id, now).await?;
+            self.bodies
+                .insert((body.id, crate::clock::rome_date(now)), Arc::new(times))
+                .await;
+        }
+        Ok(bodies.len() as u64)
     }
 }

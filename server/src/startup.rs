@@ -55,6 +55,7 @@ use crate::remembered;
 use crate::responses::{SecureCookies, is_html};
 use crate::telemetry::{self, PathRedactor};
 use crate::{admin, backoffice, case_feed, jobs, path_spelling, transparency};
+use pratiche_db::transparency::ProcessingTimesCache;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -153,6 +154,17 @@ impl Application {
             }
         });
         spawn_retention(settings, &db);
+        jobs::spawn_every(
+            ProcessingTimesCache::REFRESH_EVERY,
+            "bodies' processing times computed",
+            {
+                let (db, cache) = (db.clone(), context.processing_times.clone());
+                move || {
+                    let (db, cache) = (db.clone(), cache.clone());
+                    async move { cache.refresh(&db).await }
+                }
+            },
+        );
         if settings.limit_store == LimitStore::Database {
             jobs::spawn_every(rate_limit::PURGE_INTERVAL, "full rate limits forgotten", {
                 let db = db.clone();

@@ -60,11 +60,11 @@ async fn text_of(server: &TestServer, path: &str) -> (StatusCode, String) {
 }
 
 async fn the_public_pages_and_files_show_counts_and_durations_only(backend: Backend) {
-    let Some(server) = TestServer::start(backend, &[]).await else {
+    let Some(mut server) = TestServer::start(backend, &[]).await else {
         return;
     };
     let db = server.database().await;
-    // Histories over the last 400 days, before any page computes figures.
+    // Histories over the last 400 days.
     let today = pratiche_db::clock::rome_date(Utc::now());
     pratiche_db::load::generate(&db, 600, 150, 5, today)
         .await
@@ -108,6 +108,8 @@ async fn the_public_pages_and_files_show_counts_and_durations_only(backend: Back
         .map(|case| *case.code)
         .collect();
     assert!(codes.len() > 100);
+    // Figures are computed at the start (and every ten minutes).
+    server.restart_in_place().await;
     let expected = body_times(&db, valdoria.id, Utc::now()).await.unwrap();
     let permit_times = expected.of_type(permit.id, today);
     let measured = permit_times

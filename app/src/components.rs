@@ -93,8 +93,8 @@ pub fn PageLayout(
                 <p class="footer-name">{installation.to_string()}</p>
                 <ul class="footer-links">
                     <li><a href=paths::BODIES_PUBLIC>{i18n.t("footer-bodies")}</a></li>
-                    <li><a href="/accessibilita">{i18n.t("footer-accessibility")}</a></li>
-                    <li><a href=privacy_href>{i18n.t("footer-privacy")}</a></li>
+                    <li><a href="/accessibilita" data-element="accessibility-link">{i18n.t("footer-accessibility")}</a></li>
+                    <li><a href=privacy_href data-element="privacy-policy-link">{i18n.t("footer-privacy")}</a></li>
                     <li><a href=paths::SIGN_IN>{i18n.t("footer-staff")}</a></li>
                 </ul>
             </div>

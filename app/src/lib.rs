@@ -43,7 +43,7 @@ pub use pages::staff::SignInProblem;
 #[cfg(feature = "ssr")]
 pub use pages::status_change::{DraftOutcome, StatusChangeDraft};
 #[cfg(feature = "ssr")]
-pub use pages::transparency::open_data;
+pub use pages::transparency::{feedback as sheet_feedback, open_data};
 #[cfg(feature = "ssr")]
 pub use routes::{App, has_islands, shell};
 

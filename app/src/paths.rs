@@ -34,6 +34,8 @@ pub const REMEMBERED_FORGET: &str = "/mie-pratiche/dimentica";
 pub const BODIES_PUBLIC: &str = "/enti";
 pub const BODY_PUBLIC: &str = "/enti/{slug}";
 pub const PROCEDURE_SHEET: &str = "/enti/{slug}/procedimenti/{id}";
+/// The sheet's "how clear was this page" form (1 to 5).
+pub const SHEET_RATING: &str = "/enti/{slug}/procedimenti/{id}/valutazione";
 /// The processing times as open data: every body's, or one body's.
 pub const TIMES_CSV: &str = "/enti/tempi-di-conclusione.csv";
 pub const TIMES_JSON: &str = "/enti/tempi-di-conclusione.json";

@@ -8,12 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pratiche_domain::procedure_sheet::SheetRating;
 use pratiche_domain::processing_times::{Conclusion, Figure, ProcessingTimes, summarise};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
-use crate::entity::{body, case, closed_case_figure};
+use crate::entity::{body, case, closed_case_figure, sheet_rating};
 
 /// The office handling a procedure type's pratiche, as its latest one
 /// names it (art. 35 c. 1 b–c: the office, the person responsible, their
@@ -56,6 +58,50 @@ pub async fn body_by_slug(
         .filter(body::Column::Slug.eq(slug))
         .one(db)
         .await
+}
+
+/// Keeps a citizen's rating of a type's sheet: the number and the day.
+pub async fn rate_sheet(
+    db: &DatabaseConnection,
+    procedure_type_id: i32,
+    rating: SheetRating,
+    today: NaiveDate,
+) -> Result<(), DbErr> {
+    sheet_rating::ActiveModel {
+        procedure_type_id: Set(procedure_type_id),
+        rating: Set(i16::from(rating.value())),
+        rated_on: Set(today),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// What citizens said of a type's sheet: how many rated it, and the mean.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SheetRatings {
+    pub count: u64,
+    pub mean: Option<f64>,
+}
+
+pub async fn sheet_ratings(
+    db: &DatabaseConnection,
+    procedure_type_id: i32,
+) -> Result<SheetRatings, DbErr> {
+    let ratings: Vec<i16> = sheet_rating::Entity::find()
+        .select_only()
+        .column(sheet_rating::Column::Rating)
+        .filter(sheet_rating::Column::ProcedureTypeId.eq(procedure_type_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let count = ratings.len() as u64;
+    let sum: f64 = ratings.iter().copied().map(f64::from).sum();
+    Ok(SheetRatings {
+        count,
+        mean: (count > 0).then(|| sum / count as f64),
+    })
 }
 
 /// A body's processing times, per procedure type, as of a moment.

@@ -56,9 +56,55 @@ impl OnlineService {
     }
 }
 
+/// How clear a citizen found a procedure's sheet, from 1 to 5 (the
+/// "valutazione dell'esperienza" of the model sites for Comuni). Anonymous:
+/// nothing but the number and the day is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SheetRating(u8);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a rating is a whole number from 1 to 5")]
+pub struct NotARating;
+
+impl SheetRating {
+    pub const ALL: [u8; 5] = [1, 2, 3, 4, 5];
+
+    pub fn parse(text: &str) -> Result<Self, NotARating> {
+        match text.trim().parse::<u8>() {
+            Ok(value @ 1..=5) => Ok(Self(value)),
+            _ => Err(NotARating),
+        }
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_rating_is_one_to_five_and_nothing_else(text in ".{0,6}") {
+            let expected = match text.trim().parse::<u8>() {
+                Ok(value) if (1..=5).contains(&value) => Ok(value),
+                _ => Err(NotARating),
+            };
+            prop_assert_eq!(SheetRating::parse(&text).map(SheetRating::value), expected);
+        }
+    }
+
+    #[test]
+    fn ratings_at_the_edges() {
+        assert_eq!(SheetRating::parse("1").map(SheetRating::value), Ok(1));
+        assert_eq!(SheetRating::parse(" 5 ").map(SheetRating::value), Ok(5));
+        for refused in ["0", "6", "-1", "4.5", "", "cinque", "255", "256"] {
+            assert_eq!(SheetRating::parse(refused), Err(NotARating), "{refused}");
+        }
+    }
 
     #[test]
     fn silence_rules_read_back_what_they_store() {

@@ -4,36 +4,84 @@
 //! ([`pratiche_app::open_data::COLUMNS`]). Counts and
 //! durations only: no code, subject, note or name of a citizen.
 
+use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_app::context::AppContext;
 use pratiche_app::i18n::I18n;
 use pratiche_app::open_data::{COLUMNS, LICENCE, LICENCE_URL};
 use pratiche_app::paths;
+use pratiche_app::sheet_feedback::{RATING_FLAG, RATING_MISSING, RATING_THANKS};
 use pratiche_db::DbErr;
 use pratiche_db::bodies::all_bodies;
 use pratiche_db::entity::body;
+use pratiche_db::procedure_types::procedure_type_of;
 use pratiche_db::procedure_types::procedure_types_of_body;
 use pratiche_db::transparency::{ProcessingTimesCache, body_by_slug};
+use pratiche_domain::procedure_sheet::SheetRating;
 use pratiche_domain::processing_times::{Half, Period, PeriodFigures};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::office::WebError;
+use crate::responses::{see_other, too_many_lookups};
 
 /// How long a downloaded file may be kept: as long as the figures are.
 const CACHE_CONTROL: &str = "public, max-age=600";
 
 pub fn routes() -> Router<AppContext> {
     Router::new()
+        .route(paths::SHEET_RATING, post(rate_sheet))
         .route(paths::TIMES_CSV, get(all_csv))
         .route(paths::TIMES_JSON, get(all_json))
         .route(paths::BODY_TIMES_CSV, get(body_csv))
         .route(paths::BODY_TIMES_JSON, get(body_json))
+}
+
+#[derive(Deserialize)]
+struct RatingForm {
+    #[serde(default)]
+    voto: String,
+}
+
+/// `POST /enti/{slug}/procedimenti/{id}/valutazione`: keeps the rating
+/// (anonymous: the number and the day) and goes back to the sheet, which
+/// thanks the citizen, or asks for a rating from 1 to 5 and keeps nothing.
+/// Charged to the lookup limit, so that no client can flood the ratings.
+async fn rate_sheet(
+    State(context): State<AppContext>,
+    Path((slug, id)): Path<(String, String)>,
+    parts: Parts,
+    Form(form): Form<RatingForm>,
+) -> Result<Response, WebError> {
+    let body = body_by_slug(&context.db, &slug)
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let procedure = match id.parse::<i32>() {
+        Ok(id) => procedure_type_of(&context.db, body.id, id).await?,
+        Err(_) => None,
+    }
+    .ok_or_else(WebError::not_found)?;
+    let sheet = paths::fill(paths::PROCEDURE_SHEET, &[&body.slug, &procedure.id]);
+    let Ok(rating) = SheetRating::parse(&form.voto) else {
+        return Ok(see_other(
+            &format!("{sheet}?{RATING_FLAG}={RATING_MISSING}#valutazione"),
+            None,
+        ));
+    };
+    if let Err(throttled) = context.charge_lookups(&parts, 1).await {
+        return Ok(too_many_lookups(throttled.retry_after_secs));
+    }
+    let today = pratiche_db::clock::today_in_rome();
+    pratiche_db::transparency::rate_sheet(&context.db, procedure.id, rating, today).await?;
+    Ok(see_other(
+        &format!("{sheet}?{RATING_FLAG}={RATING_THANKS}#valutazione"),
+        None,
+    ))
 }
 
 /// One row of the files; the serialised names are [`COLUMNS`]' (a test

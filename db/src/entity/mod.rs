@@ -15,6 +15,7 @@ pub mod procedure_state;
 pub mod procedure_transition;
 pub mod procedure_type;
 pub mod session;
+pub mod sheet_rating;
 pub mod sign_in_throttle;
 pub mod status_event;
 pub mod subscription;

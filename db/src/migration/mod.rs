@@ -23,6 +23,7 @@ mod m20261206_000017_autovacuum;
 mod m20261206_000018_type_list_index;
 mod m20261206_000019_transparency;
 mod m20261206_000020_fill_conclusions;
+mod m20261206_000021_sheet_ratings;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_type_list_index::Migration),
             Box::new(m20261206_000019_transparency::Migration),
             Box::new(m20261206_000020_fill_conclusions::Migration),
+            Box::new(m20261206_000021_sheet_ratings::Migration),
         ]
     }
 }

@@ -145,6 +145,8 @@ async fn the_public_pages_and_files_show_counts_and_durations_only(backend: Back
         "No: il procedimento si conclude con un provvedimento espresso.",
         // The service page's feedback element and the open data.
         "data-element=\"feedback\"",
+        "Quanto sono chiare le informazioni su questa pagina?",
+        "data-element=\"accessibility-link\"",
         "CC BY 4.0",
         "/enti/valdoria/tempi-di-conclusione.json",
         "<svg",
@@ -361,6 +363,70 @@ async fn a_body_admin_writes_the_public_sheet(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(audited.len(), 1);
+    // Citizens rate the sheet: a number from 1 to 5, nothing else kept.
+    let rating_path = format!("{sheet_path}/valutazione");
+    let rated = server.post_form(&rating_path, "", &[("voto", "4")]).await;
+    assert_eq!(rated.status(), StatusCode::SEE_OTHER);
+    let thanked = rated.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        thanked,
+        format!("{sheet_path}?valutazione=grazie#valutazione")
+    );
+    let (_, thanks) = text_of(&server, &thanked).await;
+    assert!(thanks.contains("Grazie: la sua valutazione è registrata"));
+    assert!(thanks.contains("data-element=\"feedback-title\""));
+    for refused in ["9", "0", "quattro", ""] {
+        let answer = server
+            .post_form(&rating_path, "", &[("voto", refused)])
+            .await;
+        assert_eq!(
+            answer.headers()["location"],
+            format!("{sheet_path}?valutazione=mancante#valutazione").as_str(),
+            "{refused}"
+        );
+    }
+    let (_, asked) = text_of(&server, &format!("{sheet_path}?valutazione=mancante")).await;
+    assert!(asked.contains("Scelga un voto da 1 a 5"));
+    // Another body's type under this body's name, and a cross-site post.
+    let serena = body_by_slug(&db, "val-serena").await;
+    let theirs = procedure_type::Entity::find()
+        .filter(procedure_type::Column::BodyId.eq(serena.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let elsewhere = server
+        .post_form(
+            &format!("/enti/valdoria/procedimenti/{}/valutazione", theirs.id),
+            "",
+            &[("voto", "5")],
+        )
+        .await;
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+    let cross_site = reqwest::Client::new()
+        .post(server.url(&rating_path))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("voto", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let ratings: Vec<(i32, i16)> = pratiche_db::entity::sheet_rating::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|rating| (rating.procedure_type_id, rating.rating))
+        .collect();
+    assert_eq!(ratings, [(books.id, 4)]);
+    let (_, admin_page) = server
+        .page(
+            &cookie,
+            &format!("/area-riservata/procedimenti/{}", books.id),
+        )
+        .await;
+    assert!(admin_page.contains("chiarezza della scheda: 1, media 4.0 su 5"));
+
     // A clerk may not write it.
     let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
     let forbidden = server

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use pratiche_db::cases::transitions_of;
 use pratiche_db::entity::{procedure_state, procedure_type};
 use pratiche_db::procedure_types::{procedure_type_of, procedure_types_of_body, states_of};
+use pratiche_db::transparency::SheetRatings;
 use pratiche_domain::PublicPhase;
 use pratiche_domain::account::Role;
 use pratiche_domain::procedure_sheet::SilenceRule;
@@ -150,6 +151,19 @@ pub fn ProcedurePage() -> impl IntoView {
             .ok()
             .flatten()
             .map(|body| paths::fill(paths::PROCEDURE_SHEET, &[&body.slug, &procedure.id]));
+        let ratings = match pratiche_db::transparency::sheet_ratings(&db, procedure.id).await {
+            Ok(SheetRatings {
+                count,
+                mean: Some(mean),
+            }) => i18n.t_with(
+                "admin-sheet-ratings",
+                &[
+                    ("count", count.to_string().into()),
+                    ("mean", format!("{mean:.1}").into()),
+                ],
+            ),
+            _ => i18n.t("admin-sheet-no-ratings"),
+        };
         view! {
             <h2>{procedure.name.clone()}</h2>
             <ProcedureForm form="procedure" action=path.clone()
@@ -159,6 +173,7 @@ pub fn ProcedurePage() -> impl IntoView {
                 {i18n.t("admin-sheet-hint")}" "
                 {public_sheet.map(|href| view! { <a href=href>{i18n.t("admin-sheet-public-link")}</a> })}
             </p>
+            <p class="hint">{ratings}</p>
             <SheetForm action=paths::fill(paths::PROCEDURE_PUBLIC_SHEET, &[&procedure.id]) current=procedure.clone()/>
             <h2>{i18n.t("admin-states")}</h2>
             <p class="hint">{i18n.t("admin-states-hint")}</p>

@@ -6,6 +6,7 @@
 //! Nothing here names a pratica or a citizen: only counts and durations.
 
 pub mod chart;
+pub mod feedback;
 pub mod open_data;
 
 use chrono_tz::Europe::Rome;
@@ -26,6 +27,7 @@ use crate::pages::case::deadline::IfNoAnswer;
 use crate::pages::not_found::{PageNotFound, Unavailable};
 use crate::paths;
 use chart::{TimesChart, TimesTable};
+use feedback::Feedback;
 use open_data::OpenData;
 
 /// `/enti`: every body of the installation, and the province's open data.
@@ -321,7 +323,10 @@ fn SheetView(
                 <AsOf times=times.clone()/>
             </section>
             <OpenData slug=body.slug.clone()/>
-            <Feedback contact=body.contact_email.clone().unwrap_or(body.contact_office.clone())/>
+            <Feedback
+                action=paths::fill(paths::SHEET_RATING, &[&body.slug, &procedure.id])
+                contact=body.contact_email.clone().unwrap_or(body.contact_office.clone())
+            />
         </PageLayout>
     }
 }
@@ -376,18 +381,4 @@ fn AsOf(times: std::sync::Arc<BodyTimes>) -> impl IntoView {
         ],
     );
     view! { <p class="hint">{text}</p> }
-}
-
-/// The service page's feedback element (the PNRR validator looks for it):
-/// whom to tell that the page is wrong or unclear.
-#[component]
-fn Feedback(contact: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let sentence = i18n.t_with("feedback-text", &[("contact", contact.into())]);
-    view! {
-        <section class="card feedback" data-element="feedback" aria-labelledby="feedback-title">
-            <h2 id="feedback-title">{i18n.t("feedback-title")}</h2>
-            <p>{sentence}</p>
-        </section>
-    }
 }

@@ -10,18 +10,7 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-CASES="${BENCH_CASES:-100000}"
-PORT="${BENCH_PORT:-3999}"
-choose_database "$CASES"
-
-ensure_wrk
-ensure_build_tools
-build_release
-prepare_load_data "$DATA" "$CASES" "$PORT"
-
-step "Starting the server (rate limits off)"
-serve_demo "$PORT" "$DATA"
-trap stop_server EXIT
+serve_load_database
 
 report_row() {
     printf '%-40s %8s %8s %8s %8s %7s\n' "$1" "$rps" "$p50_ms" "$p95_ms" "$p99_ms" "$errors"

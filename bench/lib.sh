@@ -63,6 +63,23 @@ prepare_load_data() {
     touch "$data/.generated-$cases"
 }
 
+# For a script measuring one part: builds the release app, makes sure the
+# load database of BENCH_CASES (100,000) pratiche exists (choose_database)
+# and starts the app on it at BENCH_PORT (3999), limits off, until the
+# script exits; sets CASES, PORT and DATA.
+serve_load_database() {
+    CASES="${BENCH_CASES:-100000}"
+    PORT="${BENCH_PORT:-3999}"
+    choose_database "$CASES"
+    ensure_wrk
+    ensure_build_tools
+    build_release
+    prepare_load_data "$DATA" "$CASES" "$PORT"
+    step "Starting the server (rate limits off)"
+    serve_demo "$PORT" "$DATA"
+    trap stop_server EXIT
+}
+
 stop_server() {
     kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
     return 0

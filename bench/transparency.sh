@@ -11,18 +11,7 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-CASES="${BENCH_CASES:-100000}"
-PORT="${BENCH_PORT:-3999}"
-choose_database "$CASES"
-
-ensure_wrk
-ensure_build_tools
-build_release
-prepare_load_data "$DATA" "$CASES" "$PORT"
-
-step "Starting the server (rate limits off)"
-serve_demo "$PORT" "$DATA"
-trap stop_server EXIT
+serve_load_database
 base="http://127.0.0.1:$PORT"
 
 # The demo's first procedure type, Valdoria's building permit.

@@ -182,6 +182,23 @@ test.describe("in English", () => {
   });
 });
 
+test("a citizen finds a procedure's sheet from the footer and rates it", async ({ page }) => {
+  // The sheet loads no script: its form is a plain one (checked by the integration tests).
+  await page.setViewportSize({ width: 320, height: 900 });
+  await page.goto("/");
+  await page.getByRole("contentinfo").getByRole("link", { name: "Enti e procedimenti" }).click();
+  await page.getByRole("link", { name: "Comune di Valdoria" }).click();
+  await page.getByRole("link", { name: "Permesso di costruire" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Permesso di costruire");
+  await expect(page.getByRole("img", { name: /Giorni impiegati per semestre/ })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Pratiche e tempi per semestre" })).toBeVisible();
+  await page.getByLabel("4 su 5").check();
+  await page.getByRole("button", { name: "Invia la valutazione" }).click();
+  await expect(page).toHaveURL(/valutazione=grazie/);
+  await expect(page.getByRole("status")).toContainText("Grazie: la sua valutazione è registrata");
+  await expectNoAxeViolations(page, "the sheet after a rating");
+});
+
 test("targets are at least 44×44 px", async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 800 });
   for (const path of ["/", `/p/${SUSPENDED}`]) {

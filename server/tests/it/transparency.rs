@@ -73,7 +73,8 @@ async fn the_public_pages_and_files_show_counts_and_durations_only(backend: Back
     let permit = type_named(&db, valdoria.id, "Permesso di costruire").await;
     let empty = procedure_type::ActiveModel {
         body_id: Set(valdoria.id),
-        name: Set("Procedimento senza pratiche".into()),
+        // A name a spreadsheet would take for a formula.
+        name: Set("=Procedimento senza pratiche".into()),
         term_days: Set(30),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -232,6 +233,10 @@ async fn the_public_pages_and_files_show_counts_and_durations_only(backend: Back
         .find(|row| row[2] == empty.id.to_string())
         .expect("the empty type's row");
     assert_eq!(&empty_row[12], "", "no median from nothing");
+    assert_eq!(
+        &empty_row[3], "'=Procedimento senza pratiche",
+        "not a formula"
+    );
     let json_answer = server.get("/enti/valdoria/tempi-di-conclusione.json").await;
     assert_eq!(json_answer.status(), StatusCode::OK);
     let json_text = json_answer.text().await.unwrap();

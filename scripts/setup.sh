@@ -205,9 +205,9 @@ fuzz_api() {
     return "$status"
 }
 
-# Starts the release server in the background on port $1 with the data
-# folder $2 (demo data, lookup and API rate limits off, warnings only), sets
-# SERVER_PID and waits until it answers /healthz.
+# Starts the release server (or SERVER_BINARY) in the background on port $1
+# with the data folder $2 (demo data, lookup and API rate limits off,
+# warnings only), sets SERVER_PID and waits until it answers /healthz.
 serve_demo() {
     export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site"
     export LEPTOS_SITE_ADDR="127.0.0.1:$1"
@@ -219,7 +219,7 @@ serve_demo() {
     export PRATICHE_API_PER_MINUTE=0
     export PRATICHE_DRAIN_SECONDS=0
     export RUST_LOG=warn
-    "$CARGO_TARGET_DIR/release/pratiche-server" &
+    "${SERVER_BINARY:-$CARGO_TARGET_DIR/release/pratiche-server}" &
     SERVER_PID=$!
     wait_until_ready "$1"
 }

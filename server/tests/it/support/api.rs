@@ -156,7 +156,8 @@ impl Call<'_> {
         applicant: &[(&str, &str)],
     ) -> reqwest::Response {
         let procedure = self.procedure("Permesso di costruire").await.to_string();
-        let today = chrono::Utc::now().date_naive().to_string();
+        // "Today" is Rome's, as the server's (from 23:00 UTC it is not UTC's).
+        let today = pratiche_db::clock::today_in_rome().to_string();
         let mut form = vec![
             ("tipo", procedure.as_str()),
             ("oggetto", "Recinzione"),
@@ -180,7 +181,7 @@ impl Call<'_> {
     }
 
     pub async fn creation(&self, reference: &str, days_ago: i64) -> Value {
-        let submitted = (chrono::Utc::now() - chrono::Duration::days(days_ago)).date_naive();
+        let submitted = pratiche_db::clock::today_in_rome() - chrono::Duration::days(days_ago);
         json!({
             "own_reference": reference,
             "procedure_type_id": self.procedure("Permesso di costruire").await,

@@ -14,6 +14,7 @@ use crate::components::answer_privately;
 use crate::context::AppContext;
 use crate::forms::admin_fields;
 use crate::i18n::{I18n, use_i18n};
+use crate::pages::transparency::chart::in_time_and_median_cells;
 use crate::paths;
 
 /// A body's open pratiche and its last twelve months, all types together:
@@ -21,14 +22,7 @@ use crate::paths;
 /// insufficienti"), as the public pages count them.
 fn overview_cells(i18n: &I18n, times: &ProcessingTimes) -> impl IntoView + use<> {
     let twelve = &times.last_twelve_months;
-    let measured = match twelve.times {
-        Some(measured) => view! {
-            <td>{format!("{} %", measured.in_time_percent)}</td>
-            <td>{measured.median_days}</td>
-        }
-        .into_any(),
-        None => view! { <td colspan="2">{i18n.t("times-insufficient-short")}</td> }.into_any(),
-    };
+    let measured = in_time_and_median_cells(i18n, twelve.times);
     view! {
         <td>{times.open}</td>
         <td>{times.open_past_due}</td>

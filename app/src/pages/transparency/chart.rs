@@ -3,7 +3,7 @@
 //! screen readers and anyone who wants the numbers.
 
 use leptos::prelude::*;
-use pratiche_domain::processing_times::{Half, Period, PeriodFigures};
+use pratiche_domain::processing_times::{Half, Period, PeriodFigures, Times};
 
 use crate::i18n::{I18n, use_i18n};
 
@@ -109,6 +109,19 @@ fn scale_top(longest: u32) -> u32 {
         _ => 100,
     };
     (longest / step + 1) * step
+}
+
+/// Two cells of a summary row: the share within the term and the median
+/// days, or one cell saying there are too few conclusions.
+pub fn in_time_and_median_cells(i18n: &I18n, times: Option<Times>) -> AnyView {
+    match times {
+        Some(times) => view! {
+            <td>{format!("{} %", times.in_time_percent)}</td>
+            <td>{times.median_days}</td>
+        }
+        .into_any(),
+        None => view! { <td colspan="2">{i18n.t("times-insufficient-short")}</td> }.into_any(),
+    }
 }
 
 /// Every period's figures, one row each: the chart's data and more.

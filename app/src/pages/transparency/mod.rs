@@ -26,7 +26,7 @@ use crate::i18n::use_i18n;
 use crate::pages::case::deadline::IfNoAnswer;
 use crate::pages::not_found::{PageNotFound, Unavailable};
 use crate::paths;
-use chart::{TimesChart, TimesTable};
+use chart::{TimesChart, TimesTable, in_time_and_median_cells};
 use feedback::Feedback;
 use open_data::OpenData;
 
@@ -105,16 +105,7 @@ fn BodyView(
             let href = paths::fill(paths::PROCEDURE_SHEET, &[&body.slug, &procedure.id]);
             let figures = times.of_type(procedure.id, today);
             let twelve = figures.last_twelve_months;
-            let measured = match twelve.times {
-                Some(times) => view! {
-                    <td>{format!("{} %", times.in_time_percent)}</td>
-                    <td>{times.median_days}</td>
-                }
-                .into_any(),
-                None => {
-                    view! { <td colspan="2">{i18n.t("times-insufficient-short")}</td> }.into_any()
-                }
-            };
+            let measured = in_time_and_median_cells(&i18n, twelve.times);
             view! {
                 <tr>
                     <th scope="row"><a href=href>{procedure.name.clone()}</a></th>

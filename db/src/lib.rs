@@ -11,6 +11,7 @@ pub mod clock;
 pub mod demo;
 pub mod entity;
 pub mod feed;
+pub mod group_commit;
 pub mod idempotency;
 pub mod load;
 pub mod migration;

@@ -27,12 +27,17 @@ pub const OUTBOX_OLDEST_SECONDS: &str = "pratiche_outbox_oldest_pending_age_seco
 pub const DELIVERIES_FAILED: &str = "pratiche_outbox_failed_tries_total";
 pub const RATE_LIMITED: &str = "pratiche_rate_limited_total";
 pub const SIGN_IN_FAILURES: &str = "pratiche_sign_in_failures_total";
+pub const WRITES_PER_COMMIT: &str = "pratiche_api_writes_per_commit";
 
 /// Latency buckets, in seconds: the case page's goal is tens of
 /// milliseconds, a slow request seconds.
 const BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
+
+/// API writes sharing one commit: 1 when they come one at a time, up to
+/// the group commit's bound under load.
+const WRITES_BUCKETS: [f64; 7] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -42,6 +47,8 @@ pub fn install() -> PrometheusHandle {
         .get_or_init(|| {
             let handle = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.into()), &BUCKETS)
+                .expect("the buckets are not empty")
+                .set_buckets_for_metric(Matcher::Full(WRITES_PER_COMMIT.into()), &WRITES_BUCKETS)
                 .expect("the buckets are not empty")
                 .install_recorder()
                 .expect("no other metrics recorder is installed");
@@ -84,6 +91,15 @@ fn describe() {
         SIGN_IN_FAILURES,
         "Back-office sign-ins refused (wrong password, locked out)"
     );
+    describe_histogram!(
+        WRITES_PER_COMMIT,
+        "API writes committed together in one transaction (group commit)"
+    );
+}
+
+/// Records how many API writes one group commit carried.
+pub fn observe_group_commit(writes: usize) {
+    metrics::histogram!(WRITES_PER_COMMIT).record(writes as f64);
 }
 
 /// Counts and times each routed request under its route template (never

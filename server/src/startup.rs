@@ -24,6 +24,7 @@ use pratiche_app::paths;
 use pratiche_app::{App, has_islands, shell};
 use pratiche_db::cases::WriteError;
 use pratiche_db::demo::DEMO_PASSWORD;
+use pratiche_db::group_commit::GroupCommit;
 use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_domain::account::NewPassword;
 use tokio::net::TcpListener;
@@ -527,6 +528,7 @@ fn api_state(
         chrono::Duration::hours(i64::from(settings.idempotency_retention_hours)),
     );
     Api {
+        writes: GroupCommit::start(db.clone(), crate::metrics::observe_group_commit),
         db,
         tokens: ApiTokens::new(key),
         client_rows,

@@ -109,6 +109,9 @@ pub struct NewEvent {
 /// be told about the effect on the clock.
 #[derive(Clone, Debug)]
 pub struct Recorded {
+    /// The pratica as the event found it, read under the transaction's lock
+    /// (a caller's copy may be older: another write may have come between).
+    pub before: case::Model,
     pub case: case::Model,
     /// The new event's row.
     pub event_id: i64,
@@ -196,8 +199,10 @@ pub async fn record_event<C: ConnectionTrait>(
     let occurred_on = rome_date(event.occurred_at);
     let event_id = insert_event(txn, &case, &state, event, now).await?;
     history.insert(position, new);
+    let before = case.clone();
     let (case, explanation) = settle(txn, case, calendar.into(), &history, now).await?;
     Ok(Recorded {
+        before,
         case,
         event_id,
         warnings: explanation.warnings_for_event_on(occurred_on),

@@ -241,11 +241,6 @@ pub async fn record_event<C: ConnectionTrait>(
         "status_change"
     };
     let mut changes = vec![
-        Change::new(
-            "state",
-            state_name(case.current_state_id),
-            state_name(valid.state_id),
-        ),
         Change::set("occurred_at", valid.occurred_at.to_rfc3339()),
         Change::set("public_note", valid.public_note.clone()),
         Change::set("internal_note", valid.internal_note.clone()),
@@ -268,13 +263,11 @@ pub async fn record_event<C: ConnectionTrait>(
         Change::set("correction_reason", valid.correction_reason.clone()),
     ];
     let valid_state_id = valid.state_id;
-    let change = PublicChange {
-        phase_before: *case.current_phase,
-        phase_after: *case.current_phase,
-        with_note: valid.public_note.is_some(),
-        with_extension: valid.extension.is_some(),
-        with_reply_by: valid.reply_by.is_some(),
-    };
+    let (with_note, with_extension, with_reply_by) = (
+        valid.public_note.is_some(),
+        valid.extension.is_some(),
+        valid.reply_by.is_some(),
+    );
     let event = NewEvent {
         state_id: valid.state_id,
         public_note: valid.public_note,
@@ -288,9 +281,20 @@ pub async fn record_event<C: ConnectionTrait>(
         correction_reason: valid.correction_reason,
     };
     let recorded = super::record_event(txn, case.id, expected_version, event, now).await?;
+    // What the pratica was comes from the write path's locked read: `case`
+    // may be older than a write queued just before this one.
+    let before = &recorded.before;
+    changes.insert(
+        0,
+        Change::new(
+            "state",
+            state_name(before.current_state_id),
+            state_name(valid_state_id),
+        ),
+    );
     changes.push(Change::new(
         "due_date",
-        case.due_date.map(|date| date.to_string()),
+        before.due_date.map(|date| date.to_string()),
         recorded.case.due_date.map(|date| date.to_string()),
     ));
     let entry = Entry {
@@ -302,8 +306,11 @@ pub async fn record_event<C: ConnectionTrait>(
     };
     audit::record(txn, actor, entry, now).await?;
     let change = PublicChange {
+        phase_before: *before.current_phase,
         phase_after: *recorded.case.current_phase,
-        ..change
+        with_note,
+        with_extension,
+        with_reply_by,
     };
     // A state the body keeps from citizens' mail is not told.
     if state(valid_state_id).is_some_and(|state| state.notify) {

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_db::DatabaseTransaction;
+use pratiche_db::audit::Actor;
 use pratiche_db::cases::record::{CaseKey, own_case};
 use pratiche_db::cases::service::{EventError, record_event};
 use pratiche_db::clock::rome_date;
@@ -27,7 +28,7 @@ use utoipa::ToSchema;
 use super::Api;
 use super::auth::ApiClient;
 use super::cases::ClockView;
-use super::idempotency::{self, Answer};
+use super::idempotency::{self, Answer, QueuedWrite};
 use super::input::{
     MAX_BATCH_BYTES, MAX_REQUEST_BYTES, invalid, media_type, parse_json, parse_value, read_body,
 };
@@ -135,13 +136,13 @@ pub fn check_event(
 /// Records one checked event in the idempotency protocol's transaction.
 async fn record(
     txn: &DatabaseTransaction,
-    client: &ApiClient,
+    actor: &Actor,
     case: &case::Model,
     valid: ValidEvent,
     base: &str,
 ) -> Result<Answer, ApiError> {
     let now = Utc::now();
-    let recorded = record_event(txn, &client.actor, case, valid, None, now)
+    let recorded = record_event(txn, actor, case, valid, None, now)
         .await
         .map_err(|error| match error {
             EventError::Database(error) => ApiError::Unavailable(error),
@@ -218,12 +219,15 @@ pub async fn push(
     let content: serde_json::Value = parse_json(&bytes, "")?;
     let request: EventRequest = parse_value(content.clone(), "")?;
     let fingerprint = idempotency::fingerprint(&format!("/pratiche/{code}/events"), &content);
-    let answer = run_checked(&api, &client, &case, &key, &fingerprint, &request, "").await?;
+    let answer = queue_checked(&api, &client, &case, &key, &fingerprint, &request, "")
+        .await?
+        .answer(&api.db, &api.writes)
+        .await?;
     Ok(answer.into_response())
 }
 
-/// Checks an event, then records it once under its key.
-async fn run_checked(
+/// Checks an event, then queues it to be recorded once under its key.
+async fn queue_checked(
     api: &Api,
     client: &ApiClient,
     case: &case::Model,
@@ -231,11 +235,17 @@ async fn run_checked(
     fingerprint: &str,
     request: &EventRequest,
     base: &str,
-) -> Result<Answer, ApiError> {
+) -> Result<QueuedWrite, ApiError> {
     let valid = check_event(request, case.submitted_on, Utc::now(), base)?;
-    idempotency::run_once(&api.db, client.id, key, fingerprint, async move |txn| {
-        record(txn, client, case, valid, base).await
-    })
+    let (actor, case, base) = (client.actor.clone(), case.clone(), base.to_owned());
+    idempotency::queue_once(
+        &api.db,
+        &api.writes,
+        client.id,
+        key,
+        fingerprint,
+        move |txn| Box::pin(async move { record(txn, &actor, &case, valid, &base).await }),
+    )
     .await
 }
 
@@ -341,7 +351,9 @@ pub async fn batch(
             });
         }
     };
-    let mut results = Vec::new();
+    // Every item is queued first, in order, so that they share commits and
+    // items on the same pratica apply in the batch's order; then answered.
+    let mut queued = Vec::new();
     for (index, item) in batch_items(&bytes, ndjson)?.into_iter().enumerate() {
         let key = item
             .as_ref()
@@ -349,8 +361,16 @@ pub async fn batch(
             .and_then(|item| item.get("idempotency_key"))
             .and_then(|key| key.as_str())
             .map(str::to_owned);
-        let outcome = match item {
+        let write = match item {
             Ok(item) => batch_item(&api, &client, index, item).await,
+            Err(error) => Err(error),
+        };
+        queued.push((index, key, write));
+    }
+    let mut results = Vec::new();
+    for (index, key, write) in queued {
+        let outcome = match write {
+            Ok(write) => write.answer(&api.db, &api.writes).await,
             Err(error) => Err(error),
         };
         let (status, result) = match outcome {
@@ -387,7 +407,7 @@ async fn batch_item(
     client: &ApiClient,
     index: usize,
     item: serde_json::Value,
-) -> Result<Answer, ApiError> {
+) -> Result<QueuedWrite, ApiError> {
     let base = format!("/{index}");
     let parsed: BatchItem = parse_value(item.clone(), &base)?;
     let key = idempotency::parse_key(&parsed.idempotency_key).ok_or_else(|| {
@@ -414,7 +434,7 @@ async fn batch_item(
     let code = *case.code;
     let fingerprint = idempotency::fingerprint(&format!("/pratiche/{code}/events"), &item["event"]);
     let event_base = format!("{base}/event");
-    run_checked(
+    queue_checked(
         api,
         client,
         &case,

@@ -10,8 +10,9 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
+use pratiche_db::group_commit::{GroupCommit, Outcome, Queued, TxnFuture};
 use pratiche_db::idempotency::{self, Previous, Stored};
-use pratiche_db::{DatabaseConnection, DatabaseTransaction, DbErr, WriteTransaction};
+use pratiche_db::{DatabaseConnection, DatabaseTransaction, DbErr};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -131,76 +132,165 @@ fn canonical(value: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// Runs `work` once per key and stores its answer: a success in the work's
-/// own transaction, a refusal (such as a transition the workflow does not
-/// allow) in a second one, after the work's writes are rolled back. When the
-/// database fails, or the work met a conflict that tells the client to
-/// retry, nothing is stored, so the retry runs the work again.
+/// Runs `work` once per key and stores its answer: a success with the
+/// work's own writes, a refusal (such as a transition the workflow does not
+/// allow) after the work's writes are rolled back. When the database fails,
+/// or the work met a conflict that tells the client to retry, nothing is
+/// stored, so the retry runs the work again.
 ///
-/// The key is looked up before the write lock is taken, so a retry never
-/// waits for it. A duplicate sent meanwhile is caught by the key's unique
-/// index when its answer is stored: its work is rolled back and the first
-/// answer replayed. A success costs the write lock and one commit.
-pub async fn run_once(
+/// The key is looked up before the work is queued, so a retry never waits
+/// for the writer. The work runs in a group commit ([`queue_once`]).
+pub async fn run_once<W>(
     db: &DatabaseConnection,
+    writes: &GroupCommit,
     client_id: i32,
     key: &str,
     fingerprint: &str,
-    work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Answer, ApiError>,
-) -> Result<Answer, ApiError> {
-    if let Some(previous) = previous_answer(db, client_id, key, fingerprint).await? {
-        return Ok(previous);
-    }
-    let txn = pratiche_db::begin_write(db).await?;
-    let (txn, answer) = match work(&txn).await {
-        Ok(answer) => (txn, answer),
-        // Answers that ask for a retry are not kept: the retry must run.
-        Err(error @ (ApiError::Unavailable(_) | ApiError::Conflict(_))) => return Err(error),
-        Err(refusal) => {
-            txn.rollback().await?;
-            (
-                pratiche_db::begin_write(db).await?,
-                Answer::of_error(&refusal),
-            )
-        }
-    };
-    store_answer(db, txn, client_id, key, fingerprint, answer).await
+    work: W,
+) -> Result<Answer, ApiError>
+where
+    W: for<'t> FnOnce(&'t DatabaseTransaction) -> TxnFuture<'t, Result<Answer, ApiError>>
+        + Send
+        + 'static,
+{
+    queue_once(db, writes, client_id, key, fingerprint, work)
+        .await?
+        .answer(db, writes)
+        .await
 }
 
-/// Stores `answer` under the key and commits; if a duplicate stored its
-/// answer first, rolls back and answers with that one.
-async fn store_answer(
+/// Finds the key's answer, or else queues `work`: it runs with the other
+/// writes queued at the same time, each in its own savepoint, and its
+/// answer is given only once the group has committed. A duplicate sent
+/// meanwhile is caught by the key's unique index when its answer is stored:
+/// its work is rolled back to its savepoint and the first answer replayed.
+pub async fn queue_once<W>(
     db: &DatabaseConnection,
-    txn: WriteTransaction,
+    writes: &GroupCommit,
     client_id: i32,
     key: &str,
     fingerprint: &str,
-    answer: Answer,
-) -> Result<Answer, ApiError> {
-    let stored = idempotency::store(
-        &*txn,
+    work: W,
+) -> Result<QueuedWrite, ApiError>
+where
+    W: for<'t> FnOnce(&'t DatabaseTransaction) -> TxnFuture<'t, Result<Answer, ApiError>>
+        + Send
+        + 'static,
+{
+    if let Some(previous) = previous_answer(db, client_id, key, fingerprint).await? {
+        return Ok(QueuedWrite(Write::Answered(previous)));
+    }
+    let key = StoredKey {
         client_id,
-        key,
-        fingerprint,
-        Utc::now(),
-        answer.status.as_u16(),
-        &answer.body,
-    )
-    .await?;
-    match stored {
-        Stored::Kept => {
-            txn.commit().await?;
-            Ok(answer)
-        }
-        Stored::TakenMeanwhile => {
-            txn.rollback().await?;
-            match idempotency::previous(db, client_id, key, fingerprint).await? {
-                Some(previous) => answer_again(previous),
-                None => Err(ApiError::Unavailable(DbErr::Custom(
-                    "an idempotency key vanished while in use".into(),
-                ))),
+        key: key.to_owned(),
+        fingerprint: fingerprint.to_owned(),
+    };
+    let stored_key = key.clone();
+    let attempt = writes
+        .queue(move |txn| {
+            Box::pin(async move {
+                match work(txn).await {
+                    Ok(answer) => stored_key.store(txn, answer).await,
+                    Err(refusal) => Ok(Outcome::Discard(Attempt::Refused(refusal))),
+                }
+            })
+        })
+        .await?;
+    Ok(QueuedWrite(Write::Queued { attempt, key }))
+}
+
+/// A write under its key: answered before, or queued now.
+pub struct QueuedWrite(Write);
+
+enum Write {
+    Answered(Answer),
+    Queued {
+        attempt: Queued<Attempt>,
+        key: StoredKey,
+    },
+}
+
+impl QueuedWrite {
+    /// The answer, once the write's group has committed: a refusal is
+    /// stored under the key then (its own writes were rolled back).
+    pub async fn answer(
+        self,
+        db: &DatabaseConnection,
+        writes: &GroupCommit,
+    ) -> Result<Answer, ApiError> {
+        let (attempt, key) = match self.0 {
+            Write::Answered(previous) => return Ok(previous),
+            Write::Queued { attempt, key } => (attempt, key),
+        };
+        let attempt = match attempt.outcome().await? {
+            // Answers that ask for a retry are not kept: the retry must run.
+            Attempt::Refused(error @ (ApiError::Unavailable(_) | ApiError::Conflict(_))) => {
+                return Err(error);
             }
+            Attempt::Refused(refusal) => {
+                let answer = Answer::of_error(&refusal);
+                let stored_key = key.clone();
+                writes
+                    .run(move |txn| Box::pin(async move { stored_key.store(txn, answer).await }))
+                    .await?
+            }
+            done => done,
+        };
+        match attempt {
+            Attempt::Stored(answer) => Ok(answer),
+            Attempt::TakenMeanwhile => {
+                match idempotency::previous(db, key.client_id, &key.key, &key.fingerprint).await? {
+                    Some(previous) => answer_again(previous),
+                    None => Err(ApiError::Unavailable(DbErr::Custom(
+                        "an idempotency key vanished while in use".into(),
+                    ))),
+                }
+            }
+            Attempt::Refused(error) => Err(error),
         }
+    }
+}
+
+/// What became of one run of the work in its savepoint.
+enum Attempt {
+    /// Done, and its answer stored under the key.
+    Stored(Answer),
+    /// A duplicate stored its answer first: this one's writes are dropped.
+    TakenMeanwhile,
+    /// The work refused (its writes are dropped); its answer is not stored yet.
+    Refused(ApiError),
+}
+
+/// A key of an API client, with the request's fingerprint.
+#[derive(Clone)]
+struct StoredKey {
+    client_id: i32,
+    key: String,
+    fingerprint: String,
+}
+
+impl StoredKey {
+    /// Stores `answer` under the key, beside the work's writes; if a
+    /// duplicate stored its answer first, the writes are to be discarded.
+    async fn store(
+        &self,
+        txn: &DatabaseTransaction,
+        answer: Answer,
+    ) -> Result<Outcome<Attempt>, DbErr> {
+        let stored = idempotency::store(
+            txn,
+            self.client_id,
+            &self.key,
+            &self.fingerprint,
+            Utc::now(),
+            answer.status.as_u16(),
+            &answer.body,
+        )
+        .await?;
+        Ok(match stored {
+            Stored::Kept => Outcome::Keep(Attempt::Stored(answer)),
+            Stored::TakenMeanwhile => Outcome::Discard(Attempt::TakenMeanwhile),
+        })
     }
 }
 
@@ -240,7 +330,7 @@ mod tests {
     use pratiche_db::api_clients::{self, NewClient};
 
     /// A fresh SQLite database with the demo bodies and one API client.
-    async fn database_with_client() -> (tempfile::TempDir, DatabaseConnection, i32) {
+    async fn database_with_client() -> (tempfile::TempDir, DatabaseConnection, GroupCommit, i32) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
         let db = pratiche_db::connect(&url).await.unwrap();
@@ -256,39 +346,61 @@ mod tests {
             secret_hash: "x".into(),
         };
         let client = api_clients::create(&db, new, now).await.unwrap();
-        (dir, db, client.id)
+        let writes = GroupCommit::start(db.clone(), |_| ());
+        (dir, db, writes, client.id)
+    }
+
+    /// Work that answers `answer` without writing anything.
+    fn answering(
+        answer: Result<Answer, ApiError>,
+    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction) -> TxnFuture<'t, Result<Answer, ApiError>>
+    + Send
+    + 'static {
+        move |_| Box::pin(async move { answer })
+    }
+
+    fn recorded() -> Result<Answer, ApiError> {
+        Ok(Answer::json(StatusCode::CREATED, &"recorded"))
     }
 
     #[tokio::test]
     async fn a_conflict_that_asks_for_a_retry_is_not_kept() {
-        let (_dir, db, client) = database_with_client().await;
-        let conflict = run_once(&db, client, "k1", "f1", async |_| {
-            Err(ApiError::Conflict("changed meanwhile; retry"))
-        })
+        let (_dir, db, writes, client) = database_with_client().await;
+        let conflict = run_once(
+            &db,
+            &writes,
+            client,
+            "k1",
+            "f1",
+            answering(Err(ApiError::Conflict("changed meanwhile; retry"))),
+        )
         .await;
         assert!(
             matches!(conflict, Err(ApiError::Conflict(_))),
             "{conflict:?}"
         );
-        let retried = run_once(&db, client, "k1", "f1", async |_| {
-            Ok(Answer::json(StatusCode::CREATED, &"recorded"))
-        })
-        .await
-        .unwrap();
+        let retried = run_once(&db, &writes, client, "k1", "f1", answering(recorded()))
+            .await
+            .unwrap();
         assert_eq!(
             (retried.status, retried.replayed),
             (StatusCode::CREATED, false)
         );
         // A refusal that is final is kept and replayed.
-        let refused = run_once(&db, client, "k2", "f2", async |_| Err(ApiError::NotFound))
-            .await
-            .unwrap();
-        assert_eq!(refused.status, StatusCode::NOT_FOUND);
-        let replayed = run_once(&db, client, "k2", "f2", async |_| {
-            Ok(Answer::json(StatusCode::CREATED, &"recorded"))
-        })
+        let refused = run_once(
+            &db,
+            &writes,
+            client,
+            "k2",
+            "f2",
+            answering(Err(ApiError::NotFound)),
+        )
         .await
         .unwrap();
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        let replayed = run_once(&db, &writes, client, "k2", "f2", answering(recorded()))
+            .await
+            .unwrap();
         assert_eq!(
             (replayed.status, replayed.replayed),
             (StatusCode::NOT_FOUND, true)

@@ -20,6 +20,7 @@ use axum::http::request::Parts;
 use ipnet::IpNet;
 use pratiche_app::paths;
 use pratiche_db::DatabaseConnection;
+use pratiche_db::group_commit::GroupCommit;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -34,6 +35,8 @@ use pratiche_domain::webhook::OutboundPolicy;
 #[derive(Clone)]
 pub struct Api {
     pub db: DatabaseConnection,
+    /// API writes, committed in groups.
+    pub writes: GroupCommit,
     pub tokens: ApiTokens,
     /// Shared with the back office, which drops a client's row when it
     /// changes.

@@ -323,25 +323,35 @@ pub async fn create(
             ApiError::field("/url", code, detail)
         })?;
     let secret = new_secret();
-    let answer = idempotency::run_once(&api.db, client.id, &key, &fingerprint, async |txn| {
-        let endpoint = endpoints::add(
-            txn,
-            secrets,
-            &client.actor,
-            client.body_id,
-            &new,
-            &secret,
-            Utc::now(),
-        )
-        .await?;
-        Ok(Answer::json(
-            StatusCode::CREATED,
-            &WebhookWithSecret {
-                webhook: WebhookView::of(endpoint),
-                secret: None,
-            },
-        ))
-    })
+    let (secrets, sealed) = (secrets.clone(), secret.clone());
+    let answer = idempotency::run_once(
+        &api.db,
+        &api.writes,
+        client.id,
+        &key,
+        &fingerprint,
+        move |txn| {
+            Box::pin(async move {
+                let endpoint = endpoints::add(
+                    txn,
+                    &secrets,
+                    &client.actor,
+                    client.body_id,
+                    &new,
+                    &sealed,
+                    Utc::now(),
+                )
+                .await?;
+                Ok(Answer::json(
+                    StatusCode::CREATED,
+                    &WebhookWithSecret {
+                        webhook: WebhookView::of(endpoint),
+                        secret: None,
+                    },
+                ))
+            })
+        },
+    )
     .await?;
     Ok(with_secret(answer, &secret).into_response())
 }
@@ -379,13 +389,22 @@ pub async fn update(
     let endpoint = own(&api, &client, &id).await?;
     let (key, content, request) = json_write::<UpdateWebhook>(&headers, body).await?;
     let fingerprint = idempotency::fingerprint(&format!("/webhooks/{}", endpoint.id), &content);
-    let answer = idempotency::run_once(&api.db, client.id, &key, &fingerprint, async |txn| {
-        endpoints::turn(txn, &client.actor, &endpoint, request.enabled, Utc::now()).await?;
-        let now = own_endpoint(txn, client.body_id, endpoint.id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        Ok(Answer::json(StatusCode::OK, &WebhookView::of(now)))
-    })
+    let answer = idempotency::run_once(
+        &api.db,
+        &api.writes,
+        client.id,
+        &key,
+        &fingerprint,
+        move |txn| {
+            Box::pin(async move {
+                endpoints::turn(txn, &client.actor, &endpoint, request.enabled, Utc::now()).await?;
+                let now = own_endpoint(txn, client.body_id, endpoint.id)
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
+                Ok(Answer::json(StatusCode::OK, &WebhookView::of(now)))
+            })
+        },
+    )
     .await?;
     Ok(answer.into_response())
 }
@@ -430,19 +449,30 @@ pub async fn rotate_secret(
     let target = format!("/webhooks/{}/secret", endpoint.id);
     let fingerprint = idempotency::fingerprint(&target, &serde_json::Value::Null);
     let secret = new_secret();
-    let answer = idempotency::run_once(&api.db, client.id, &key, &fingerprint, async |txn| {
-        endpoints::rotate(txn, secrets, &client.actor, &endpoint, &secret, Utc::now()).await?;
-        let rotated = own_endpoint(txn, client.body_id, endpoint.id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        Ok(Answer::json(
-            StatusCode::OK,
-            &RotatedSecret {
-                secret: None,
-                previous_valid_until: rotated.previous_until,
-            },
-        ))
-    })
+    let (secrets, sealed) = (secrets.clone(), secret.clone());
+    let answer = idempotency::run_once(
+        &api.db,
+        &api.writes,
+        client.id,
+        &key,
+        &fingerprint,
+        move |txn| {
+            Box::pin(async move {
+                endpoints::rotate(txn, &secrets, &client.actor, &endpoint, &sealed, Utc::now())
+                    .await?;
+                let rotated = own_endpoint(txn, client.body_id, endpoint.id)
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
+                Ok(Answer::json(
+                    StatusCode::OK,
+                    &RotatedSecret {
+                        secret: None,
+                        previous_valid_until: rotated.previous_until,
+                    },
+                ))
+            })
+        },
+    )
     .await?;
     Ok(with_secret(answer, &secret).into_response())
 }
@@ -477,10 +507,19 @@ pub async fn send_test(
     let key = idempotency::header_key(&headers)?;
     let target = format!("/webhooks/{}/test", endpoint.id);
     let fingerprint = idempotency::fingerprint(&target, &serde_json::Value::Null);
-    let answer = idempotency::run_once(&api.db, client.id, &key, &fingerprint, async |txn| {
-        webhooks::queue_test(txn, endpoint.id, Utc::now()).await?;
-        Ok(Answer::json(StatusCode::ACCEPTED, &Queued { queued: 1 }))
-    })
+    let answer = idempotency::run_once(
+        &api.db,
+        &api.writes,
+        client.id,
+        &key,
+        &fingerprint,
+        move |txn| {
+            Box::pin(async move {
+                webhooks::queue_test(txn, endpoint.id, Utc::now()).await?;
+                Ok(Answer::json(StatusCode::ACCEPTED, &Queued { queued: 1 }))
+            })
+        },
+    )
     .await?;
     Ok(answer.into_response())
 }
@@ -533,19 +572,28 @@ pub async fn resend(
     };
     let target = format!("/webhooks/{}/deliveries/resend", endpoint.id);
     let fingerprint = idempotency::fingerprint(&target, &content);
-    let answer = idempotency::run_once(&api.db, client.id, &key, &fingerprint, async |txn| {
-        let now = Utc::now();
-        let queued = match which {
-            Ok(delivery) => {
-                if !webhooks::resend_one(txn, endpoint.id, delivery, now).await? {
-                    return Err(ApiError::NotFound);
-                }
-                1
-            }
-            Err(range) => webhooks::resend_failed(txn, endpoint.id, range, now).await?,
-        };
-        Ok(Answer::json(StatusCode::ACCEPTED, &Queued { queued }))
-    })
+    let answer = idempotency::run_once(
+        &api.db,
+        &api.writes,
+        client.id,
+        &key,
+        &fingerprint,
+        move |txn| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let queued = match which {
+                    Ok(delivery) => {
+                        if !webhooks::resend_one(txn, endpoint.id, delivery, now).await? {
+                            return Err(ApiError::NotFound);
+                        }
+                        1
+                    }
+                    Err(range) => webhooks::resend_failed(txn, endpoint.id, range, now).await?,
+                };
+                Ok(Answer::json(StatusCode::ACCEPTED, &Queued { queued }))
+            })
+        },
+    )
     .await?;
     Ok(answer.into_response())
 }

@@ -8,10 +8,10 @@
 use std::collections::BTreeSet;
 
 use base64::Engine;
-use pratiche_db::entity::{api_client, idempotency_key, status_event};
+use pratiche_db::entity::{api_client, audit_entry, idempotency_key, status_event};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 use crate::support::api::{Call, new_client, token_for, valdoria_api};
@@ -23,6 +23,7 @@ on_both_databases!(
     events_are_recorded_once_per_key,
     late_events_are_filed_in_their_place,
     batches_apply_item_by_item,
+    a_batchs_items_on_one_pratica_apply_and_are_audited_in_order,
     the_feed_follows_commits,
     concurrent_writers_never_make_the_feed_skip,
     concurrent_events_of_one_pratica_are_all_recorded,
@@ -646,6 +647,68 @@ async fn batches_apply_item_by_item(backend: Backend) {
         read["history"].as_array().unwrap().len(),
         3,
         "b-1 once, b-6"
+    );
+}
+
+/// A batch's items are queued together and share commits: those on the
+/// same pratica still apply in the batch's order, and each audit entry says
+/// what the pratica was just before it (not what it was when the batch
+/// arrived).
+async fn a_batchs_items_on_one_pratica_apply_and_are_audited_in_order(backend: Backend) {
+    let Some((server, token)) = valdoria_api(backend, &[]).await else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let code = call.create("2026/0300", 10).await;
+    let state = |name: &'static str| call.state("Permesso di costruire", name);
+    let (assigned, review) = (
+        state("Assegnata al responsabile").await,
+        state("Istruttoria").await,
+    );
+    let items = json!([
+        {"idempotency_key": "o-1", "code": code, "event": {"state_id": assigned, "occurred_at": days_ago(3)}},
+        {"idempotency_key": "o-2", "code": code, "event": {"state_id": review, "occurred_at": days_ago(2)}},
+        {"idempotency_key": "o-3", "code": code, "event": {"state_id": assigned, "occurred_at": days_ago(1), "correction_reason": "Riassegnata"}},
+    ]);
+    let (status, answer) = call.post_json("/api/v1/events/batch", None, &items).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(statuses_of(&answer), [201, 201, 201], "{answer}");
+    assert_eq!(answer["results"][1]["result"]["phase"], "in_review");
+    let entries = audit_entry::Entity::find()
+        .filter(audit_entry::Column::EntityId.eq(&code))
+        .filter(audit_entry::Column::Action.is_in(["status_change", "correction"]))
+        .order_by_asc(audit_entry::Column::Id)
+        .all(&server.database().await)
+        .await
+        .unwrap();
+    let steps: Vec<(Value, Value)> = entries
+        .iter()
+        .map(|entry| {
+            let state = entry
+                .changes
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|change| change["field"] == "state");
+            let state = state.expect("each event's entry names the state");
+            (state["old"].clone(), state["new"].clone())
+        })
+        .collect();
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    assert_eq!(
+        steps[1].0, steps[0].1,
+        "the second step starts where the first ended: {steps:?}"
+    );
+    assert_eq!(
+        steps[2].0, steps[1].1,
+        "the third step starts where the second ended: {steps:?}"
+    );
+    assert_eq!(
+        (steps[1].1.as_str(), steps[2].1.as_str()),
+        (Some("Istruttoria"), Some("Assegnata al responsabile"))
     );
 }
 

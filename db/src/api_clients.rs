@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::entity::api_client;
@@ -93,12 +93,16 @@ pub async fn set_disabled<C: ConnectionTrait>(
         .map(|_| ())
 }
 
-/// Notes that the client was used now.
-pub async fn touch<C: ConnectionTrait>(conn: &C, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+/// Notes that the client was used now. In its own write transaction, so
+/// that on SQLite it waits for this process's write turn like every other
+/// writer: alone, it would wait in SQLite's busy handler behind a group
+/// commit that holds the lock almost all the time under load, and fail.
+pub async fn touch(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let txn = crate::begin_write(db).await?;
     api_client::Entity::update_many()
         .col_expr(api_client::Column::LastUsedAt, Some(now).into())
         .filter(api_client::Column::Id.eq(id))
-        .exec(conn)
-        .await
-        .map(|_| ())
+        .exec(&*txn)
+        .await?;
+    txn.commit().await
 }

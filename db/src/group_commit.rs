@@ -1,6 +1,5 @@
 //! Group commit: writes that arrive together share one transaction and so
-//! one durable commit (one fsync on SQLite, one WAL flush on PostgreSQL),
-//! instead of one each.
+//! one durable commit (on SQLite, one fsync), instead of one each.
 //!
 //! Callers hand a piece of work to [`GroupCommit::run`]; a writer task takes
 //! every piece waiting in the queue (up to [`MOST_PER_COMMIT`]), runs each in

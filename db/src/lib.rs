@@ -24,7 +24,12 @@ pub mod transparency;
 pub mod webhooks;
 mod with_children;
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
@@ -79,17 +84,39 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// How long a writer waits for its turn, as SQLite's busy timeout would.
 const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// SQLite takes one writer at a time. Writers of this process queue here for
-/// their turn instead of in SQLite's busy handler, which sleeps in growing
-/// steps (up to 100 ms) and so turns contention into long tails and idle
-/// time. PostgreSQL takes concurrent writers and needs no turn.
-static SQLITE_WRITE_TURN: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+/// SQLite takes one writer at a time per database file. Writers of this
+/// process queue here for their file's turn instead of in SQLite's busy
+/// handler, which sleeps in growing steps (up to 100 ms) and so turns
+/// contention into long tails and idle time. One turn per file, not per
+/// process: a process with several databases open (the tests) must not make
+/// a writer of one wait for another's. (Two spellings of one file's path get
+/// two turns; SQLite's own lock and busy timeout still order them.)
+/// PostgreSQL takes concurrent writers and needs no turn.
+static SQLITE_WRITE_TURNS: LazyLock<Mutex<HashMap<PathBuf, Arc<Semaphore>>>> =
+    LazyLock::new(Mutex::default);
 
-/// A write transaction, holding this process's SQLite write turn until it
+/// The write turn of the SQLite file `db` opens.
+fn sqlite_write_turn(db: &DatabaseConnection) -> Arc<Semaphore> {
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let file = options.get_filename();
+    let mut turns = SQLITE_WRITE_TURNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(turn) = turns.get(file) {
+        return Arc::clone(turn);
+    }
+    Arc::clone(
+        turns
+            .entry(file.to_owned())
+            .or_insert_with(|| Arc::new(Semaphore::new(1))),
+    )
+}
+
+/// A write transaction, holding this process's turn to write its SQLite file until it
 /// commits or rolls back. Derefs to the transaction; runs queries like it.
 pub struct WriteTransaction {
     txn: DatabaseTransaction,
-    _turn: Option<tokio::sync::SemaphorePermit<'static>>,
+    _turn: Option<OwnedSemaphorePermit>,
 }
 
 impl WriteTransaction {
@@ -133,12 +160,12 @@ impl ConnectionTrait for WriteTransaction {
     }
 }
 
-/// Begins a write transaction: on SQLite, after taking this process's write
-/// turn, and `IMMEDIATE`, so a writer of another process waits for the lock
+/// Begins a write transaction: on SQLite, after taking this process's turn
+/// to write the file, and `IMMEDIATE`, so a writer of another process waits for the lock
 /// instead of failing when it upgrades from a read.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTransaction, DbErr> {
     let turn = if db.get_database_backend() == DbBackend::Sqlite {
-        let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, SQLITE_WRITE_TURN.acquire())
+        let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, sqlite_write_turn(db).acquire_owned())
             .await
             .map_err(|_| DbErr::Custom("timed out waiting for the database write lock".into()))?
             .expect("the write turn is never closed");

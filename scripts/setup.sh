@@ -94,7 +94,15 @@ ensure_browser_tools() {
 
 build_release() {
     step "Building the release server and the islands' WebAssembly (cargo leptos build --release --precompress)"
-    (cd "$REPO_ROOT" && cargo leptos build --release --precompress)
+    # The WebAssembly keeps the source path of every panic location: the
+    # crates' and ours, shortened, make it smaller and the same wherever it
+    # is built (the islands' weight budget counts every byte).
+    local remaps="--remap-path-prefix=$REPO_ROOT=/pratiche" index
+    for index in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*; do
+        remaps+=" --remap-path-prefix=$index=/crates"
+    done
+    (cd "$REPO_ROOT" &&
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remaps" cargo leptos build --release --precompress)
 }
 
 # Prints an API token of a new client of the demo body Valdoria, created

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::use_context;
 use pratiche_db::DatabaseConnection;
+use pratiche_domain::CaseCode;
 
 /// Shared by every render; cheap to clone.
 #[derive(Clone, Debug)]
@@ -30,6 +31,90 @@ pub struct AppContext {
     pub lookups: Option<Arc<dyn LookupLimit>>,
     /// Each body's processing times, computed once in a while, not per view.
     pub processing_times: pratiche_db::transparency::ProcessingTimesCache,
+    /// Proofs that a lookup was already charged, from the search to the
+    /// case page it leads to.
+    pub receipts: LookupReceipts,
+}
+
+/// What the citizen's search hands the browser with a found code, so that
+/// the case page it goes to next does not charge the same lookup twice: one
+/// lookup, one token, whichever way it travels. A cookie signed (HMAC, the
+/// `cookie` crate's signed jar) with a key made at start-up, sent only to
+/// that pratica's page, for a minute. Another instance, or a restarted one,
+/// does not know the key: the page then charges as usual, never less.
+#[derive(Clone)]
+pub struct LookupReceipts {
+    key: cookie::Key,
+    /// Whether the site is served over https (the cookie is `Secure`).
+    secure: bool,
+}
+
+impl std::fmt::Debug for LookupReceipts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LookupReceipts(…)")
+    }
+}
+
+/// The receipt's cookie.
+const RECEIPT_COOKIE: &str = "lookup_paid";
+
+/// How long a receipt pays for its pratica's page: long enough to load it,
+/// and a reload or two.
+const RECEIPT_LIFETIME: chrono::Duration = chrono::Duration::seconds(60);
+
+impl LookupReceipts {
+    pub fn new(secure: bool) -> Self {
+        Self {
+            key: cookie::Key::generate(),
+            secure,
+        }
+    }
+
+    /// The `Set-Cookie` value of a receipt for `code`, charged `now`.
+    pub fn issue(&self, code: CaseCode, now: chrono::DateTime<chrono::Utc>) -> String {
+        let expires = now + RECEIPT_LIFETIME;
+        let receipt =
+            cookie::Cookie::build((RECEIPT_COOKIE, format!("{code}.{}", expires.timestamp())))
+                .path(crate::paths::case_page(code))
+                .max_age(cookie::time::Duration::seconds(
+                    RECEIPT_LIFETIME.num_seconds(),
+                ))
+                .http_only(true)
+                .secure(self.secure)
+                .same_site(cookie::SameSite::Strict);
+        let mut jar = cookie::CookieJar::new();
+        jar.signed_mut(&self.key).add(receipt);
+        jar.get(RECEIPT_COOKIE)
+            .expect("the receipt was just added")
+            .encoded()
+            .to_string()
+    }
+
+    /// Whether `headers` carry an unexpired receipt of this key for `code`.
+    pub fn paid_for(
+        &self,
+        headers: &http::HeaderMap,
+        code: CaseCode,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        let Some(sent) = crate::cookies::read(headers, RECEIPT_COOKIE) else {
+            return false;
+        };
+        let mut jar = cookie::CookieJar::new();
+        jar.add_original(cookie::Cookie::new(RECEIPT_COOKIE, sent));
+        let Some(receipt) = jar.signed(&self.key).get(RECEIPT_COOKIE) else {
+            return false;
+        };
+        receipt
+            .value()
+            .split_once('.')
+            .is_some_and(|(paid_code, expires)| {
+                paid_code == code.to_string()
+                    && expires
+                        .parse::<i64>()
+                        .is_ok_and(|expires| now.timestamp() < expires)
+            })
+    }
 }
 
 /// The per-client limit on lookups, implemented by the server. It is charged
@@ -59,6 +144,16 @@ pub struct LookupThrottled {
 }
 
 impl AppContext {
+    /// The public view of the pratica `code`, unless it is unknown or was
+    /// closed longer ago than the retention period (the two answer alike).
+    pub async fn find_public_case(
+        &self,
+        code: CaseCode,
+    ) -> Result<Option<pratiche_db::public::PublicCase>, pratiche_db::DbErr> {
+        let closed_after = chrono::Utc::now() - self.retention;
+        pratiche_db::public::find_case(&self.db, code, closed_after).await
+    }
+
     /// Charges `count` lookups of pratiche by code to the client that sent
     /// `request`; nothing to read (0) is free, and no limit lets all pass.
     /// For handlers outside a page (the citizen's forms and feeds).
@@ -101,6 +196,22 @@ pub fn charge_lookups(
     }
 }
 
+/// Charges the lookup of `code` to the client of the request being
+/// rendered, unless the request carries the receipt the search gave for it
+/// (that lookup was charged there).
+pub fn charge_lookup_of(
+    code: CaseCode,
+) -> impl Future<Output = Result<(), LookupThrottled>> + Send + 'static {
+    let paid = use_context::<AppContext>()
+        .zip(use_context::<http::request::Parts>())
+        .is_some_and(|(context, parts)| {
+            context
+                .receipts
+                .paid_for(&parts.headers, code, chrono::Utc::now())
+        });
+    charge_lookups(usize::from(!paid))
+}
+
 /// The back-office user of a request, put into its extensions by the
 /// server's session middleware once the session token checked out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,4 +223,41 @@ pub struct SignedIn {
     /// A [`pratiche_domain::account::Role`] as stored.
     pub role: String,
     pub body_id: Option<i32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    /// The `Cookie` header a browser sends back for a `Set-Cookie` value.
+    fn sent(set_cookie: &str) -> http::HeaderMap {
+        let pair = set_cookie.split(';').next().unwrap();
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::COOKIE, pair.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn a_receipt_pays_for_its_own_code_for_a_minute_and_only_under_its_key() {
+        let receipts = LookupReceipts::new(true);
+        let code = CaseCode::from_value(0x0123_4567_89ab);
+        let other = CaseCode::from_value(0x0fed_cba9_8765);
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
+        let receipt = receipts.issue(code, at);
+        assert!(receipt.contains(&format!("Path=/p/{code}")), "{receipt}");
+        assert!(receipt.contains("Secure") && receipt.contains("HttpOnly"));
+
+        let headers = sent(&receipt);
+        assert!(receipts.paid_for(&headers, code, at));
+        assert!(receipts.paid_for(&headers, code, at + chrono::Duration::seconds(59)));
+        assert!(!receipts.paid_for(&headers, code, at + chrono::Duration::seconds(60)));
+        assert!(!receipts.paid_for(&headers, other, at));
+        assert!(!LookupReceipts::new(true).paid_for(&headers, code, at));
+
+        let renamed = sent(&receipt.replace(&code.to_string(), &other.to_string()));
+        assert!(!receipts.paid_for(&renamed, other, at));
+        assert!(!receipts.paid_for(&http::HeaderMap::new(), code, at));
+    }
 }

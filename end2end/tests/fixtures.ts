@@ -4,13 +4,19 @@ import { test as base, expect } from "@playwright/test";
  * Every test fails on an uncaught page error or a console error, so a broken
  * WebAssembly bundle cannot hide behind the pages' no-JavaScript fallback.
  * The one console error allowed is the browser noting the document's own
- * 4xx status (a not-found, check-the-code or rate-limited page).
+ * 4xx status (a not-found, check-the-code or rate-limited page), and those a
+ * test expects (`allowedConsoleErrors`: a request it made fail on purpose).
  *
  * Each test is its own client for the lookup rate limit: the server trusts
  * X-Forwarded-For from 127.0.0.1 in this suite, and each test sends its own
  * address.
  */
-export const test = base.extend<{ failOnPageErrors: void; clientAddress: string }>({
+export const test = base.extend<{
+  failOnPageErrors: void;
+  clientAddress: string;
+  allowedConsoleErrors: RegExp[];
+}>({
+  allowedConsoleErrors: [[], { option: true }],
   clientAddress: async ({}, use, testInfo) => {
     const n = testInfo.testId.split("").reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) >>> 0, 7);
     await use(`10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`);
@@ -19,14 +25,15 @@ export const test = base.extend<{ failOnPageErrors: void; clientAddress: string 
     await use({ "x-forwarded-for": clientAddress });
   },
   failOnPageErrors: [
-    async ({ page }, use) => {
+    async ({ page, allowedConsoleErrors }, use) => {
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
       page.on("console", (message) => {
         if (message.type() !== "error") return;
         const documentStatus =
           message.location().url === page.url() && /status of 4\d\d/.test(message.text());
-        if (!documentStatus) errors.push(`console error: ${message.text()} (${message.location().url})`);
+        const expected = allowedConsoleErrors.some((allowed) => allowed.test(message.text()));
+        if (!documentStatus && !expected) errors.push(`console error: ${message.text()} (${message.location().url})`);
       });
       await use();
       expect(errors).toEqual([]);

@@ -1,5 +1,7 @@
 import { test, expect, UNDER_REVIEW, SUSPENDED } from "./fixtures";
 
+// Well-formed, and no pratica has it.
+const UNKNOWN = "7K3M-Q9XR-2HDP-C";
 const codeField = (page) => page.getByLabel("Codice della pratica");
 const codeMessage = (page) => page.locator("#codice-message");
 
@@ -11,7 +13,12 @@ test.describe("with JavaScript on", () => {
     // Only the island can say this before the form is sent.
     await expect(codeMessage(page)).toHaveText("Il codice è scritto correttamente.");
     await expect(field).toHaveAttribute("aria-invalid", "false");
+    // Sent through the search server function, which finds it.
+    const searched = page.waitForResponse(
+      (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/cerca",
+    );
     await page.getByRole("button", { name: "Cerca la pratica" }).click();
+    expect((await searched).status()).toBe(200);
 
     await expect(page).toHaveURL(`/p/${UNDER_REVIEW}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(
@@ -52,7 +59,7 @@ test.describe("with JavaScript on", () => {
     await expect(codeField(page)).toHaveAttribute("aria-invalid", "true");
   });
 
-  test("the island flags a mistyped code before submitting, without blocking it", async ({ page }) => {
+  test("the island flags a mistyped code as it is typed, and answers it in place when sent", async ({ page }) => {
     await page.goto("/");
     const field = codeField(page);
     const mistyped = UNDER_REVIEW.slice(0, -1) + "Z";
@@ -66,11 +73,51 @@ test.describe("with JavaScript on", () => {
     await field.blur();
     await expect(codeMessage(page)).toHaveText(/ha 6 simboli su 13/);
 
-    // The citizen may still send it; the server checks again.
-    await field.fill(mistyped);
+    // Sent, it is answered where the citizen is: no page load, no request.
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+    await page.evaluate(() => ((window as any).samePage = true));
+    await field.fill("ABCD-EFGH");
     await page.getByRole("button", { name: "Cerca la pratica" }).click();
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Controlli il codice");
-    await expect(codeMessage(page)).toHaveText(/controlli il codice/);
+    await expect(codeMessage(page)).toHaveText(/ha 8 simboli su 13/);
+    await expect(field).toBeFocused();
+    expect(await page.evaluate(() => (window as any).samePage)).toBe(true);
+    expect(requests).toEqual([]);
+  });
+
+  test("an unknown code is answered in place, without a page load", async ({ page }) => {
+    await page.goto("/");
+    await page.evaluate(() => ((window as any).samePage = true));
+    const field = codeField(page);
+    await field.fill(UNKNOWN.toLowerCase());
+    await page.getByRole("button", { name: "Cerca la pratica" }).click();
+    await expect(codeMessage(page)).toContainText("Nessuna pratica corrisponde al codice");
+    await expect(codeMessage(page)).toContainText(UNKNOWN);
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    await expect(field).toBeFocused();
+    await expect(page).toHaveURL("/");
+    expect(await page.evaluate(() => (window as any).samePage)).toBe(true);
+
+    // Corrected, the same form finds the pratica.
+    await field.fill(UNDER_REVIEW);
+    await expect(codeMessage(page)).toHaveText("Il codice è scritto correttamente.");
+    await page.getByRole("button", { name: "Cerca la pratica" }).click();
+    await expect(page).toHaveURL(`/p/${UNDER_REVIEW}`);
+  });
+
+  test.describe("when the search does not answer", () => {
+    test.use({ allowedConsoleErrors: [/Failed to load resource: net::ERR_FAILED/] });
+
+    test("the form is sent as without JavaScript", async ({ page }) => {
+      await page.route("**/cerca", (route) =>
+        route.request().method() === "POST" ? route.abort() : route.continue(),
+      );
+      await page.goto("/");
+      await codeField(page).fill(UNKNOWN);
+      await page.getByRole("button", { name: "Cerca la pratica" }).click();
+      await expect(page).toHaveURL(`/p/${UNKNOWN}`);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pratica non trovata");
+    });
   });
 
   test("the field is tied to its hint and live message", async ({ page }) => {
@@ -98,6 +145,14 @@ test.describe("with JavaScript off", () => {
     await expect(page.locator(".next-steps")).toContainText("relazione geologica");
   });
 
+  test("an unknown code sent from the form gets the not-found page", async ({ page }) => {
+    await page.goto("/");
+    await codeField(page).fill(UNKNOWN);
+    await page.getByRole("button", { name: "Cerca la pratica" }).click();
+    await expect(page).toHaveURL(`/p/${UNKNOWN}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pratica non trovata");
+  });
+
   test("the server answers a mistyped code with the form and what is wrong", async ({ page }) => {
     await page.goto("/");
     await codeField(page).fill("ABCD-EFGH");
@@ -109,10 +164,10 @@ test.describe("with JavaScript off", () => {
 });
 
 test("an unknown code gets the not-found page", async ({ page }) => {
-  const response = await page.goto("/p/7K3M-Q9XR-2HDP-C");
+  const response = await page.goto(`/p/${UNKNOWN}`);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pratica non trovata");
-  await expect(page.locator("main")).toContainText("7K3M-Q9XR-2HDP-C");
+  await expect(page.locator("main")).toContainText(UNKNOWN);
 });
 
 test("the case page downloads no JavaScript or WebAssembly", async ({ page }) => {
@@ -127,7 +182,7 @@ test("the case page downloads no JavaScript or WebAssembly", async ({ page }) =>
 
 test("pages fit a 320 px screen without horizontal scrolling", async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
-  for (const path of ["/", `/p/${SUSPENDED}`, "/p/7K3M-Q9XR-2HDP-C"]) {
+  for (const path of ["/", `/p/${SUSPENDED}`, `/p/${UNKNOWN}`]) {
     await page.goto(path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);

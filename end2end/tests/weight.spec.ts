@@ -3,7 +3,7 @@ import { test, expect, CASES_BY_STATE } from "./fixtures";
 
 /**
  * What each citizen page downloads, after brotli (docs/rules.md, Budgets): JavaScript and
- * WebAssembly (0 on pages without an island, at most 75 KB with islands),
+ * WebAssembly (0 on pages without an island, at most 85 KB with islands),
  * and HTML, CSS and fonts (at most 60 KB). Sizes are the brotli-compressed
  * bodies, measured here on a cold cache; the table is printed for the notes.
  */
@@ -45,7 +45,7 @@ test("every citizen page stays within its weight budget", async ({ browser, extr
     rows.push(`${name.padEnd(18)} JS+WASM ${(code / KB).toFixed(1).padStart(6)} KB   HTML+CSS+fonts ${(rest / KB).toFixed(1).padStart(6)} KB`);
     if (hasIslands) {
       expect(code, `${name}: JS+WASM`).toBeGreaterThan(0);
-      expect(code, `${name}: JS+WASM`).toBeLessThanOrEqual(75 * KB);
+      expect(code, `${name}: JS+WASM`).toBeLessThanOrEqual(85 * KB);
     } else {
       expect(code, `${name}: JS+WASM`).toBe(0);
     }

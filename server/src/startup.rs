@@ -18,7 +18,7 @@ use chrono::Utc;
 use ipnet::IpNet;
 use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use pratiche_app::context::{AppContext, LookupLimit};
+use pratiche_app::context::{AppContext, LookupLimit, LookupReceipts};
 use pratiche_app::csp::content_security_policy;
 use pratiche_app::paths;
 use pratiche_app::{App, has_islands, shell};
@@ -146,6 +146,7 @@ impl Application {
             alerts_by_mail: settings.mail.is_some(),
             app_io: settings.secrets_key.is_some(),
             processing_times: Default::default(),
+            receipts: LookupReceipts::new(settings.secure_cookies().0),
         };
         jobs::spawn_every(THROTTLE_PURGE_EVERY, "expired sign-in counters purged", {
             let db = db.clone();
@@ -496,6 +497,14 @@ pub fn page_paths() -> Vec<String> {
     generate_route_list(App)
         .iter()
         .map(|route| route.path().to_owned())
+        .collect()
+}
+
+/// Every server function registered (`leptos_routes` serves them), as
+/// (method, path): for the tests that must see each one.
+pub fn server_functions() -> Vec<(axum::http::Method, &'static str)> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (method, path))
         .collect()
 }
 

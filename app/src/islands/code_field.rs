@@ -1,10 +1,18 @@
 //! The case-code field of the lookup form: checks the code as the citizen
-//! types and says what is wrong. It warns; it never blocks submitting, and the
-//! server checks again.
+//! types and says what is wrong, and answers the form in place: a mistyped
+//! code is told so without sending anything, a well-formed one is asked of
+//! the search server function, which tells an unknown code in the same live
+//! region or sends the browser to the pratica's page. Without JavaScript the
+//! form is a plain GET, and the server answers alike.
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::wasm_bindgen::closure::Closure;
+use leptos::web_sys::{HtmlInputElement, SubmitEvent};
 use pratiche_domain::code::{CODE_LEN, CaseCode, CodeError, symbol_count};
 use serde::{Deserialize, Serialize};
+
+use crate::search::{LookupAnswer, look_up};
 
 /// The field's messages, translated on the server. `{found}` and `{symbol}`
 /// are filled in by the island.
@@ -42,6 +50,8 @@ impl CodeMessages {
 /// own verdict (`message`, `invalid`), then kept up to date as the citizen
 /// types: once 13 symbols are typed, or on leaving the field. A code typed
 /// before the island woke up (a slow phone) is checked as soon as it does.
+/// Once awake, it answers its form's submission in place
+/// ([`answer_submissions`]).
 #[island]
 pub fn CodeField(
     /// `id` and `name` of the input.
@@ -71,6 +81,7 @@ pub fn CodeField(
     };
     let check_on_input = check.clone();
     let check_on_wake = check.clone();
+    let check_on_submit = check.clone();
     let input = NodeRef::<leptos::html::Input>::new();
     // Effects run only in the browser, once the island is hydrated.
     Effect::new(move |_| {
@@ -79,6 +90,11 @@ pub fn CodeField(
             if !typed.is_empty() {
                 check_on_wake(typed, false);
             }
+            let say = move |text: String| {
+                set_message.set(text);
+                set_invalid.set(true);
+            };
+            answer_submissions(field, check_on_submit.clone(), say);
         }
     });
     view! {
@@ -104,4 +120,56 @@ pub fn CodeField(
             {message}
         </p>
     }
+}
+
+/// Takes over the submission of `field`'s form: a mistyped code is told at
+/// once (`check`), nothing sent; a well-formed one goes to the search server
+/// function, whose refusal is said in place (`say`) and whose found pratica
+/// the browser opens. Should the server function not answer, the form is
+/// sent as it would be without JavaScript.
+fn answer_submissions(
+    field: HtmlInputElement,
+    check: impl Fn(String, bool) + 'static,
+    say: impl Fn(String) + Copy + 'static,
+) {
+    let Some(form) = field.form() else {
+        return;
+    };
+    let asking = StoredValue::new(false);
+    let on_submit = Closure::<dyn Fn(SubmitEvent)>::new({
+        let form = form.clone();
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            let typed = field.value();
+            if CaseCode::parse(&typed).is_err() {
+                check(typed, true);
+                let _ = field.focus();
+                return;
+            }
+            if asking.get_value() {
+                return;
+            }
+            asking.set_value(true);
+            let (field, form) = (field.clone(), form.clone());
+            leptos::task::spawn_local(async move {
+                match look_up(typed).await {
+                    Ok(LookupAnswer::Found { address }) => {
+                        let _ = window().location().set_href(&address);
+                    }
+                    Ok(LookupAnswer::Refused { message }) => {
+                        say(message);
+                        let _ = field.focus();
+                        asking.set_value(false);
+                    }
+                    // Sent as without the island (`submit()` fires no event).
+                    Err(_) => {
+                        let _ = form.submit();
+                    }
+                }
+            });
+        }
+    });
+    let _ = form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    on_submit.forget();
 }

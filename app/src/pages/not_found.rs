@@ -8,7 +8,17 @@ use leptos_axum::ResponseOptions;
 use pratiche_domain::CaseCode;
 
 use crate::components::{EXAMPLE_CODE, LookupForm, MessagePage, answer_privately};
-use crate::i18n::use_i18n;
+use crate::i18n::{I18n, use_i18n};
+
+/// What an unknown code is told, on its page and by the search.
+pub fn not_found_text(i18n: &I18n, code: CaseCode) -> String {
+    i18n.t_with("not-found-text", &[("code", code.to_string().into())])
+}
+
+/// What a client over the lookup limit is told, on a page and by the search.
+pub fn too_many_lookups_text(i18n: &I18n, retry_after_secs: u64) -> String {
+    i18n.t_with("rate-limited-text", &[("seconds", retry_after_secs.into())])
+}
 
 /// One answer for every code that leads nowhere, whatever the reason
 /// (never issued, or closed longer ago than the retention period).
@@ -19,7 +29,7 @@ pub fn CaseNotFound(code: CaseCode) -> impl IntoView {
     view! {
         <MessagePage
             title=i18n.t("not-found-title")
-            text=i18n.t_with("not-found-text", &[("code", code.to_string().into())])
+            text=not_found_text(&i18n, code)
         >
             <p>{i18n.t_with("not-found-help", &[("example", EXAMPLE_CODE.into())])}</p>
             <h2>{i18n.t("lookup-again")}</h2>
@@ -38,7 +48,7 @@ pub fn TooManyLookups(retry_after_secs: u64) -> impl IntoView {
     view! {
         <MessagePage
             title=i18n.t("rate-limited-title")
-            text=i18n.t_with("rate-limited-text", &[("seconds", retry_after_secs.into())])
+            text=too_many_lookups_text(&i18n, retry_after_secs)
         >
             <p><a class="button-link" href="/">{i18n.t("back-home")}</a></p>
         </MessagePage>

@@ -2,8 +2,8 @@
 //! PostgreSQL: a clerk and an admin of Valdoria call every form handler and
 //! open every staff page against Val Serena's pratiche, users, procedure
 //! types and body. Everything is refused and nothing is written. The table
-//! must name every registered form handler and staff page: a new one that is
-//! missing from it fails the test.
+//! must name every registered form handler, staff page and server function
+//! (but the citizen's): a new one that is missing from it fails the test.
 //!
 //! Long because it is one table of every staff page and form handler.
 
@@ -48,6 +48,10 @@ const OWN_ACCOUNT_ONLY: [&str; 6] = [
     "/area-riservata/password",
     "/area-riservata/account/email",
 ];
+
+/// Server functions of the citizen's pages: they take no session and
+/// answer nothing of a body's that a citizen's page would not.
+const CITIZEN_SERVER_FUNCTIONS: [&str; 1] = ["/cerca"];
 
 /// (method, path, actor, expectation) for every staff route.
 fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
@@ -258,8 +262,29 @@ fn the_table_covers_every_registered_staff_route() {
         pages.contains(&("GET", "/area-riservata/pratiche/{code}".to_owned())),
         "{pages:?}"
     );
+    let server_functions: Vec<_> = pratiche_server::startup::server_functions()
+        .into_iter()
+        .map(|(method, path)| (method.to_string(), path.to_owned()))
+        .collect();
+    // That enumeration works too: it sees the citizen's search.
+    assert!(
+        server_functions.contains(&("POST".to_owned(), "/cerca".to_owned())),
+        "{server_functions:?}"
+    );
+    let server_functions = server_functions
+        .into_iter()
+        .filter(|(_, path)| !CITIZEN_SERVER_FUNCTIONS.contains(&path.as_str()))
+        .map(|(method, path)| {
+            let method = match method.as_str() {
+                "GET" => "GET",
+                "POST" => "POST",
+                other => panic!("a server function by {other}: {path}"),
+            };
+            (method, path)
+        });
     let missing: Vec<_> = forms
         .chain(pages)
+        .chain(server_functions)
         .filter(|(method, path)| !exempt(path) && !covered.contains(&(*method, path.clone())))
         .collect();
     assert!(

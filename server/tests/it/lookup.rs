@@ -29,6 +29,7 @@ on_both_databases!(
     every_public_read_of_a_pratica_by_code_charges_the_limit,
     every_forwarded_for_line_counts,
     every_answer_carries_the_security_headers,
+    the_search_answers_in_place_charging_one_lookup_each,
 );
 
 async fn start(backend: Backend) -> Option<TestServer> {
@@ -272,12 +273,7 @@ async fn pages_follow_the_language_asked_for(backend: Backend) {
 }
 
 async fn lookups_are_rate_limited_per_client(backend: Backend) {
-    let limits = [
-        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
-        ("PRATICHE_LOOKUP_BURST", "2"),
-        ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
-    ];
-    let Some(server) = TestServer::start(backend, &limits).await else {
+    let Some(server) = TestServer::start_with_lookup_burst(backend, 2).await else {
         return;
     };
     let path = format!("/p/{UNDER_REVIEW}");
@@ -433,7 +429,7 @@ async fn health_answers_while_the_database_does(backend: Backend) {
 
 /// With the database gone, a mistyped code still gets its "check the code"
 /// answer (no database read comes before the check), a well-formed one gets
-/// a clear 503, and the health check says so. PostgreSQL lets the test take
+/// a clear 503 (from the search, the same words in place), and the health check says so. PostgreSQL lets the test take
 /// the database away under the running server.
 #[tokio::test]
 async fn malformed_code_is_answered_with_the_database_down() {
@@ -459,6 +455,14 @@ async fn malformed_code_is_answered_with_the_database_down() {
             "{path}"
         );
     }
+    // The search answers alike, in place.
+    let (_, answer, _) = search_as(&server, "203.0.113.10", &wrong_check).await;
+    assert!(refusal(&answer).contains("controlli il codice"), "{answer}");
+    let (_, answer, _) = search_as(&server, "203.0.113.10", UNDER_REVIEW).await;
+    assert!(
+        refusal(&answer).contains("Non riusciamo a consultare le pratiche"),
+        "{answer}"
+    );
     let response = server.get(&format!("/p/{UNDER_REVIEW}")).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(
@@ -529,12 +533,7 @@ async fn ambiguous_paths_are_refused_before_routing(backend: Backend) {
 /// pratica (its subject shows) must have charged the lookup limit: the next
 /// lookup from the same client (burst of 1) is refused.
 async fn every_public_read_of_a_pratica_by_code_charges_the_limit(backend: Backend) {
-    let limits = [
-        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
-        ("PRATICHE_LOOKUP_BURST", "1"),
-        ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
-    ];
-    let Some(server) = TestServer::start(backend, &limits).await else {
+    let Some(server) = TestServer::start_with_lookup_burst(backend, 1).await else {
         return;
     };
     let pages = pratiche_server::startup::page_paths()
@@ -586,12 +585,7 @@ async fn every_public_read_of_a_pratica_by_code_charges_the_limit(backend: Backe
 /// A proxy that adds its own `X-Forwarded-For` line (HAProxy) names the
 /// client in the last line; the client's forged first line does not count.
 async fn every_forwarded_for_line_counts(backend: Backend) {
-    let limits = [
-        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
-        ("PRATICHE_LOOKUP_BURST", "1"),
-        ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
-    ];
-    let Some(server) = TestServer::start(backend, &limits).await else {
+    let Some(server) = TestServer::start_with_lookup_burst(backend, 1).await else {
         return;
     };
     let path = format!("/p/{UNDER_REVIEW}");
@@ -702,4 +696,134 @@ async fn every_answer_carries_the_security_headers(backend: Backend) {
             "{path}"
         );
     }
+}
+
+/// The search server function (`POST /cerca` with `{"codice": …}`, as the
+/// lookup form's island calls it) as `client`: its status, its answer and its receipt cookie.
+async fn search_as(
+    server: &TestServer,
+    client: &str,
+    typed: &str,
+) -> (StatusCode, serde_json::Value, Option<String>) {
+    let response = server
+        .client
+        .post(server.url("/cerca"))
+        .header("x-forwarded-for", client)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(serde_json::json!({ "codice": typed }).to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let receipt = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .map(|cookie| cookie.to_str().unwrap().to_owned());
+    (status, response.json().await.unwrap(), receipt)
+}
+
+/// What the search refused with, if it did.
+fn refusal(answer: &serde_json::Value) -> &str {
+    answer["Refused"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not a refusal: {answer}"))
+}
+
+/// The search answers a mistyped code without charging the limit, an
+/// unknown one after charging a lookup, a found one with its page's
+/// address and a receipt that spares that page (and only that page) a
+/// second charge: one lookup, one token. Cross-site calls are refused.
+async fn the_search_answers_in_place_charging_one_lookup_each(backend: Backend) {
+    let Some(server) = TestServer::start_with_lookup_burst(backend, 3).await else {
+        return;
+    };
+    let client = "203.0.113.7";
+    for _ in 0..5 {
+        let (status, answer, receipt) = search_as(&server, client, "ABCD-EFGH").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(refusal(&answer).contains("ha 8 simboli su 13"), "{answer}");
+        assert_eq!(receipt, None);
+    }
+
+    let unknown = CaseCode::generate().to_string();
+    let (_, answer, receipt) = search_as(&server, client, &unknown).await;
+    assert!(
+        refusal(&answer).contains("Nessuna pratica") && refusal(&answer).contains(&unknown),
+        "{answer}"
+    );
+    assert_eq!(receipt, None);
+
+    let messy = UNDER_REVIEW.to_lowercase().replace('-', " ");
+    let (status, answer, receipt) = search_as(&server, client, &messy).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["Found"]["address"], format!("/p/{UNDER_REVIEW}"));
+    let receipt = receipt.expect("a found code comes with a receipt");
+    for attribute in [
+        format!("Path=/p/{UNDER_REVIEW}"),
+        "HttpOnly".to_owned(),
+        "SameSite=Strict".to_owned(),
+        "Max-Age=60".to_owned(),
+    ] {
+        assert!(receipt.contains(&attribute), "{receipt} lacks {attribute}");
+    }
+    let receipt = receipt.split(';').next().unwrap().to_owned();
+
+    // The page the receipt is for, loaded and reloaded: not charged again.
+    for _ in 0..2 {
+        let (status, page) = server
+            .raw_get(
+                &format!("/p/{UNDER_REVIEW}"),
+                &[("X-Forwarded-For", client), ("Cookie", &receipt)],
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains(UNDER_REVIEW_SUBJECT));
+    }
+    // Another pratica's page does not take it: charged (the last token).
+    let (status, _) = server
+        .raw_get(
+            &format!("/p/{SUSPENDED}"),
+            &[("X-Forwarded-For", client), ("Cookie", &receipt)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = server
+        .raw_get(
+            &format!("/p/{UNDER_REVIEW}"),
+            &[("X-Forwarded-For", client)],
+        )
+        .await;
+    assert_eq!(status, 429, "the receipt paid for more than its lookup");
+    let (_, answer, receipt) = search_as(&server, client, UNDER_REVIEW).await;
+    assert!(refusal(&answer).contains("troppe ricerche"), "{answer}");
+    assert_eq!(receipt, None);
+
+    // A receipt altered to name another pratica pays for nothing.
+    let (_, _, receipt) = search_as(&server, "203.0.113.8", UNDER_REVIEW).await;
+    let forged = receipt
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .replace(UNDER_REVIEW, SUSPENDED);
+    for expected in [200, 200, 200, 429] {
+        let (status, _) = server
+            .raw_get(
+                &format!("/p/{SUSPENDED}"),
+                &[("X-Forwarded-For", "203.0.113.9"), ("Cookie", &forged)],
+            )
+            .await;
+        assert_eq!(status, expected);
+    }
+
+    let cross_site = server
+        .client
+        .post(server.url("/cerca"))
+        .header("sec-fetch-site", "cross-site")
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(serde_json::json!({ "codice": UNDER_REVIEW }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
 }

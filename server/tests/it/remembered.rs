@@ -234,12 +234,7 @@ async fn nothing_about_remembered_codes_is_stored_or_logged(backend: Backend) {
 
 /// The list reads each remembered pratica by code: each one is a lookup.
 async fn listing_charges_one_lookup_per_code_and_other_pages_none(backend: Backend) {
-    let limits = [
-        ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
-        ("PRATICHE_LOOKUP_BURST", "3"),
-        ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
-    ];
-    let Some(server) = TestServer::start(backend, &limits).await else {
+    let Some(server) = TestServer::start_with_lookup_burst(backend, 3).await else {
         return;
     };
     let home = |client: &'static str, cookie: &'static str| {

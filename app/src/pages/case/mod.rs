@@ -5,7 +5,6 @@
 pub mod alerts;
 pub mod deadline;
 
-use chrono::Utc;
 use http::StatusCode;
 use http::header::{HeaderValue, LOCATION};
 use leptos::prelude::*;
@@ -13,7 +12,7 @@ use leptos_axum::ResponseOptions;
 use leptos_meta::Link;
 use leptos_router::hooks::use_params_map;
 use pratiche_db::clock::rome_date;
-use pratiche_db::public::{PublicCase, PublicEvent, find_case};
+use pratiche_db::public::{PublicCase, PublicEvent};
 use pratiche_domain::CaseCode;
 use pratiche_domain::clock::ClockStatus;
 
@@ -22,7 +21,7 @@ use deadline::{ClockExplanation, IfNoAnswer, due_text};
 use pratiche_db::clock::today_in_rome;
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
-use crate::context::{AppContext, LookupThrottled, charge_lookups};
+use crate::context::{AppContext, LookupThrottled, charge_lookup_of};
 use crate::i18n::use_i18n;
 use crate::pages::lookup::CheckTheCode;
 use crate::pages::mine::RememberCase;
@@ -49,14 +48,13 @@ pub fn CasePage() -> impl IntoView {
         expect_context::<ResponseOptions>().insert_header(LOCATION, location);
         return ().into_any();
     }
-    let charge = charge_lookups(1);
+    let charge = charge_lookup_of(code);
     let context = expect_context::<AppContext>();
     let case = Suspend::new(async move {
         if let Err(LookupThrottled { retry_after_secs }) = charge.await {
             return view! { <TooManyLookups retry_after_secs/> }.into_any();
         }
-        let closed_after = Utc::now() - context.retention;
-        match find_case(&context.db, code, closed_after).await {
+        match context.find_public_case(code).await {
             Ok(Some(case)) => {
                 answer_privately(StatusCode::OK);
                 let usually = usual_time(&context, &case).await;

@@ -88,6 +88,19 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// Starts a server whose lookup limit lets a client `burst` lookups,
+    /// then one a minute, and which believes `X-Forwarded-For` from
+    /// loopback, so that one test can be many clients.
+    pub async fn start_with_lookup_burst(backend: Backend, burst: u32) -> Option<Self> {
+        let burst = burst.to_string();
+        let limits = [
+            ("PRATICHE_LOOKUP_PER_MINUTE", "1"),
+            ("PRATICHE_LOOKUP_BURST", burst.as_str()),
+            ("PRATICHE_TRUSTED_PROXIES", "127.0.0.1"),
+        ];
+        Self::start(backend, &limits).await
+    }
+
     /// Starts a server in demo mode with `env` on top; `None` when the
     /// backend is PostgreSQL and `PRATICHE_SKIP_POSTGRES=1` skips it.
     pub async fn start(backend: Backend, env: &[(&str, &str)]) -> Option<Self> {

@@ -21,6 +21,9 @@ test.describe("with JavaScript on", () => {
     expect((await searched).status()).toBe(200);
 
     await expect(page).toHaveURL(`/p/${UNDER_REVIEW}`);
+    // With the search's receipt, kept for that page only, out of scripts' reach.
+    const receipt = (await page.context().cookies()).find((cookie) => cookie.name === "lookup_paid");
+    expect(receipt).toMatchObject({ path: `/p/${UNDER_REVIEW}`, httpOnly: true, sameSite: "Strict" });
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(
       "Nuova costruzione di edificio residenziale unifamiliare",
     );

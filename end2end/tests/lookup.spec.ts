@@ -86,6 +86,13 @@ test.describe("with JavaScript on", () => {
     await expect(field).toBeFocused();
     expect(await page.evaluate(() => (window as any).samePage)).toBe(true);
     expect(requests).toEqual([]);
+
+    // Sent empty, it says what the server would.
+    await field.fill("");
+    await page.getByRole("button", { name: "Cerca la pratica" }).click();
+    await expect(codeMessage(page)).toHaveText("Scriva il codice della pratica.");
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    expect(requests).toEqual([]);
   });
 
   test("an unknown code is answered in place, without a page load", async ({ page }) => {

@@ -67,6 +67,7 @@ pub fn CodeField(
     let described_by = format!("{hint_id} {message_id}");
     let (message, set_message) = signal(message);
     let (invalid, set_invalid) = signal(invalid);
+    let messages_on_submit = messages.clone();
     let check = move |input: String, leaving: bool| {
         let speak =
             leaving || symbol_count(&input) >= CODE_LEN || !message.get_untracked().is_empty();
@@ -81,7 +82,6 @@ pub fn CodeField(
     };
     let check_on_input = check.clone();
     let check_on_wake = check.clone();
-    let check_on_submit = check.clone();
     let input = NodeRef::<leptos::html::Input>::new();
     // Effects run only in the browser, once the island is hydrated.
     Effect::new(move |_| {
@@ -94,7 +94,7 @@ pub fn CodeField(
                 set_message.set(text);
                 set_invalid.set(true);
             };
-            answer_submissions(field, check_on_submit.clone(), say);
+            answer_submissions(field, messages_on_submit.clone(), say);
         }
     });
     view! {
@@ -122,14 +122,15 @@ pub fn CodeField(
     }
 }
 
-/// Takes over the submission of `field`'s form: a mistyped code is told at
-/// once (`check`), nothing sent; a well-formed one goes to the search server
-/// function, whose refusal is said in place (`say`) and whose found pratica
-/// the browser opens. Should the server function not answer, the form is
-/// sent as it would be without JavaScript.
+/// Takes over the submission of `field`'s form: a mistyped (or empty) code
+/// is told at once in the server's words (`messages`), nothing sent; a
+/// well-formed one goes to the search server function, whose refusal is
+/// said in place (`say`) and whose found pratica the browser opens. Should
+/// the server function not answer, the form is sent as it would be without
+/// JavaScript.
 fn answer_submissions(
     field: HtmlInputElement,
-    check: impl Fn(String, bool) + 'static,
+    messages: CodeMessages,
     say: impl Fn(String) + Copy + 'static,
 ) {
     let Some(form) = field.form() else {
@@ -141,8 +142,8 @@ fn answer_submissions(
         move |event: SubmitEvent| {
             event.prevent_default();
             let typed = field.value();
-            if CaseCode::parse(&typed).is_err() {
-                check(typed, true);
+            if let Err(error) = CaseCode::parse(&typed) {
+                say(messages.describe(Err(error)));
                 let _ = field.focus();
                 return;
             }

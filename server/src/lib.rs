@@ -20,6 +20,7 @@ pub mod rate_limit;
 pub mod remembered;
 pub mod responses;
 pub mod secrets;
+pub mod server_fn_errors;
 pub mod startup;
 pub mod telemetry;
 pub mod transparency;

@@ -55,7 +55,7 @@ use crate::rate_limit::{self, KeyedLimiter, LookupLimiter};
 use crate::remembered;
 use crate::responses::{SecureCookies, is_html};
 use crate::telemetry::{self, PathRedactor};
-use crate::{admin, backoffice, case_feed, jobs, path_spelling, transparency};
+use crate::{admin, backoffice, case_feed, jobs, path_spelling, server_fn_errors, transparency};
 use pratiche_db::transparency::ProcessingTimesCache;
 
 #[derive(Debug, thiserror::Error)]
@@ -662,6 +662,9 @@ fn router(
         ))
         .layer(middleware::from_fn(page_nonce::with_page_nonce))
         .layer(panic_guard())
+        .layer(middleware::from_fn(
+            server_fn_errors::unreadable_calls_are_bad_requests,
+        ))
         .layer(middleware::from_fn(drop_hydration_data))
         .layer(middleware::from_fn_with_state(
             sessions,

@@ -30,6 +30,7 @@ on_both_databases!(
     every_forwarded_for_line_counts,
     every_answer_carries_the_security_headers,
     the_search_answers_in_place_charging_one_lookup_each,
+    a_search_that_cannot_be_read_is_refused_and_charges_nothing,
 );
 
 async fn start(backend: Backend) -> Option<TestServer> {
@@ -826,4 +827,31 @@ async fn the_search_answers_in_place_charging_one_lookup_each(backend: Backend) 
         .await
         .unwrap();
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+}
+
+/// A body that is not the search's arguments is the caller's mistake: 400
+/// with what was wrong, and no lookup charged (the client's only token is
+/// still there afterwards).
+async fn a_search_that_cannot_be_read_is_refused_and_charges_nothing(backend: Backend) {
+    let Some(server) = TestServer::start_with_lookup_burst(backend, 1).await else {
+        return;
+    };
+    let client = "203.0.113.20";
+    for body in ["not json", r#"{"codice":5}"#, "{}", "[]", ""] {
+        let response = server
+            .client
+            .post(server.url("/cerca"))
+            .header("x-forwarded-for", client)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body:?}");
+        let text = response.text().await.unwrap();
+        assert!(!text.is_empty(), "{body:?}: no reason given");
+    }
+    let (status, answer, _) = search_as(&server, client, UNDER_REVIEW).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["Found"]["address"], format!("/p/{UNDER_REVIEW}"));
 }

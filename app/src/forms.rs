@@ -4,6 +4,9 @@
 //! deserialises and the constant the page renders. A form's draft (what was
 //! typed, shown again with the errors) holds the posted form itself.
 
+use pratiche_domain::intake::registration::{Field, RegistrationInput, RegistrationProblem};
+use pratiche_domain::intake::{Kind, Number};
+
 /// Declares a posted form: a struct of texts as typed, whose serde names are
 /// the form's field names, and a constant for each name.
 macro_rules! posted_form {
@@ -92,6 +95,52 @@ posted_form! {
 impl RegistrationForm {
     pub fn has_email_consent(&self) -> bool {
         self.email_consent == "1"
+    }
+
+    /// What was typed, as the rules of a registration read it.
+    pub fn input(&self) -> RegistrationInput<'_> {
+        RegistrationInput {
+            procedure_type: Number::Typed(&self.procedure_type),
+            subject: &self.subject,
+            own_reference: &self.own_reference,
+            own_reference_required: false,
+            submitted_on: &self.submitted_on,
+            office: &self.office,
+            responsible: &self.responsible,
+            contact: &self.contact,
+            applicant_email: &self.applicant_email,
+            email_consent: self.has_email_consent(),
+            applicant_fiscal_code: &self.applicant_fiscal_code,
+        }
+    }
+
+    /// Where the form shows a problem: its field and the message key.
+    pub fn error_of(problem: &RegistrationProblem) -> (&'static str, &'static str) {
+        let field = match problem.field {
+            Field::ProcedureType => Self::PROCEDURE_TYPE,
+            Field::Subject => Self::SUBJECT,
+            Field::OwnReference => Self::OWN_REFERENCE,
+            Field::SubmittedOn => Self::SUBMITTED_ON,
+            Field::Office => Self::OFFICE,
+            Field::Responsible => Self::RESPONSIBLE,
+            Field::Contact => Self::CONTACT,
+            Field::ApplicantEmail => Self::APPLICANT_EMAIL,
+            Field::EmailConsent => Self::EMAIL_CONSENT,
+            Field::ApplicantFiscalCode => Self::APPLICANT_FISCAL_CODE,
+        };
+        let key = match (&problem.kind, problem.field) {
+            (_, Field::ProcedureType) => "reg-error-type",
+            (_, Field::SubmittedOn) => "reg-error-date",
+            (Kind::ReferenceTaken, _) => "reg-error-reference-taken",
+            (Kind::TooLong { .. }, _) => "reg-error-too-long",
+            (Kind::ControlCharacters, _) => "form-error-control-characters",
+            (Kind::InvalidEmail, _) => "alerts-invalid",
+            (Kind::ConsentMissing, _) => "reg-error-consent",
+            (Kind::InvalidFiscalCode, _) => "reg-error-fiscal-code",
+            (Kind::IoNotConfigured, _) => "reg-error-io-off",
+            _ => "reg-error-required",
+        };
+        (field, key)
     }
 }
 

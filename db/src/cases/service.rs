@@ -9,7 +9,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::CaseCode;
 use pratiche_domain::intake::event::{self, EventProblem, ValidEvent};
-use pratiche_domain::intake::registration::{self, RegistrationProblem, ValidRegistration};
+use pratiche_domain::intake::registration::{
+    self, ReadRegistration, RegistrationProblem, ValidRegistration,
+};
 use pratiche_domain::intake::{Kind, Problem};
 use pratiche_domain::notify::{EmailAddress, FiscalCode, PublicChange};
 use pratiche_domain::webhook::EventType;
@@ -65,6 +67,56 @@ impl From<WriteError> for EventError {
     }
 }
 
+/// What a registration's fields name of its body, as far as they were read:
+/// its procedure type, its own reference, whether a codice fiscale is given.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyFields<'a> {
+    pub procedure_type_id: Option<i32>,
+    pub own_reference: Option<&'a str>,
+    pub applicant_fiscal_code: bool,
+}
+
+impl<'a> BodyFields<'a> {
+    pub fn of(read: &'a ReadRegistration) -> Self {
+        Self {
+            procedure_type_id: read.procedure_type_id,
+            own_reference: read.own_reference.as_deref(),
+            applicant_fiscal_code: read.applicant_fiscal_code.is_some(),
+        }
+    }
+}
+
+/// The rules of a registration that read the body's data: a procedure type
+/// of the body (its starting state is returned, for the new pratica), an
+/// own reference the body does not use yet, App IO set up for a codice
+/// fiscale. [`register`] applies them before writing; the form applies
+/// them to a draft as the clerk leaves each field.
+pub async fn check_against_body(
+    db: &DatabaseConnection,
+    body_id: i32,
+    fields: BodyFields<'_>,
+) -> Result<(Option<i32>, Vec<RegistrationProblem>), DbErr> {
+    use registration::Field;
+    let mut problems = Vec::new();
+    let mut refuse = |field, kind| problems.push(Problem { field, kind });
+    let mut state_id = None;
+    if let Some(procedure_type_id) = fields.procedure_type_id {
+        state_id = starting_state(db, body_id, procedure_type_id).await?;
+        if state_id.is_none() {
+            refuse(Field::ProcedureType, Kind::UnknownProcedureType);
+        }
+    }
+    if let Some(reference) = fields.own_reference
+        && reference_taken(db, body_id, reference).await?
+    {
+        refuse(Field::OwnReference, Kind::ReferenceTaken);
+    }
+    if fields.applicant_fiscal_code && !crate::bodies::sends_through_io(db, body_id).await? {
+        refuse(Field::ApplicantFiscalCode, Kind::IoNotConfigured);
+    }
+    Ok((state_id, problems))
+}
+
 fn refused(field: registration::Field, kind: Kind) -> RegisterError {
     RegisterError::Invalid(Problem { field, kind })
 }
@@ -73,9 +125,7 @@ fn refused(field: registration::Field, kind: Kind) -> RegisterError {
 /// procedure type's starting state, with its audit entry; the first event's
 /// source follows the actor's (back office or API). An applicant's address
 /// and codice fiscale are subscribed in the same transaction, the first
-/// message in `language`. Refuses a procedure type of another body, an own
-/// reference the body already uses, and a codice fiscale for App IO when
-/// the body has no IO service key.
+/// message in `language`. Refuses what [`check_against_body`] refuses.
 pub async fn register(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -84,19 +134,17 @@ pub async fn register(
     language: &str,
 ) -> Result<case::Model, RegisterError> {
     use registration::Field;
-    let state_id = starting_state(db, body_id, valid.procedure_type_id)
-        .await?
-        .ok_or_else(|| refused(Field::ProcedureType, Kind::UnknownProcedureType))?;
-    if let Some(reference) = &valid.own_reference
-        && reference_taken(db, body_id, reference).await?
-    {
-        return Err(refused(Field::OwnReference, Kind::ReferenceTaken));
+    let fields = BodyFields {
+        procedure_type_id: Some(valid.procedure_type_id),
+        own_reference: valid.own_reference.as_deref(),
+        applicant_fiscal_code: valid.applicant_fiscal_code.is_some(),
+    };
+    let (state_id, problems) = check_against_body(db, body_id, fields).await?;
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(RegisterError::Invalid(problem));
     }
-    if valid.applicant_fiscal_code.is_some()
-        && !crate::bodies::sends_through_io(db, body_id).await?
-    {
-        return Err(refused(Field::ApplicantFiscalCode, Kind::IoNotConfigured));
-    }
+    let state_id =
+        state_id.ok_or_else(|| refused(Field::ProcedureType, Kind::UnknownProcedureType))?;
     for _ in 0..CODE_ATTEMPTS {
         let code = CaseCode::generate();
         match register_once(db, actor, body_id, state_id, valid, code, language).await {

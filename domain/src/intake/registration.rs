@@ -81,13 +81,39 @@ pub struct ValidRegistration {
     pub applicant_fiscal_code: Option<FiscalCode>,
 }
 
-/// Checks a registration: required texts and their lengths, a submission day
-/// from [`earliest_submission`] to `today` (Rome).
-pub fn check(
+/// What each field of a registration holds, read on its own: `None` where
+/// the field is empty (if optional) or wrong (then it has a problem). The
+/// back office's form reads a draft this way as the clerk leaves each field,
+/// before all of them are filled in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadRegistration {
+    pub procedure_type_id: Option<i32>,
+    pub subject: Option<String>,
+    pub own_reference: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
+    pub office: Option<String>,
+    pub responsible: Option<String>,
+    pub contact: Option<String>,
+    pub applicant_email: Option<EmailAddress>,
+    pub applicant_fiscal_code: Option<FiscalCode>,
+}
+
+/// Reads every field of a registration (the rules of [`check`]), with the
+/// problems found.
+pub fn read(
     input: &RegistrationInput,
     today: NaiveDate,
-) -> Result<ValidRegistration, Vec<RegistrationProblem>> {
+) -> (ReadRegistration, Vec<RegistrationProblem>) {
     let mut problems = Problems::new();
+    let read = read_into(&mut problems, input, today);
+    (read, problems.0)
+}
+
+fn read_into(
+    problems: &mut Problems<Field>,
+    input: &RegistrationInput,
+    today: NaiveDate,
+) -> ReadRegistration {
     let procedure_type_id = match input.procedure_type.read() {
         None => {
             problems.push(Field::ProcedureType, Kind::Required);
@@ -136,17 +162,38 @@ pub fn check(
             .inspect_err(|_| problems.push(Field::ApplicantFiscalCode, Kind::InvalidFiscalCode))
             .ok(),
     };
+    ReadRegistration {
+        procedure_type_id,
+        subject,
+        own_reference,
+        submitted_on,
+        office,
+        responsible,
+        contact,
+        applicant_email,
+        applicant_fiscal_code,
+    }
+}
+
+/// Checks a registration: required texts and their lengths, a submission day
+/// from [`earliest_submission`] to `today` (Rome).
+pub fn check(
+    input: &RegistrationInput,
+    today: NaiveDate,
+) -> Result<ValidRegistration, Vec<RegistrationProblem>> {
+    let mut problems = Problems::new();
+    let read = read_into(&mut problems, input, today);
     let valid = (|| {
         Some(ValidRegistration {
-            procedure_type_id: procedure_type_id?,
-            subject: subject?,
-            own_reference,
-            submitted_on: submitted_on?,
-            office: office?,
-            responsible: responsible?,
-            contact: contact?,
-            applicant_email,
-            applicant_fiscal_code,
+            procedure_type_id: read.procedure_type_id?,
+            subject: read.subject?,
+            own_reference: read.own_reference,
+            submitted_on: read.submitted_on?,
+            office: read.office?,
+            responsible: read.responsible?,
+            contact: read.contact?,
+            applicant_email: read.applicant_email,
+            applicant_fiscal_code: read.applicant_fiscal_code,
         })
     })();
     problems.finish(valid)
@@ -289,7 +336,48 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_draft_keeps_what_is_right_beside_what_is_wrong() {
+        let draft = RegistrationInput {
+            subject: "",
+            own_reference: " PROT-7 ",
+            office: "",
+            ..input()
+        };
+        let (read, problems) = read(&draft, today());
+        assert_eq!(read.procedure_type_id, Some(3));
+        assert_eq!(read.own_reference.as_deref(), Some("PROT-7"));
+        assert_eq!(read.subject, None);
+        assert_eq!(read.office, None);
+        let fields: Vec<_> = problems.iter().map(|problem| problem.field).collect();
+        assert_eq!(fields, [Field::Subject, Field::Office]);
+    }
+
     proptest! {
+        /// `check` is `read` completed: the same problems, and a valid
+        /// registration holds what was read.
+        #[test]
+        fn check_is_read_completed(subject in "[a-z ]{0,8}|\\PC{0,8}", reference in "[A-Z0-9 ]{0,8}|\\PC{0,8}", day in "2026-1[01]-[0-3][0-9]|\\PC{0,12}", email in "[a-z]{1,3}@[a-z]{1,3}\\.it|[a-z@.]{0,8}") {
+            let typed = RegistrationInput {
+                subject: &subject,
+                own_reference: &reference,
+                submitted_on: &day,
+                applicant_email: &email,
+                ..input()
+            };
+            let (read, problems) = read(&typed, today());
+            match check(&typed, today()) {
+                Ok(valid) => {
+                    prop_assert!(problems.is_empty());
+                    prop_assert_eq!(Some(valid.subject), read.subject);
+                    prop_assert_eq!(valid.own_reference, read.own_reference);
+                    prop_assert_eq!(Some(valid.submitted_on), read.submitted_on);
+                    prop_assert_eq!(valid.applicant_email, read.applicant_email);
+                }
+                Err(found) => prop_assert_eq!(found, problems),
+            }
+        }
+
         #[test]
         fn never_panics_whatever_is_typed(text in "\\PC{0,40}", number in any::<i64>()) {
             let typed = RegistrationInput {

@@ -93,7 +93,7 @@ ensure_browser_tools() {
 }
 
 build_release() {
-    step "Building the release server and the islands' WebAssembly (cargo leptos build --release --precompress)"
+    step "Building the release server and the islands' WebAssembly (cargo leptos build --release --precompress --split)"
     # The WebAssembly keeps the source path of every panic location: the
     # crates' and ours, shortened, make it smaller and the same wherever it
     # is built (the islands' weight budget counts every byte).
@@ -102,7 +102,7 @@ build_release() {
         remaps+=" --remap-path-prefix=$index=/crates"
     done
     (cd "$REPO_ROOT" &&
-        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remaps" cargo leptos build --release --precompress)
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$remaps" cargo leptos build --release --precompress --split)
 }
 
 # Prints an API token of a new client of the demo body Valdoria, created

@@ -2,6 +2,7 @@
 //! work as plain HTML; only [`islands`] reach the browser as WebAssembly.
 
 pub mod islands;
+pub mod registration_check;
 pub mod search;
 
 #[cfg(feature = "ssr")]

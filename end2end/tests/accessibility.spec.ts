@@ -1,16 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
-import { test, expect, CASES_BY_STATE, UNDER_REVIEW, SUSPENDED } from "./fixtures";
-
-const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-
-async function expectNoAxeViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const violations = results.violations.map(
-    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-  );
-  expect(violations, what).toEqual([]);
-}
+import { test, expect, expectNoAxeViolations, signIn, CASES_BY_STATE, UNDER_REVIEW, SUSPENDED } from "./fixtures";
 
 const PAGES: Record<string, string> = {
   home: "/",
@@ -78,15 +66,6 @@ for (const width of [320, 1280]) {
       }
     });
   });
-}
-
-/** Signs in through the form, by its fields' names: the labels change with the language. */
-async function signIn(page: Page, username: string) {
-  await page.goto("/area-riservata");
-  await page.locator("input[name=username]").fill(username);
-  await page.locator("input[name=password]").fill("demo-pratiche-2026");
-  await page.locator("form button[type=submit]").click();
-  await expect(page).not.toHaveURL("/area-riservata");
 }
 
 const BODY_ADMIN_PAGES = [

@@ -1,17 +1,10 @@
-import { test, expect } from "./fixtures";
+import { test, expect, signIn } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 // A clerk works on a desktop browser.
 test.use({ viewport: { width: 1280, height: 900 } });
 
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
-
-async function signIn(page: Page, username: string) {
-  await page.goto("/area-riservata");
-  await page.getByLabel("Nome utente").fill(username);
-  await page.getByLabel("Password").fill("demo-pratiche-2026");
-  await page.getByRole("button", { name: "Accedi" }).click();
-}
 
 /** The status-change form (not the correction one) of a record page. */
 const changeForm = (page: Page) => page.locator("section.status-change form").first();

@@ -1,4 +1,6 @@
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect } from "@playwright/test";
+import type { Page } from "@playwright/test";
 
 /**
  * Every test fails on an uncaught page error or a console error, so a broken
@@ -43,6 +45,26 @@ export const test = base.extend<{
 });
 
 export { expect };
+
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** Fails with each WCAG 2.2 AA violation axe finds on the page as it is now. */
+export async function expectNoAxeViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const violations = results.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  expect(violations, what).toEqual([]);
+}
+
+/** Signs in through the form, by its fields' names: the labels change with the language. */
+export async function signIn(page: Page, username: string) {
+  await page.goto("/area-riservata");
+  await page.locator("input[name=username]").fill(username);
+  await page.locator("input[name=password]").fill("demo-pratiche-2026");
+  await page.locator("form button[type=submit]").click();
+  await expect(page).not.toHaveURL("/area-riservata");
+}
 
 /** Demo codes (fixed, see db/src/demo.rs), one per state worth checking. */
 export const UNDER_REVIEW = "JYRH-CM4Q-3DY4-B";

@@ -1,5 +1,6 @@
 import { brotliCompressSync, constants } from "node:zlib";
-import { test, expect, CASES_BY_STATE } from "./fixtures";
+import type { Response } from "@playwright/test";
+import { test, expect, signIn, CASES_BY_STATE } from "./fixtures";
 
 /**
  * What each citizen page downloads, after brotli (docs/rules.md, Budgets): JavaScript and
@@ -21,6 +22,9 @@ const PAGES: [string, string, boolean][] = [
 
 const KB = 1024;
 
+/** A body's size after brotli at quality 11, as the server precompresses. */
+const brotli = (body: Buffer) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
 test("every citizen page stays within its weight budget", async ({ browser, extraHTTPHeaders }) => {
   const rows: string[] = [];
   for (const [name, path, hasIslands] of PAGES) {
@@ -30,7 +34,7 @@ test("every citizen page stays within its weight budget", async ({ browser, extr
     page.on("response", (response) => {
       bodies.push(
         response.body().then(
-          (body) => [response.url(), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length],
+          (body) => [response.url(), brotli(body)],
           () => [response.url(), 0],
         ),
       );
@@ -52,6 +56,31 @@ test("every citizen page stays within its weight budget", async ({ browser, extr
     expect(rest, `${name}: HTML+CSS+fonts`).toBeLessThanOrEqual(60 * KB);
   }
   console.log(`\nPage weight after brotli (quality 11), cold cache:\n${rows.join("\n")}\n`);
+});
+
+/** The back office's pages with an island, signed in as a clerk: JS+WASM at most 200 KB. */
+const BACK_OFFICE_PAGES: [string, string][] = [["registration", "/area-riservata/registra"]];
+
+test("back-office pages with islands stay within 200 KB of JavaScript and WebAssembly", async ({ page }) => {
+  await signIn(page, "demo-operatore-valdoria");
+  const rows: string[] = [];
+  for (const [name, path] of BACK_OFFICE_PAGES) {
+    const bodies: Promise<[string, number]>[] = [];
+    const measure = (response: Response) => {
+      bodies.push(response.body().then((body) => [response.url(), brotli(body)], () => [response.url(), 0]));
+    };
+    page.on("response", measure);
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    page.off("response", measure);
+    const code = (await Promise.all(bodies))
+      .filter(([url]) => /\.(js|wasm)$/.test(new URL(url).pathname))
+      .reduce((sum, [, n]) => sum + n, 0);
+    rows.push(`${name.padEnd(18)} JS+WASM ${(code / KB).toFixed(1).padStart(6)} KB`);
+    expect(code, `${name}: JS+WASM`).toBeGreaterThan(0);
+    expect(code, `${name}: JS+WASM`).toBeLessThanOrEqual(200 * KB);
+  }
+  console.log(`\nBack-office page weight after brotli (quality 11):\n${rows.join("\n")}\n`);
 });
 
 test("static files are precompressed and cached by their hashed names", async ({ page, request }) => {

@@ -113,6 +113,9 @@ pub fn CodeField(
             value=value
             aria-describedby=described_by
             aria-invalid=move || if invalid.get() { "true" } else { "false" }
+            on:focus=move |_| {
+                let _ = lazy_preload!(ask_search);
+            }
             on:input=move |event| check_on_input(event_target_value(&event), false)
             on:blur=move |event| check(event_target_value(&event), true)
         />
@@ -120,6 +123,15 @@ pub fn CodeField(
             {message}
         </p>
     }
+}
+
+/// Asks the search server function. Its client (the request, the codecs)
+/// is split from the islands' WebAssembly at build (`cargo leptos build
+/// --split`) and fetched when the field first gets focus, ahead of the
+/// submission: the home page loads without it.
+#[lazy]
+async fn ask_search(typed: String) -> Result<LookupAnswer, ServerFnError> {
+    look_up(typed).await
 }
 
 /// Takes over the submission of `field`'s form: a mistyped (or empty) code
@@ -153,7 +165,7 @@ fn answer_submissions(
             asking.set_value(true);
             let (field, form) = (field.clone(), form.clone());
             leptos::task::spawn_local(async move {
-                match look_up(typed).await {
+                match ask_search(typed).await {
                     Ok(LookupAnswer::Found { address }) => {
                         let _ = window().location().set_href(&address);
                     }

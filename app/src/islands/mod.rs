@@ -2,5 +2,7 @@
 //! they receive every text already translated, as props.
 
 mod code_field;
+mod field_checks;
 
 pub use code_field::{CodeField, CodeMessages};
+pub use field_checks::FieldChecks;

@@ -6,6 +6,7 @@ use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pratiche_db::bodies::sends_through_io;
+use pratiche_db::cases::service::{BodyFields, check_against_body};
 use pratiche_db::procedure_types::procedure_types_of;
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -14,12 +15,15 @@ use crate::components::{Crumb, FormField, PageLayout, answer_privately, field_er
 use crate::context::AppContext;
 use crate::forms::RegistrationForm;
 use crate::i18n::{I18n, use_i18n};
+use crate::islands::FieldChecks;
 use crate::pages::backoffice::own_case;
 use crate::pages::case::deadline::due_text;
 use crate::pages::staff::{StaffNav, redirect, signed_in};
 use crate::paths;
+use crate::registration_check::FieldProblem;
 use pratiche_db::clock::today_in_rome;
 use pratiche_domain::clock::ClockStatus;
+use pratiche_domain::intake::registration;
 
 /// What was typed in the registration form, and what is wrong with it: each
 /// error names its field and a message key.
@@ -70,6 +74,62 @@ pub fn RegistrationPage() -> impl IntoView {
     .into_any()
 }
 
+/// The registration's checks on a draft, as the form's island asks them when
+/// the clerk leaves a field (`registration_check::check_registration`): the
+/// rules of every field, then the body's (its procedure type, an own
+/// reference it does not use yet, App IO for a codice fiscale) on the fields
+/// that passed them. The same rules and messages as the form's handler;
+/// nothing is written. `posted` is the form URL-encoded, as the browser
+/// posts it. For a signed-in body's staff only, as the page.
+pub async fn check_draft(posted: &str) -> Result<Vec<FieldProblem>, ServerFnError> {
+    let Some(user) = signed_in() else {
+        answer_privately(StatusCode::UNAUTHORIZED);
+        return Err(ServerFnError::ServerError(
+            "Accesso richiesto. / Sign-in required.".into(),
+        ));
+    };
+    let Some(body_id) = user.body_id else {
+        answer_privately(StatusCode::FORBIDDEN);
+        return Err(ServerFnError::ServerError(
+            "Solo il personale di un ente gestisce le pratiche. / Only a body's staff handle applications.".into(),
+        ));
+    };
+    let form: RegistrationForm = match serde_urlencoded::from_str(posted) {
+        Ok(form) => form,
+        Err(error) => {
+            return Err(ServerFnError::Args(format!(
+                "not a registration form: {error}"
+            )));
+        }
+    };
+    answer_privately(StatusCode::OK);
+    let (read, mut problems) = registration::read(&form.input(), today_in_rome());
+    let db = expect_context::<AppContext>().db;
+    let of_body = match check_against_body(&db, body_id, BodyFields::of(&read)).await {
+        Ok((_, of_body)) => of_body,
+        Err(error) => {
+            tracing::error!(%error, "cannot check a registration against its body");
+            answer_privately(StatusCode::SERVICE_UNAVAILABLE);
+            return Err(ServerFnError::ServerError("database unavailable".into()));
+        }
+    };
+    problems.extend(of_body);
+    let i18n = I18n::from_request(&expect_context::<http::request::Parts>());
+    Ok(problems
+        .iter()
+        .map(|problem| {
+            let (field, key) = RegistrationForm::error_of(problem);
+            FieldProblem {
+                field: field.to_owned(),
+                message: i18n.t(key),
+            }
+        })
+        .collect())
+}
+
+/// The registration form's id, for its island.
+const FORM_ID: &str = "registrazione";
+
 #[component]
 fn NewPraticaForm(
     draft: RegistrationDraft,
@@ -106,7 +166,7 @@ fn NewPraticaForm(
         .collect_view();
     view! {
         {(!draft.errors.is_empty()).then(|| view! { <p class="form-error" role="alert">{i18n.t("reg-errors")}</p> })}
-        <form class="staff-form" method="post" action=paths::REGISTRATION>
+        <form id=FORM_ID class="staff-form" method="post" action=paths::REGISTRATION>
             <label class="field-label" for=RegistrationForm::PROCEDURE_TYPE>{i18n.t("reg-type")}</label>
             {type_error.map(|message| view! { <p class="field-message field-message-error" id=format!("{}-error", RegistrationForm::PROCEDURE_TYPE)>{message}</p> })}
             <select id=RegistrationForm::PROCEDURE_TYPE name=RegistrationForm::PROCEDURE_TYPE>{options}</select>
@@ -135,6 +195,7 @@ fn NewPraticaForm(
             </fieldset>
             <button class="button" type="submit">{i18n.t("reg-submit")}</button>
         </form>
+        <FieldChecks form_id=FORM_ID.to_owned()/>
     }
 }
 

@@ -14,6 +14,7 @@ on_both_databases!(
     staff_pages_need_a_session,
     a_clerk_registers_a_pratica_and_gets_its_receipt,
     a_wrong_registration_changes_nothing,
+    the_registration_check_tells_each_fields_problem_as_the_form_would,
 );
 
 /// The codes listed in a dashboard page.
@@ -446,4 +447,173 @@ async fn a_wrong_registration_changes_nothing(backend: Backend) {
         before,
         "a refused registration wrote something"
     );
+}
+
+/// The registration form's check (the server function its island calls as
+/// the clerk leaves a field) with `posted` as the form's URL-encoded body,
+/// as `cookie` from `site`: its status and its answer.
+async fn check_registration(
+    server: &TestServer,
+    cookie: &str,
+    site: &str,
+    posted: &serde_json::Value,
+) -> (StatusCode, String) {
+    let response = server
+        .client
+        .post(server.url("/area-riservata/registra/controlla"))
+        .header("sec-fetch-site", site)
+        .header(reqwest::header::COOKIE, cookie)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(serde_json::json!({ "posted": posted }).to_string())
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+/// The check answers a draft with the problems the form's handler would
+/// give, field by field, in its words: the rules of each field, the
+/// body's own reference already used, another body's procedure type; a
+/// right draft has none. It is the page's: a session of a body's staff,
+/// same site; a body that is not a form is refused; nothing is written.
+async fn the_registration_check_tells_each_fields_problem_as_the_form_would(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let before = case_count(&server).await;
+    let ours = type_id(&server, "Permesso di costruire").await;
+    let theirs = type_id(&server, "Occupazione di suolo pubblico").await;
+    let draft = |tipo: &str, oggetto: &str, protocollo: &str, date: &str| {
+        serde_json::Value::String(
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs([
+                    ("tipo", tipo),
+                    ("oggetto", oggetto),
+                    ("protocollo", protocollo),
+                    ("presentata_il", date),
+                    ("ufficio", "SUE"),
+                    ("responsabile", "Arch. Ferri"),
+                    ("contatto", ""),
+                ])
+                .finish(),
+        )
+    };
+    let cases = [
+        (
+            draft(&ours, "", "PROT. 2026/14503", "2999-01-01"),
+            vec![
+                ("oggetto", "Campo obbligatorio."),
+                ("presentata_il", "Indicare una data valida, non futura."),
+                ("contatto", "Campo obbligatorio."),
+                ("protocollo", "già usato da un'altra pratica"),
+            ],
+        ),
+        (
+            draft(&theirs, "Recinzione", "", "2026-11-02"),
+            vec![
+                ("tipo", "Scegliere un procedimento dell'ente."),
+                ("contatto", "Campo obbligatorio."),
+            ],
+        ),
+    ];
+    for (posted, expected) in cases {
+        let (status, answer) = check_registration(&server, &clerk, "same-origin", &posted).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let problems: Vec<(String, String)> =
+            serde_json::from_str::<Vec<serde_json::Value>>(&answer)
+                .unwrap()
+                .into_iter()
+                .map(|problem| {
+                    (
+                        problem["field"].as_str().unwrap().to_owned(),
+                        problem["message"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+        assert_eq!(problems.len(), expected.len(), "{problems:?}");
+        for (field, words) in expected {
+            assert!(
+                problems
+                    .iter()
+                    .any(|(name, message)| name == field && message.contains(words)),
+                "{field}: {words:?} not in {problems:?}"
+            );
+        }
+        // The form's handler says the same of the same draft.
+        let form: Vec<(String, String)> =
+            form_urlencoded::parse(posted.as_str().unwrap().as_bytes())
+                .into_owned()
+                .collect();
+        let page = server
+            .post_form(
+                "/area-riservata/registra",
+                &clerk,
+                &form
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .await
+            .text()
+            .await
+            .unwrap()
+            .replace("&#x27;", "'");
+        // Each field the form's page marks, the check marks in the same
+        // words (the check also tells the body's rules while other fields
+        // are still wrong, where the handler stops at the fields' rules).
+        let marked: Vec<(&str, &str)> = page
+            .split("<p id=\"")
+            .skip(1)
+            .filter_map(|rest| {
+                let (id, rest) =
+                    rest.split_once("-error\" class=\"field-message field-message-error\">")?;
+                Some((id, rest.split_once("</p>")?.0))
+            })
+            .collect();
+        assert!(!marked.is_empty(), "{page}");
+        for (field, message) in marked {
+            assert!(
+                problems
+                    .iter()
+                    .any(|(name, said)| name == field && said == message),
+                "the form says {field}: {message:?}, the check {problems:?}"
+            );
+        }
+    }
+    let right = serde_json::Value::String(format!(
+        "tipo={ours}&oggetto=Recinzione&presentata_il=2026-11-02&ufficio=SUE&responsabile=Ferri&contatto=sue%40example.it"
+    ));
+    assert_eq!(
+        check_registration(&server, &clerk, "same-origin", &right).await,
+        (StatusCode::OK, "[]".to_owned())
+    );
+
+    let province = server.sign_in_demo("demo-provincia").await;
+    for (cookie, site, posted, expected) in [
+        ("", "same-origin", &right, StatusCode::UNAUTHORIZED),
+        (
+            province.as_str(),
+            "same-origin",
+            &right,
+            StatusCode::FORBIDDEN,
+        ),
+        (clerk.as_str(), "cross-site", &right, StatusCode::FORBIDDEN),
+        (
+            clerk.as_str(),
+            "same-origin",
+            &serde_json::json!(5),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            clerk.as_str(),
+            "same-origin",
+            &serde_json::json!("tipo=1&tipo=2"),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let (status, answer) = check_registration(&server, cookie, site, posted).await;
+        assert_eq!(status, expected, "{posted} from {site}: {answer}");
+    }
+    assert_eq!(case_count(&server).await, before, "a check wrote something");
 }

@@ -112,6 +112,8 @@ fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
             Clerk,
             Refused(StatusCode::UNPROCESSABLE_ENTITY),
         ),
+        // Its check: told to choose a procedure type of the body.
+        ("POST", "/area-riservata/registra/controlla", Clerk, Shown),
         (
             "POST",
             "/area-riservata/pratiche/{code}/eventi",
@@ -411,6 +413,14 @@ async fn another_bodys_things_are_out_of_reach(backend: Backend) {
         ("phase", "in_review"),
     ];
 
+    let posted = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&form)
+        .finish();
+    let server_functions: Vec<&str> = pratiche_server::startup::server_functions()
+        .into_iter()
+        .map(|(_, path)| path)
+        .collect();
+
     let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
     let admin = server.sign_in_demo("demo-admin-valdoria").await;
     let before = snapshot(&server).await;
@@ -422,6 +432,20 @@ async fn another_bodys_things_are_out_of_reach(backend: Backend) {
         let path = path_for(template);
         let (status, page) = if method == "GET" {
             server.page(cookie, &path).await
+        } else if server_functions.contains(&template) {
+            // The back office's server functions take the form as the
+            // browser posts it, URL-encoded.
+            let response = server
+                .client
+                .post(server.url(&path))
+                .header("sec-fetch-site", "same-origin")
+                .header(reqwest::header::COOKIE, cookie)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(serde_json::json!({ "posted": posted }).to_string())
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
         } else {
             let response = server.post_form(&path, cookie, &form).await;
             (response.status(), response.text().await.unwrap())
@@ -451,9 +475,12 @@ async fn another_bodys_things_are_out_of_reach(backend: Backend) {
         "a refused request wrote something"
     );
 
-    // From another site, every form handler answers 403 before anything else,
-    // even for the signed-in admin's own things.
-    for (path, _) in pratiche_server::startup::back_office_forms() {
+    // From another site, every form handler and server function answers 403
+    // before anything else, even for the signed-in admin's own things.
+    let forms = pratiche_server::startup::back_office_forms()
+        .into_iter()
+        .map(|(path, _)| path);
+    for path in forms.chain(server_functions) {
         let path = path
             .replace("{code}", "JYRH-CM4Q-3DY4-B")
             .replace("{id}", "1")

@@ -24,9 +24,14 @@ use crate::responses::is_html;
 pub struct PageNonce(pub String);
 
 impl PageNonce {
-    fn generate() -> Self {
+    pub fn generate() -> Self {
         let bytes: [u8; 16] = rand::random();
         Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// The page policy naming this nonce.
+    pub fn policy(&self) -> Option<HeaderValue> {
+        HeaderValue::from_str(&content_security_policy(Some(&self.0))).ok()
     }
 }
 
@@ -41,8 +46,7 @@ pub async fn with_page_nonce(mut request: Request, next: Next) -> Response {
             .headers()
             .contains_key(header::CONTENT_SECURITY_POLICY)
     {
-        let policy = content_security_policy(Some(&nonce.0));
-        if let Ok(policy) = HeaderValue::from_str(&policy) {
+        if let Some(policy) = nonce.policy() {
             response
                 .headers_mut()
                 .insert(header::CONTENT_SECURITY_POLICY, policy);

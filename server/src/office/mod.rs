@@ -27,6 +27,7 @@ use crate::auth::devices::Devices;
 use crate::auth::passwords::Passwords;
 use crate::auth::session::Sessions;
 use crate::notify::IoSending;
+use crate::page_nonce::PageNonce;
 use crate::rate_limit::{client_address, peer_of};
 use crate::secrets::SecretsKey;
 use pratiche_domain::webhook::OutboundPolicy;
@@ -74,14 +75,27 @@ impl BackOffice {
             page_request.extensions_mut().insert(signed_in);
         }
         let (context, options) = (self.context.clone(), self.options.clone());
+        // The page is rendered apart from the request, so it has its own
+        // nonce for its islands' scripts, and the policy naming it.
+        let nonce = PageNonce::generate();
         let render = leptos_axum::render_app_async_with_context(
-            move || {
-                provide_context(context.clone());
-                provide_context(value.clone());
+            {
+                let nonce = nonce.0.clone();
+                move || {
+                    provide_context(context.clone());
+                    provide_context(value.clone());
+                    provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
+                }
             },
             move || shell(options.clone()),
         );
-        render(page_request).await
+        let mut response = render(page_request).await;
+        if let Some(policy) = nonce.policy() {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+        response
     }
 
     /// [`Self::actor`] from a request's parts.

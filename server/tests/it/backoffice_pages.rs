@@ -422,10 +422,30 @@ async fn a_wrong_registration_changes_nothing(backend: Backend) {
             .post_form("/area-riservata/registra", &clerk, &form)
             .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         let page = response.text().await.unwrap();
         assert!(
             page.contains(expected) || page.contains(&expected.replace("&#x27;", "'")),
             "missing {expected:?}"
+        );
+        // The form's island runs: its scripts carry the nonce the policy names.
+        let scripts = page.matches("<script").count();
+        assert!(scripts > 0, "{page}");
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split_once('\''))
+            .map(|(nonce, _)| nonce)
+            .unwrap_or_else(|| panic!("no nonce in {policy}"));
+        assert_eq!(
+            page.matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                .count()
+                + page.matches(&format!("<script nonce=\"{nonce}\"")).count(),
+            scripts,
+            "a script without the policy's nonce"
         );
         assert!(page.contains("SUE"), "what was typed is lost");
     }

@@ -45,12 +45,11 @@ pub async fn with_page_nonce(mut request: Request, next: Next) -> Response {
         && !response
             .headers()
             .contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Some(policy) = nonce.policy()
     {
-        if let Some(policy) = nonce.policy() {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, policy);
-        }
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     response
 }

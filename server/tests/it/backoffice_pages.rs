@@ -478,17 +478,14 @@ async fn check_registration(
     site: &str,
     posted: &serde_json::Value,
 ) -> (StatusCode, String) {
-    let response = server
-        .client
-        .post(server.url("/area-riservata/registra/controlla"))
-        .header("sec-fetch-site", site)
-        .header(reqwest::header::COOKIE, cookie)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(serde_json::json!({ "posted": posted }).to_string())
-        .send()
+    server
+        .call_server_function(
+            "/area-riservata/registra/controlla",
+            cookie,
+            site,
+            &serde_json::json!({ "posted": posted }),
+        )
         .await
-        .unwrap();
-    (response.status(), response.text().await.unwrap())
 }
 
 /// The check answers a draft with the problems the form's handler would

@@ -435,17 +435,10 @@ async fn another_bodys_things_are_out_of_reach(backend: Backend) {
         } else if server_functions.contains(&template) {
             // The back office's server functions take the form as the
             // browser posts it, URL-encoded.
-            let response = server
-                .client
-                .post(server.url(&path))
-                .header("sec-fetch-site", "same-origin")
-                .header(reqwest::header::COOKIE, cookie)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(serde_json::json!({ "posted": posted }).to_string())
-                .send()
+            let arguments = serde_json::json!({ "posted": posted });
+            server
+                .call_server_function(&path, cookie, "same-origin", &arguments)
                 .await
-                .unwrap();
-            (response.status(), response.text().await.unwrap())
         } else {
             let response = server.post_form(&path, cookie, &form).await;
             (response.status(), response.text().await.unwrap())

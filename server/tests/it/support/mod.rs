@@ -367,6 +367,28 @@ impl TestServer {
     }
 
     /// Signs a demo account in; returns its session cookie (`name=value`).
+    /// Calls the server function at `path` with JSON `arguments`, as
+    /// `cookie` from `site` (a `Sec-Fetch-Site` value): its status and body.
+    pub async fn call_server_function(
+        &self,
+        path: &str,
+        cookie: &str,
+        site: &str,
+        arguments: &serde_json::Value,
+    ) -> (reqwest::StatusCode, String) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("sec-fetch-site", site)
+            .header(reqwest::header::COOKIE, cookie)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(arguments.to_string())
+            .send()
+            .await
+            .expect("the server answers");
+        (response.status(), response.text().await.unwrap())
+    }
+
     pub async fn sign_in_demo(&self, username: &str) -> String {
         self.sign_in(username, pratiche_db::demo::DEMO_PASSWORD)
             .await

@@ -1,6 +1,7 @@
 //! Pratiche's Leptos app in islands mode. Pages are rendered on the server and
 //! work as plain HTML; only [`islands`] reach the browser as WebAssembly.
 
+pub mod dashboard_live;
 pub mod islands;
 pub mod registration_check;
 pub mod search;

@@ -31,7 +31,13 @@ use crate::paths;
 /// `<head>` is rendered before the page, so the choice is made by path, and
 /// every other page downloads no JavaScript or WebAssembly at all.
 pub fn has_islands(path: &str) -> bool {
-    [paths::HOME, paths::LOOKUP, paths::REGISTRATION].contains(&path)
+    [
+        paths::HOME,
+        paths::LOOKUP,
+        paths::DASHBOARD,
+        paths::REGISTRATION,
+    ]
+    .contains(&path)
 }
 
 /// The document around every page: language, head and the app.

@@ -12,8 +12,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::closure::Closure;
-use leptos::web_sys::{Document, Element, FocusEvent, FormData, HtmlFormElement, UrlSearchParams};
+use leptos::web_sys::{Document, Element, FocusEvent, HtmlFormElement};
 
+use super::url_encoded;
 use crate::registration_check::{FieldProblem, check_registration};
 
 /// Checks the form `form_id` as each of its fields is left, and says the
@@ -84,13 +85,6 @@ fn check_on_leaving(form: HtmlFormElement, say: impl Fn(String) + Clone + 'stati
         form.add_event_listener_with_callback("focusout", on_focus_out.as_ref().unchecked_ref());
     // The listener lives as long as the page.
     on_focus_out.forget();
-}
-
-/// The form as the browser would post it.
-fn url_encoded(form: &HtmlFormElement) -> Option<String> {
-    let data = FormData::new_with_form(form).ok()?;
-    let encoded = UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
-    Some(encoded.to_string().into())
 }
 
 /// Shows `message` as the problem of the field `name`, as the server renders

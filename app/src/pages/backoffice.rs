@@ -18,10 +18,12 @@ use pratiche_domain::{CaseCode, PublicPhase};
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, SignedIn};
+use crate::dashboard_live::DashboardUpdate;
 use crate::i18n::{I18n, use_i18n};
+use crate::islands::DashboardLive;
 use crate::pages::case::deadline::{ClockExplanation, due_text};
 use crate::pages::sent_messages::CaseMessages;
-use crate::pages::staff::{StaffNav, redirect, rome_time, signed_in};
+use crate::pages::staff::{StaffNav, body_staff, redirect, rome_time, signed_in};
 use crate::pages::status_change::{
     DraftOutcome, StatusChangeDraft, StatusChangeForms, warning_key,
 };
@@ -31,11 +33,17 @@ use pratiche_db::clock::today_in_rome;
 /// The dashboard's filter, read from the query string (bad values ignored).
 fn filter_from_query() -> (DashboardFilter, u64) {
     let query = use_query_map().read_untracked();
+    filter_from(|name| query.get(name))
+}
+
+/// The dashboard's filter and page from the query's values (`get` gives
+/// the value of a name), bad values ignored.
+fn filter_from(get: impl Fn(&str) -> Option<String>) -> (DashboardFilter, u64) {
     let filter = DashboardFilter {
-        search: query.get("q").filter(|q| !q.trim().is_empty()),
-        phase: query.get("fase").and_then(|phase| phase.parse().ok()),
-        procedure_type_id: query.get("tipo").and_then(|id| id.parse().ok()),
-        due: match query.get("scadenza").as_deref() {
+        search: get("q").filter(|q| !q.trim().is_empty()),
+        phase: get("fase").and_then(|phase| phase.parse().ok()),
+        procedure_type_id: get("tipo").and_then(|id| id.parse().ok()),
+        due: match get("scadenza").as_deref() {
             Some("scadute") => Some(DueFilter::PastDue),
             Some("settimana") => Some(DueFilter::WithinWeek),
             _ => None,
@@ -43,8 +51,7 @@ fn filter_from_query() -> (DashboardFilter, u64) {
     };
     // Pages past `u32::MAX` are refused like any other bad number: the
     // offset of such a page would overflow.
-    let page = query
-        .get("pagina")
+    let page = get("pagina")
         .and_then(|page| page.parse::<u32>().ok())
         .map_or(1, u64::from)
         .max(1);
@@ -87,6 +94,50 @@ pub(crate) async fn own_case(
         (Some(body_id), Ok(code)) => case_detail(db, body_id, code).await,
         _ => Ok(None),
     }
+}
+
+/// The ids of the dashboard's filter form, its count and its list, for its
+/// island.
+const DASHBOARD_FORM_ID: &str = "filtri";
+const DASHBOARD_TOTAL_ID: &str = "totale";
+const DASHBOARD_RESULTS_ID: &str = "elenco";
+
+/// The dashboard's list for the filter form's values, as its island asks
+/// when the clerk types or chooses (`dashboard_live::filter_dashboard`):
+/// the same filter reading, query and rendering as the page, for the
+/// signed-in staff's body. `posted` is the form URL-encoded, as the browser
+/// sends it.
+pub async fn filter_in_place(posted: &str) -> Result<DashboardUpdate, ServerFnError> {
+    let (_, body_id) = body_staff()?;
+    let values: Vec<(String, String)> = form_urlencoded::parse(posted.as_bytes())
+        .into_owned()
+        .collect();
+    let (filter, page) = filter_from(|name| {
+        values
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    });
+    let db = expect_context::<AppContext>().db;
+    let found = match dashboard(&db, body_id, &filter, page - 1, today_in_rome()).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::error!(%error, "cannot read the dashboard");
+            answer_privately(StatusCode::SERVICE_UNAVAILABLE);
+            return Err(ServerFnError::ServerError("database unavailable".into()));
+        }
+    };
+    answer_privately(StatusCode::OK);
+    let i18n = I18n::from_request(&expect_context::<http::request::Parts>());
+    let total = count_text(&i18n, "dash-total", found.total);
+    provide_context(i18n);
+    let address = format!("{}?{}", paths::DASHBOARD, query_string(&filter, page));
+    let results = view! { <DashboardResults found filter page/> }.to_html();
+    Ok(DashboardUpdate {
+        address,
+        total,
+        results,
+    })
 }
 
 #[component]
@@ -154,25 +205,7 @@ fn DashboardView(
     body_name: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let today = today_in_rome();
-    // Past a counting limit the number of pages is not known: a full page
-    // has a next one.
     let total_text = count_text(&i18n, "dash-total", found.total);
-    let pages = match found.total {
-        MatchCount::Exactly(total) => Some(total.div_ceil(PAGE_SIZE).max(1)),
-        MatchCount::MoreThan(_) => None,
-    };
-    let has_next = match pages {
-        Some(pages) => page < pages,
-        None => found.rows.len() as u64 == PAGE_SIZE,
-    };
-    let page_text = match pages {
-        Some(pages) => i18n.t_with(
-            "dash-page",
-            &[("page", page.into()), ("pages", pages.into())],
-        ),
-        None => i18n.t_with("dash-page-open", &[("page", page.into())]),
-    };
     let selected = |value: bool| value.then_some("selected");
     let phase_options = PublicPhase::ALL
         .into_iter()
@@ -191,6 +224,67 @@ fn DashboardView(
             view! { <option value=id.to_string() selected=selected(filter.procedure_type_id == Some(*id))>{name.clone()}</option> }
         })
         .collect_view();
+    view! {
+        <h1>{i18n.t_with("dash-title", &[("body", body_name.into())])}</h1>
+        <ul class="dash-counts">
+            <li><a href="?scadenza=scadute">{count_text(&i18n, "dash-past-due", found.past_due)}</a></li>
+            <li><a href="?scadenza=settimana">{count_text(&i18n, "dash-due-soon", found.due_within_week)}</a></li>
+        </ul>
+        <form id=DASHBOARD_FORM_ID class="dash-filters" method="get" action=paths::DASHBOARD aria-label=i18n.t("dash-filters")>
+            <div>
+                <label class="field-label" for="q">{i18n.t("dash-search")}</label>
+                <input id="q" name="q" type="search" value=filter.search.clone().unwrap_or_default()/>
+            </div>
+            <div>
+                <label class="field-label" for="fase">{i18n.t("dash-phase")}</label>
+                <select id="fase" name="fase"><option value="">{i18n.t("dash-any")}</option>{phase_options}</select>
+            </div>
+            <div>
+                <label class="field-label" for="tipo">{i18n.t("dash-type")}</label>
+                <select id="tipo" name="tipo"><option value="">{i18n.t("dash-any")}</option>{type_options}</select>
+            </div>
+            <div>
+                <label class="field-label" for="scadenza">{i18n.t("dash-due")}</label>
+                <select id="scadenza" name="scadenza">
+                    <option value="">{i18n.t("dash-any")}</option>
+                    <option value="scadute" selected=selected(filter.due == Some(DueFilter::PastDue))>{i18n.t("dash-due-past")}</option>
+                    <option value="settimana" selected=selected(filter.due == Some(DueFilter::WithinWeek))>{i18n.t("dash-due-week")}</option>
+                </select>
+            </div>
+            <button class="button" type="submit">{i18n.t("dash-apply")}</button>
+        </form>
+        <p class="dash-total" id=DASHBOARD_TOTAL_ID role="status">{total_text}</p>
+        <div id=DASHBOARD_RESULTS_ID>
+            <DashboardResults found filter page/>
+        </div>
+        <DashboardLive form_id=DASHBOARD_FORM_ID.to_owned() total_id=DASHBOARD_TOTAL_ID.to_owned() results_id=DASHBOARD_RESULTS_ID.to_owned()/>
+    }
+}
+
+/// The dashboard's list under its filters: the rows of `page` and the
+/// pager. The page renders it, and renders it alone for the live
+/// filtering ([`filter_in_place`]).
+#[component]
+fn DashboardResults(found: Dashboard, filter: DashboardFilter, page: u64) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = today_in_rome();
+    // Past a counting limit the number of pages is not known: a full page
+    // has a next one.
+    let pages = match found.total {
+        MatchCount::Exactly(total) => Some(total.div_ceil(PAGE_SIZE).max(1)),
+        MatchCount::MoreThan(_) => None,
+    };
+    let has_next = match pages {
+        Some(pages) => page < pages,
+        None => found.rows.len() as u64 == PAGE_SIZE,
+    };
+    let page_text = match pages {
+        Some(pages) => i18n.t_with(
+            "dash-page",
+            &[("page", page.into()), ("pages", pages.into())],
+        ),
+        None => i18n.t_with("dash-page-open", &[("page", page.into())]),
+    };
     let rows = found
         .rows
         .iter()
@@ -224,35 +318,6 @@ fn DashboardView(
     let previous = (page > 1).then(|| format!("?{}", query_string(&filter, page - 1)));
     let next = has_next.then(|| format!("?{}", query_string(&filter, page + 1)));
     view! {
-        <h1>{i18n.t_with("dash-title", &[("body", body_name.into())])}</h1>
-        <ul class="dash-counts">
-            <li><a href="?scadenza=scadute">{count_text(&i18n, "dash-past-due", found.past_due)}</a></li>
-            <li><a href="?scadenza=settimana">{count_text(&i18n, "dash-due-soon", found.due_within_week)}</a></li>
-        </ul>
-        <form class="dash-filters" method="get" action=paths::DASHBOARD aria-label=i18n.t("dash-filters")>
-            <div>
-                <label class="field-label" for="q">{i18n.t("dash-search")}</label>
-                <input id="q" name="q" type="search" value=filter.search.clone().unwrap_or_default()/>
-            </div>
-            <div>
-                <label class="field-label" for="fase">{i18n.t("dash-phase")}</label>
-                <select id="fase" name="fase"><option value="">{i18n.t("dash-any")}</option>{phase_options}</select>
-            </div>
-            <div>
-                <label class="field-label" for="tipo">{i18n.t("dash-type")}</label>
-                <select id="tipo" name="tipo"><option value="">{i18n.t("dash-any")}</option>{type_options}</select>
-            </div>
-            <div>
-                <label class="field-label" for="scadenza">{i18n.t("dash-due")}</label>
-                <select id="scadenza" name="scadenza">
-                    <option value="">{i18n.t("dash-any")}</option>
-                    <option value="scadute" selected=selected(filter.due == Some(DueFilter::PastDue))>{i18n.t("dash-due-past")}</option>
-                    <option value="settimana" selected=selected(filter.due == Some(DueFilter::WithinWeek))>{i18n.t("dash-due-week")}</option>
-                </select>
-            </div>
-            <button class="button" type="submit">{i18n.t("dash-apply")}</button>
-        </form>
-        <p class="dash-total" role="status">{total_text}</p>
         {if found.rows.is_empty() {
             view! { <p>{i18n.t("dash-empty")}</p> }.into_any()
         } else {

@@ -18,7 +18,7 @@ use crate::i18n::{I18n, use_i18n};
 use crate::islands::FieldChecks;
 use crate::pages::backoffice::own_case;
 use crate::pages::case::deadline::due_text;
-use crate::pages::staff::{StaffNav, redirect, signed_in};
+use crate::pages::staff::{StaffNav, body_staff, redirect, signed_in};
 use crate::paths;
 use crate::registration_check::FieldProblem;
 use pratiche_db::clock::today_in_rome;
@@ -82,18 +82,7 @@ pub fn RegistrationPage() -> impl IntoView {
 /// nothing is written. `posted` is the form URL-encoded, as the browser
 /// posts it. For a signed-in body's staff only, as the page.
 pub async fn check_draft(posted: &str) -> Result<Vec<FieldProblem>, ServerFnError> {
-    let Some(user) = signed_in() else {
-        answer_privately(StatusCode::UNAUTHORIZED);
-        return Err(ServerFnError::ServerError(
-            "Accesso richiesto. / Sign-in required.".into(),
-        ));
-    };
-    let Some(body_id) = user.body_id else {
-        answer_privately(StatusCode::FORBIDDEN);
-        return Err(ServerFnError::ServerError(
-            "Solo il personale di un ente gestisce le pratiche. / Only a body's staff handle applications.".into(),
-        ));
-    };
+    let (_, body_id) = body_staff()?;
     let form: RegistrationForm = match serde_urlencoded::from_str(posted) {
         Ok(form) => form,
         Err(error) => {

@@ -38,6 +38,25 @@ pub(crate) fn signed_in() -> Option<SignedIn> {
         .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
 }
 
+/// The signed-in member of a body's staff calling a server function, and
+/// their body, as the staff's pages and form handlers require: 401 without
+/// a session, 403 for an account of no body (the province's).
+pub(crate) fn body_staff() -> Result<(SignedIn, i32), ServerFnError> {
+    let Some(user) = signed_in() else {
+        answer_privately(StatusCode::UNAUTHORIZED);
+        return Err(ServerFnError::ServerError(
+            "Accesso richiesto. / Sign-in required.".into(),
+        ));
+    };
+    let Some(body_id) = user.body_id else {
+        answer_privately(StatusCode::FORBIDDEN);
+        return Err(ServerFnError::ServerError(
+            "Solo il personale di un ente gestisce le pratiche. / Only a body's staff handle applications.".into(),
+        ));
+    };
+    Ok((user, body_id))
+}
+
 pub(crate) fn redirect(to: &'static str) -> AnyView {
     answer_privately(StatusCode::SEE_OTHER);
     expect_context::<ResponseOptions>().insert_header(LOCATION, HeaderValue::from_static(to));

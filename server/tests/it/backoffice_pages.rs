@@ -65,6 +65,51 @@ async fn the_dashboard_lists_filters_and_counts_the_bodys_pratiche(backend: Back
             .await;
         assert_eq!(status, StatusCode::OK, "{query}");
         assert_eq!(listed(&found), expected, "{query}");
+        // The live filter (the dashboard island's server function) lists
+        // the same, counts alike, and gives the address that lists it.
+        let (status, answer) = live_filter(&server, &valdoria, "same-origin", &query[1..]).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {answer}");
+        let update: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(
+            listed(update["results"].as_str().unwrap()),
+            expected,
+            "{query}"
+        );
+        let total = update["total"].as_str().unwrap();
+        assert!(found.contains(total), "{query}: {total}");
+        let address = update["address"].as_str().unwrap();
+        let (_, again) = server.page(&valdoria, address).await;
+        assert_eq!(listed(&again), expected, "{address}");
+    }
+    for (cookie, site, posted, expected) in [
+        (
+            "",
+            "same-origin",
+            serde_json::json!("q=ha1h"),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            valdoria.as_str(),
+            "cross-site",
+            serde_json::json!("q=ha1h"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            valdoria.as_str(),
+            "same-origin",
+            serde_json::json!(["q"]),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let (status, answer) = server
+            .call_server_function(
+                "/area-riservata/filtra-pratiche",
+                cookie,
+                site,
+                &serde_json::json!({ "posted": posted }),
+            )
+            .await;
+        assert_eq!(status, expected, "{posted} from {site}: {answer}");
     }
 
     let serena = server.sign_in_demo("demo-operatore-serena").await;
@@ -77,6 +122,26 @@ async fn the_dashboard_lists_filters_and_counts_the_bodys_pratiche(backend: Back
     let (status, none) = server.page(&province, "/area-riservata/pratiche").await;
     assert_eq!(status, StatusCode::OK);
     assert!(none.contains("non appartiene a un ente") && listed(&none).is_empty());
+    let (status, _) = live_filter(&server, &province, "same-origin", "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// The dashboard's live filter (its island's server function) for the
+/// filter form's values `posted`, URL-encoded.
+async fn live_filter(
+    server: &TestServer,
+    cookie: &str,
+    site: &str,
+    posted: &str,
+) -> (StatusCode, String) {
+    server
+        .call_server_function(
+            "/area-riservata/filtra-pratiche",
+            cookie,
+            site,
+            &serde_json::json!({ "posted": posted }),
+        )
+        .await
 }
 
 /// The codes of page `page` of `query` in due-date order, as a plain query

@@ -114,6 +114,10 @@ fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
         ),
         // Its check: told to choose a procedure type of the body.
         ("POST", "/area-riservata/registra/controlla", Clerk, Shown),
+        // The dashboard's live filter, on the other body's type: the
+        // caller's own pratiche only (none of that type).
+        ("POST", "/area-riservata/filtra-pratiche", Clerk, Shown),
+        ("POST", "/area-riservata/filtra-pratiche", Admin, Shown),
         (
             "POST",
             "/area-riservata/pratiche/{code}/eventi",

@@ -44,6 +44,8 @@ pub use pages::registration::RegistrationDraft;
 #[cfg(feature = "ssr")]
 pub use pages::staff::SignInProblem;
 #[cfg(feature = "ssr")]
+pub use pages::status_change;
+#[cfg(feature = "ssr")]
 pub use pages::status_change::{DraftOutcome, StatusChangeDraft};
 #[cfg(feature = "ssr")]
 pub use pages::transparency::{feedback as sheet_feedback, open_data};

@@ -4,10 +4,17 @@
 //! effect on the due date without saving; the handler renders the record
 //! again with what was typed, the errors, the preview or the conflict.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
+use pratiche_db::audit::Actor;
+use pratiche_db::cases::service::{EventError, record_event};
+use pratiche_db::entity::case;
 use pratiche_db::procedure_types::StateChoice;
+use pratiche_db::{DatabaseConnection, DbErr};
 use pratiche_domain::clock::{ClockStatus, ClockWarning, Explanation};
+use pratiche_domain::intake::event::{self, EventFacts, EventInput, EventProblem, When};
+use pratiche_domain::intake::{Kind, Number};
+use pratiche_domain::personal_data::PersonalData;
 
 use crate::components::{FormField, field_error};
 use crate::forms::StatusChangeForm;
@@ -46,6 +53,184 @@ pub fn warning_key(warning: ClockWarning) -> &'static str {
     match warning {
         ClockWarning::RepeatedDocumentsRequest => "change-warning-repeated-request",
     }
+}
+
+/// What was typed, as the rules of a status event read it.
+fn input(form: &StatusChangeForm) -> EventInput<'_> {
+    EventInput {
+        state: Number::Typed(&form.state),
+        public_note: &form.public_note,
+        internal_note: &form.internal_note,
+        when: When::RomeDay {
+            date: &form.date,
+            time: &form.time,
+        },
+        reply_by: &form.reply_by,
+        extension_days: Number::Typed(&form.extension_days),
+        extension_basis: &form.extension_basis,
+        observations_on: &form.observations_on,
+        correction_reason: form.is_correction().then_some(form.reason.as_str()),
+        personal_data_confirmed: form.confirm_personal_data == "1",
+    }
+}
+
+/// What was typed, to show again with `errors`.
+fn draft(form: &StatusChangeForm, errors: Vec<(&'static str, &'static str)>) -> StatusChangeDraft {
+    StatusChangeDraft {
+        form: form.clone(),
+        errors,
+        personal_data: Vec::new(),
+        outcome: None,
+    }
+}
+
+/// Where the form shows a problem: its field and the message key.
+fn form_error(problem: &EventProblem) -> (&'static str, &'static str) {
+    use event::Field;
+    let field = match problem.field {
+        Field::State => StatusChangeForm::STATE,
+        Field::PublicNote => StatusChangeForm::PUBLIC_NOTE,
+        Field::InternalNote => StatusChangeForm::INTERNAL_NOTE,
+        Field::OccurredAt => StatusChangeForm::DATE,
+        Field::OccurredTime => StatusChangeForm::TIME,
+        Field::ReplyBy => StatusChangeForm::REPLY_BY,
+        Field::ExtensionDays => StatusChangeForm::EXTENSION_DAYS,
+        Field::ExtensionBasis => StatusChangeForm::EXTENSION_BASIS,
+        Field::ObservationsOn => StatusChangeForm::OBSERVATIONS_ON,
+        Field::CorrectionReason => StatusChangeForm::REASON,
+    };
+    let key = match (&problem.kind, problem.field) {
+        (Kind::TooLong { .. }, _) => "reg-error-too-long",
+        (Kind::ControlCharacters, _) => "form-error-control-characters",
+        (Kind::Required, Field::CorrectionReason) => "change-error-reason",
+        (Kind::Required, Field::ExtensionBasis) => "change-error-extension-basis",
+        (_, Field::ExtensionDays) => "change-error-extension",
+        (_, Field::State) if problem.kind == Kind::TransitionNotAllowed => {
+            "change-error-transition"
+        }
+        (_, Field::State) => "change-error-state",
+        (Kind::InvalidTime, _) => "change-error-time",
+        (Kind::BeforeSubmission | Kind::BeforeRegistration, _) => "change-error-before-submission",
+        (Kind::InFuture, _) => "change-error-future",
+        (Kind::BreaksLaterEvent, _) => "change-error-breaks-later",
+        (Kind::BeforeEvent, _) => "change-error-reply-by",
+        (Kind::ReplyByNeedsRequest, _) => "change-error-reply-by-not-request",
+        (Kind::OutOfRange, Field::ObservationsOn) => "change-error-observations",
+        _ => "change-error-date",
+    };
+    (field, key)
+}
+
+/// The message key of each kind of personal data.
+fn personal_data_keys(found: &[PersonalData]) -> Vec<&'static str> {
+    found
+        .iter()
+        .map(|kind| match kind {
+            PersonalData::TaxCode => "change-pd-tax_code",
+            PersonalData::Email => "change-pd-email",
+            PersonalData::Phone => "change-pd-phone",
+            PersonalData::Iban => "change-pd-iban",
+        })
+        .collect()
+}
+
+/// The problems as the form shows them: the fields' errors, or, when a
+/// public note that seems to hold personal data is all that is wrong, the
+/// request to confirm it.
+fn refused_draft(form: &StatusChangeForm, problems: Vec<EventProblem>) -> StatusChangeDraft {
+    let personal_data = problems.iter().find_map(|problem| match &problem.kind {
+        Kind::PersonalData(found) => Some(personal_data_keys(found)),
+        _ => None,
+    });
+    let errors: Vec<(&'static str, &'static str)> = problems
+        .iter()
+        .filter(|problem| !matches!(problem.kind, Kind::PersonalData(_)))
+        .map(form_error)
+        .collect();
+    let mut draft = draft(form, errors);
+    if draft.errors.is_empty() {
+        draft.personal_data = personal_data.unwrap_or_default();
+    }
+    draft
+}
+
+/// What a status-change form asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intent {
+    /// The effect on the clock, written and rolled back.
+    Preview,
+    /// What the form's button says: a preview or a save.
+    AsAsked,
+}
+
+/// What a status-change form came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ChangeOutcome {
+    /// Saved, with the clock's warnings.
+    Saved { warnings: Vec<ClockWarning> },
+    /// To show on the record: the problems, the preview or the conflict.
+    Shown(StatusChangeDraft),
+    /// The pratica is no longer there.
+    NotFound,
+}
+
+/// Runs a status-change form on `case` for `actor`: the rules of an event
+/// ([`event::check`]), then the real write path, committed for a save and
+/// rolled back for a preview; a save is guarded by the version the form
+/// was built from. The record's form handler and the preview in place
+/// (`status_change_preview`) both run it.
+pub async fn run_status_change(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    case: &case::Model,
+    form: &StatusChangeForm,
+    intent: Intent,
+) -> Result<ChangeOutcome, DbErr> {
+    let now = Utc::now();
+    let facts = EventFacts {
+        submitted_on: case.submitted_on,
+        now,
+    };
+    let valid = match event::check(&input(form), facts) {
+        Ok(valid) => valid,
+        Err(problems) => return Ok(ChangeOutcome::Shown(refused_draft(form, problems))),
+    };
+    let Ok(expected_version) = form.version.trim().parse::<i32>() else {
+        let mut draft = draft(form, Vec::new());
+        draft.outcome = Some(DraftOutcome::Conflict);
+        return Ok(ChangeOutcome::Shown(draft));
+    };
+    let preview = intent == Intent::Preview || form.action == StatusChangeForm::PREVIEW;
+    let txn = pratiche_db::begin_write(db).await?;
+    let recorded = record_event(&txn, actor, case, valid, Some(expected_version), now).await;
+    match (&recorded, preview) {
+        (Ok(_), false) => txn.commit().await?,
+        _ => txn.rollback().await?,
+    };
+    Ok(match recorded {
+        Ok(recorded) if preview => {
+            let mut draft = draft(form, Vec::new());
+            draft.outcome = Some(DraftOutcome::Preview {
+                due_before: case.due_date,
+                after: recorded.explanation,
+                warnings: recorded.warnings,
+            });
+            ChangeOutcome::Shown(draft)
+        }
+        Ok(recorded) => ChangeOutcome::Saved {
+            warnings: recorded.warnings,
+        },
+        Err(EventError::Conflict) => {
+            let mut draft = draft(form, Vec::new());
+            draft.outcome = Some(DraftOutcome::Conflict);
+            ChangeOutcome::Shown(draft)
+        }
+        Err(EventError::Invalid(problem)) => {
+            ChangeOutcome::Shown(refused_draft(form, vec![problem]))
+        }
+        Err(EventError::CaseNotFound) => ChangeOutcome::NotFound,
+        Err(EventError::Database(error)) => return Err(error),
+    })
 }
 
 /// Both forms, under the record. `version` is the pratica's as read now.

@@ -169,7 +169,7 @@ pub enum ChangeOutcome {
     /// Saved, with the clock's warnings.
     Saved { warnings: Vec<ClockWarning> },
     /// To show on the record: the problems, the preview or the conflict.
-    Shown(StatusChangeDraft),
+    Shown(Box<StatusChangeDraft>),
     /// The pratica is no longer there.
     NotFound,
 }
@@ -193,12 +193,16 @@ pub async fn run_status_change(
     };
     let valid = match event::check(&input(form), facts) {
         Ok(valid) => valid,
-        Err(problems) => return Ok(ChangeOutcome::Shown(refused_draft(form, problems))),
+        Err(problems) => {
+            return Ok(ChangeOutcome::Shown(Box::new(refused_draft(
+                form, problems,
+            ))));
+        }
     };
     let Ok(expected_version) = form.version.trim().parse::<i32>() else {
         let mut draft = draft(form, Vec::new());
         draft.outcome = Some(DraftOutcome::Conflict);
-        return Ok(ChangeOutcome::Shown(draft));
+        return Ok(ChangeOutcome::Shown(Box::new(draft)));
     };
     let preview = intent == Intent::Preview || form.action == StatusChangeForm::PREVIEW;
     let txn = pratiche_db::begin_write(db).await?;
@@ -215,7 +219,7 @@ pub async fn run_status_change(
                 after: recorded.explanation,
                 warnings: recorded.warnings,
             });
-            ChangeOutcome::Shown(draft)
+            ChangeOutcome::Shown(Box::new(draft))
         }
         Ok(recorded) => ChangeOutcome::Saved {
             warnings: recorded.warnings,
@@ -223,10 +227,10 @@ pub async fn run_status_change(
         Err(EventError::Conflict) => {
             let mut draft = draft(form, Vec::new());
             draft.outcome = Some(DraftOutcome::Conflict);
-            ChangeOutcome::Shown(draft)
+            ChangeOutcome::Shown(Box::new(draft))
         }
         Err(EventError::Invalid(problem)) => {
-            ChangeOutcome::Shown(refused_draft(form, vec![problem]))
+            ChangeOutcome::Shown(Box::new(refused_draft(form, vec![problem])))
         }
         Err(EventError::CaseNotFound) => ChangeOutcome::NotFound,
         Err(EventError::Database(error)) => return Err(error),

@@ -58,7 +58,7 @@ pub async fn record_status_change(
             };
             Ok(see_other(&format!("{page}?registrato=1{warning}"), None))
         }
-        ChangeOutcome::Shown(draft) => Ok(show(draft).await),
+        ChangeOutcome::Shown(draft) => Ok(show(*draft).await),
         ChangeOutcome::NotFound => Err(NOT_FOUND),
     }
 }

@@ -5,6 +5,7 @@ pub mod dashboard_live;
 pub mod islands;
 pub mod registration_check;
 pub mod search;
+pub mod status_change_preview;
 
 #[cfg(feature = "ssr")]
 mod components;

@@ -121,6 +121,19 @@ pub fn case_record(code: impl Display) -> String {
     fill(CASE_RECORD, &[&code])
 }
 
+/// Whether `path` is a pratica's record or its events' form target (the
+/// record's page, or the page its form's handler renders).
+pub fn is_case_record_or_events(path: &str) -> bool {
+    let Some(rest) = path
+        .strip_prefix(DASHBOARD)
+        .and_then(|rest| rest.strip_prefix('/'))
+    else {
+        return false;
+    };
+    let code = rest.strip_suffix("/eventi").unwrap_or(rest);
+    !code.is_empty() && !code.contains('/')
+}
+
 /// [`CASE_EVENTS`] of a code.
 pub fn case_events(code: impl Display) -> String {
     fill(CASE_EVENTS, &[&code])
@@ -134,6 +147,25 @@ pub fn receipt(code: impl Display) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn knows_a_record_and_its_events_target() {
+        for path in [
+            case_record("JYRH-CM4Q-3DY4-B"),
+            case_events("JYRH-CM4Q-3DY4-B"),
+        ] {
+            assert!(is_case_record_or_events(&path), "{path}");
+        }
+        for path in [
+            DASHBOARD.to_owned(),
+            format!("{DASHBOARD}/"),
+            receipt("JYRH-CM4Q-3DY4-B"),
+            format!("{DASHBOARD}x/JYRH"),
+            REGISTRATION.to_owned(),
+        ] {
+            assert!(!is_case_record_or_events(&path), "{path}");
+        }
+    }
 
     #[test]
     fn fills_parameters_in_order() {

@@ -38,6 +38,7 @@ pub fn has_islands(path: &str) -> bool {
         paths::REGISTRATION,
     ]
     .contains(&path)
+        || paths::is_case_record_or_events(path)
 }
 
 /// The document around every page: language, head and the app.

@@ -5,21 +5,27 @@
 //! again with what was typed, the errors, the preview or the conflict.
 
 use chrono::{NaiveDate, Utc};
+use http::StatusCode;
 use leptos::prelude::*;
-use pratiche_db::audit::Actor;
+use pratiche_db::audit::{Actor, AuditSource};
+use pratiche_db::cases::record::own_case;
 use pratiche_db::cases::service::{EventError, record_event};
 use pratiche_db::entity::case;
 use pratiche_db::procedure_types::StateChoice;
 use pratiche_db::{DatabaseConnection, DbErr};
+use pratiche_domain::CaseCode;
 use pratiche_domain::clock::{ClockStatus, ClockWarning, Explanation};
 use pratiche_domain::intake::event::{self, EventFacts, EventInput, EventProblem, When};
 use pratiche_domain::intake::{Kind, Number};
 use pratiche_domain::personal_data::PersonalData;
 
-use crate::components::{FormField, field_error};
+use crate::components::{FormField, answer_privately, field_error};
+use crate::context::AppContext;
 use crate::forms::StatusChangeForm;
 use crate::i18n::{I18n, use_i18n};
+use crate::islands::ChangePreview;
 use crate::pages::case::deadline::{ClockExplanation, due_text};
+use crate::pages::staff::body_staff;
 use crate::paths::case_events;
 use pratiche_db::clock::today_in_rome;
 
@@ -237,6 +243,91 @@ pub async fn run_status_change(
     })
 }
 
+/// The preview of a status-change form on the pratica `typed`, as the
+/// record's island asks it while the clerk fills the form in: the
+/// form's run as a preview ([`run_status_change`]), for the signed-in
+/// staff's own pratica, rendered for the form's live region.
+pub async fn preview_in_place(typed: &str, posted: &str) -> Result<String, ServerFnError> {
+    let (user, body_id) = body_staff()?;
+    let form: StatusChangeForm = match serde_urlencoded::from_str(posted) {
+        Ok(form) => form,
+        Err(error) => {
+            return Err(ServerFnError::Args(format!(
+                "not a status-change form: {error}"
+            )));
+        }
+    };
+    let not_found = || {
+        answer_privately(StatusCode::NOT_FOUND);
+        Err(ServerFnError::ServerError(
+            "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code.".into(),
+        ))
+    };
+    let unavailable = |error: DbErr| {
+        tracing::error!(%error, "cannot preview a status change");
+        answer_privately(StatusCode::SERVICE_UNAVAILABLE);
+        Err(ServerFnError::ServerError("database unavailable".into()))
+    };
+    let Ok(code) = CaseCode::parse(typed) else {
+        return not_found();
+    };
+    let db = expect_context::<AppContext>().db;
+    let case = match own_case(&db, body_id, code).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return not_found(),
+        Err(error) => return unavailable(error),
+    };
+    // Rolled back with the preview: the audit entry is never kept.
+    let actor = Actor {
+        user_id: Some(user.user_id),
+        name: user.username,
+        source: AuditSource::Web,
+        client_address: None,
+    };
+    let draft = match run_status_change(&db, &actor, &case, &form, Intent::Preview).await {
+        Ok(ChangeOutcome::Shown(draft)) => draft,
+        Ok(ChangeOutcome::NotFound) => return not_found(),
+        Ok(ChangeOutcome::Saved { .. }) => unreachable!("a preview is rolled back"),
+        Err(error) => return unavailable(error),
+    };
+    answer_privately(StatusCode::OK);
+    provide_context(I18n::from_request(&expect_context::<http::request::Parts>()));
+    Ok(view! { <PreviewInPlace draft=*draft/> }.to_html())
+}
+
+/// A form's preview in its live region: the effect on the due date and
+/// its warnings, or what is wrong, or the personal data the public note
+/// seems to hold (confirmed on saving, as without JavaScript).
+#[component]
+fn PreviewInPlace(draft: StatusChangeDraft) -> impl IntoView {
+    let i18n = use_i18n();
+    let problems = draft
+        .errors
+        .iter()
+        .map(|(_, key)| view! { <li>{i18n.t(key)}</li> })
+        .collect_view();
+    let personal_data = (!draft.personal_data.is_empty()).then(|| {
+        let kinds = draft
+            .personal_data
+            .iter()
+            .map(|key| i18n.t(key))
+            .collect::<Vec<_>>()
+            .join(", ");
+        view! {
+            <div class="callout callout-warning">
+                <p>{i18n.t_with("change-personal-data", &[("kinds", kinds.into())])}</p>
+            </div>
+        }
+    });
+    view! {
+        {(!draft.errors.is_empty()).then(|| view! {
+            <div class="callout callout-warning"><p>{i18n.t("reg-errors")}</p><ul>{problems}</ul></div>
+        })}
+        {personal_data}
+        {draft.outcome.map(|outcome| view! { <Outcome outcome/> })}
+    }
+}
+
 /// Both forms, under the record. `version` is the pratica's as read now.
 #[component]
 pub fn StatusChangeForms(
@@ -268,6 +359,11 @@ pub fn StatusChangeForms(
         </section>
     }
 }
+
+/// The ids of a status-change form and of its preview's live region (the
+/// correction's are prefixed), for its island.
+const CHANGE_FORM_ID: &str = "cambio-stato";
+const PREVIEW_REGION_ID: &str = "anteprima";
 
 #[component]
 fn EventForm(
@@ -315,7 +411,7 @@ fn EventForm(
     view! {
         {(!draft.errors.is_empty()).then(|| view! { <p class="form-error" role="alert">{i18n.t("reg-errors")}</p> })}
         {draft.outcome.clone().map(|outcome| view! { <Outcome outcome/> })}
-        <form class="staff-form" method="post" action=case_events(&code)>
+        <form id=format!("{prefix}{CHANGE_FORM_ID}") class="staff-form" method="post" action=case_events(&code)>
             <input type="hidden" name=StatusChangeForm::VERSION value=version.to_string()/>
             {correction.then(|| view! { <input type="hidden" name=StatusChangeForm::CORRECTION value="1"/> })}
             <label class="field-label" for=state_id.clone()>{i18n.t("change-state")}</label>
@@ -334,6 +430,7 @@ fn EventForm(
                 {field(StatusChangeForm::EXTENSION_BASIS, "change-extension-basis", &draft.form.extension_basis, "text")}
                 {hinted(StatusChangeForm::OBSERVATIONS_ON, "change-observations", "change-observations-hint", &draft.form.observations_on, "date")}
             </fieldset>
+            <div id=format!("{prefix}{PREVIEW_REGION_ID}") class="preview-live" aria-live="polite"></div>
             <div class="form-actions">
                 <button class="button button-secondary" type="submit" name=StatusChangeForm::ACTION value=StatusChangeForm::PREVIEW>{i18n.t("change-preview")}</button>
                 <button class="button" type="submit" name=StatusChangeForm::ACTION value=StatusChangeForm::SAVE>
@@ -341,6 +438,7 @@ fn EventForm(
                 </button>
             </div>
         </form>
+        <ChangePreview code=code.clone() form_id=format!("{prefix}{CHANGE_FORM_ID}") region_id=format!("{prefix}{PREVIEW_REGION_ID}")/>
     }
 }
 

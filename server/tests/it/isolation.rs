@@ -118,6 +118,9 @@ fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
         // caller's own pratiche only (none of that type).
         ("POST", "/area-riservata/filtra-pratiche", Clerk, Shown),
         ("POST", "/area-riservata/filtra-pratiche", Admin, Shown),
+        // A status change's preview on the other body's pratica.
+        ("POST", "/area-riservata/anteprima-stato", Clerk, not_found),
+        ("POST", "/area-riservata/anteprima-stato", Admin, not_found),
         (
             "POST",
             "/area-riservata/pratiche/{code}/eventi",
@@ -438,8 +441,9 @@ async fn another_bodys_things_are_out_of_reach(backend: Backend) {
             server.page(cookie, &path).await
         } else if server_functions.contains(&template) {
             // The back office's server functions take the form as the
-            // browser posts it, URL-encoded.
-            let arguments = serde_json::json!({ "posted": posted });
+            // browser posts it, URL-encoded, and a pratica's code if they
+            // act on one.
+            let arguments = serde_json::json!({ "posted": posted, "code": THEIR_CODE });
             server
                 .call_server_function(&path, cookie, "same-origin", &arguments)
                 .await

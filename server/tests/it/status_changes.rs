@@ -92,6 +92,30 @@ async fn post(
     (status, location, response.text().await.unwrap())
 }
 
+/// The status change's preview in place (the record form's island's server
+/// function) of the form `posted`, URL-encoded, on the pratica `code`.
+async fn preview_in_place(
+    server: &TestServer,
+    cookie: &str,
+    code: &str,
+    posted: &str,
+) -> (StatusCode, String) {
+    let (status, answer) = server
+        .call_server_function(
+            "/area-riservata/anteprima-stato",
+            cookie,
+            "same-origin",
+            &serde_json::json!({ "code": code, "posted": posted }),
+        )
+        .await;
+    // Answered, it is the region's HTML as a JSON string.
+    let answer = match status {
+        StatusCode::OK => serde_json::from_str(&answer).unwrap(),
+        _ => answer,
+    };
+    (status, answer)
+}
+
 async fn a_clerk_records_changes_the_citizen_sees_at_once(backend: Backend) {
     let Some(server) = TestServer::start(backend, &[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).await
     else {
@@ -136,6 +160,42 @@ async fn a_clerk_records_changes_the_citizen_sees_at_once(backend: Backend) {
         "what was typed is lost"
     );
     assert_eq!(written(&server).await, before, "a preview wrote something");
+
+    // The preview in place (the form's island asks it as the clerk types)
+    // shows the very same callout, and writes nothing either.
+    let posted = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields.iter().filter(|(name, _)| *name != "azione"))
+        .finish();
+    let (status, in_place) = preview_in_place(&server, &clerk, CODE, &posted).await;
+    assert_eq!(status, StatusCode::OK, "{in_place}");
+    // The callout's words, without Leptos's markers.
+    let callout = |page: &str| {
+        let page = page.replace("<!>", "");
+        let start = page
+            .find("<strong>Anteprima")
+            .unwrap_or_else(|| panic!("no preview in {page}"));
+        let end = start + page[start..].find("</details>").unwrap();
+        page[start..end].to_owned()
+    };
+    assert_eq!(callout(&in_place), callout(&preview));
+    assert_eq!(
+        written(&server).await,
+        before,
+        "a preview in place wrote something"
+    );
+    let future = posted.replace(&today(), &in_days(3));
+    let (status, refused) = preview_in_place(&server, &clerk, CODE, &future).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(refused.contains("nel futuro"), "{refused}");
+    for (cookie, code, expected) in [
+        ("", CODE, StatusCode::UNAUTHORIZED),
+        (clerk.as_str(), "SF0P-Y0B2-F55Z-C", StatusCode::NOT_FOUND),
+        (clerk.as_str(), "not-a-code", StatusCode::NOT_FOUND),
+    ] {
+        let (status, answer) = preview_in_place(&server, cookie, code, &posted).await;
+        assert_eq!(status, expected, "{code}: {answer}");
+    }
+    assert_eq!(written(&server).await, before);
 
     // Saving files the event with its audit entry.
     let form = request_form("salva", version_in(&record));

@@ -62,6 +62,7 @@ test("every citizen page stays within its weight budget", async ({ browser, extr
 const BACK_OFFICE_PAGES: [string, string][] = [
   ["dashboard", "/area-riservata/pratiche"],
   ["registration", "/area-riservata/registra"],
+  ["record", `/area-riservata/pratiche/${CASES_BY_STATE["in review"]}`],
 ];
 
 test("back-office pages with islands stay within 200 KB of JavaScript and WebAssembly", async ({ page }) => {

@@ -13,7 +13,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::closure::Closure;
 use leptos::web_sys::{Event, HtmlFormElement};
 
-use super::url_encoded;
+use super::{LatestAsk, url_encoded, with_form};
 use crate::status_change_preview::preview_status_change;
 
 /// The pause after the last keystroke before the preview follows.
@@ -22,14 +22,8 @@ const TYPING_PAUSE: Duration = Duration::from_millis(500);
 /// Previews the form `form_id` of the pratica `code` in `region_id`.
 #[island(lazy)]
 pub fn ChangePreview(code: String, form_id: String, region_id: String) -> impl IntoView {
-    // Effects run only in the browser, once the island is hydrated.
-    Effect::new(move |_| {
-        let form = document()
-            .get_element_by_id(&form_id)
-            .and_then(|form| form.dyn_into::<HtmlFormElement>().ok());
-        if let Some(form) = form {
-            preview_on_change(form, code.clone(), region_id.clone());
-        }
+    with_form(form_id, move |form| {
+        preview_on_change(form, code.clone(), region_id.clone())
     });
 }
 
@@ -37,7 +31,7 @@ pub fn ChangePreview(code: String, form_id: String, region_id: String) -> impl I
 /// unanswered one (network, session ended) leaves the region as it was:
 /// the buttons still post the form.
 fn preview_on_change(form: HtmlFormElement, code: String, region_id: String) {
-    let asked = Rc::new(Cell::new(0_u64));
+    let asked = LatestAsk::default();
     let pending = Rc::new(Cell::new(None::<TimeoutHandle>));
     let ask = {
         let form = form.clone();
@@ -45,12 +39,11 @@ fn preview_on_change(form: HtmlFormElement, code: String, region_id: String) {
             let Some(posted) = url_encoded(&form) else {
                 return;
             };
-            let this_ask = asked.get() + 1;
-            asked.set(this_ask);
+            let this_ask = asked.next();
             let (asked, code, region_id) = (asked.clone(), code.clone(), region_id.clone());
             leptos::task::spawn_local(async move {
                 if let Ok(preview) = preview_status_change(code, posted).await
-                    && asked.get() == this_ask
+                    && asked.is_latest(this_ask)
                     && let Some(region) = document().get_element_by_id(&region_id)
                 {
                     region.set_inner_html(&preview);

@@ -12,7 +12,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::closure::Closure;
 use leptos::web_sys::{Event, HtmlFormElement};
 
-use super::url_encoded;
+use super::{LatestAsk, url_encoded, with_form};
 use crate::dashboard_live::{DashboardUpdate, filter_dashboard};
 
 /// The pause after the last keystroke before the list follows the search.
@@ -22,21 +22,15 @@ const TYPING_PAUSE: Duration = Duration::from_millis(300);
 /// count (a status region) in `total_id`.
 #[island(lazy)]
 pub fn DashboardLive(form_id: String, total_id: String, results_id: String) -> impl IntoView {
-    // Effects run only in the browser, once the island is hydrated.
-    Effect::new(move |_| {
-        let form = document()
-            .get_element_by_id(&form_id)
-            .and_then(|form| form.dyn_into::<HtmlFormElement>().ok());
-        if let Some(form) = form {
-            follow(form, total_id.clone(), results_id.clone());
-        }
+    with_form(form_id, move |form| {
+        follow(form, total_id.clone(), results_id.clone())
     });
 }
 
 /// Listens to `form`: typing waits for a pause, a choice or the button asks
 /// at once. Only the latest answer is shown.
 fn follow(form: HtmlFormElement, total_id: String, results_id: String) {
-    let asked = Rc::new(Cell::new(0_u64));
+    let asked = LatestAsk::default();
     let pending = Rc::new(Cell::new(None::<TimeoutHandle>));
     let ask = {
         let form = form.clone();
@@ -44,13 +38,14 @@ fn follow(form: HtmlFormElement, total_id: String, results_id: String) {
             let Some(posted) = url_encoded(&form) else {
                 return;
             };
-            let this_ask = asked.get() + 1;
-            asked.set(this_ask);
+            let this_ask = asked.next();
             let (asked, form) = (asked.clone(), form.clone());
             let (total_id, results_id) = (total_id.clone(), results_id.clone());
             leptos::task::spawn_local(async move {
                 match filter_dashboard(posted).await {
-                    Ok(update) if asked.get() == this_ask => show(&update, &total_id, &results_id),
+                    Ok(update) if asked.is_latest(this_ask) => {
+                        show(&update, &total_id, &results_id)
+                    }
                     Ok(_) => {}
                     // The button's submission goes as without JavaScript.
                     Err(_) if send_on_failure => {

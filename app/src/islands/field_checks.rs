@@ -5,7 +5,7 @@
 //! code is fetched on the pages that have it, so the citizens' pages do not
 //! carry it. Without JavaScript the form is checked when posted.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -14,7 +14,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::closure::Closure;
 use leptos::web_sys::{Document, Element, FocusEvent, HtmlFormElement};
 
-use super::url_encoded;
+use super::{LatestAsk, url_encoded, with_form};
 use crate::registration_check::{FieldProblem, check_registration};
 
 /// Checks the form `form_id` as each of its fields is left, and says the
@@ -26,14 +26,8 @@ pub fn FieldChecks(
     form_id: String,
 ) -> impl IntoView {
     let (said, set_said) = signal(String::new());
-    // Effects run only in the browser, once the island is hydrated.
-    Effect::new(move |_| {
-        let form = document()
-            .get_element_by_id(&form_id)
-            .and_then(|form| form.dyn_into::<HtmlFormElement>().ok());
-        if let Some(form) = form {
-            check_on_leaving(form, move |text| set_said.set(text));
-        }
+    with_form(form_id, move |form| {
+        check_on_leaving(form, move |text| set_said.set(text))
     });
     view! { <p class="visually-hidden" aria-live="polite">{said}</p> }
 }
@@ -42,7 +36,7 @@ pub fn FieldChecks(
 /// shown: an earlier one arriving late is dropped.
 fn check_on_leaving(form: HtmlFormElement, say: impl Fn(String) + Clone + 'static) {
     let left = Rc::new(RefCell::new(BTreeSet::<String>::new()));
-    let asked = Rc::new(Cell::new(0_u64));
+    let asked = LatestAsk::default();
     let on_focus_out = Closure::<dyn Fn(FocusEvent)>::new({
         let form = form.clone();
         move |event: FocusEvent| {
@@ -57,15 +51,14 @@ fn check_on_leaving(form: HtmlFormElement, say: impl Fn(String) + Clone + 'stati
             let Some(posted) = url_encoded(&form) else {
                 return;
             };
-            let this_ask = asked.get() + 1;
-            asked.set(this_ask);
+            let this_ask = asked.next();
             let (left, asked, say) = (left.clone(), asked.clone(), say.clone());
             leptos::task::spawn_local(async move {
                 // Unanswered (network, session ended): the form still posts.
                 let Ok(problems) = check_registration(posted).await else {
                     return;
                 };
-                if asked.get() != this_ask {
+                if !asked.is_latest(this_ask) {
                     return;
                 }
                 let document = document();

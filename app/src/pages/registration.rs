@@ -18,7 +18,7 @@ use crate::i18n::{I18n, use_i18n};
 use crate::islands::FieldChecks;
 use crate::pages::backoffice::own_case;
 use crate::pages::case::deadline::due_text;
-use crate::pages::staff::{StaffNav, body_staff, redirect, signed_in};
+use crate::pages::staff::{StaffNav, body_staff, read_posted, redirect, signed_in};
 use crate::paths;
 use crate::registration_check::FieldProblem;
 use pratiche_db::clock::today_in_rome;
@@ -83,14 +83,7 @@ pub fn RegistrationPage() -> impl IntoView {
 /// posts it. For a signed-in body's staff only, as the page.
 pub async fn check_draft(posted: &str) -> Result<Vec<FieldProblem>, ServerFnError> {
     let (_, body_id) = body_staff()?;
-    let form: RegistrationForm = match serde_urlencoded::from_str(posted) {
-        Ok(form) => form,
-        Err(error) => {
-            return Err(ServerFnError::Args(format!(
-                "not a registration form: {error}"
-            )));
-        }
-    };
+    let form: RegistrationForm = read_posted(posted)?;
     answer_privately(StatusCode::OK);
     let (read, mut problems) = registration::read(&form.input(), today_in_rome());
     let db = expect_context::<AppContext>().db;

@@ -57,6 +57,16 @@ pub(crate) fn body_staff() -> Result<(SignedIn, i32), ServerFnError> {
     Ok((user, body_id))
 }
 
+/// A back-office form as a server function receives it: URL-encoded, as
+/// the browser posts it, read with the form handler's own struct. Anything
+/// else is the caller's mistake (400).
+pub(crate) fn read_posted<T: serde::de::DeserializeOwned>(
+    posted: &str,
+) -> Result<T, ServerFnError> {
+    serde_urlencoded::from_str(posted)
+        .map_err(|error| ServerFnError::Args(format!("not the form's fields: {error}")))
+}
+
 pub(crate) fn redirect(to: &'static str) -> AnyView {
     answer_privately(StatusCode::SEE_OTHER);
     expect_context::<ResponseOptions>().insert_header(LOCATION, HeaderValue::from_static(to));

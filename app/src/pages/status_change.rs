@@ -25,7 +25,7 @@ use crate::forms::StatusChangeForm;
 use crate::i18n::{I18n, use_i18n};
 use crate::islands::ChangePreview;
 use crate::pages::case::deadline::{ClockExplanation, due_text};
-use crate::pages::staff::body_staff;
+use crate::pages::staff::{body_staff, read_posted};
 use crate::paths::case_events;
 use pratiche_db::clock::today_in_rome;
 
@@ -249,14 +249,7 @@ pub async fn run_status_change(
 /// staff's own pratica, rendered for the form's live region.
 pub async fn preview_in_place(typed: &str, posted: &str) -> Result<String, ServerFnError> {
     let (user, body_id) = body_staff()?;
-    let form: StatusChangeForm = match serde_urlencoded::from_str(posted) {
-        Ok(form) => form,
-        Err(error) => {
-            return Err(ServerFnError::Args(format!(
-                "not a status-change form: {error}"
-            )));
-        }
-    };
+    let form: StatusChangeForm = read_posted(posted)?;
     let not_found = || {
         answer_privately(StatusCode::NOT_FOUND);
         Err(ServerFnError::ServerError(

@@ -23,7 +23,9 @@ use crate::i18n::{I18n, use_i18n};
 use crate::islands::DashboardLive;
 use crate::pages::case::deadline::{ClockExplanation, due_text};
 use crate::pages::sent_messages::CaseMessages;
-use crate::pages::staff::{StaffNav, body_staff, redirect, rome_time, signed_in};
+use crate::pages::staff::{
+    StaffNav, body_staff, database_unavailable, redirect, rome_time, signed_in,
+};
 use crate::pages::status_change::{
     DraftOutcome, StatusChangeDraft, StatusChangeForms, warning_key,
 };
@@ -121,11 +123,7 @@ pub async fn filter_in_place(posted: &str) -> Result<DashboardUpdate, ServerFnEr
     let db = expect_context::<AppContext>().db;
     let found = match dashboard(&db, body_id, &filter, page - 1, today_in_rome()).await {
         Ok(found) => found,
-        Err(error) => {
-            tracing::error!(%error, "cannot read the dashboard");
-            answer_privately(StatusCode::SERVICE_UNAVAILABLE);
-            return Err(ServerFnError::ServerError("database unavailable".into()));
-        }
+        Err(error) => return Err(database_unavailable("read the dashboard", &error)),
     };
     answer_privately(StatusCode::OK);
     let i18n = I18n::from_request(&expect_context::<http::request::Parts>());

@@ -18,7 +18,9 @@ use crate::i18n::{I18n, use_i18n};
 use crate::islands::FieldChecks;
 use crate::pages::backoffice::own_case;
 use crate::pages::case::deadline::due_text;
-use crate::pages::staff::{StaffNav, body_staff, read_posted, redirect, signed_in};
+use crate::pages::staff::{
+    StaffNav, body_staff, database_unavailable, read_posted, redirect, signed_in,
+};
 use crate::paths;
 use crate::registration_check::FieldProblem;
 use pratiche_db::clock::today_in_rome;
@@ -90,9 +92,10 @@ pub async fn check_draft(posted: &str) -> Result<Vec<FieldProblem>, ServerFnErro
     let of_body = match check_against_body(&db, body_id, BodyFields::of(&read)).await {
         Ok((_, of_body)) => of_body,
         Err(error) => {
-            tracing::error!(%error, "cannot check a registration against its body");
-            answer_privately(StatusCode::SERVICE_UNAVAILABLE);
-            return Err(ServerFnError::ServerError("database unavailable".into()));
+            return Err(database_unavailable(
+                "check a registration against its body",
+                &error,
+            ));
         }
     };
     problems.extend(of_body);

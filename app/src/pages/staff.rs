@@ -57,6 +57,14 @@ pub(crate) fn body_staff() -> Result<(SignedIn, i32), ServerFnError> {
     Ok((user, body_id))
 }
 
+/// A server function's answer when the database does not answer: 503,
+/// logged with what was being done.
+pub(crate) fn database_unavailable(doing: &str, error: &pratiche_db::DbErr) -> ServerFnError {
+    tracing::error!(%error, "cannot {doing}");
+    answer_privately(StatusCode::SERVICE_UNAVAILABLE);
+    ServerFnError::ServerError("database unavailable".into())
+}
+
 /// A back-office form as a server function receives it: URL-encoded, as
 /// the browser posts it, read with the form handler's own struct. Anything
 /// else is the caller's mistake (400).

@@ -25,7 +25,7 @@ use crate::forms::StatusChangeForm;
 use crate::i18n::{I18n, use_i18n};
 use crate::islands::ChangePreview;
 use crate::pages::case::deadline::{ClockExplanation, due_text};
-use crate::pages::staff::{body_staff, read_posted};
+use crate::pages::staff::{body_staff, database_unavailable, read_posted};
 use crate::paths::case_events;
 use pratiche_db::clock::today_in_rome;
 
@@ -256,11 +256,7 @@ pub async fn preview_in_place(typed: &str, posted: &str) -> Result<String, Serve
             "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code.".into(),
         ))
     };
-    let unavailable = |error: DbErr| {
-        tracing::error!(%error, "cannot preview a status change");
-        answer_privately(StatusCode::SERVICE_UNAVAILABLE);
-        Err(ServerFnError::ServerError("database unavailable".into()))
-    };
+    let unavailable = |error: DbErr| Err(database_unavailable("preview a status change", &error));
     let Ok(code) = CaseCode::parse(typed) else {
         return not_found();
     };

@@ -88,6 +88,24 @@ pub fn check_insertion<S: Copy + Eq + Hash + std::fmt::Debug>(
     }
 }
 
+/// The `candidates` a new step (not a correction) filed at `position` of
+/// `history` may set: the states [`check_insertion`] accepts there. The
+/// back office offers these for an event dated then.
+pub fn allowed_at<'a, S: Copy + Eq + Hash + std::fmt::Debug>(
+    transitions: &'a Transitions<S>,
+    history: &'a [Step<S>],
+    position: usize,
+    candidates: impl IntoIterator<Item = S> + 'a,
+) -> impl Iterator<Item = S> + 'a {
+    candidates.into_iter().filter(move |&state| {
+        let new = Step {
+            state,
+            correction: false,
+        };
+        check_insertion(transitions, history, position, new).is_ok()
+    })
+}
+
 /// Whether every step of `history` is allowed after the one before it.
 pub fn is_valid_history<S: Copy + Eq + Hash>(
     transitions: &Transitions<S>,
@@ -159,7 +177,47 @@ mod tests {
         assert!(is_valid_history(&workflow(), &history));
     }
 
+    #[test]
+    fn the_states_allowed_depend_on_where_the_step_falls() {
+        // As `workflow`, and documents → decided.
+        let transitions = Transitions::new([(0, 1), (1, 2), (2, 1), (1, 3), (2, 3)]);
+        // Submitted, review, decided: nothing follows a decision; dated
+        // between review and the decision, only documents (it must lead to
+        // the decision); between submitted and review, or before
+        // everything, nothing.
+        let history = [step(0), step(1), step(3)];
+        let allowed =
+            |position| -> Vec<u8> { allowed_at(&transitions, &history, position, 0..4).collect() };
+        assert_eq!(allowed(3), Vec::<u8>::new());
+        assert_eq!(allowed(2), [2]);
+        assert_eq!(allowed(1), Vec::<u8>::new());
+        assert_eq!(allowed(0), Vec::<u8>::new());
+    }
+
     proptest! {
+        /// Appended after the newest step, the allowed states are the
+        /// transitions from its state; anywhere, a state is offered exactly
+        /// when filing it there is accepted.
+        #[test]
+        fn the_states_allowed_are_those_check_insertion_accepts(
+            pairs in proptest::collection::vec((0u8..5, 0u8..5), 0..12),
+            states in proptest::collection::vec(0u8..5, 1..8),
+            position in 0usize..10,
+        ) {
+            let transitions = Transitions::new(pairs);
+            let history: Vec<_> = states.iter().copied().map(step).collect();
+            let position = position % (history.len() + 1);
+            for state in 0..5 {
+                let offered = allowed_at(&transitions, &history, position, [state]).count() == 1;
+                prop_assert_eq!(offered, check_insertion(&transitions, &history, position, step(state)).is_ok());
+            }
+            let mut appended: Vec<u8> = allowed_at(&transitions, &history, history.len(), 0..5).collect();
+            let mut after: Vec<u8> = transitions.after(*states.last().unwrap()).collect();
+            appended.sort();
+            after.sort();
+            prop_assert_eq!(appended, after);
+        }
+
         /// Whatever is filed where, a history built only from accepted
         /// insertions stays valid.
         #[test]

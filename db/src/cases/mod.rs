@@ -6,11 +6,13 @@
 //! Long on purpose: the steps of one write (lock, check the transition, file,
 //! recompute, feed) stay in one place.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::CaseCode;
 use pratiche_domain::clock::{ClockEvent, ClockWarning, Explanation, Extension};
 use pratiche_domain::text::fold_for_search;
-use pratiche_domain::workflow::{Step, TransitionError, Transitions, check_insertion};
+use pratiche_domain::workflow::{Step, TransitionError, Transitions, allowed_at, check_insertion};
 use sea_orm::sea_query::{Expr, ExprTrait, LockType, StringLen};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, DeriveActiveEnum, EntityTrait, EnumIter,
@@ -24,6 +26,7 @@ use crate::entity::{
     StoredPhase, body, case, procedure_state, procedure_transition, procedure_type, status_event,
 };
 use crate::feed;
+use crate::procedure_types::{StateChoice, state_choices};
 
 pub mod dashboard;
 pub mod record;
@@ -190,9 +193,7 @@ pub async fn record_event<C: ConnectionTrait>(
     let (state, transitions) =
         state_with_transitions(txn, event.state_id, case.procedure_type_id).await?;
     let mut history = history_of(txn, case.id).await?;
-    // After every event that happened at the same time or before: it is
-    // recorded last.
-    let position = history.partition_point(|row| row.occurred_at <= event.occurred_at);
+    let position = position_in(&history, event.occurred_at);
     let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
     let new = HistoryRow::of_new(&event, &state);
     check_insertion(&transitions, &steps, position, new.step())?;
@@ -208,6 +209,53 @@ pub async fn record_event<C: ConnectionTrait>(
         warnings: explanation.warnings_for_event_on(occurred_on),
         explanation,
     })
+}
+
+/// Where an event that happened at `occurred_at` goes in `history`: after
+/// every event that happened at the same time or before (it is recorded
+/// last).
+fn position_in(history: &[HistoryRow], occurred_at: DateTime<Utc>) -> usize {
+    history.partition_point(|row| row.occurred_at <= occurred_at)
+}
+
+/// The states a status-change form offers on a pratica.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateOffer {
+    /// Every state of its procedure type, in order: a correction may set any.
+    pub all: Vec<StateChoice>,
+    /// Those a status event (not a correction) that happened at the given
+    /// instant may set, in the same order: what [`record_event`] would
+    /// accept there.
+    pub allowed: Vec<StateChoice>,
+}
+
+/// The states a status event on `case` that happened at `occurred_at` may
+/// set: the ones allowed after the state in effect then, which do not make
+/// the event after it illegal. For an event happening now, the moves from
+/// the current state.
+pub async fn state_offer<C: ConnectionTrait>(
+    conn: &C,
+    case: &case::Model,
+    occurred_at: DateTime<Utc>,
+) -> Result<StateOffer, DbErr> {
+    let all = state_choices(conn, case.procedure_type_id).await?;
+    let transitions = transitions_of(conn, case.procedure_type_id).await?;
+    let history = history_of(conn, case.id).await?;
+    let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
+    let position = position_in(&history, occurred_at);
+    let allowed: HashSet<i32> = allowed_at(
+        &transitions,
+        &steps,
+        position,
+        all.iter().map(|state| state.id),
+    )
+    .collect();
+    let allowed = all
+        .iter()
+        .filter(|state| allowed.contains(&state.id))
+        .cloned()
+        .collect();
+    Ok(StateOffer { all, allowed })
 }
 
 /// A pratica as a status event finds it: its row, locked until the

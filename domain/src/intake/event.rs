@@ -67,6 +67,15 @@ pub enum When<'a> {
     RomeDay { date: &'a str, time: &'a str },
 }
 
+impl When<'_> {
+    /// The instant the event happened, as [`check`] reads it; none when it
+    /// cannot be read (what is wrong is [`check`]'s to say). The back office
+    /// offers the states allowed at this instant.
+    pub fn instant(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        occurred_at(&mut Problems::new(), self, now)
+    }
+}
+
 /// A status event as submitted; an empty text is an absent field.
 #[derive(Clone, Copy, Debug)]
 pub struct EventInput<'a> {
@@ -564,7 +573,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn never_panics_whatever_is_typed(
+        fn never_panics_whatever_is_typed_and_reads_the_time_once(
             state in "\\PC{0,12}",
             date in "\\PC{0,12}",
             time in "\\PC{0,6}",
@@ -586,7 +595,14 @@ mod tests {
                     correction_reason: reason.as_deref(),
                     ..input()
                 };
-                let _ = check(&input, facts());
+                // `When::instant` reads the time as `check` does.
+                match check(&input, facts()) {
+                    Ok(valid) => prop_assert_eq!(when.instant(facts().now), Some(valid.occurred_at)),
+                    Err(problems) if when.instant(facts().now).is_none() => prop_assert!(problems
+                        .iter()
+                        .any(|problem| matches!(problem.field, Field::OccurredAt | Field::OccurredTime))),
+                    Err(_) => {}
+                }
                 let _ = check(&EventInput { extension_days: Number::Given(given), state: Number::Given(given), ..input }, facts());
             }
         }

@@ -212,6 +212,12 @@ pub fn charge_lookup_of(
     charge_lookups(usize::from(!paid))
 }
 
+/// The address a request came from, as the server reads it behind its
+/// trusted proxies, provided to every page and server function: what the
+/// audit log records of a server function's write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
 /// The back-office user of a request, put into its extensions by the
 /// server's session middleware once the session token checked out.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@ pub mod dashboard_live;
 pub mod islands;
 pub mod registration_check;
 pub mod search;
-pub mod status_change_preview;
+pub mod status_change_in_place;
 
 #[cfg(feature = "ssr")]
 mod components;

@@ -18,7 +18,7 @@ use chrono::Utc;
 use ipnet::IpNet;
 use leptos::prelude::{LeptosOptions, provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use pratiche_app::context::{AppContext, LookupLimit, LookupReceipts};
+use pratiche_app::context::{AppContext, ClientAddress, LookupLimit, LookupReceipts};
 use pratiche_app::csp::content_security_policy;
 use pratiche_app::paths;
 use pratiche_app::{App, has_islands, shell};
@@ -51,7 +51,7 @@ use crate::notify::io::IoClient;
 use crate::notify::{self, email::Mailer, links::Links};
 use crate::office::BackOffice;
 use crate::page_nonce::{self, PageNonce};
-use crate::rate_limit::{self, KeyedLimiter, LookupLimiter};
+use crate::rate_limit::{self, KeyedLimiter, LookupLimiter, client_address, peer_of};
 use crate::remembered;
 use crate::responses::{SecureCookies, is_html};
 use crate::telemetry::{self, PathRedactor};
@@ -570,8 +570,13 @@ fn router(
     let routes = generate_route_list(App);
     let feed = get(case_feed::case_feed).with_state(context.clone());
     let open_data = transparency::routes().with_state(context.clone());
+    let trusted_proxies = back_office.trusted_proxies.clone();
     let provide_app_context = move || {
         provide_context(context.clone());
+        if let Some(parts) = use_context::<axum::http::request::Parts>() {
+            let client = client_address(peer_of(&parts).ip(), &parts.headers, &trusted_proxies);
+            provide_context(ClientAddress(client.to_string()));
+        }
         // The page's nonce, chosen by `page_nonce::with_page_nonce` for
         // this request, replaces the one Leptos made.
         let nonce = use_context::<axum::http::request::Parts>()

@@ -334,6 +334,7 @@ bo-nav-register = New application
 case-correction = Correction
 change-title = Record a status change
 change-none-allowed = The procedure allows no further step from the current state; a correction is still possible.
+change-none-at-date = At this date the procedure allows no state: choose a later date, or record a correction.
 change-correction-title = Correction (fixing the history)
 change-correction-intro = The history is never edited: a mistake is fixed by a correction, which may set any state and is shown to the citizen as "Correction". The reason stays internal.
 change-state = New state

@@ -334,6 +334,7 @@ bo-nav-register = Nuova pratica
 case-correction = Rettifica
 change-title = Registra un cambio di stato
 change-none-allowed = Dallo stato attuale il procedimento non prevede altri passaggi; resta possibile una rettifica.
+change-none-at-date = A questa data il procedimento non prevede alcuno stato: scelga una data successiva, o registri una rettifica.
 change-correction-title = Rettifica (correzione della storia)
 change-correction-intro = La storia non si modifica: un errore si corregge con una rettifica, che può impostare qualsiasi stato ed è mostrata al cittadino come «Rettifica». Il motivo resta interno.
 change-state = Nuovo stato

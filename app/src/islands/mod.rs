@@ -2,12 +2,12 @@
 //! they receive every text already translated, as props. The back office's
 //! are lazy: their code is fetched on the pages that have them.
 
-mod change_preview;
+mod change_in_place;
 mod code_field;
 mod dashboard_live;
 mod field_checks;
 
-pub use change_preview::ChangePreview;
+pub use change_in_place::ChangeInPlace;
 pub use code_field::{CodeField, CodeMessages};
 pub use dashboard_live::DashboardLive;
 pub use field_checks::FieldChecks;

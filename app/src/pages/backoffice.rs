@@ -5,6 +5,7 @@
 //! Two pages that share their queries' types and their row views: the
 //! dashboard and the record.
 
+use chrono::Utc;
 use http::StatusCode;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -12,8 +13,9 @@ use pratiche_db::cases::dashboard::{
     Dashboard, DashboardFilter, DueFilter, MatchCount, PAGE_SIZE, dashboard,
 };
 use pratiche_db::cases::record::{CaseDetail, case_detail};
-use pratiche_db::procedure_types::{StateChoice, state_choices};
-use pratiche_domain::clock::{ClockStatus, ClockWarning};
+use pratiche_db::cases::state_offer;
+use pratiche_db::procedure_types::StateChoice;
+use pratiche_domain::clock::ClockStatus;
 use pratiche_domain::{CaseCode, PublicPhase};
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
@@ -27,7 +29,8 @@ use crate::pages::staff::{
     StaffNav, body_staff, database_unavailable, redirect, rome_time, signed_in,
 };
 use crate::pages::status_change::{
-    DraftOutcome, StatusChangeDraft, StatusChangeForms, warning_key,
+    DraftOutcome, SavedCallout, SavedNotice, StatusChangeDraft, StatusChangeForms, happened_at,
+    saved_notice_from_query,
 };
 use crate::paths;
 use pratiche_db::clock::today_in_rome;
@@ -361,28 +364,17 @@ pub fn CaseRecordPage() -> impl IntoView {
     let saved = saved_notice_from_query();
     let record = Suspend::new(async move {
         let i18n = use_i18n();
+        // The states a change may set when it happened: now, or the day
+        // and time of the change form sent back (its preview, its problems).
+        let now = Utc::now();
+        let at = match &draft {
+            Some(draft) if !draft.form.is_correction() => happened_at(&draft.form, now),
+            _ => now,
+        };
         let found = match own_case(&context.db, body_id, &typed).await {
-            Ok(Some(detail)) => {
-                let procedure_type_id = detail.case.procedure_type_id;
-                let current = detail.case.current_state_id;
-                match state_choices(&context.db, procedure_type_id).await {
-                    Ok(all_states) => {
-                        // Only the allowed moves from the current state.
-                        let transitions =
-                            pratiche_db::cases::transitions_of(&context.db, procedure_type_id)
-                                .await;
-                        transitions.map(|transitions| {
-                            let next_states = all_states
-                                .iter()
-                                .filter(|state| transitions.allows(current, state.id))
-                                .cloned()
-                                .collect();
-                            Some((detail, next_states, all_states))
-                        })
-                    }
-                    Err(error) => Err(error),
-                }
-            }
+            Ok(Some(detail)) => state_offer(&context.db, &detail.case, at)
+                .await
+                .map(|offer| Some((detail, offer.allowed, offer.all))),
             Ok(None) => Ok(None),
             Err(error) => Err(error),
         };
@@ -427,25 +419,10 @@ pub fn CaseRecordPage() -> impl IntoView {
     .into_any()
 }
 
-/// What the record page says after a saved change (from the redirect's
-/// query): that it was saved, and any clock warning.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct SavedNotice {
-    saved: bool,
-    warnings: Vec<ClockWarning>,
-}
-
-fn saved_notice_from_query() -> SavedNotice {
-    let query = use_query_map().read_untracked();
-    SavedNotice {
-        saved: query.get("registrato").is_some(),
-        warnings: query
-            .get("avviso")
-            .filter(|warning| warning == "richiesta-ripetuta")
-            .map(|_| vec![ClockWarning::RepeatedDocumentsRequest])
-            .unwrap_or_default(),
-    }
-}
+/// The ids of the record's summary and history, which a save in place
+/// renders again.
+pub(crate) const RECORD_SUMMARY_ID: &str = "sintesi";
+pub(crate) const RECORD_HISTORY_ID: &str = "storia";
 
 #[component]
 fn CaseRecord(
@@ -457,27 +434,31 @@ fn CaseRecord(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let code = *detail.case.code;
+    let version = detail.case.version;
+    let events = detail.events.clone();
+    let case_id = detail.case.id;
+    view! {
+        {saved.saved.then(|| view! { <SavedCallout warnings=saved.warnings/> })}
+        <div id=RECORD_SUMMARY_ID><RecordSummary detail/></div>
+        <StatusChangeForms code=code.to_string() version next_states all_states draft/>
+        <h2>{i18n.t("record-history")}</h2>
+        <ol id=RECORD_HISTORY_ID class="history staff-history"><RecordHistory events/></ol>
+        <CaseMessages case_id/>
+    }
+}
+
+/// A pratica's record above its forms: what it is, its phase, its due date
+/// and the due date's explanation.
+#[component]
+pub(crate) fn RecordSummary(detail: CaseDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let code = *detail.case.code;
     let phase = *detail.case.current_phase;
     let due = detail
         .clock
         .as_ref()
         .map(|clock| due_text(&i18n, &ClockStatus::at(clock, today_in_rome())));
-    let events = detail
-        .events
-        .iter()
-        .rev()
-        .map(|event| event_view(&i18n, event))
-        .collect_view();
-    let saved_view = saved.saved.then(|| {
-        view! {
-            <div class="callout" role="status">
-                <p>{i18n.t("change-saved")}</p>
-                {saved.warnings.iter().map(|warning| view! { <p>{i18n.t(warning_key(*warning))}</p> }).collect_view()}
-            </div>
-        }
-    });
     view! {
-        {saved_view}
         <p class="eyebrow">{i18n.t_with("case-label", &[("code", code.to_string().into())])}</p>
         <h1>{detail.case.subject.clone()}</h1>
         <p class="lead">{detail.procedure_name.clone()}</p>
@@ -499,11 +480,18 @@ fn CaseRecord(
             " "
             <a class="button-link button-secondary" href=paths::receipt(code)>{i18n.t("receipt-link")}</a>
         </p>
-        <StatusChangeForms code=code.to_string() version=detail.case.version next_states all_states draft/>
-        <h2>{i18n.t("record-history")}</h2>
-        <ol class="history staff-history">{events}</ol>
-        <CaseMessages case_id=detail.case.id/>
     }
+}
+
+/// A pratica's history, newest first, as the staff see it.
+#[component]
+pub(crate) fn RecordHistory(events: Vec<pratiche_db::cases::record::EventDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    events
+        .iter()
+        .rev()
+        .map(|event| event_view(&i18n, event))
+        .collect_view()
 }
 
 fn event_view(

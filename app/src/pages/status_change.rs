@@ -4,12 +4,14 @@
 //! effect on the due date without saving; the handler renders the record
 //! again with what was typed, the errors, the preview or the conflict.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use http::StatusCode;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use pratiche_db::audit::{Actor, AuditSource};
-use pratiche_db::cases::record::own_case;
+use pratiche_db::cases::record::{case_detail, own_case};
 use pratiche_db::cases::service::{EventError, record_event};
+use pratiche_db::cases::state_offer;
 use pratiche_db::entity::case;
 use pratiche_db::procedure_types::StateChoice;
 use pratiche_db::{DatabaseConnection, DbErr};
@@ -20,13 +22,17 @@ use pratiche_domain::intake::{Kind, Number};
 use pratiche_domain::personal_data::PersonalData;
 
 use crate::components::{FormField, answer_privately, field_error};
-use crate::context::AppContext;
+use crate::context::{AppContext, ClientAddress};
 use crate::forms::StatusChangeForm;
 use crate::i18n::{I18n, use_i18n};
-use crate::islands::ChangePreview;
+use crate::islands::ChangeInPlace;
+use crate::pages::backoffice::{
+    RECORD_HISTORY_ID, RECORD_SUMMARY_ID, RecordHistory, RecordSummary,
+};
 use crate::pages::case::deadline::{ClockExplanation, due_text};
 use crate::pages::staff::{body_staff, database_unavailable, read_posted};
-use crate::paths::case_events;
+use crate::paths::{case_events, case_record};
+use crate::status_change_in_place::{RecordPlaces, SaveAnswer, SavedRecord};
 use pratiche_db::clock::today_in_rome;
 
 /// What was typed in a status-change form and what the server made of it.
@@ -78,6 +84,13 @@ fn input(form: &StatusChangeForm) -> EventInput<'_> {
         correction_reason: form.is_correction().then_some(form.reason.as_str()),
         personal_data_confirmed: form.confirm_personal_data == "1",
     }
+}
+
+/// When the event of a change form happened, as the save will read it; a
+/// day or time that cannot be read yet is now. The states the change form
+/// offers are those allowed then ([`state_offer`]).
+pub(crate) fn happened_at(form: &StatusChangeForm, now: DateTime<Utc>) -> DateTime<Utc> {
+    input(form).when.instant(now).unwrap_or(now)
 }
 
 /// What was typed, to show again with `errors`.
@@ -160,11 +173,62 @@ fn refused_draft(form: &StatusChangeForm, problems: Vec<EventProblem>) -> Status
     draft
 }
 
+/// What the record page says after a saved change: that it was saved, and
+/// any clock warning. Without JavaScript it travels in the query of the
+/// handler's redirect ([`saved_address`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SavedNotice {
+    pub saved: bool,
+    pub warnings: Vec<ClockWarning>,
+}
+
+/// The query of the address after a save: saved, and the warning.
+const SAVED_FLAG: &str = "registrato";
+const WARNING: &str = "avviso";
+const REPEATED_REQUEST: &str = "richiesta-ripetuta";
+
+/// The record's address after a save, saying so and its warnings.
+pub fn saved_address(code: CaseCode, warnings: &[ClockWarning]) -> String {
+    let warning = match warnings.first() {
+        Some(ClockWarning::RepeatedDocumentsRequest) => format!("&{WARNING}={REPEATED_REQUEST}"),
+        None => String::new(),
+    };
+    format!("{}?{SAVED_FLAG}=1{warning}", case_record(code))
+}
+
+/// The notice the record page's query carries ([`saved_address`]).
+pub(crate) fn saved_notice_from_query() -> SavedNotice {
+    let query = use_query_map().read_untracked();
+    SavedNotice {
+        saved: query.get(SAVED_FLAG).is_some(),
+        warnings: query
+            .get(WARNING)
+            .filter(|warning| warning == REPEATED_REQUEST)
+            .map(|_| vec![ClockWarning::RepeatedDocumentsRequest])
+            .unwrap_or_default(),
+    }
+}
+
+/// "Saved", with the clock's warnings.
+#[component]
+pub(crate) fn SavedCallout(warnings: Vec<ClockWarning>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="callout" role="status">
+            <p>{i18n.t("change-saved")}</p>
+            {warnings.iter().map(|warning| view! { <p>{i18n.t(warning_key(*warning))}</p> }).collect_view()}
+        </div>
+    }
+}
+
 /// What a status-change form asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Intent {
     /// The effect on the clock, written and rolled back.
     Preview,
+    /// Saved, whatever the form's button said (the save in place sends the
+    /// form without its button).
+    Save,
     /// What the form's button says: a preview or a save.
     AsAsked,
 }
@@ -183,8 +247,8 @@ pub enum ChangeOutcome {
 /// Runs a status-change form on `case` for `actor`: the rules of an event
 /// ([`event::check`]), then the real write path, committed for a save and
 /// rolled back for a preview; a save is guarded by the version the form
-/// was built from. The record's form handler and the preview in place
-/// (`status_change_preview`) both run it.
+/// was built from. The record's form handler and the record form's server
+/// functions (`status_change_in_place`) all run it.
 pub async fn run_status_change(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -210,7 +274,11 @@ pub async fn run_status_change(
         draft.outcome = Some(DraftOutcome::Conflict);
         return Ok(ChangeOutcome::Shown(Box::new(draft)));
     };
-    let preview = intent == Intent::Preview || form.action == StatusChangeForm::PREVIEW;
+    let preview = match intent {
+        Intent::Preview => true,
+        Intent::Save => false,
+        Intent::AsAsked => form.action == StatusChangeForm::PREVIEW,
+    };
     let txn = pratiche_db::begin_write(db).await?;
     let recorded = record_event(&txn, actor, case, valid, Some(expected_version), now).await;
     match (&recorded, preview) {
@@ -243,45 +311,151 @@ pub async fn run_status_change(
     })
 }
 
-/// The preview of a status-change form on the pratica `typed`, as the
-/// record's island asks it while the clerk fills the form in: the
-/// form's run as a preview ([`run_status_change`]), for the signed-in
-/// staff's own pratica, rendered for the form's live region.
-pub async fn preview_in_place(typed: &str, posted: &str) -> Result<String, ServerFnError> {
-    let (user, body_id) = body_staff()?;
-    let form: StatusChangeForm = read_posted(posted)?;
-    let not_found = || {
-        answer_privately(StatusCode::NOT_FOUND);
-        Err(ServerFnError::ServerError(
-            "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code.".into(),
-        ))
-    };
-    let unavailable = |error: DbErr| Err(database_unavailable("preview a status change", &error));
-    let Ok(code) = CaseCode::parse(typed) else {
-        return not_found();
-    };
-    let db = expect_context::<AppContext>().db;
-    let case = match own_case(&db, body_id, code).await {
-        Ok(Some(case)) => case,
-        Ok(None) => return not_found(),
-        Err(error) => return unavailable(error),
-    };
-    // Rolled back with the preview: the audit entry is never kept.
-    let actor = Actor {
-        user_id: Some(user.user_id),
-        name: user.username,
-        source: AuditSource::Web,
-        client_address: None,
-    };
-    let draft = match run_status_change(&db, &actor, &case, &form, Intent::Preview).await {
-        Ok(ChangeOutcome::Shown(draft)) => draft,
-        Ok(ChangeOutcome::NotFound) => return not_found(),
-        Ok(ChangeOutcome::Saved { .. }) => unreachable!("a preview is rolled back"),
-        Err(error) => return unavailable(error),
-    };
+/// What each of the record form's server functions starts from: the
+/// signed-in staff's own pratica `typed` and the form `posted`, with the
+/// record's answers (401 without a session, 403 for an account of no body,
+/// 404 for a malformed code or another body's pratica, alike).
+struct InPlace {
+    actor: Actor,
+    body_id: i32,
+    db: DatabaseConnection,
+    case: case::Model,
+    form: StatusChangeForm,
+}
+
+impl InPlace {
+    async fn read(typed: &str, posted: &str, doing: &str) -> Result<Self, ServerFnError> {
+        let (user, body_id) = body_staff()?;
+        let form: StatusChangeForm = read_posted(posted)?;
+        let code = CaseCode::parse(typed).map_err(|_| not_own_pratica())?;
+        let db = expect_context::<AppContext>().db;
+        let case = own_case(&db, body_id, code)
+            .await
+            .map_err(|error| database_unavailable(doing, &error))?
+            .ok_or_else(not_own_pratica)?;
+        let actor = Actor {
+            user_id: Some(user.user_id),
+            name: user.username,
+            source: AuditSource::Web,
+            client_address: use_context::<ClientAddress>().map(|ClientAddress(address)| address),
+        };
+        Ok(Self {
+            actor,
+            body_id,
+            db,
+            case,
+            form,
+        })
+    }
+}
+
+fn not_own_pratica() -> ServerFnError {
+    answer_privately(StatusCode::NOT_FOUND);
+    ServerFnError::ServerError(
+        "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code."
+            .into(),
+    )
+}
+
+/// What a server function renders for the record's page, in the
+/// language of the request.
+fn render_in_place<V: RenderHtml>(view: impl FnOnce() -> V) -> String {
     answer_privately(StatusCode::OK);
     provide_context(I18n::from_request(&expect_context::<http::request::Parts>()));
-    Ok(view! { <PreviewInPlace draft=*draft/> }.to_html())
+    view().to_html()
+}
+
+/// The preview of a status-change form on the pratica `typed`, as the
+/// record's island asks it while the clerk fills the form in: the
+/// form's run as a preview ([`run_status_change`]; the audit entry is
+/// rolled back with it), rendered for the form's live region.
+pub async fn preview_in_place(typed: &str, posted: &str) -> Result<String, ServerFnError> {
+    const DOING: &str = "preview a status change";
+    let InPlace {
+        actor,
+        db,
+        case,
+        form,
+        ..
+    } = InPlace::read(typed, posted, DOING).await?;
+    let draft = match run_status_change(&db, &actor, &case, &form, Intent::Preview).await {
+        Ok(ChangeOutcome::Shown(draft)) => draft,
+        Ok(ChangeOutcome::NotFound) => return Err(not_own_pratica()),
+        Ok(ChangeOutcome::Saved { .. }) => unreachable!("a preview is rolled back"),
+        Err(error) => return Err(database_unavailable(DOING, &error)),
+    };
+    Ok(render_in_place(|| view! { <PreviewInPlace draft=*draft/> }))
+}
+
+/// The change form's state options for the day and time typed, as the
+/// record's island asks when they change: the states an event that
+/// happened then may set ([`state_offer`], the rule the save applies), the
+/// chosen one kept if it still may be. A day or time that cannot be read
+/// yet offers the states of a change happening now (the preview says what
+/// is wrong). Without JavaScript, the record rendered after the form's
+/// preview offers the same.
+pub async fn states_in_place(typed: &str, posted: &str) -> Result<String, ServerFnError> {
+    const DOING: &str = "offer the states of a status change";
+    let InPlace { db, case, form, .. } = InPlace::read(typed, posted, DOING).await?;
+    let offer = state_offer(&db, &case, happened_at(&form, Utc::now()))
+        .await
+        .map_err(|error| database_unavailable(DOING, &error))?;
+    Ok(render_in_place(
+        || view! { <StateOptions states=offer.allowed chosen=form.state/> },
+    ))
+}
+
+/// Saves a status-change form on the pratica `typed`, as the record's
+/// island does on "Salva" (the form's run with [`Intent::Save`]), and
+/// answers with the record as it now is, or with what is wrong.
+pub async fn save_in_place(typed: &str, posted: &str) -> Result<SaveAnswer, ServerFnError> {
+    const DOING: &str = "save a status change";
+    let InPlace {
+        actor,
+        body_id,
+        db,
+        case,
+        form,
+    } = InPlace::read(typed, posted, DOING).await?;
+    let unavailable = |error: DbErr| database_unavailable(DOING, &error);
+    let warnings = match run_status_change(&db, &actor, &case, &form, Intent::Save).await {
+        Ok(ChangeOutcome::Saved { warnings }) => warnings,
+        Ok(ChangeOutcome::Shown(draft)) if !draft.personal_data.is_empty() => {
+            answer_privately(StatusCode::OK);
+            return Ok(SaveAnswer::ConfirmOnForm);
+        }
+        Ok(ChangeOutcome::Shown(draft)) => {
+            let problems = render_in_place(|| view! { <PreviewInPlace draft=*draft/> });
+            return Ok(SaveAnswer::Refused { problems });
+        }
+        Ok(ChangeOutcome::NotFound) => return Err(not_own_pratica()),
+        Err(error) => return Err(unavailable(error)),
+    };
+    tracing::info!(code = %case.code.redacted(), username = %actor.name, "status change recorded");
+    let code = *case.code;
+    let detail = case_detail(&db, body_id, code)
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(not_own_pratica)?;
+    let offer = state_offer(&db, &detail.case, Utc::now())
+        .await
+        .map_err(unavailable)?;
+    let version = detail.case.version;
+    let address = saved_address(code, &warnings);
+    let forms_stay = !offer.allowed.is_empty();
+    let notice = render_in_place(|| view! { <SavedCallout warnings/> });
+    let summary = render_in_place(|| view! { <RecordSummary detail=detail.clone()/> });
+    let history = render_in_place(|| view! { <RecordHistory events=detail.events/> });
+    let states =
+        render_in_place(|| view! { <StateOptions states=offer.allowed chosen=String::new()/> });
+    Ok(SaveAnswer::Saved(Box::new(SavedRecord {
+        notice,
+        summary,
+        history,
+        version,
+        states: forms_stay.then_some(states),
+        address,
+    })))
 }
 
 /// A form's preview in its live region: the effect on the due date and
@@ -335,7 +509,9 @@ pub fn StatusChangeForms(
     view! {
         <section class="status-change" aria-labelledby="change-title">
             <h2 id="change-title">{i18n.t("change-title")}</h2>
-            {if next_states.is_empty() {
+            // A form sent back is shown again, even for a day when no state
+            // may be set (its select says so).
+            {if next_states.is_empty() && change_draft.is_none() {
                 view! { <p>{i18n.t("change-none-allowed")}</p> }.into_any()
             } else {
                 view! { <EventForm code=code.clone() version states=next_states draft=change_draft correction=false/> }.into_any()
@@ -353,6 +529,7 @@ pub fn StatusChangeForms(
 /// correction's are prefixed), for its island.
 const CHANGE_FORM_ID: &str = "cambio-stato";
 const PREVIEW_REGION_ID: &str = "anteprima";
+const CHANGE_STATE_ID: &str = "stato";
 
 #[component]
 fn EventForm(
@@ -373,19 +550,7 @@ fn EventForm(
     let prefix = if correction { "rettifica-" } else { "" };
     let error_of = |field: &str| field_error(&i18n, &draft.errors, field);
     let state_error = error_of(StatusChangeForm::STATE);
-    let state_id = format!("{prefix}stato");
-    let options = states
-        .into_iter()
-        .map(|state| {
-            let selected = (draft.form.state == state.id.to_string()).then_some("selected");
-            let label = format!(
-                "{} — {}",
-                state.name,
-                i18n.t(&format!("phase-{}", state.phase.as_str()))
-            );
-            view! { <option value=state.id.to_string() selected=selected>{label}</option> }
-        })
-        .collect_view();
+    let state_id = format!("{prefix}{CHANGE_STATE_ID}");
     let field = |name: &'static str, label: &str, value: &str, kind: &'static str| {
         view! {
             <FormField name label=i18n.t(label) value=value.to_owned() kind error=error_of(name) id_prefix=prefix/>
@@ -405,7 +570,7 @@ fn EventForm(
             {correction.then(|| view! { <input type="hidden" name=StatusChangeForm::CORRECTION value="1"/> })}
             <label class="field-label" for=state_id.clone()>{i18n.t("change-state")}</label>
             {state_error.map(|message| view! { <p class="field-message field-message-error" id=format!("{state_id}-error")>{message}</p> })}
-            <select id=state_id name=StatusChangeForm::STATE>{options}</select>
+            <select id=state_id name=StatusChangeForm::STATE><StateOptions states chosen=draft.form.state.clone()/></select>
             {correction.then(|| hinted(StatusChangeForm::REASON, "change-reason", "change-reason-hint", &draft.form.reason, "text"))}
             {hinted(StatusChangeForm::PUBLIC_NOTE, "change-public-note", "change-public-note-hint", &draft.form.public_note, "textarea")}
             <PersonalDataCheck found=draft.personal_data.clone()/>
@@ -427,8 +592,42 @@ fn EventForm(
                 </button>
             </div>
         </form>
-        <ChangePreview code=code.clone() form_id=format!("{prefix}{CHANGE_FORM_ID}") region_id=format!("{prefix}{PREVIEW_REGION_ID}")/>
+        <ChangeInPlace places=RecordPlaces {
+            code: code.clone(),
+            form: format!("{prefix}{CHANGE_FORM_ID}"),
+            region: format!("{prefix}{PREVIEW_REGION_ID}"),
+            states: CHANGE_STATE_ID.to_owned(),
+            states_follow_date: !correction,
+            when_fields: vec![StatusChangeForm::DATE.to_owned(), StatusChangeForm::TIME.to_owned()],
+            version_field: StatusChangeForm::VERSION.to_owned(),
+            save_action: StatusChangeForm::SAVE.to_owned(),
+            summary: RECORD_SUMMARY_ID.to_owned(),
+            history: RECORD_HISTORY_ID.to_owned(),
+        }/>
     }
+}
+
+/// A change form's states, `chosen` selected; none (a date when no state
+/// may be recorded) is said as such.
+#[component]
+fn StateOptions(states: Vec<StateChoice>, chosen: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if states.is_empty() {
+        return view! { <option value="">{i18n.t("change-none-at-date")}</option> }.into_any();
+    }
+    states
+        .into_iter()
+        .map(|state| {
+            let selected = (chosen == state.id.to_string()).then_some("selected");
+            let label = format!(
+                "{} — {}",
+                state.name,
+                i18n.t(&format!("phase-{}", state.phase.as_str()))
+            );
+            view! { <option value=state.id.to_string() selected=selected>{label}</option> }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// Asks for confirmation when the public note seems to hold personal data.

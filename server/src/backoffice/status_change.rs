@@ -14,7 +14,7 @@ use axum::response::Response;
 use pratiche_app::StatusChangeDraft;
 use pratiche_app::forms::StatusChangeForm;
 use pratiche_app::paths;
-use pratiche_app::status_change::{ChangeOutcome, Intent, run_status_change};
+use pratiche_app::status_change::{ChangeOutcome, Intent, run_status_change, saved_address};
 use pratiche_db::cases::record::own_case;
 use pratiche_domain::CaseCode;
 
@@ -51,12 +51,7 @@ pub async fn record_status_change(
     match run_status_change(db, &actor, &case, &form, intent).await? {
         ChangeOutcome::Saved { warnings } => {
             tracing::info!(code = %code.redacted(), username = %user.username, "status change recorded");
-            let warning = if warnings.is_empty() {
-                ""
-            } else {
-                "&avviso=richiesta-ripetuta"
-            };
-            Ok(see_other(&format!("{page}?registrato=1{warning}"), None))
+            Ok(see_other(&saved_address(code, &warnings), None))
         }
         ChangeOutcome::Shown(draft) => Ok(show(*draft).await),
         ChangeOutcome::NotFound => Err(NOT_FOUND),

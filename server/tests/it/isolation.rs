@@ -121,6 +121,11 @@ fn table() -> Vec<(&'static str, &'static str, Actor, Expect)> {
         // A status change's preview on the other body's pratica.
         ("POST", "/area-riservata/anteprima-stato", Clerk, not_found),
         ("POST", "/area-riservata/anteprima-stato", Admin, not_found),
+        // The states offered for a date, and a save in place, on it.
+        ("POST", "/area-riservata/stati-ammessi", Clerk, not_found),
+        ("POST", "/area-riservata/stati-ammessi", Admin, not_found),
+        ("POST", "/area-riservata/salva-stato", Clerk, not_found),
+        ("POST", "/area-riservata/salva-stato", Admin, not_found),
         (
             "POST",
             "/area-riservata/pratiche/{code}/eventi",

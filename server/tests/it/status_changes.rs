@@ -9,12 +9,15 @@ use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
+use pratiche_app::status_change_in_place::SaveAnswer;
+
 use crate::support::{Backend, TestServer, version_in};
 
 on_both_databases!(
     a_clerk_records_changes_the_citizen_sees_at_once,
     refused_changes_write_nothing,
     a_correction_sets_any_state_and_shows_as_such,
+    a_late_event_is_offered_the_states_of_its_day_and_saved_in_place,
 );
 
 /// JYRH-CM4Q-3DY4-B: Valdoria, "Permesso di costruire", in "Istruttoria".
@@ -70,6 +73,14 @@ fn today() -> String {
         .to_string()
 }
 
+fn days_ago(days: u64) -> String {
+    (chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive()
+        - chrono::Days::new(days))
+    .to_string()
+}
+
 fn in_days(days: u64) -> String {
     (chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Rome)
@@ -92,6 +103,26 @@ async fn post(
     (status, location, response.text().await.unwrap())
 }
 
+/// A server function of the record's forms (`endpoint`, under
+/// `/area-riservata/`) on the pratica `code`, with the form `posted`
+/// URL-encoded: its status and its answer, JSON.
+async fn in_place(
+    server: &TestServer,
+    cookie: &str,
+    endpoint: &str,
+    code: &str,
+    posted: &str,
+) -> (StatusCode, String) {
+    server
+        .call_server_function(
+            &format!("/area-riservata/{endpoint}"),
+            cookie,
+            "same-origin",
+            &serde_json::json!({ "code": code, "posted": posted }),
+        )
+        .await
+}
+
 /// The status change's preview in place (the record form's island's server
 /// function) of the form `posted`, URL-encoded, on the pratica `code`.
 async fn preview_in_place(
@@ -100,14 +131,7 @@ async fn preview_in_place(
     code: &str,
     posted: &str,
 ) -> (StatusCode, String) {
-    let (status, answer) = server
-        .call_server_function(
-            "/area-riservata/anteprima-stato",
-            cookie,
-            "same-origin",
-            &serde_json::json!({ "code": code, "posted": posted }),
-        )
-        .await;
+    let (status, answer) = in_place(server, cookie, "anteprima-stato", code, posted).await;
     // Answered, it is the region's HTML as a JSON string.
     let answer = match status {
         StatusCode::OK => serde_json::from_str(&answer).unwrap(),
@@ -481,4 +505,244 @@ async fn a_correction_sets_any_state_and_shows_as_such(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(audit.action, "correction");
+}
+
+/// The states a list of `<option>`s offers (their labels' state names), and
+/// the one selected.
+fn offered(options: &str) -> (Vec<String>, Option<String>) {
+    let options = options.replace("<!>", "");
+    let mut names = Vec::new();
+    let mut selected = None;
+    for option in options.split("<option").skip(1) {
+        let (attributes, rest) = option.split_once('>').unwrap();
+        let label = rest.split("</option>").next().unwrap();
+        let name = label.split(" — ").next().unwrap().to_owned();
+        if attributes.contains("selected") {
+            selected = Some(name.clone());
+        }
+        names.push(name);
+    }
+    (names, selected)
+}
+
+/// The change form's select on a record page.
+fn change_select(record: &str) -> &str {
+    let start = record
+        .find("<select id=\"stato\"")
+        .expect("the change form");
+    let end = start + record[start..].find("</select>").unwrap();
+    &record[start..end]
+}
+
+fn encoded(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+}
+
+async fn save_in_place(server: &TestServer, cookie: &str, posted: &str) -> SaveAnswer {
+    let (status, answer) = in_place(server, cookie, "salva-stato", CODE, posted).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    serde_json::from_str(&answer).unwrap()
+}
+
+/// The showcase pratica was submitted 20 days ago (Protocollata) and went
+/// into "Istruttoria" two days later. A change dated today may follow
+/// "Istruttoria"; one dated the day after the submission falls between the
+/// two, and must follow "Protocollata" and lead to "Istruttoria".
+async fn a_late_event_is_offered_the_states_of_its_day_and_saved_in_place(backend: Backend) {
+    let Some(server) = TestServer::start(backend, &[]).await else {
+        return;
+    };
+    let clerk = server.sign_in_demo("demo-operatore-valdoria").await;
+    let (_, record) = server.page(&clerk, RECORD).await;
+    let version = version_in(&record);
+    let (now, _) = offered(change_select(&record));
+    assert!(now.contains(&"Accolta".to_owned()), "{now:?}");
+    assert!(!now.contains(&"Assegnata al responsabile".to_owned()));
+    let review = state_id(&server, "Istruttoria").await;
+    let assigned = state_id(&server, "Assegnata al responsabile").await;
+    let before = written(&server).await;
+
+    let states_at = |date: String, time: &'static str, state: String| {
+        let server = &server;
+        let clerk = &clerk;
+        async move {
+            let posted = encoded(&[("stato", &state), ("data", &date), ("ora", time)]);
+            let (status, answer) = in_place(server, clerk, "stati-ammessi", CODE, &posted).await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            offered(&serde_json::from_str::<String>(&answer).unwrap())
+        }
+    };
+    // The day after the submission: what may go between the two.
+    let (late, chosen) = states_at(days_ago(19), "", review.clone()).await;
+    assert_eq!(
+        late,
+        [
+            "Assegnata al responsabile",
+            "Istruttoria",
+            "Richiesta integrazioni"
+        ],
+    );
+    assert_eq!(chosen.as_deref(), Some("Istruttoria"), "the choice is kept");
+    // Today, or a day or time not yet readable: the moves from now.
+    for (date, time) in [(today(), ""), ("domani".to_owned(), ""), (today(), "25:00")] {
+        let (offered_now, chosen) = states_at(date.clone(), time, assigned.clone()).await;
+        assert_eq!(offered_now, now, "{date} {time}");
+        assert_eq!(chosen, None, "a state no longer offered stays chosen");
+    }
+    // Before the submission, no state: the form says so.
+    let (none, _) = states_at(days_ago(25), "", review.clone()).await;
+    assert_eq!(none.len(), 1);
+    assert!(
+        none[0].starts_with("A questa data il procedimento non prevede"),
+        "{none:?}"
+    );
+
+    // Without JavaScript, the record sent back by the form's preview offers
+    // the same, and keeps the form for a day when no state may be set.
+    for (date, status, expected) in [
+        (days_ago(19), StatusCode::OK, late.clone()),
+        (days_ago(25), StatusCode::UNPROCESSABLE_ENTITY, none.clone()),
+    ] {
+        let (code, _, page) = post(
+            &server,
+            &clerk,
+            &[
+                ("versione", &version),
+                ("stato", &review),
+                ("data", &date),
+                ("azione", "anteprima"),
+            ],
+        )
+        .await;
+        assert_eq!(code, status, "{date}");
+        assert_eq!(offered(change_select(&page)).0, expected, "{date}");
+    }
+
+    // Saved in place, the late event takes its place in the history.
+    let late_event = [
+        ("versione", version.as_str()),
+        ("stato", assigned.as_str()),
+        ("data", &days_ago(19)),
+        ("ora", "10:30"),
+        ("nota_interna", "Assegnazione registrata in ritardo."),
+    ];
+    let stale = (version.parse::<i32>().unwrap() - 1).to_string();
+    let mut refused = late_event;
+    refused[0].1 = &stale;
+    match save_in_place(&server, &clerk, &encoded(&refused)).await {
+        SaveAnswer::Refused { problems } => {
+            assert!(problems.contains("nulla è stato salvato"), "{problems}")
+        }
+        other => panic!("a stale form saved: {other:?}"),
+    }
+    let mut personal = late_event.to_vec();
+    personal.push(("nota_pubblica", "Scriva a mario.rossi@example.com."));
+    assert_eq!(
+        save_in_place(&server, &clerk, &encoded(&personal)).await,
+        SaveAnswer::ConfirmOnForm
+    );
+    let mut not_allowed = late_event;
+    not_allowed[1].1 = &review;
+    not_allowed[2].1 = "";
+    match save_in_place(&server, &clerk, &encoded(&not_allowed)).await {
+        SaveAnswer::Refused { problems } => {
+            assert!(problems.contains("Indicare una data valida"), "{problems}")
+        }
+        other => panic!("a form without its day saved: {other:?}"),
+    }
+    for (cookie, code, expected) in [
+        ("", CODE, StatusCode::UNAUTHORIZED),
+        (clerk.as_str(), "SF0P-Y0B2-F55Z-C", StatusCode::NOT_FOUND),
+    ] {
+        let (status, answer) =
+            in_place(&server, cookie, "salva-stato", code, &encoded(&late_event)).await;
+        assert_eq!(status, expected, "{code}: {answer}");
+    }
+    assert_eq!(written(&server).await, before, "a refused save wrote");
+
+    let SaveAnswer::Saved(saved) = save_in_place(&server, &clerk, &encoded(&late_event)).await
+    else {
+        panic!("not saved");
+    };
+    assert_eq!(written(&server).await, (before.0 + 1, before.1 + 1));
+    assert!(
+        saved.notice.contains("Cambio di stato salvato"),
+        "{}",
+        saved.notice
+    );
+    assert_eq!(saved.address, format!("{RECORD}?registrato=1"));
+    assert_eq!(
+        saved.version.to_string(),
+        (version.parse::<i32>().unwrap() + 1).to_string()
+    );
+    // The record's parts as its page now renders them.
+    let (_, page) = server.page(&clerk, RECORD).await;
+    let part = |html: &str, id: &str| {
+        let start = html.find(&format!("id=\"{id}\"")).unwrap();
+        let start = start + html[start..].find('>').unwrap() + 1;
+        html[start..].to_owned()
+    };
+    let history = part(&page, "storia");
+    assert!(
+        history.starts_with(&saved.history),
+        "the history differs from the page's"
+    );
+    assert!(saved.history.contains("Assegnazione registrata in ritardo"));
+    // Newest first: the late event comes after "Istruttoria", before "Protocollata".
+    let position = |name: &str| saved.history.find(name).unwrap();
+    assert!(position("Istruttoria") < position("Assegnata al responsabile"));
+    assert!(position("Assegnata al responsabile") < position("Protocollata"));
+    assert!(
+        part(&page, "sintesi").starts_with(&saved.summary),
+        "the summary differs"
+    );
+    assert_eq!(
+        offered(saved.states.as_deref().unwrap()).0,
+        now,
+        "still in Istruttoria"
+    );
+    assert_eq!(version_in(&page), saved.version.to_string());
+
+    // The audit log says who, from where, as for the form.
+    let db = server.database().await;
+    let audit = audit_entry::Entity::find()
+        .filter(audit_entry::Column::EntityId.eq(CODE))
+        .order_by_desc(audit_entry::Column::Id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            audit.actor.as_str(),
+            audit.source.as_str(),
+            audit.client_address.as_deref()
+        ),
+        ("demo-operatore-valdoria", "web", Some("127.0.0.1"))
+    );
+
+    // Once nothing may follow, the forms change: no states are sent, and
+    // the island loads the record's page.
+    let approved = state_id(&server, "Accolta").await;
+    let archived = state_id(&server, "Archiviata").await;
+    let mut version = saved.version.to_string();
+    for (state, follows) in [(approved, true), (archived, false)] {
+        let answer = save_in_place(
+            &server,
+            &clerk,
+            &encoded(&[
+                ("versione", &version),
+                ("stato", &state),
+                ("data", &today()),
+            ]),
+        )
+        .await;
+        let SaveAnswer::Saved(saved) = answer else {
+            panic!("not saved: {answer:?}");
+        };
+        assert_eq!(saved.states.is_some(), follows);
+        version = saved.version.to_string();
+    }
 }

@@ -43,7 +43,7 @@ pub use pages::case::alerts::{AlertsDraft, SENT_FLAG as ALERTS_SENT_FLAG};
 #[cfg(feature = "ssr")]
 pub use pages::registration::RegistrationDraft;
 #[cfg(feature = "ssr")]
-pub use pages::staff::SignInProblem;
+pub use pages::staff::{NOT_OWN_PRATICA, ONLY_BODY_STAFF, SignInProblem};
 #[cfg(feature = "ssr")]
 pub use pages::status_change;
 #[cfg(feature = "ssr")]

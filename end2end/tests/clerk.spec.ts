@@ -1,4 +1,4 @@
-import { test, expect, signIn } from "./fixtures";
+import { test, expect, registerPratica, signIn } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 // A clerk works on a desktop browser.
@@ -35,17 +35,12 @@ test("a clerk registers a pratica, prints its receipt and records changes the ci
   await expect(page).toHaveURL("/area-riservata/pratiche");
 
   await page.getByRole("link", { name: "Nuova pratica" }).click();
-  await page.getByLabel("Procedimento", { exact: true }).selectOption({ label: "Contributo per i libri di testo" });
-  await page.getByLabel("Oggetto").fill("Contributo per i libri di testo, classe 2ª B");
-  await page.getByLabel("Protocollo o riferimento interno").fill("SCU/2026/E2E");
-  await page.getByLabel("Ufficio", { exact: true }).fill("Ufficio Servizi Scolastici");
-  await page.getByLabel("Responsabile del procedimento").fill("Dott. Marco Bellini");
-  await page.getByLabel("Contatti del responsabile").fill("scuola@comune.valdoria.example.it");
-  await page.getByRole("button", { name: "Registra e prepara la ricevuta" }).click();
+  const code = await registerPratica(page, {
+    subject: "Contributo per i libri di testo, classe 2ª B",
+    reference: "SCU/2026/E2E",
+  });
 
   // The receipt: code, QR code of the public page, what happens next.
-  await expect(page.getByRole("heading", { name: "Ricevuta di presentazione" })).toBeVisible();
-  const code = (await page.locator(".receipt-code").textContent())!.trim();
   expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z*~$=]$/);
   await expect(page.locator(".receipt-qr svg")).toBeVisible();
   await expect(page.getByText(`/p/${code}`)).toBeVisible();

@@ -66,6 +66,27 @@ export async function signIn(page: Page, username: string) {
   await expect(page).not.toHaveURL("/area-riservata");
 }
 
+/**
+ * Registers a pratica of Valdoria's "Contributo per i libri di testo" with
+ * the registration form the page shows, as its signed-in clerk; returns its
+ * code, read from the receipt.
+ */
+export async function registerPratica(
+  page: Page,
+  fields: { subject: string; reference: string; submittedOn?: string },
+) {
+  await page.getByLabel("Procedimento", { exact: true }).selectOption({ label: "Contributo per i libri di testo" });
+  await page.getByLabel("Oggetto").fill(fields.subject);
+  await page.getByLabel("Protocollo o riferimento interno").fill(fields.reference);
+  if (fields.submittedOn) await page.getByLabel("Data di presentazione").fill(fields.submittedOn);
+  await page.getByLabel("Ufficio", { exact: true }).fill("Ufficio Servizi Scolastici");
+  await page.getByLabel("Responsabile del procedimento").fill("Dott. Marco Bellini");
+  await page.getByLabel("Contatti del responsabile").fill("scuola@comune.valdoria.example.it");
+  await page.getByRole("button", { name: "Registra e prepara la ricevuta" }).click();
+  await expect(page.getByRole("heading", { name: "Ricevuta di presentazione" })).toBeVisible();
+  return (await page.locator(".receipt-code").textContent())!.trim();
+}
+
 /** Demo codes (fixed, see db/src/demo.rs), one per state worth checking. */
 export const UNDER_REVIEW = "JYRH-CM4Q-3DY4-B";
 export const SUSPENDED = "HA1H-G56P-8QX6-T";

@@ -33,6 +33,13 @@ pub enum SignInProblem {
     },
 }
 
+/// The refusals of the back office's handlers and server functions, in
+/// both languages (they answer before any page is rendered).
+pub const ONLY_BODY_STAFF: &str =
+    "Solo il personale di un ente gestisce le pratiche. / Only a body's staff handle applications.";
+pub const NOT_OWN_PRATICA: &str =
+    "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code.";
+
 pub(crate) fn signed_in() -> Option<SignedIn> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
@@ -50,9 +57,7 @@ pub(crate) fn body_staff() -> Result<(SignedIn, i32), ServerFnError> {
     };
     let Some(body_id) = user.body_id else {
         answer_privately(StatusCode::FORBIDDEN);
-        return Err(ServerFnError::ServerError(
-            "Solo il personale di un ente gestisce le pratiche. / Only a body's staff handle applications.".into(),
-        ));
+        return Err(ServerFnError::ServerError(ONLY_BODY_STAFF.into()));
     };
     Ok((user, body_id))
 }

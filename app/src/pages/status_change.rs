@@ -30,7 +30,7 @@ use crate::pages::backoffice::{
     RECORD_HISTORY_ID, RECORD_SUMMARY_ID, RecordHistory, RecordSummary,
 };
 use crate::pages::case::deadline::{ClockExplanation, due_text};
-use crate::pages::staff::{body_staff, database_unavailable, read_posted};
+use crate::pages::staff::{NOT_OWN_PRATICA, body_staff, database_unavailable, read_posted};
 use crate::paths::{case_events, case_record};
 use crate::status_change_in_place::{RecordPlaces, SaveAnswer, SavedRecord};
 use pratiche_db::clock::today_in_rome;
@@ -351,10 +351,7 @@ impl InPlace {
 
 fn not_own_pratica() -> ServerFnError {
     answer_privately(StatusCode::NOT_FOUND);
-    ServerFnError::ServerError(
-        "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code."
-            .into(),
-    )
+    ServerFnError::ServerError(NOT_OWN_PRATICA.into())
 }
 
 /// What a server function renders for the record's page, in the

@@ -13,17 +13,15 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use pratiche_app::StatusChangeDraft;
 use pratiche_app::forms::StatusChangeForm;
-use pratiche_app::paths;
 use pratiche_app::status_change::{ChangeOutcome, Intent, run_status_change, saved_address};
+use pratiche_app::{NOT_OWN_PRATICA, paths};
 use pratiche_db::cases::record::own_case;
 use pratiche_domain::CaseCode;
 
 use crate::office::{BackOffice, Staff, WebError};
 use crate::responses::see_other;
 
-const NOT_FOUND: WebError = WebError::NotFound(
-    "Nessuna pratica del suo ente ha questo codice. / No application of your body has this code.",
-);
+const NOT_FOUND: WebError = WebError::NotFound(NOT_OWN_PRATICA);
 
 pub async fn record_status_change(
     State(office): State<BackOffice>,

@@ -17,7 +17,7 @@ use ipnet::IpNet;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use pratiche_app::context::{AppContext, SignedIn};
-use pratiche_app::shell;
+use pratiche_app::{ONLY_BODY_STAFF, shell};
 use pratiche_db::audit::{Actor, AuditSource};
 
 pub use error::WebError;
@@ -132,9 +132,7 @@ impl FromRequestParts<BackOffice> for Staff {
     async fn from_request_parts(parts: &mut Parts, office: &BackOffice) -> Result<Self, WebError> {
         let user = signed_in(parts)?;
         let Some(body_id) = user.body_id else {
-            return Err(WebError::Forbidden(
-                "Solo il personale di un ente gestisce le pratiche. / Only a body's staff handle applications.",
-            ));
+            return Err(WebError::Forbidden(ONLY_BODY_STAFF));
         };
         let actor = office.actor_of_request(&user, parts);
         Ok(Self {

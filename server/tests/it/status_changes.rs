@@ -73,6 +73,17 @@ fn today() -> String {
         .to_string()
 }
 
+/// The showcase pratica's latest audit entry.
+async fn latest_audit(server: &TestServer) -> audit_entry::Model {
+    audit_entry::Entity::find()
+        .filter(audit_entry::Column::EntityId.eq(CODE))
+        .order_by_desc(audit_entry::Column::Id)
+        .one(&server.database().await)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 fn days_ago(days: u64) -> String {
     (chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Rome)
@@ -247,14 +258,7 @@ async fn a_clerk_records_changes_the_citizen_sees_at_once(backend: Backend) {
         "an internal note is public"
     );
 
-    let db = server.database().await;
-    let audit = audit_entry::Entity::find()
-        .filter(audit_entry::Column::EntityId.eq(CODE))
-        .order_by_desc(audit_entry::Column::Id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
+    let audit = latest_audit(&server).await;
     assert_eq!(
         (
             audit.action.as_str(),
@@ -706,14 +710,7 @@ async fn a_late_event_is_offered_the_states_of_its_day_and_saved_in_place(backen
     assert_eq!(version_in(&page), saved.version.to_string());
 
     // The audit log says who, from where, as for the form.
-    let db = server.database().await;
-    let audit = audit_entry::Entity::find()
-        .filter(audit_entry::Column::EntityId.eq(CODE))
-        .order_by_desc(audit_entry::Column::Id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
+    let audit = latest_audit(&server).await;
     assert_eq!(
         (
             audit.actor.as_str(),

@@ -76,6 +76,20 @@ test.describe("with JavaScript on", () => {
     // The record, loaded again, is the same.
     await page.reload();
     await expect(history(page)).toHaveText(["Istruttoria", "Assegnata al responsabile", "Protocollata"]);
+
+    // A public note that seems to hold personal data is confirmed on the
+    // form's own page, as without JavaScript, and then saved.
+    await page.waitForLoadState("networkidle");
+    await changeForm(page).getByLabel("Nuovo stato").selectOption({ label: REQUEST });
+    await changeForm(page).getByLabel("Nota per il cittadino").fill("Scriva a mario.rossi@example.it.");
+    await changeForm(page).getByRole("button", { name: "Salva il cambio di stato" }).click();
+    const confirm = changeForm(page).getByLabel("Confermo: la nota può comparire sulla pagina pubblica.");
+    await expect(confirm).toBeVisible();
+    await expect(history(page)).toHaveCount(3);
+    await confirm.check();
+    await changeForm(page).getByRole("button", { name: "Salva il cambio di stato" }).click();
+    await expect(page.getByText("Cambio di stato salvato")).toBeVisible();
+    await expect(history(page).first()).toHaveText("Richiesta integrazioni");
   });
 
 

@@ -84,4 +84,9 @@ pub struct RecordPlaces {
     /// The record's summary and its history.
     pub summary: String,
     pub history: String,
+    /// The page shows a form the server sent back (a post's problems, or
+    /// personal data to confirm): its values are the forms' defaults and its
+    /// messages stand beside them, so after a save the record's page is
+    /// loaded rather than updated in place.
+    pub sent_back: bool,
 }

@@ -37,7 +37,8 @@ test("a clerk registers a pratica, prints its receipt and records changes the ci
   await page.getByRole("link", { name: "Nuova pratica" }).click();
   const code = await registerPratica(page, {
     subject: "Contributo per i libri di testo, classe 2ª B",
-    reference: "SCU/2026/E2E",
+    // Unique: a retry registers again in the same database.
+    reference: `SCU/2026/E2E-${Date.now()}`,
   });
 
   // The receipt: code, QR code of the public page, what happens next.

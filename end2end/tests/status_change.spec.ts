@@ -88,8 +88,12 @@ test.describe("with JavaScript on", () => {
     await expect(history(page)).toHaveCount(3);
     await confirm.check();
     await changeForm(page).getByRole("button", { name: "Salva il cambio di stato" }).click();
+    // The page held the form sent back: the saved record is loaded, its
+    // form empty.
+    await expect(page).toHaveURL(/registrato=1/);
     await expect(page.getByText("Cambio di stato salvato")).toBeVisible();
     await expect(history(page).first()).toHaveText("Richiesta integrazioni");
+    await expect(changeForm(page).getByLabel("Nota per il cittadino")).toHaveValue("");
   });
 
 

@@ -189,11 +189,16 @@ impl Record {
 
     /// The record as the save left it: its summary, history, versions and
     /// states, the form emptied and the notice in its region. When the
-    /// forms themselves change (no state may follow now), the record's page
-    /// is loaded, as after the form's post.
+    /// forms themselves change (no state may follow now), or the page shows
+    /// a form the server sent back, the record's page is loaded, as after
+    /// the form's post.
     fn show_saved(&self, saved: SavedRecord) {
         let places = &self.places;
-        let (Some(states), Some(select)) = (saved.states, element(&places.states)) else {
+        let in_place = saved
+            .states
+            .zip(element(&places.states))
+            .filter(|_| !places.sent_back);
+        let Some((states, select)) = in_place else {
             let _ = window().location().assign(&saved.address);
             return;
         };

@@ -503,6 +503,7 @@ pub fn StatusChangeForms(
         other => (None, other),
     };
     let correction_open = correction_draft.is_some();
+    let sent_back = correction_open || change_draft.is_some();
     view! {
         <section class="status-change" aria-labelledby="change-title">
             <h2 id="change-title">{i18n.t("change-title")}</h2>
@@ -511,12 +512,12 @@ pub fn StatusChangeForms(
             {if next_states.is_empty() && change_draft.is_none() {
                 view! { <p>{i18n.t("change-none-allowed")}</p> }.into_any()
             } else {
-                view! { <EventForm code=code.clone() version states=next_states draft=change_draft correction=false/> }.into_any()
+                view! { <EventForm code=code.clone() version states=next_states draft=change_draft correction=false sent_back/> }.into_any()
             }}
             <details class="correction" open=correction_open>
                 <summary>{i18n.t("change-correction-title")}</summary>
                 <p class="hint">{i18n.t("change-correction-intro")}</p>
-                <EventForm code version states=all_states draft=correction_draft correction=true/>
+                <EventForm code version states=all_states draft=correction_draft correction=true sent_back/>
             </details>
         </section>
     }
@@ -535,6 +536,8 @@ fn EventForm(
     states: Vec<StateChoice>,
     draft: Option<StatusChangeDraft>,
     correction: bool,
+    /// The page shows a form the server sent back (this one or the other).
+    sent_back: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let draft = draft.unwrap_or_else(|| StatusChangeDraft {
@@ -600,6 +603,7 @@ fn EventForm(
             save_action: StatusChangeForm::SAVE.to_owned(),
             summary: RECORD_SUMMARY_ID.to_owned(),
             history: RECORD_HISTORY_ID.to_owned(),
+            sent_back,
         }/>
     }
 }

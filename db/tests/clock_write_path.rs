@@ -93,7 +93,21 @@ fn any_write() -> impl Strategy<Value = Write> {
 /// Submission days from 2026 to mid-2028: every due date stays inside the
 /// oracle's tables (to 2030).
 fn any_submission() -> impl Strategy<Value = NaiveDate> {
-    (0u64..912).prop_map(|days| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Days::new(days))
+    (0u64..SUBMISSION_DAYS).prop_map(|days| first_submission() + Days::new(days))
+}
+
+const SUBMISSION_DAYS: u64 = 912;
+
+fn first_submission() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+}
+
+/// The last day a pratica may be submitted on, and the last a clock change
+/// may take its events to: a jump to the next clock change moves a history
+/// by up to seven months, and several of them would take it past the
+/// oracle's tables.
+fn last_submission() -> NaiveDate {
+    first_submission() + Days::new(SUBMISSION_DAYS - 1)
 }
 
 /// What the test believes it wrote.
@@ -382,7 +396,9 @@ async fn run(
                 let on = match day {
                     Day::After(days) => latest + Days::new(days),
                     Day::Before(days) => (latest - Days::new(days)).max(submitted_on),
-                    Day::ClockChange { spring } => next_clock_change(latest, spring),
+                    Day::ClockChange { spring } => Some(next_clock_change(latest, spring))
+                        .filter(|change| *change <= last_submission())
+                        .unwrap_or(latest),
                 };
                 let details = Details {
                     extension,
@@ -441,6 +457,27 @@ fn postgres_stored_due_dates_always_equal_the_oracle() {
     };
     stored_due_dates_always_equal_the_oracle(database.url());
     runtime.block_on(database.remove());
+}
+
+/// A history of clock changes from the last submission day stays inside
+/// the oracle's tables (a generated case once jumped to 30 March 2031).
+#[tokio::test]
+async fn clock_changes_late_in_the_tables_stay_inside_them() {
+    let database = TestDatabase::sqlite();
+    let db = pratiche_db::connect(database.url()).await.unwrap();
+    pratiche_db::migrate(&db).await.unwrap();
+    let clock_change = |spring| Write::Event {
+        day: Day::ClockChange { spring },
+        time: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+        phase: PublicPhase::InReview,
+        extension: None,
+        observations_after: None,
+        reply_after: None,
+    };
+    let writes = [true, false, true, false, true, false]
+        .map(clock_change)
+        .to_vec();
+    run(&db, last_submission(), writes).await.unwrap();
 }
 
 /// An event of a named case: when (UTC), the phase, what it carries.

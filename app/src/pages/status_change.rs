@@ -2,7 +2,10 @@
 //! to the server's handler, one for an allowed next state and one for a
 //! correction (rettifica, any state, reason required). "Anteprima" shows the
 //! effect on the due date without saving; the handler renders the record
-//! again with what was typed, the errors, the preview or the conflict.
+//! again with what was typed, the errors, the preview or the conflict. With
+//! JavaScript the record's island asks the same of server functions
+//! (`status_change_in_place`): the preview, the states allowed at the day
+//! typed, and the save, each run here as the handler runs it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use http::StatusCode;

@@ -154,6 +154,20 @@ impl AppContext {
         pratiche_db::public::find_case(&self.db, code, closed_after).await
     }
 
+    /// Charges the lookup of `code` to the client that sent `request`, unless
+    /// the request carries the receipt the search gave for it (that lookup
+    /// was charged there).
+    pub async fn charge_lookup_of(
+        &self,
+        request: &http::request::Parts,
+        code: CaseCode,
+    ) -> Result<(), LookupThrottled> {
+        let paid = self
+            .receipts
+            .paid_for(&request.headers, code, chrono::Utc::now());
+        self.charge_lookups(request, usize::from(!paid)).await
+    }
+
     /// Charges `count` lookups of pratiche by code to the client that sent
     /// `request`; nothing to read (0) is free, and no limit lets all pass.
     /// For handlers outside a page (the citizen's forms and feeds).
@@ -194,22 +208,6 @@ pub fn charge_lookups(
             None => Ok(()),
         }
     }
-}
-
-/// Charges the lookup of `code` to the client of the request being
-/// rendered, unless the request carries the receipt the search gave for it
-/// (that lookup was charged there).
-pub fn charge_lookup_of(
-    code: CaseCode,
-) -> impl Future<Output = Result<(), LookupThrottled>> + Send + 'static {
-    let paid = use_context::<AppContext>()
-        .zip(use_context::<http::request::Parts>())
-        .is_some_and(|(context, parts)| {
-            context
-                .receipts
-                .paid_for(&parts.headers, code, chrono::Utc::now())
-        });
-    charge_lookups(usize::from(!paid))
 }
 
 /// The address a request came from, as the server reads it behind its

@@ -10,9 +10,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use leptos::prelude::provide_context;
 use pratiche_app::alert_pages::{CONFIRMED, LINK_INVALID, STOPPED};
 use pratiche_app::i18n::I18n;
-use pratiche_app::{ALERTS_SENT_FLAG, AlertsDraft, paths};
+use pratiche_app::{ALERTS_SENT_FLAG, AlertsDraft, CaseAnswer, paths};
 use pratiche_db::notifications;
 use pratiche_domain::CaseCode;
 use pratiche_domain::notify::EmailAddress;
@@ -51,11 +52,15 @@ pub async fn subscribe(
     };
     let context = &alerts.office.context;
     let Ok(address) = EmailAddress::parse(&form.email) else {
-        // The page charges its own lookup.
+        // The page shown again is charged as the page is.
+        let answer = CaseAnswer::decide(context, &parts, &code.to_string()).await;
         let draft = AlertsDraft { email: form.email };
         let mut page = alerts
             .office
-            .render_page(&paths::case_page(code), &parts.headers, None, draft)
+            .render_page_providing(&paths::case_page(code), &parts.headers, None, move || {
+                provide_context(draft.clone());
+                provide_context(answer.clone());
+            })
             .await;
         if page.status() == StatusCode::OK {
             *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

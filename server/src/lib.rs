@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod notify;
 pub mod office;
 pub mod page_nonce;
+pub mod pages;
 pub mod path_spelling;
 pub mod rate_limit;
 pub mod remembered;

@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -16,12 +15,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use chrono::Utc;
 use ipnet::IpNet;
-use leptos::prelude::{LeptosOptions, provide_context, use_context};
+use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use pratiche_app::context::{AppContext, ClientAddress, LookupLimit, LookupReceipts};
+use pratiche_app::context::{AppContext, LookupLimit, LookupReceipts};
 use pratiche_app::csp::content_security_policy;
 use pratiche_app::paths;
-use pratiche_app::{App, has_islands, shell};
+use pratiche_app::{App, shell};
 use pratiche_db::cases::WriteError;
 use pratiche_db::demo::DEMO_PASSWORD;
 use pratiche_db::group_commit::GroupCommit;
@@ -50,10 +49,11 @@ use crate::notify::IoSending;
 use crate::notify::io::IoClient;
 use crate::notify::{self, email::Mailer, links::Links};
 use crate::office::BackOffice;
-use crate::page_nonce::{self, PageNonce};
-use crate::rate_limit::{self, KeyedLimiter, LookupLimiter, client_address, peer_of};
+use crate::page_nonce;
+use crate::pages::{self, PageContext, case::CasePages};
+use crate::rate_limit::{self, KeyedLimiter, LookupLimiter};
 use crate::remembered;
-use crate::responses::{SecureCookies, is_html};
+use crate::responses::SecureCookies;
 use crate::telemetry::{self, PathRedactor};
 use crate::{admin, backoffice, case_feed, jobs, path_spelling, server_fn_errors, transparency};
 use pratiche_db::transparency::ProcessingTimesCache;
@@ -570,25 +570,27 @@ fn router(
     let routes = generate_route_list(App);
     let feed = get(case_feed::case_feed).with_state(context.clone());
     let open_data = transparency::routes().with_state(context.clone());
-    let trusted_proxies = back_office.trusted_proxies.clone();
-    let provide_app_context = move || {
-        provide_context(context.clone());
-        if let Some(parts) = use_context::<axum::http::request::Parts>() {
-            let client = client_address(peer_of(&parts).ip(), &parts.headers, &trusted_proxies);
-            provide_context(ClientAddress(client.to_string()));
-        }
-        // The page's nonce, chosen by `page_nonce::with_page_nonce` for
-        // this request, replaces the one Leptos made.
-        let nonce = use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
-        if let Some(PageNonce(nonce)) = nonce {
-            provide_context(leptos::nonce::Nonce::from_value(nonce));
-        }
+    let page_context = PageContext {
+        context,
+        trusted_proxies: back_office.trusted_proxies.clone(),
     };
+    let provide_app_context = {
+        let page_context = page_context.clone();
+        move || page_context.provide()
+    };
+    // The case page has its own handler (`pages::case`), which renders the
+    // app's page when it does not answer itself.
+    let case_page =
+        get(pages::case::case_page).with_state(CasePages::new(page_context, options.clone()));
+    let routes = routes
+        .into_iter()
+        .filter(|route| route.path() != paths::CASE_PAGE)
+        .collect();
     let redactor = path_redactor();
 
     let router = Router::new()
         .route("/healthz", get(health).with_state((db, lifecycle)))
+        .route(paths::CASE_PAGE, case_page)
         .route(paths::CASE_FEED, feed)
         .merge(open_data)
         .merge(back_office_routes(back_office))
@@ -670,7 +672,7 @@ fn router(
         .layer(middleware::from_fn(
             server_fn_errors::unreadable_calls_are_bad_requests,
         ))
-        .layer(middleware::from_fn(drop_hydration_data))
+        .layer(middleware::from_fn(pages::drop_hydration_data))
         .layer(middleware::from_fn_with_state(
             sessions,
             session::check_session,
@@ -731,34 +733,6 @@ fn panic_answer(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .into_response()
 }
 
-/// Leptos appends its hydration data (inline scripts) after `</html>` on every
-/// page, islands or not. Pages without an island need none of it: they are
-/// sent without a single script.
-async fn drop_hydration_data(request: Request, next: Next) -> Response {
-    if has_islands(request.uri().path()) {
-        return next.run(request).await;
-    }
-    let response = next.run(request).await;
-    if !is_html(&response) {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let html = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
-        Ok(html) => html,
-        Err(error) => {
-            tracing::error!(%error, "cannot read a rendered page");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    const END: &[u8] = b"</html>";
-    let end = html
-        .windows(END.len())
-        .rposition(|window| window == END)
-        .map_or(html.len(), |at| at + END.len());
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(html.slice(..end)))
-}
-
 /// Files with hashed names (the bundle when built with hashes, the fonts)
 /// are cached for a year; other static files are revalidated each time
 /// (`no-cache`, with `Last-Modified`). Pages set their own headers.
@@ -779,9 +753,6 @@ async fn cache_static_files(hashed_bundle: bool, request: Request, next: Next) -
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     response
 }
-
-/// A rendered page larger than this is a bug, not a page.
-const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// 200 when the database answers, else 503.
 /// 503 once the instance is stopping (so the proxy sends requests
@@ -825,6 +796,7 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::body::Body;
     use tower::ServiceExt;
 
     async fn answer_of(router: Router) -> (StatusCode, String, String) {

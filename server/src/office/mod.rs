@@ -64,6 +64,20 @@ impl BackOffice {
         signed_in: Option<SignedIn>,
         value: T,
     ) -> Response {
+        self.render_page_providing(path, headers, signed_in, move || {
+            provide_context(value.clone())
+        })
+        .await
+    }
+
+    /// [`Self::render_page`] with whatever `provide` puts in the context.
+    pub async fn render_page_providing(
+        &self,
+        path: &str,
+        headers: &HeaderMap,
+        signed_in: Option<SignedIn>,
+        provide: impl Fn() + Clone + Send + Sync + 'static,
+    ) -> Response {
         let mut page_request = Request::builder().uri(path);
         for name in [header::ACCEPT_LANGUAGE, header::COOKIE] {
             if let Some(value) = headers.get(&name) {
@@ -83,7 +97,7 @@ impl BackOffice {
                 let nonce = nonce.0.clone();
                 move || {
                     provide_context(context.clone());
-                    provide_context(value.clone());
+                    provide();
                     provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
                 }
             },

@@ -18,6 +18,7 @@ on_both_databases!(
     case_page_shows_the_public_view_only,
     suspended_pratica_says_what_was_asked,
     unknown_and_expired_codes_get_one_identical_answer,
+    unknown_codes_get_the_page_leptos_renders_in_each_language,
     malformed_codes_get_the_form_back,
     home_offers_the_form_and_every_body_contact,
     pages_follow_the_language_asked_for,
@@ -161,6 +162,78 @@ async fn unknown_and_expired_codes_get_one_identical_answer(backend: Backend) {
         answers[0], answers[1],
         "unknown and expired codes answer differently"
     );
+}
+
+/// The not-found answer is served from a page prepared once per language
+/// (server/src/pages/case.rs); with a query it is rendered, as its links
+/// back carry the query. Both must be the same page, the code in its places.
+async fn unknown_codes_get_the_page_leptos_renders_in_each_language(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    for (language, title) in [
+        ("en", "Application not found"),
+        ("it", "Pratica non trovata"),
+    ] {
+        let mut pages = Vec::new();
+        for query in ["", "", "?da=qr"] {
+            let code = CaseCode::generate().to_string();
+            let response = server
+                .client
+                .get(server.url(&format!("/p/{code}{query}")))
+                .header("cookie", format!("lang={language}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::NOT_FOUND,
+                "{language}{query}"
+            );
+            assert_private(&response);
+            assert!(
+                response.headers()["content-security-policy"]
+                    .to_str()
+                    .unwrap()
+                    .contains("script-src"),
+                "{language}{query}"
+            );
+            let page = response.text().await.unwrap();
+            assert!(
+                page.contains(&format!(r#"<html lang="{language}">"#)),
+                "{language}{query}"
+            );
+            assert!(page.contains(title), "{language}{query}: {page}");
+            // The code in the text and in the language switch's way back.
+            let in_query: String = form_urlencoded::byte_serialize(code.as_bytes()).collect();
+            let back = format!(
+                "torna=%2Fp%2F{in_query}{}",
+                query.replace('?', "%3F").replace('=', "%3D")
+            );
+            assert!(page.contains(&back), "{language}{query}: no {back:?}");
+            let lead = &page[page.find(r#"class="lead""#).expect("the lead")..];
+            assert!(
+                lead[..lead.find("</p>").unwrap()].contains(&code),
+                "{language}{query}: the text does not say {code}: {page}"
+            );
+            pages.push(without_code(&page.replace("%3Fda%3Dqr", ""), &code));
+        }
+        assert_eq!(pages[0], pages[1], "{language}: two unknown codes differ");
+        assert_eq!(
+            pages[0], pages[2],
+            "{language}: the prepared page is not the rendered one"
+        );
+    }
+    // Served from the prepared page indeed, not rendered each time.
+    let log = server.settled_log().await;
+    for language in ["en", "it"] {
+        assert!(
+            log.lines()
+                .any(|line| line.contains("the not-found page is prepared")
+                    && line.contains(&format!("language=\"{language}\""))),
+            "{language} is not prepared:\n{log}"
+        );
+    }
 }
 
 async fn malformed_codes_get_the_form_back(backend: Backend) {

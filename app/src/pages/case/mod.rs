@@ -5,69 +5,119 @@
 pub mod alerts;
 pub mod deadline;
 
+use std::sync::Arc;
+
 use http::StatusCode;
 use http::header::{HeaderValue, LOCATION};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use leptos_meta::Link;
-use leptos_router::hooks::use_params_map;
 use pratiche_db::clock::rome_date;
 use pratiche_db::public::{PublicCase, PublicEvent};
-use pratiche_domain::CaseCode;
 use pratiche_domain::clock::ClockStatus;
+use pratiche_domain::{CaseCode, CodeError};
 
 use alerts::CaseAlerts;
 use deadline::{ClockExplanation, IfNoAnswer, due_text};
 use pratiche_db::clock::today_in_rome;
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
-use crate::context::{AppContext, LookupThrottled, charge_lookup_of};
+use crate::context::{AppContext, LookupThrottled};
 use crate::i18n::use_i18n;
 use crate::pages::lookup::CheckTheCode;
 use crate::pages::mine::RememberCase;
 use crate::pages::not_found::{CaseNotFound, TooManyLookups, Unavailable};
 use crate::paths;
 
-#[component]
-pub fn CasePage() -> impl IntoView {
-    let typed = use_params_map()
-        .read_untracked()
-        .get("code")
-        .unwrap_or_default();
-    let code = match CaseCode::parse(&typed) {
-        Err(error) => {
-            answer_privately(StatusCode::BAD_REQUEST);
-            return view! { <CheckTheCode typed error/> }.into_any();
+/// What the page of `/p/{code}` answers, decided before it is rendered: by
+/// the server's handler of that path, which answers an unknown code without
+/// rendering (a page prepared once per language) and hands every other
+/// answer to the page in its context. Deciding first also reads the pratica
+/// once, whichever way the answer goes out.
+#[derive(Clone, Debug)]
+pub enum CaseAnswer {
+    /// Not a code: the form again, saying what is wrong (400).
+    Malformed {
+        typed: String,
+        error: CodeError,
+    },
+    /// A code written another way (lower case, without dashes): 308 to its
+    /// canonical address.
+    Respelt(CaseCode),
+    /// The client made too many lookups (429); nothing was read.
+    Throttled(LookupThrottled),
+    Found(Arc<PublicCase>),
+    /// Unknown, or closed longer ago than the retention period: one answer.
+    NotFound(CaseCode),
+    /// The database did not answer (503).
+    Unavailable,
+}
+
+impl CaseAnswer {
+    /// The answer to `typed`, the path's code as sent by the client of
+    /// `request`: parsed, charged to the client's lookup limit (unless the
+    /// search's receipt paid for it), then read.
+    pub async fn decide(context: &AppContext, request: &http::request::Parts, typed: &str) -> Self {
+        let code = match CaseCode::parse(typed) {
+            Err(error) => {
+                return Self::Malformed {
+                    typed: typed.to_owned(),
+                    error,
+                };
+            }
+            Ok(code) => code,
+        };
+        if typed != code.to_string() {
+            return Self::Respelt(code);
         }
-        Ok(code) => code,
-    };
-    if typed != code.to_string() {
-        answer_privately(StatusCode::PERMANENT_REDIRECT);
-        let location =
-            HeaderValue::from_str(&paths::case_page(code)).expect("a code is a valid header value");
-        expect_context::<ResponseOptions>().insert_header(LOCATION, location);
-        return ().into_any();
-    }
-    let charge = charge_lookup_of(code);
-    let context = expect_context::<AppContext>();
-    let case = Suspend::new(async move {
-        if let Err(LookupThrottled { retry_after_secs }) = charge.await {
-            return view! { <TooManyLookups retry_after_secs/> }.into_any();
+        if let Err(throttled) = context.charge_lookup_of(request, code).await {
+            return Self::Throttled(throttled);
         }
         match context.find_public_case(code).await {
-            Ok(Some(case)) => {
-                answer_privately(StatusCode::OK);
-                let usually = usual_time(&context, &case).await;
-                view! { <CaseView case usually/> }.into_any()
-            }
-            Ok(None) => view! { <CaseNotFound code/> }.into_any(),
+            Ok(Some(case)) => Self::Found(Arc::new(case)),
+            Ok(None) => Self::NotFound(code),
             Err(error) => {
                 tracing::error!(%error, code = %code.redacted(), "cannot read a pratica");
-                view! { <Unavailable/> }.into_any()
+                Self::Unavailable
             }
         }
-    });
-    view! { <Suspense fallback=|| ()>{case}</Suspense> }.into_any()
+    }
+}
+
+/// Renders the [`CaseAnswer`] the server's handler put in the context.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let Some(answer) = use_context::<CaseAnswer>() else {
+        tracing::error!("the case page was rendered without its answer");
+        return view! { <Unavailable/> }.into_any();
+    };
+    match answer {
+        CaseAnswer::Malformed { typed, error } => {
+            answer_privately(StatusCode::BAD_REQUEST);
+            view! { <CheckTheCode typed error/> }.into_any()
+        }
+        CaseAnswer::Respelt(code) => {
+            answer_privately(StatusCode::PERMANENT_REDIRECT);
+            let location = HeaderValue::from_str(&paths::case_page(code))
+                .expect("a code is a valid header value");
+            expect_context::<ResponseOptions>().insert_header(LOCATION, location);
+            ().into_any()
+        }
+        CaseAnswer::Throttled(LookupThrottled { retry_after_secs }) => {
+            view! { <TooManyLookups retry_after_secs/> }.into_any()
+        }
+        CaseAnswer::NotFound(code) => view! { <CaseNotFound code/> }.into_any(),
+        CaseAnswer::Unavailable => view! { <Unavailable/> }.into_any(),
+        CaseAnswer::Found(case) => {
+            answer_privately(StatusCode::OK);
+            let context = expect_context::<AppContext>();
+            let page = Suspend::new(async move {
+                let usually = usual_time(&context, &case).await;
+                view! { <CaseView case usually/> }
+            });
+            view! { <Suspense fallback=|| ()>{page}</Suspense> }.into_any()
+        }
+    }
 }
 
 /// How long pratiche of this body and type usually take: the median of the
@@ -103,7 +153,7 @@ struct UsualTime {
 }
 
 #[component]
-fn CaseView(case: PublicCase, usually: Option<UsualTime>) -> impl IntoView {
+fn CaseView(case: Arc<PublicCase>, usually: Option<UsualTime>) -> impl IntoView {
     let i18n = use_i18n();
     let usually = usually.map(|usual| {
         i18n.t_with(
@@ -211,7 +261,7 @@ fn CaseView(case: PublicCase, usually: Option<UsualTime>) -> impl IntoView {
 
             <section aria-labelledby="history-title">
                 <h2 id="history-title">{i18n.t("case-history-title")}</h2>
-                <History events=case.history/>
+                <History events=case.history.clone()/>
             </section>
         </PageLayout>
     }

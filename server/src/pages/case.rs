@@ -81,22 +81,22 @@ impl CasePages {
             let code = code.to_string();
             Spelling::AsIs.of(&code) != Spelling::InQuery.of(&code)
         });
-        let (Some(first), Some(second)) = (escaped_codes.next(), escaped_codes.next()) else {
-            unreachable!("one code in twelve has an escaped check symbol")
-        };
+        let mut next_code = || escaped_codes.next().expect("an endless supply");
+        let (first, second) = (next_code(), next_code());
         let (head, html) = self.render_not_found(tag, first).await?;
         let (second_head, second_html) = self.render_not_found(tag, second).await?;
-        let template = CodeTemplate::split(&html, &first.to_string())?;
-        let same = head.status == second_head.status
-            && head.headers == second_head.headers
-            && template.fill(&second.to_string()) == second_html;
-        if !same {
+        let template = CodeTemplate::split(&html, &first.to_string()).filter(|template| {
+            head.status == second_head.status
+                && head.headers == second_head.headers
+                && template.fill(&second.to_string()) == second_html
+        });
+        let Some(template) = template else {
             tracing::warn!(
                 language = tag,
                 "the not-found page differs by more than its code: it is rendered for each request"
             );
             return None;
-        }
+        };
         tracing::info!(language = tag, "the not-found page is prepared");
         Some(NotFoundPage {
             status: head.status,

@@ -59,7 +59,9 @@ pub fn PageLayout(
     let header_name = body_name
         .clone()
         .unwrap_or_else(|| installation.to_string());
-    let full_title = format!("{title} — {header_name}");
+    // leptos_meta 0.8 writes a title's text into `<title>` as it is: a
+    // subject or a name must not end the title and add markup.
+    let full_title = html_escape::encode_text(&format!("{title} — {header_name}")).into_owned();
     let privacy_href = match body_slug {
         Some(slug) => format!("/privacy#ente-{slug}"),
         None => "/privacy".to_owned(),

@@ -8,6 +8,7 @@ use pratiche_domain::CaseCode;
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, LOCATION, REFERRER_POLICY, RETRY_AFTER};
 
+use crate::support::api::{Call, valdoria_api};
 use crate::support::{Backend, TestServer, without_code};
 
 const UNDER_REVIEW: &str = SHOWCASE_CODES[0];
@@ -19,6 +20,7 @@ on_both_databases!(
     suspended_pratica_says_what_was_asked,
     unknown_and_expired_codes_get_one_identical_answer,
     unknown_codes_get_the_page_leptos_renders_in_each_language,
+    a_subject_is_text_in_the_title,
     malformed_codes_get_the_form_back,
     home_offers_the_form_and_every_body_contact,
     pages_follow_the_language_asked_for,
@@ -233,6 +235,38 @@ async fn unknown_codes_get_the_page_leptos_renders_in_each_language(backend: Bac
                     && line.contains(&format!("language=\"{language}\""))),
             "{language} is not prepared:\n{log}"
         );
+    }
+}
+
+/// leptos_meta writes a title's text into `<title>` as it is: a subject
+/// sent by a body's software must not end the title and add markup, in the
+/// prepared page or the rendered one.
+async fn a_subject_is_text_in_the_title(backend: Backend) {
+    let Some((server, token)) = valdoria_api(backend, &[("PRATICHE_LOOKUP_PER_MINUTE", "0")]).await
+    else {
+        return;
+    };
+    let call = Call {
+        server: &server,
+        token: &token,
+    };
+    let mut creation = call.creation("PROT-TITLE-1", 3).await;
+    creation["subject"] = serde_json::json!(r#"Tettoia </title><b>grassetto</b> & "altro""#);
+    let (status, created) = call.post_json("/api/v1/pratiche", None, &creation).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let code = created["code"].as_str().unwrap();
+    for query in ["", "?da=qr"] {
+        let page = server
+            .get(&format!("/p/{code}{query}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let title = format!(
+            r#"<title>Pratica {code}: Tettoia &lt;/title&gt;&lt;b&gt;grassetto&lt;/b&gt; &amp; "altro" — Comune di Valdoria</title>"#
+        );
+        assert!(page.contains(&title), "{query}: {page}");
+        assert!(!page.contains("<b>"), "{query}: {page}");
     }
 }
 

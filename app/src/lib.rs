@@ -39,9 +39,9 @@ pub use pages::admin::{AdminDraft, AdminNotice};
 #[cfg(feature = "ssr")]
 pub use pages::alerts as alert_pages;
 #[cfg(feature = "ssr")]
-pub use pages::case::CaseAnswer;
-#[cfg(feature = "ssr")]
 pub use pages::case::alerts::{AlertsDraft, SENT_FLAG as ALERTS_SENT_FLAG};
+#[cfg(feature = "ssr")]
+pub use pages::case::{CaseAnswer, found_content};
 #[cfg(feature = "ssr")]
 pub use pages::registration::RegistrationDraft;
 #[cfg(feature = "ssr")]

@@ -20,6 +20,7 @@ on_both_databases!(
     suspended_pratica_says_what_was_asked,
     unknown_and_expired_codes_get_one_identical_answer,
     unknown_codes_get_the_page_leptos_renders_in_each_language,
+    found_pages_are_the_page_leptos_renders_in_each_language,
     a_subject_is_text_in_the_title,
     malformed_codes_get_the_form_back,
     home_offers_the_form_and_every_body_contact,
@@ -232,6 +233,62 @@ async fn unknown_codes_get_the_page_leptos_renders_in_each_language(backend: Bac
         assert!(
             log.lines()
                 .any(|line| line.contains("the not-found page is prepared")
+                    && line.contains(&format!("language=\"{language}\""))),
+            "{language} is not prepared:\n{log}"
+        );
+    }
+}
+
+/// A found pratica's content is rendered inside a frame prepared once per
+/// language and body (server/src/pages/case.rs); with a query the whole page
+/// is rendered. Both must be the same page, and the content must still be
+/// the citizen's own (the pratiche their device remembers).
+async fn found_pages_are_the_page_leptos_renders_in_each_language(backend: Backend) {
+    let Some(server) = start(backend).await else {
+        return;
+    };
+    let get = async |path: &str, cookie: &str| {
+        let response = server
+            .client
+            .get(server.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path} {cookie}");
+        assert_private(&response);
+        response.text().await.unwrap()
+    };
+    for (language, remembered) in [
+        ("en", "This application is remembered on this device"),
+        ("it", "Questa pratica è ricordata su questo dispositivo"),
+    ] {
+        for code in SHOWCASE_CODES {
+            let cookie = format!("lang={language}");
+            let prepared = get(&format!("/p/{code}"), &cookie).await;
+            let rendered = get(&format!("/p/{code}?da=qr"), &cookie).await;
+            assert!(
+                prepared.contains(&format!(r#"<html lang="{language}">"#)),
+                "{language} {code}"
+            );
+            assert!(prepared.contains("<title>"), "{language} {code}");
+            assert_eq!(
+                prepared,
+                rendered.replace("%3Fda%3Dqr", ""),
+                "{language} {code}: the prepared page is not the rendered one"
+            );
+            assert!(!prepared.contains(remembered), "{language} {code}");
+            // The device's own remembered pratiche, in the prepared frame.
+            let remembering = format!("{cookie}; mie_pratiche={}", code.replace('-', ""));
+            let page = get(&format!("/p/{code}"), &remembering).await;
+            assert!(page.contains(remembered), "{language} {code}: {page}");
+        }
+    }
+    let log = server.settled_log().await;
+    for language in ["en", "it"] {
+        assert!(
+            log.lines()
+                .any(|line| line.contains("the case page's frame is prepared")
                     && line.contains(&format!("language=\"{language}\""))),
             "{language} is not prepared:\n{log}"
         );

@@ -4,7 +4,6 @@
 //! same whatever the pratica's subscribers, so it reveals nothing.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use pratiche_domain::CaseCode;
 
 use crate::components::FormField;
@@ -22,8 +21,9 @@ pub struct AlertsDraft {
     pub email: String,
 }
 
+/// `sent`: the page came back from the form (the redirect's query flag).
 #[component]
-pub fn CaseAlerts(code: CaseCode) -> impl IntoView {
+pub fn CaseAlerts(code: CaseCode, sent: bool) -> impl IntoView {
     let context = expect_context::<AppContext>();
     let i18n = use_i18n();
     let feed = paths::fill(paths::CASE_FEED, &[&code]);
@@ -43,10 +43,6 @@ pub fn CaseAlerts(code: CaseCode) -> impl IntoView {
         .into_any();
     }
     let draft = use_context::<AlertsDraft>();
-    let sent = use_query_map()
-        .read_untracked()
-        .get(SENT_FLAG.0)
-        .is_some_and(|value| value == SENT_FLAG.1);
     let error = draft.as_ref().map(|_| i18n.t("alerts-invalid"));
     let typed = draft.map(|draft| draft.email).unwrap_or_default();
     let privacy = i18n.t_with(

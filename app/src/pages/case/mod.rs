@@ -12,6 +12,7 @@ use http::header::{HeaderValue, LOCATION};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use leptos_meta::Link;
+use leptos_router::hooks::use_query_map;
 use pratiche_db::clock::rome_date;
 use pratiche_db::public::{PublicCase, PublicEvent};
 use pratiche_domain::clock::ClockStatus;
@@ -23,7 +24,7 @@ use pratiche_db::clock::today_in_rome;
 
 use crate::components::{Crumb, PageLayout, PhaseBadge, answer_privately};
 use crate::context::{AppContext, LookupThrottled};
-use crate::i18n::use_i18n;
+use crate::i18n::{I18n, use_i18n};
 use crate::pages::lookup::CheckTheCode;
 use crate::pages::mine::RememberCase;
 use crate::pages::not_found::{CaseNotFound, TooManyLookups, Unavailable};
@@ -37,16 +38,16 @@ use crate::paths;
 #[derive(Clone, Debug)]
 pub enum CaseAnswer {
     /// Not a code: the form again, saying what is wrong (400).
-    Malformed {
-        typed: String,
-        error: CodeError,
-    },
+    Malformed { typed: String, error: CodeError },
     /// A code written another way (lower case, without dashes): 308 to its
     /// canonical address.
     Respelt(CaseCode),
     /// The client made too many lookups (429); nothing was read.
     Throttled(LookupThrottled),
-    Found(Arc<PublicCase>),
+    Found {
+        case: Arc<PublicCase>,
+        usually: Option<UsualTime>,
+    },
     /// Unknown, or closed longer ago than the retention period: one answer.
     NotFound(CaseCode),
     /// The database did not answer (503).
@@ -74,7 +75,13 @@ impl CaseAnswer {
             return Self::Throttled(throttled);
         }
         match context.find_public_case(code).await {
-            Ok(Some(case)) => Self::Found(Arc::new(case)),
+            Ok(Some(case)) => {
+                let usually = usual_time(context, &case).await;
+                Self::Found {
+                    case: Arc::new(case),
+                    usually,
+                }
+            }
             Ok(None) => Self::NotFound(code),
             Err(error) => {
                 tracing::error!(%error, code = %code.redacted(), "cannot read a pratica");
@@ -108,16 +115,34 @@ pub fn CasePage() -> impl IntoView {
         }
         CaseAnswer::NotFound(code) => view! { <CaseNotFound code/> }.into_any(),
         CaseAnswer::Unavailable => view! { <Unavailable/> }.into_any(),
-        CaseAnswer::Found(case) => {
+        CaseAnswer::Found { case, usually } => {
             answer_privately(StatusCode::OK);
-            let context = expect_context::<AppContext>();
-            let page = Suspend::new(async move {
-                let usually = usual_time(&context, &case).await;
-                view! { <CaseView case usually/> }
-            });
-            view! { <Suspense fallback=|| ()>{page}</Suspense> }.into_any()
+            let alerts_sent = use_query_map()
+                .read_untracked()
+                .get(alerts::SENT_FLAG.0)
+                .is_some_and(|value| value == alerts::SENT_FLAG.1);
+            view! { <CaseView case usually alerts_sent/> }.into_any()
         }
     }
+}
+
+/// The found page's main content alone, as [`CasePage`] writes it inside
+/// its layout, for the citizen who sent `request` (their language, the
+/// pratiche this device remembers). The server's handler puts it in a frame
+/// rendered once per language and body (server/src/pages/case.rs), for a
+/// request without a query: so the alerts form's "sent" notice is not shown.
+pub fn found_content(
+    context: &AppContext,
+    request: &http::request::Parts,
+    case: Arc<PublicCase>,
+    usually: Option<UsualTime>,
+) -> String {
+    Owner::new().with(|| {
+        provide_context(context.clone());
+        provide_context(request.clone());
+        provide_context(I18n::from_request(request));
+        view! { <CaseContent case usually alerts_sent=false/> }.to_html()
+    })
 }
 
 /// How long pratiche of this body and type usually take: the median of the
@@ -147,13 +172,47 @@ async fn usual_time(context: &AppContext, case: &PublicCase) -> Option<UsualTime
 }
 
 #[derive(Clone, Copy, Debug)]
-struct UsualTime {
+pub struct UsualTime {
     median_days: u32,
     concluded: u32,
 }
 
+/// The page of a found pratica: its head links and layout around
+/// [`CaseContent`].
 #[component]
-fn CaseView(case: Arc<PublicCase>, usually: Option<UsualTime>) -> impl IntoView {
+fn CaseView(case: Arc<PublicCase>, usually: Option<UsualTime>, alerts_sent: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let public_url = expect_context::<AppContext>().public_url;
+    let label = case_label(&i18n, case.code);
+    let title = format!("{label}: {}", case.subject);
+    view! {
+        <Link rel="canonical" href=format!("{public_url}{}", paths::case_page(case.code))/>
+        <Link rel="alternate" type_="application/atom+xml" href=paths::fill(paths::CASE_FEED, &[&case.code])/>
+        <PageLayout
+            title=title
+            body_name=case.body.name.clone()
+            body_slug=case.body.slug.clone()
+            crumbs=vec![Crumb { label, href: None }]
+            private=true
+        >
+            <CaseContent case usually alerts_sent/>
+        </PageLayout>
+    }
+}
+
+/// "Pratica {code}": the page's eyebrow, title and breadcrumb.
+fn case_label(i18n: &I18n, code: CaseCode) -> String {
+    i18n.t_with("case-label", &[("code", code.to_string().into())])
+}
+
+/// Everything of the found page inside its layout's `<main>`: the part
+/// that depends on more than the pratica's code, subject and body.
+#[component]
+fn CaseContent(
+    case: Arc<PublicCase>,
+    usually: Option<UsualTime>,
+    alerts_sent: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let usually = usually.map(|usual| {
         i18n.t_with(
@@ -168,10 +227,7 @@ fn CaseView(case: Arc<PublicCase>, usually: Option<UsualTime>) -> impl IntoView 
         paths::PROCEDURE_SHEET,
         &[&case.body.slug, &case.procedure_type_id],
     );
-    let public_url = expect_context::<AppContext>().public_url;
-    let code = case.code.to_string();
-    let label = i18n.t_with("case-label", &[("code", code.clone().into())]);
-    let title = format!("{label}: {}", case.subject);
+    let label = case_label(&i18n, case.code);
     let phase = case.phase;
     let contact_sentence = i18n.t_with(
         "case-contact-sentence",
@@ -203,67 +259,57 @@ fn CaseView(case: Arc<PublicCase>, usually: Option<UsualTime>) -> impl IntoView 
         (None, Some(if_no_answer))
     };
     view! {
-        <Link rel="canonical" href=format!("{public_url}{}", paths::case_page(case.code))/>
-        <Link rel="alternate" type_="application/atom+xml" href=paths::fill(paths::CASE_FEED, &[&case.code])/>
-        <PageLayout
-            title=title
-            body_name=case.body.name.clone()
-            body_slug=case.body.slug.clone()
-            crumbs=vec![Crumb { label: label.clone(), href: None }]
-            private=true
-        >
-            <p class="eyebrow">{label}</p>
-            <h1>{case.subject.clone()}</h1>
-            <p class="lead">{case.procedure_name.clone()}</p>
-            {remedies_first}
+        <p class="eyebrow">{label}</p>
+        <h1>{case.subject.clone()}</h1>
+        <p class="lead">{case.procedure_name.clone()}</p>
+        {remedies_first}
 
-            <section class="card status-card" aria-labelledby="status-title">
-                <h2 id="status-title">{i18n.t("case-status-title")}</h2>
-                <p class="status-phase"><PhaseBadge phase/></p>
-                <p>{i18n.t(&format!("phase-{}-sentence", phase.as_str()))}</p>
-                {case.state_text.clone().map(|text| view! { <p class="state-text">{text}</p> })}
-                <p class="due-line"><strong>{i18n.t("due-label")}": "</strong>{due.clone()}</p>
-                {usually.map(|sentence| view! { <p class="usually">{sentence}</p> })}
-                {case.clock.clone().map(|explanation| view! { <ClockExplanation explanation/> })}
-                <p><a href=sheet>{i18n.t("case-about-procedure")}</a></p>
-            </section>
+        <section class="card status-card" aria-labelledby="status-title">
+            <h2 id="status-title">{i18n.t("case-status-title")}</h2>
+            <p class="status-phase"><PhaseBadge phase/></p>
+            <p>{i18n.t(&format!("phase-{}-sentence", phase.as_str()))}</p>
+            {case.state_text.clone().map(|text| view! { <p class="state-text">{text}</p> })}
+            <p class="due-line"><strong>{i18n.t("due-label")}": "</strong>{due.clone()}</p>
+            {usually.map(|sentence| view! { <p class="usually">{sentence}</p> })}
+            {case.clock.clone().map(|explanation| view! { <ClockExplanation explanation/> })}
+            <p><a href=sheet>{i18n.t("case-about-procedure")}</a></p>
+        </section>
 
-            <RememberCase code=case.code/>
-            <CaseAlerts code=case.code/>
+        <RememberCase code=case.code/>
+        <CaseAlerts code=case.code sent=alerts_sent/>
 
-            <section class="card next-steps" aria-labelledby="next-steps-title">
-                <h2 id="next-steps-title">{i18n.t("case-next-steps")}</h2>
-                <p>{i18n.t(&format!("phase-{}-next", phase.as_str()))}</p>
-                {latest_note.map(|note| view! { <blockquote class="body-note">{note}</blockquote> })}
-                <p>{contact_sentence}</p>
-            </section>
+        <section class="card next-steps" aria-labelledby="next-steps-title">
+            <h2 id="next-steps-title">{i18n.t("case-next-steps")}</h2>
+            <p>{i18n.t(&format!("phase-{}-next", phase.as_str()))}</p>
+            {latest_note.map(|note| view! { <blockquote class="body-note">{note}</blockquote> })}
+            <p>{contact_sentence}</p>
+        </section>
 
-            <section aria-labelledby="details-title">
-                <h2 id="details-title">{i18n.t("case-details-title")}</h2>
-                <dl class="details">
-                    <dt>{i18n.t("case-body")}</dt>
-                    <dd>{case.body.name.clone()}</dd>
-                    <dt>{i18n.t("case-procedure")}</dt>
-                    <dd>{case.procedure_name.clone()}</dd>
-                    <dt>{i18n.t("case-office")}</dt>
-                    <dd>{case.office_name.clone()}</dd>
-                    <dt>{i18n.t("case-responsible")}</dt>
-                    <dd>{case.responsible_name.clone()}</dd>
-                    <dt>{i18n.t("case-contact")}</dt>
-                    <dd>{case.responsible_contact.clone()}</dd>
-                    <dt>{i18n.t("case-submitted-on")}</dt>
-                    <dd><time datetime=case.submitted_on.to_string()>{i18n.date(case.submitted_on)}</time></dd>
-                    <dt>{i18n.t("due-label")}</dt>
-                    <dd>{due}</dd>
-                </dl>
-            </section>
-            {remedies_last}
+        <section aria-labelledby="details-title">
+            <h2 id="details-title">{i18n.t("case-details-title")}</h2>
+            <dl class="details">
+                <dt>{i18n.t("case-body")}</dt>
+                <dd>{case.body.name.clone()}</dd>
+                <dt>{i18n.t("case-procedure")}</dt>
+                <dd>{case.procedure_name.clone()}</dd>
+                <dt>{i18n.t("case-office")}</dt>
+                <dd>{case.office_name.clone()}</dd>
+                <dt>{i18n.t("case-responsible")}</dt>
+                <dd>{case.responsible_name.clone()}</dd>
+                <dt>{i18n.t("case-contact")}</dt>
+                <dd>{case.responsible_contact.clone()}</dd>
+                <dt>{i18n.t("case-submitted-on")}</dt>
+                <dd><time datetime=case.submitted_on.to_string()>{i18n.date(case.submitted_on)}</time></dd>
+                <dt>{i18n.t("due-label")}</dt>
+                <dd>{due}</dd>
+            </dl>
+        </section>
+        {remedies_last}
 
-            <section aria-labelledby="history-title">
-                <h2 id="history-title">{i18n.t("case-history-title")}</h2>
-                <History events=case.history.clone()/>
-            </section>
-        </PageLayout>
+        <section aria-labelledby="history-title">
+            <h2 id="history-title">{i18n.t("case-history-title")}</h2>
+            <History events=case.history.clone()/>
+        </section>
     }
 }
 

@@ -20,6 +20,7 @@ pub mod procedure_types;
 pub mod public;
 pub mod rate_limits;
 pub mod retention;
+mod sql_once;
 pub mod transparency;
 pub mod webhooks;
 mod with_children;

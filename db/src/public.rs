@@ -5,12 +5,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::clock::Explanation;
 use pratiche_domain::{CaseCode, PublicPhase};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Value,
 };
 
 use crate::entity::{body, case, procedure_state, procedure_type, status_event};
+use crate::sql_once::SqlOnce;
 use crate::with_children::parent_with_children;
 
 /// The public view of a pratica (docs/rules.md, Public view).
@@ -157,38 +159,13 @@ pub async fn find_case(
     code: CaseCode,
     closed_after: DateTime<Utc>,
 ) -> Result<Option<PublicCase>, DbErr> {
-    let query = select_body_contact(case::Entity::find().select_only())
-        .column_as(procedure_type::Column::Name, "procedure_name")
-        .column(case::Column::BodyId)
-        .column(case::Column::ProcedureTypeId)
-        .column(case::Column::Subject)
-        .column(case::Column::SubmittedOn)
-        .column(case::Column::OfficeName)
-        .column(case::Column::ResponsibleName)
-        .column(case::Column::ResponsibleContact)
-        .column(case::Column::CurrentPhase)
-        .column_as(procedure_state::Column::CitizenText, "state_text")
-        .column(case::Column::DueExplanation)
-        .column(body::Column::SubstituteName)
-        .column(body::Column::SubstituteOffice)
-        .column(body::Column::SubstituteContact)
-        .column_as(status_event::Column::Id, "event_id")
-        .column(status_event::Column::RecordedAt)
-        .column(status_event::Column::OccurredAt)
-        .column(status_event::Column::PublicPhase)
-        .column(status_event::Column::PublicNote)
-        .column(status_event::Column::CorrectionReason)
-        .join(JoinType::InnerJoin, case::Relation::Body.def())
-        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
-        .join(JoinType::InnerJoin, case::Relation::CurrentState.def())
-        .join(JoinType::LeftJoin, case::Relation::StatusEvent.def())
-        .filter(case::Column::Code.eq(code.compact()))
-        .filter(still_public(closed_after))
-        .order_by_desc(status_event::Column::OccurredAt)
-        .order_by_desc(status_event::Column::RecordedAt)
-        .order_by_desc(status_event::Column::Id);
-    let Some((row, events)) =
-        parent_with_children::<CaseRow, EventRow>(db, &query.into_query()).await?
+    static FIND_CASE: SqlOnce = SqlOnce::new();
+    let statement = FIND_CASE.statement(
+        db.get_database_backend(),
+        find_case_values(code, closed_after),
+        || find_case_query(code, closed_after),
+    );
+    let Some((row, events)) = parent_with_children::<CaseRow, EventRow>(db, statement).await?
     else {
         return Ok(None);
     };
@@ -227,6 +204,46 @@ pub async fn find_case(
         }),
         history,
     }))
+}
+
+/// The public view of the pratica `code`, its history newest first.
+fn find_case_query(code: CaseCode, closed_after: DateTime<Utc>) -> SelectStatement {
+    select_body_contact(case::Entity::find().select_only())
+        .column_as(procedure_type::Column::Name, "procedure_name")
+        .column(case::Column::BodyId)
+        .column(case::Column::ProcedureTypeId)
+        .column(case::Column::Subject)
+        .column(case::Column::SubmittedOn)
+        .column(case::Column::OfficeName)
+        .column(case::Column::ResponsibleName)
+        .column(case::Column::ResponsibleContact)
+        .column(case::Column::CurrentPhase)
+        .column_as(procedure_state::Column::CitizenText, "state_text")
+        .column(case::Column::DueExplanation)
+        .column(body::Column::SubstituteName)
+        .column(body::Column::SubstituteOffice)
+        .column(body::Column::SubstituteContact)
+        .column_as(status_event::Column::Id, "event_id")
+        .column(status_event::Column::RecordedAt)
+        .column(status_event::Column::OccurredAt)
+        .column(status_event::Column::PublicPhase)
+        .column(status_event::Column::PublicNote)
+        .column(status_event::Column::CorrectionReason)
+        .join(JoinType::InnerJoin, case::Relation::Body.def())
+        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
+        .join(JoinType::InnerJoin, case::Relation::CurrentState.def())
+        .join(JoinType::LeftJoin, case::Relation::StatusEvent.def())
+        .filter(case::Column::Code.eq(code.compact()))
+        .filter(still_public(closed_after))
+        .order_by_desc(status_event::Column::OccurredAt)
+        .order_by_desc(status_event::Column::RecordedAt)
+        .order_by_desc(status_event::Column::Id)
+        .into_query()
+}
+
+/// The values [`find_case_query`] puts in its text, in its order.
+fn find_case_values(code: CaseCode, closed_after: DateTime<Utc>) -> Vec<Value> {
+    vec![code.compact().into(), closed_after.into()]
 }
 
 /// What a pratica's feed is as of: its version (every event adds one) and
@@ -325,4 +342,24 @@ fn select_body_contact<Q: QuerySelect>(query: Q) -> Q {
         .column(body::Column::ContactEmail)
         .column(body::Column::ContactAddress)
         .column(body::Column::ContactHours)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{DbBackend, Values};
+
+    use super::*;
+
+    #[test]
+    fn the_public_view_is_bound_the_values_its_query_writes() {
+        let (code, closed_after) = (CaseCode::generate(), Utc::now());
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let whole = backend.build(&find_case_query(code, closed_after));
+            assert_eq!(
+                whole.values,
+                Some(Values(find_case_values(code, closed_after))),
+                "{backend:?}"
+            );
+        }
+    }
 }

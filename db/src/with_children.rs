@@ -3,21 +3,20 @@
 //! instead of two: a pratica and its history (the API's read, about +20%: see
 //! bench/RESULTS.md), a state and its procedure type's transitions.
 
-use sea_orm::sea_query::SelectStatement;
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 
-/// Runs `query`, whose rows all belong to one parent (its columns repeated on
+/// Runs `statement`, whose rows all belong to one parent (its columns repeated on
 /// each row, the child's all null where the parent has none), and reads the
 /// parent once and the children in row order. `None` when there is no row.
 pub(crate) async fn parent_with_children<P, C>(
     db: &impl ConnectionTrait,
-    query: &SelectStatement,
+    statement: Statement,
 ) -> Result<Option<(P, Vec<C>)>, DbErr>
 where
     P: FromQueryResult,
     C: FromQueryResult,
 {
-    let rows = db.query_all(query).await?;
+    let rows = db.query_all_raw(statement).await?;
     let Some(first) = rows.first() else {
         return Ok(None);
     };
@@ -71,7 +70,7 @@ mod tests {
             db.execute_unprepared(sql).await.unwrap();
         }
         let parent_id = |id: i32| {
-            Query::select()
+            let query = Query::select()
                 .expr_as(Expr::cust("parents.name"), Alias::new("name"))
                 .expr_as(Expr::cust("children.label"), Alias::new("label"))
                 .expr_as(Expr::cust("children.note"), Alias::new("note"))
@@ -82,12 +81,13 @@ mod tests {
                 )
                 .and_where(Expr::cust_with_values("parents.id = ?", [id]))
                 .order_by_expr(Expr::cust("children.label"), Order::Asc)
-                .to_owned()
+                .to_owned();
+            db.get_database_backend().build(&query)
         };
 
-        let two = parent_with_children::<Parent, Child>(&db, &parent_id(1)).await;
-        let none = parent_with_children::<Parent, Child>(&db, &parent_id(2)).await;
-        let missing = parent_with_children::<Parent, Child>(&db, &parent_id(3)).await;
+        let two = parent_with_children::<Parent, Child>(&db, parent_id(1)).await;
+        let none = parent_with_children::<Parent, Child>(&db, parent_id(2)).await;
+        let missing = parent_with_children::<Parent, Child>(&db, parent_id(3)).await;
 
         let parent = |name: &str| Parent { name: name.into() };
         assert_eq!(

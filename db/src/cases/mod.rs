@@ -326,9 +326,10 @@ async fn state_with_transitions<C: ConnectionTrait>(
                 procedure_state::Column::ProcedureTypeId,
             )),
         );
-    let (state, pairs) = parent_with_children::<_, TransitionRow>(conn, &query)
-        .await?
-        .ok_or(WriteError::ForeignState)?;
+    let (state, pairs) =
+        parent_with_children::<_, TransitionRow>(conn, conn.get_database_backend().build(&query))
+            .await?
+            .ok_or(WriteError::ForeignState)?;
     let pairs = pairs
         .into_iter()
         .map(|pair| (pair.from_state_id, pair.to_state_id));

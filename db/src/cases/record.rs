@@ -157,8 +157,11 @@ pub async fn case_fields<'a>(
         .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
         .join(JoinType::LeftJoin, case::Relation::StatusEvent.def());
     let query = crate::cases::history_order(select_event_detail(query));
-    let Some((mut case, events)) =
-        parent_with_children::<CaseFields, _>(db, &query.into_query()).await?
+    let Some((mut case, events)) = parent_with_children::<CaseFields, _>(
+        db,
+        db.get_database_backend().build(&query.into_query()),
+    )
+    .await?
     else {
         return Ok(None);
     };

@@ -4,12 +4,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::CaseCode;
 use pratiche_domain::clock::Explanation;
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    JoinType, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, RelationTrait,
+    JoinType, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, RelationTrait, Value,
 };
 
 use crate::entity::{case, procedure_state, procedure_type, status_event, user};
+use crate::sql_once::SqlOnce;
 use crate::with_children::parent_with_children;
 
 /// How a body names one of its pratiche: by code, or by its own reference.
@@ -136,32 +138,20 @@ pub async fn case_fields<'a>(
     body_id: i32,
     key: impl Into<CaseKey<'a>>,
 ) -> Result<Option<CaseFieldsWithHistory>, DbErr> {
-    let query = own_case_query(body_id, key.into())
-        .select_only()
-        .columns([
-            case::Column::Id,
-            case::Column::Code,
-            case::Column::OwnReference,
-            case::Column::ProcedureTypeId,
-            case::Column::Subject,
-            case::Column::SubmittedOn,
-            case::Column::OfficeName,
-            case::Column::ResponsibleName,
-            case::Column::ResponsibleContact,
-            case::Column::CurrentStateId,
-            case::Column::CurrentPhase,
-            case::Column::ClosedAt,
-            case::Column::DueExplanation,
-        ])
-        .column_as(procedure_type::Column::Name, "procedure_name")
-        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
-        .join(JoinType::LeftJoin, case::Relation::StatusEvent.def());
-    let query = crate::cases::history_order(select_event_detail(query));
-    let Some((mut case, events)) = parent_with_children::<CaseFields, _>(
-        db,
-        db.get_database_backend().build(&query.into_query()),
-    )
-    .await?
+    // The API's read of a pratica: its text built once per key kind.
+    static BY_CODE: SqlOnce = SqlOnce::new();
+    static BY_OWN_REFERENCE: SqlOnce = SqlOnce::new();
+    let key = key.into();
+    let once = match key {
+        CaseKey::Code(_) => &BY_CODE,
+        CaseKey::OwnReference(_) => &BY_OWN_REFERENCE,
+    };
+    let statement = once.statement(
+        db.get_database_backend(),
+        own_case_values(body_id, key),
+        || case_fields_query(body_id, key),
+    );
+    let Some((mut case, events)) = parent_with_children::<CaseFields, _>(db, statement).await?
     else {
         return Ok(None);
     };
@@ -181,6 +171,40 @@ async fn history(db: &DatabaseConnection, case_id: i32) -> Result<Vec<EventDetai
         .into_model::<EventDetail>()
         .all(db)
         .await
+}
+
+/// The body's pratica named by `key`, with its history oldest first.
+fn case_fields_query(body_id: i32, key: CaseKey<'_>) -> SelectStatement {
+    let query = own_case_query(body_id, key)
+        .select_only()
+        .columns([
+            case::Column::Id,
+            case::Column::Code,
+            case::Column::OwnReference,
+            case::Column::ProcedureTypeId,
+            case::Column::Subject,
+            case::Column::SubmittedOn,
+            case::Column::OfficeName,
+            case::Column::ResponsibleName,
+            case::Column::ResponsibleContact,
+            case::Column::CurrentStateId,
+            case::Column::CurrentPhase,
+            case::Column::ClosedAt,
+            case::Column::DueExplanation,
+        ])
+        .column_as(procedure_type::Column::Name, "procedure_name")
+        .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
+        .join(JoinType::LeftJoin, case::Relation::StatusEvent.def());
+    crate::cases::history_order(select_event_detail(query)).into_query()
+}
+
+/// The values [`own_case_query`] puts in its text, in its order.
+fn own_case_values(body_id: i32, key: CaseKey<'_>) -> Vec<Value> {
+    let key = match key {
+        CaseKey::Code(code) => code.compact().into(),
+        CaseKey::OwnReference(reference) => reference.into(),
+    };
+    vec![body_id.into(), key]
 }
 
 /// Adds the columns of an [`EventDetail`], and the joins they need, to a
@@ -220,4 +244,26 @@ pub async fn reference_taken<C: ConnectionTrait>(
         .count(db)
         .await?
         > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{DbBackend, Values};
+
+    use super::*;
+
+    #[test]
+    fn the_apis_read_is_bound_the_values_its_query_writes() {
+        let code = CaseCode::generate();
+        for key in [CaseKey::Code(code), CaseKey::OwnReference("PROT/7")] {
+            for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+                let whole = backend.build(&case_fields_query(42, key));
+                assert_eq!(
+                    whole.values,
+                    Some(Values(own_case_values(42, key))),
+                    "{key:?} on {backend:?}"
+                );
+            }
+        }
+    }
 }

@@ -10,13 +10,18 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use pratiche_db::bodies::set_patron_day;
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent};
 use pratiche_db::clock::to_json;
-use pratiche_db::entity::{body, case, procedure_state, procedure_transition, procedure_type};
+use pratiche_db::entity::{
+    body, case, procedure_state, procedure_transition, procedure_type, status_event,
+};
 use pratiche_db::procedure_types::set_term;
 use pratiche_domain::clock::{ClockEvent, ClockInput, Extension, PatronDay, Term, compute};
 use pratiche_domain::{CaseCode, PublicPhase};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
+};
 use support::TestDatabase;
 
 mod clock_oracle;
@@ -679,4 +684,171 @@ fn every_day_off_from_2026_to_2030_is_in_the_table() {
         );
         on = on.succ_opt().unwrap();
     }
+}
+
+/// An event planned outside its write transaction (`CaseRead::Snapshot`),
+/// as the API plans its pushes, in a write transaction of its own.
+async fn write_planned(pratica: &Pratica<'_>, plan: cases::EventPlan) -> Option<cases::Recorded> {
+    let txn = pratiche_db::begin_write(pratica.db).await.unwrap();
+    let written = cases::write_plan(&txn, plan).await.unwrap();
+    txn.commit().await.unwrap();
+    written
+}
+
+/// An event with no details planned on a snapshot of `pratica`.
+async fn plan(pratica: &Pratica<'_>, instant: &str, phase: PublicPhase) -> cases::EventPlan {
+    let event = ClockEvent {
+        on: clock_oracle::rome_date(at(instant)),
+        phase,
+        extension: None,
+        observations_on: None,
+        reply_by: None,
+    };
+    let event = new_event(pratica.fixture, at(instant), &event);
+    cases::plan_event(
+        pratica.db,
+        cases::CaseRead::Snapshot,
+        pratica.id,
+        None,
+        event,
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+}
+
+/// The pratica's version and how many events it has.
+async fn version_and_events(db: &DatabaseConnection, id: i32) -> (i32, u64) {
+    let stored = case::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+    let events = status_event::Entity::find()
+        .filter(status_event::Column::CaseId.eq(id))
+        .count(db)
+        .await
+        .unwrap();
+    (stored.version, events)
+}
+
+/// A plan is written only while the pratica, its term and its patron day
+/// are as it read them; otherwise it writes nothing, and the event planned
+/// again (under the lock) is stored right.
+async fn stale_plans_write_nothing(url: &str) {
+    use PublicPhase::*;
+    let db = pratiche_db::connect(url).await.unwrap();
+    pratiche_db::migrate(&db).await.unwrap();
+    let fixture = fixture(&db).await;
+    let mut pratica = Pratica::register(&db, &fixture, day("2026-03-02")).await;
+
+    // Another event came between the plan and its write.
+    let late = plan(&pratica, "2026-03-04T12:00:00Z", InReview).await;
+    pratica
+        .record(
+            at("2026-03-06T12:00:00Z"),
+            DocumentsRequested,
+            Details::default(),
+        )
+        .await;
+    let before = version_and_events(&db, pratica.id).await;
+    assert!(write_planned(&pratica, late).await.is_none());
+    assert_eq!(version_and_events(&db, pratica.id).await, before);
+    pratica
+        .record(at("2026-03-04T12:00:00Z"), InReview, Details::default())
+        .await;
+    pratica.checked_due_date().await.unwrap();
+
+    // The term changed (with no due date to recompute yet), then the
+    // patron day: each plan made before it writes nothing.
+    for change in [
+        "UPDATE procedure_types SET term_days = 60 WHERE id = $1",
+        "UPDATE bodies SET patron_month = 3, patron_day = 10 WHERE id = $1",
+    ] {
+        let stale = plan(&pratica, "2026-03-09T12:00:00Z", InReview).await;
+        let id = if change.contains("bodies") {
+            fixture.body_id
+        } else {
+            fixture.procedure_type_id
+        };
+        let sql = match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => change.to_owned(),
+            _ => change.replace("$1", "?"),
+        };
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [id.into()],
+        ))
+        .await
+        .unwrap();
+        let before = version_and_events(&db, pratica.id).await;
+        assert!(write_planned(&pratica, stale).await.is_none(), "{change}");
+        assert_eq!(version_and_events(&db, pratica.id).await, before);
+    }
+    pratica.model.term_days = 60;
+    pratica.model.patron = Some((3, 10));
+
+    // A plan that still holds is written as planned.
+    let fresh = plan(&pratica, "2026-03-09T12:00:00Z", InReview).await;
+    let recorded = write_planned(&pratica, fresh)
+        .await
+        .expect("a plan that holds");
+    let event = ClockEvent {
+        on: day("2026-03-09"),
+        phase: InReview,
+        extension: None,
+        observations_on: None,
+        reply_by: None,
+    };
+    let place = pratica.model.events.len();
+    pratica
+        .model
+        .events
+        .insert(place, (at("2026-03-09T12:00:00Z"), event));
+    let due = pratica.checked_due_date().await.unwrap();
+    assert_eq!(recorded.case.due_date, Some(due));
+
+    // An event recorded by a clock ahead of this one's, at the same
+    // instant as the planned one: the planned one is still stored after it,
+    // where it was filed.
+    let same_instant = at("2026-03-11T12:00:00Z");
+    let ahead = ClockEvent {
+        on: day("2026-03-11"),
+        phase: DocumentsRequested,
+        extension: None,
+        observations_on: None,
+        reply_by: None,
+    };
+    let txn = pratiche_db::begin_write(&db).await.unwrap();
+    let clock_ahead = Utc::now() + chrono::Duration::hours(1);
+    let event = new_event(&fixture, same_instant, &ahead);
+    cases::record_event(&txn, pratica.id, None, event, clock_ahead)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    let filed_last = plan(&pratica, "2026-03-11T12:00:00Z", InReview).await;
+    write_planned(&pratica, filed_last)
+        .await
+        .expect("a plan that holds");
+    let stored_last = cases::history_order(
+        status_event::Entity::find().filter(status_event::Column::CaseId.eq(pratica.id)),
+    )
+    .all(&db)
+    .await
+    .unwrap()
+    .pop()
+    .unwrap();
+    assert_eq!(*stored_last.public_phase, InReview);
+}
+
+#[tokio::test]
+async fn sqlite_stale_plans_write_nothing() {
+    let database = TestDatabase::sqlite();
+    stale_plans_write_nothing(database.url()).await;
+}
+
+#[tokio::test]
+async fn postgres_stale_plans_write_nothing() {
+    let Some(database) = TestDatabase::postgres("stale_plans").await else {
+        return;
+    };
+    stale_plans_write_nothing(database.url()).await;
+    database.remove().await;
 }

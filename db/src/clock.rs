@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_domain::clock::{ClockInput, Explanation, PatronDay, compute};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, UpdateMany,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, UpdateMany,
 };
 
 use crate::cases::{HistoryRow, history_of};
@@ -50,40 +50,11 @@ pub(crate) struct Calendar {
 
 /// A calendar's columns as stored: the procedure type's term and the body's
 /// patron day.
-#[derive(Clone, Copy, Debug, FromQueryResult)]
+#[derive(Debug, FromQueryResult)]
 pub(crate) struct StoredCalendar {
     term_days: i32,
     patron_month: Option<i32>,
     patron_day: Option<i32>,
-}
-
-impl StoredCalendar {
-    /// A condition on pratiche: `case`'s procedure type still has this term
-    /// and its body this patron day. It guards a due date computed from a
-    /// reading made before its write transaction: a term or patron day
-    /// changed since would leave it stale.
-    pub(crate) fn still_holds_for(&self, case: &case::Model) -> Condition {
-        let patron = |column: body::Column, value: Option<i32>| match value {
-            Some(value) => column.eq(value),
-            None => column.is_null(),
-        };
-        let term = Query::select()
-            .column(procedure_type::Column::Id)
-            .from(procedure_type::Entity)
-            .and_where(procedure_type::Column::Id.eq(case.procedure_type_id))
-            .and_where(procedure_type::Column::TermDays.eq(self.term_days))
-            .to_owned();
-        let patron_day = Query::select()
-            .column(body::Column::Id)
-            .from(body::Entity)
-            .and_where(body::Column::Id.eq(case.body_id))
-            .and_where(patron(body::Column::PatronMonth, self.patron_month))
-            .and_where(patron(body::Column::PatronDay, self.patron_day))
-            .to_owned();
-        Condition::all()
-            .add(case::Column::ProcedureTypeId.in_subquery(term))
-            .add(case::Column::BodyId.in_subquery(patron_day))
-    }
 }
 
 impl From<StoredCalendar> for Calendar {

@@ -17,7 +17,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, LockType, StringLen};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, DeriveActiveEnum, EntityTrait, EnumIter,
     FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
-    Set, UpdateMany,
+    Set,
 };
 
 use crate::audit::AuditSource;
@@ -165,18 +165,10 @@ pub async fn register<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
-    let history = [HistoryRow::of_new(&first, &state, now)];
+    let history = [HistoryRow::of_new(&first, &state)];
     insert_event(txn, &case, &state, first, now).await?;
     let calendar = calendar_of(txn, &case).await?;
-    let read_version = case.version;
-    let settled = settle(case, calendar, &history, now)?;
-    let updated = settled_update(&settled.case, &settled.clock, read_version)
-        .exec(txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(WriteError::Conflict);
-    }
-    Ok(settled.case)
+    Ok(settle(txn, case, calendar, &history, now).await?.0)
 }
 
 /// Files a status event in a pratica's history, in its place by when it
@@ -192,122 +184,31 @@ pub async fn record_event<C: ConnectionTrait>(
     event: NewEvent,
     now: DateTime<Utc>,
 ) -> Result<Recorded, WriteError> {
-    let plan = plan_event(txn, CaseRead::Locked, case_id, expected_version, event, now).await?;
-    // Read under the transaction's lock: nobody can have changed it since.
-    write_plan(txn, plan).await?.ok_or(WriteError::Conflict)
-}
-
-/// How [`plan_event`] reads the pratica.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CaseRead {
-    /// In the write transaction that will write the plan, locking the
-    /// pratica's row until it ends: the plan cannot go stale.
-    Locked,
-    /// On any connection, before the write transaction: the plan is written
-    /// only if the pratica's version is still the one read (see
-    /// [`write_plan`]), so that the reads and the computing stay out of the
-    /// writers' line.
-    Snapshot,
-}
-
-/// A status event checked against its pratica's history and workflow, with
-/// the pratica as the event leaves it: everything but the writes.
-#[derive(Clone, Debug)]
-pub struct EventPlan {
-    /// The pratica as read.
-    pub before: case::Model,
-    /// The pratica once the event is written.
-    pub after: case::Model,
-    clock: StoredClock,
-    /// The term and patron day the clock was computed with.
-    calendar: StoredCalendar,
-    state: procedure_state::Model,
-    event: NewEvent,
-    recorded_at: DateTime<Utc>,
-    pub explanation: Explanation,
-    pub warnings: Vec<ClockWarning>,
-}
-
-/// Checks `event` against the pratica as `read` finds it and computes its
-/// effect (state, phase, clock), writing nothing. With `expected_version`,
-/// fails with [`WriteError::Conflict`] if the pratica changed since the
-/// caller read it.
-pub async fn plan_event<C: ConnectionTrait>(
-    conn: &C,
-    read: CaseRead,
-    case_id: i32,
-    expected_version: Option<i32>,
-    event: NewEvent,
-    now: DateTime<Utc>,
-) -> Result<EventPlan, WriteError> {
-    let CaseWithCalendar { case, calendar } = case_with_calendar(conn, case_id, read)
+    let LockedCase { case, calendar } = locked_case(txn, case_id)
         .await?
         .ok_or(WriteError::CaseNotFound)?;
     if expected_version.is_some_and(|expected| expected != case.version) {
         return Err(WriteError::Conflict);
     }
     let (state, transitions) =
-        state_with_transitions(conn, event.state_id, case.procedure_type_id).await?;
-    let mut history = history_of(conn, case.id).await?;
+        state_with_transitions(txn, event.state_id, case.procedure_type_id).await?;
+    let mut history = history_of(txn, case.id).await?;
     let position = position_in(&history, event.occurred_at);
     let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
-    let recorded_at = recorded_after(&history, now);
-    let new = HistoryRow::of_new(&event, &state, recorded_at);
+    let new = HistoryRow::of_new(&event, &state);
     check_insertion(&transitions, &steps, position, new.step())?;
+    let occurred_on = rome_date(event.occurred_at);
+    let event_id = insert_event(txn, &case, &state, event, now).await?;
     history.insert(position, new);
-    let settled = settle(case.clone(), Calendar::from(calendar), &history, now)?;
-    Ok(EventPlan {
-        before: case,
-        after: settled.case,
-        clock: settled.clock,
-        calendar,
-        warnings: settled
-            .explanation
-            .warnings_for_event_on(rome_date(event.occurred_at)),
-        explanation: settled.explanation,
-        state,
-        event,
-        recorded_at,
-    })
-}
-
-/// When an event recorded at `now` is stored as recorded: never before an
-/// event already in `history`, so that among events that happened at the
-/// same instant the stored order (when recorded, then id) is the order
-/// [`position_in`] filed them in, whichever instance's clock, or however
-/// long before its write the plan was made.
-fn recorded_after(history: &[HistoryRow], now: DateTime<Utc>) -> DateTime<Utc> {
-    history
-        .iter()
-        .map(|row| row.recorded_at)
-        .fold(now, Ord::max)
-}
-
-/// Writes a plan: the pratica's update, guarded by the version and the
-/// calendar the plan read, then the event at the body's next feed
-/// position. `None`, with nothing written, when the pratica, its term or
-/// its patron day has changed since (a snapshot that went stale): plan
-/// again under the lock.
-pub async fn write_plan<C: ConnectionTrait>(
-    conn: &C,
-    plan: EventPlan,
-) -> Result<Option<Recorded>, WriteError> {
-    let updated = settled_update(&plan.after, &plan.clock, plan.before.version)
-        .filter(plan.calendar.still_holds_for(&plan.before))
-        .exec(conn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Ok(None);
-    }
-    let event_id =
-        insert_event(conn, &plan.after, &plan.state, plan.event, plan.recorded_at).await?;
-    Ok(Some(Recorded {
-        before: plan.before,
-        case: plan.after,
+    let before = case.clone();
+    let (case, explanation) = settle(txn, case, calendar.into(), &history, now).await?;
+    Ok(Recorded {
+        before,
+        case,
         event_id,
-        explanation: plan.explanation,
-        warnings: plan.warnings,
-    }))
+        warnings: explanation.warnings_for_event_on(occurred_on),
+        explanation,
+    })
 }
 
 /// Where an event that happened at `occurred_at` goes in `history`: after
@@ -357,25 +258,24 @@ pub async fn state_offer<C: ConnectionTrait>(
     Ok(StateOffer { all, allowed })
 }
 
-/// A pratica as a status event finds it: its row, and what its clock
-/// depends on besides the history.
+/// A pratica as a status event finds it: its row, locked until the
+/// transaction ends, and what its clock depends on besides the history.
 #[derive(FromQueryResult)]
-struct CaseWithCalendar {
+struct LockedCase {
     #[sea_orm(nested)]
     case: case::Model,
     #[sea_orm(nested)]
     calendar: StoredCalendar,
 }
 
-/// A pratica with its calendar, in one statement. [`CaseRead::Locked`] is
-/// `FOR UPDATE OF cases` on PostgreSQL: concurrent events of one pratica
-/// queue here instead of failing as conflicts at the update, and the body's
-/// and procedure type's rows stay free (SQLite has one writer).
-async fn case_with_calendar<C: ConnectionTrait>(
+/// A pratica with its calendar, in one statement. `FOR UPDATE OF cases` on
+/// PostgreSQL: concurrent events of one pratica queue here instead of failing
+/// as conflicts at the update, and the body's and procedure type's rows stay
+/// free (SQLite has one writer).
+async fn locked_case<C: ConnectionTrait>(
     conn: &C,
     case_id: i32,
-    read: CaseRead,
-) -> Result<Option<CaseWithCalendar>, DbErr> {
+) -> Result<Option<LockedCase>, DbErr> {
     let mut query = case::Entity::find_by_id(case_id)
         .column(procedure_type::Column::TermDays)
         .column(body::Column::PatronMonth)
@@ -383,12 +283,10 @@ async fn case_with_calendar<C: ConnectionTrait>(
         .join(JoinType::InnerJoin, case::Relation::ProcedureType.def())
         .join(JoinType::InnerJoin, case::Relation::Body.def())
         .into_query();
-    if read == CaseRead::Locked {
-        query.lock_with_tables(LockType::Update, [case::Entity]);
-    }
+    query.lock_with_tables(LockType::Update, [case::Entity]);
     conn.query_one(&query)
         .await?
-        .map(|row| CaseWithCalendar::from_query_result(&row, ""))
+        .map(|row| LockedCase::from_query_result(&row, ""))
         .transpose()
 }
 
@@ -459,7 +357,6 @@ pub async fn transitions_of<C: ConnectionTrait>(
 #[derive(Clone, Debug, FromQueryResult)]
 pub(crate) struct HistoryRow {
     pub occurred_at: DateTime<Utc>,
-    pub recorded_at: DateTime<Utc>,
     pub state_id: i32,
     pub public_phase: StoredPhase,
     pub correction_reason: Option<String>,
@@ -471,14 +368,9 @@ pub(crate) struct HistoryRow {
 
 impl HistoryRow {
     /// The row an event about to be inserted will have.
-    fn of_new(
-        event: &NewEvent,
-        state: &procedure_state::Model,
-        recorded_at: DateTime<Utc>,
-    ) -> Self {
+    fn of_new(event: &NewEvent, state: &procedure_state::Model) -> Self {
         Self {
             occurred_at: event.occurred_at,
-            recorded_at,
             state_id: state.id,
             public_phase: state.public_phase,
             correction_reason: event.correction_reason.clone(),
@@ -527,7 +419,6 @@ pub(crate) async fn history_of<C: ConnectionTrait>(
         .select_only()
         .columns([
             status_event::Column::OccurredAt,
-            status_event::Column::RecordedAt,
             status_event::Column::StateId,
             status_event::Column::PublicPhase,
             status_event::Column::CorrectionReason,
@@ -598,57 +489,41 @@ async fn insert_event<C: ConnectionTrait>(
     Ok(inserted.id)
 }
 
-/// A pratica as a new event leaves it.
-struct Settled {
-    case: case::Model,
-    clock: StoredClock,
-    explanation: Explanation,
-}
-
 /// After a new event, with the pratica's whole `history` in order: the
-/// newest event gives the current state; the clock is recomputed. Nothing
-/// is written: [`store_settled`] does.
-fn settle(
+/// newest event gives the current state; the clock is recomputed; all is
+/// written in one guarded update. Returns the pratica as now stored.
+async fn settle<C: ConnectionTrait>(
+    conn: &C,
     case: case::Model,
     calendar: Calendar,
     history: &[HistoryRow],
     now: DateTime<Utc>,
-) -> Result<Settled, WriteError> {
+) -> Result<(case::Model, Explanation), WriteError> {
     let latest = history.last().ok_or(WriteError::CaseNotFound)?;
     let explanation = compute_from(&case, calendar, history)?;
+    let closed_at = latest.public_phase.is_final().then_some(latest.occurred_at);
     let clock = StoredClock::of(&explanation);
-    let case = clock.clone().stored_in(case::Model {
+    let updated = clock
+        .set_in(case::Entity::update_many())
+        .col_expr(case::Column::CurrentStateId, Expr::value(latest.state_id))
+        .col_expr(case::Column::CurrentPhase, Expr::value(latest.public_phase))
+        .col_expr(case::Column::ClosedAt, Expr::value(closed_at))
+        .col_expr(case::Column::UpdatedAt, Expr::value(now))
+        .col_expr(case::Column::Version, Expr::value(case.version + 1))
+        .filter(case::Column::Id.eq(case.id))
+        .filter(case::Column::Version.eq(case.version))
+        .exec(conn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(WriteError::Conflict);
+    }
+    let case = clock.stored_in(case::Model {
         current_state_id: latest.state_id,
         current_phase: latest.public_phase,
-        closed_at: latest.public_phase.is_final().then_some(latest.occurred_at),
+        closed_at,
         updated_at: now,
         version: case.version + 1,
         ..case
     });
-    Ok(Settled {
-        case,
-        clock,
-        explanation,
-    })
-}
-
-/// The update that stores a settled pratica, guarded by the version it was
-/// read at: it changes nothing if that is no longer the stored one.
-fn settled_update(
-    after: &case::Model,
-    clock: &StoredClock,
-    read_version: i32,
-) -> UpdateMany<case::Entity> {
-    clock
-        .set_in(case::Entity::update_many())
-        .col_expr(
-            case::Column::CurrentStateId,
-            Expr::value(after.current_state_id),
-        )
-        .col_expr(case::Column::CurrentPhase, Expr::value(after.current_phase))
-        .col_expr(case::Column::ClosedAt, Expr::value(after.closed_at))
-        .col_expr(case::Column::UpdatedAt, Expr::value(after.updated_at))
-        .col_expr(case::Column::Version, Expr::value(after.version))
-        .filter(case::Column::Id.eq(after.id))
-        .filter(case::Column::Version.eq(read_version))
+    Ok((case, explanation))
 }

@@ -17,7 +17,7 @@ use pratiche_domain::notify::{EmailAddress, FiscalCode, PublicChange};
 use pratiche_domain::webhook::EventType;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
-use super::{CaseRead, EventPlan, NewCase, NewEvent, Recorded, WriteError};
+use super::{NewCase, NewEvent, Recorded, WriteError};
 use crate::audit::{self, Actor, Change, Entry, changed};
 use crate::cases::record::reference_taken;
 use crate::entity::{case, status_event};
@@ -278,67 +278,7 @@ pub async fn record_event<C: ConnectionTrait>(
     expected_version: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Recorded, EventError> {
-    let planned = plan_event(
-        txn,
-        CaseRead::Locked,
-        actor,
-        case,
-        valid,
-        expected_version,
-        now,
-    );
-    // Read under the transaction's lock: nobody can have changed it since.
-    write_planned(txn, actor, planned.await?)
-        .await?
-        .ok_or(EventError::Conflict)
-}
-
-/// Records `valid` as `planned` outside the write transaction
-/// ([`CaseRead::Snapshot`]) when the pratica is still as the plan read it;
-/// otherwise (another write came between, or the plan was refused on what
-/// may be an old reading) as [`record_event`] does, under the lock. The
-/// answer is the same either way; the plan keeps the reads and the
-/// computing out of the line of writers.
-pub async fn record_planned_event<C: ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    case: &case::Model,
-    valid: ValidEvent,
-    planned: Result<PlannedEvent, EventError>,
-    now: DateTime<Utc>,
-) -> Result<Recorded, EventError> {
-    if let Ok(planned) = planned
-        && let Some(recorded) = write_planned(txn, actor, planned).await?
-    {
-        return Ok(recorded);
-    }
-    record_event(txn, actor, case, valid, None, now).await
-}
-
-/// A status event checked and computed, with what its audit entry, its
-/// subscribers and its webhooks will be told: everything but the writes.
-pub struct PlannedEvent {
-    plan: EventPlan,
-    entry: Entry,
-    change: PublicChange,
-    /// The state is one the body tells citizens about.
-    notify: bool,
-    told_as: EventType,
-}
-
-/// Checks `valid` against the state it names ([`event::fits_state`]) and,
-/// through the write path, against the workflow at its place in the history
-/// of `case` as `read` finds it, and computes its effects; writes nothing.
-pub async fn plan_event<C: ConnectionTrait>(
-    conn: &C,
-    read: CaseRead,
-    actor: &Actor,
-    case: &case::Model,
-    valid: ValidEvent,
-    expected_version: Option<i32>,
-    now: DateTime<Utc>,
-) -> Result<PlannedEvent, EventError> {
-    let states = state_choices(conn, case.procedure_type_id).await?;
+    let states = state_choices(txn, case.procedure_type_id).await?;
     let state = |id: i32| states.iter().find(|state| state.id == id);
     event::fits_state(&valid, state(valid.state_id).map(|state| state.phase))
         .map_err(EventError::Invalid)?;
@@ -388,10 +328,10 @@ pub async fn plan_event<C: ConnectionTrait>(
         reply_by: valid.reply_by,
         correction_reason: valid.correction_reason,
     };
-    let plan = super::plan_event(conn, read, case.id, expected_version, event, now).await?;
-    // What the pratica was comes from the plan's own read: `case` may be
-    // older than a write queued just before this one.
-    let (before, after) = (&plan.before, &plan.after);
+    let recorded = super::record_event(txn, case.id, expected_version, event, now).await?;
+    // What the pratica was comes from the write path's locked read: `case`
+    // may be older than a write queued just before this one.
+    let before = &recorded.before;
     changes.insert(
         0,
         Change::new(
@@ -403,7 +343,7 @@ pub async fn plan_event<C: ConnectionTrait>(
     changes.push(Change::new(
         "due_date",
         before.due_date.map(|date| date.to_string()),
-        after.due_date.map(|date| date.to_string()),
+        recorded.case.due_date.map(|date| date.to_string()),
     ));
     let entry = Entry {
         body_id: Some(case.body_id),
@@ -412,51 +352,23 @@ pub async fn plan_event<C: ConnectionTrait>(
         action,
         changes: changed(changes),
     };
+    audit::record(txn, actor, entry, now).await?;
     let change = PublicChange {
         phase_before: *before.current_phase,
-        phase_after: *after.current_phase,
+        phase_after: *recorded.case.current_phase,
         with_note,
         with_extension,
         with_reply_by,
     };
+    // A state the body keeps from citizens' mail is not told.
+    if state(valid_state_id).is_some_and(|state| state.notify) {
+        notifications::queue_for_event(txn, case.id, recorded.event_id, change, now).await?;
+    }
     let told_as = if action == "correction" {
         EventType::Corrected
     } else {
         EventType::EventRecorded
     };
-    Ok(PlannedEvent {
-        // A state the body keeps from citizens' mail is not told.
-        notify: state(valid_state_id).is_some_and(|state| state.notify),
-        plan,
-        entry,
-        change,
-        told_as,
-    })
-}
-
-/// Writes a planned event with its audit entry, its subscribers' updates
-/// and its webhooks, in the caller's write transaction; `None`, with
-/// nothing written, if the pratica changed since the plan read it.
-async fn write_planned<C: ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    planned: PlannedEvent,
-) -> Result<Option<Recorded>, EventError> {
-    let PlannedEvent {
-        plan,
-        entry,
-        change,
-        notify,
-        told_as,
-    } = planned;
-    let Some(recorded) = super::write_plan(txn, plan).await? else {
-        return Ok(None);
-    };
-    let (case, now) = (&recorded.case, recorded.case.updated_at);
-    audit::record(txn, actor, entry, now).await?;
-    if notify {
-        notifications::queue_for_event(txn, case.id, recorded.event_id, change, now).await?;
-    }
     webhooks::queue_event(
         txn,
         case.body_id,
@@ -466,7 +378,7 @@ async fn write_planned<C: ConnectionTrait>(
         now,
     )
     .await?;
-    Ok(Some(recorded))
+    Ok(recorded)
 }
 
 #[cfg(test)]

@@ -15,9 +15,8 @@ use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use pratiche_db::DatabaseTransaction;
 use pratiche_db::audit::Actor;
-use pratiche_db::cases::CaseRead;
 use pratiche_db::cases::record::{CaseKey, own_case};
-use pratiche_db::cases::service::{EventError, PlannedEvent, plan_event, record_planned_event};
+use pratiche_db::cases::service::{EventError, record_event};
 use pratiche_db::clock::rome_date;
 use pratiche_db::entity::case;
 use pratiche_domain::CaseCode;
@@ -134,18 +133,16 @@ pub fn check_event(
         .map_err(|problems| invalid(&problems, base, member))
 }
 
-/// Records one checked event, as `planned` if it still holds, in the
-/// idempotency protocol's transaction.
+/// Records one checked event in the idempotency protocol's transaction.
 async fn record(
     txn: &DatabaseTransaction,
     actor: &Actor,
     case: &case::Model,
     valid: ValidEvent,
-    planned: Result<PlannedEvent, EventError>,
-    now: DateTime<Utc>,
     base: &str,
 ) -> Result<Answer, ApiError> {
-    let recorded = record_planned_event(txn, actor, case, valid, planned, now)
+    let now = Utc::now();
+    let recorded = record_event(txn, actor, case, valid, None, now)
         .await
         .map_err(|error| match error {
             EventError::Database(error) => ApiError::Unavailable(error),
@@ -239,20 +236,7 @@ async fn queue_checked(
     request: &EventRequest,
     base: &str,
 ) -> Result<QueuedWrite, ApiError> {
-    let now = Utc::now();
-    let valid = check_event(request, case.submitted_on, now, base)?;
-    // Planned on the readers' connections, so that the line of writers only
-    // writes (a replayed key's plan is dropped unused).
-    let planned = plan_event(
-        &api.db,
-        CaseRead::Snapshot,
-        &client.actor,
-        case,
-        valid.clone(),
-        None,
-        now,
-    )
-    .await;
+    let valid = check_event(request, case.submitted_on, Utc::now(), base)?;
     let (actor, case, base) = (client.actor.clone(), case.clone(), base.to_owned());
     idempotency::queue_once(
         &api.db,
@@ -260,9 +244,7 @@ async fn queue_checked(
         client.id,
         key,
         fingerprint,
-        move |txn| {
-            Box::pin(async move { record(txn, &actor, &case, valid, planned, now, &base).await })
-        },
+        move |txn| Box::pin(async move { record(txn, &actor, &case, valid, &base).await }),
     )
     .await
 }

@@ -10,13 +10,15 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use pratiche_db::bodies::set_patron_day;
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent};
 use pratiche_db::clock::to_json;
-use pratiche_db::entity::{body, case, procedure_state, procedure_transition, procedure_type};
+use pratiche_db::entity::{
+    body, case, procedure_state, procedure_transition, procedure_type, status_event,
+};
 use pratiche_db::procedure_types::set_term;
 use pratiche_domain::clock::{ClockEvent, ClockInput, Extension, PatronDay, Term, compute};
 use pratiche_domain::{CaseCode, PublicPhase};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use support::TestDatabase;
 
 mod clock_oracle;
@@ -679,4 +681,69 @@ fn every_day_off_from_2026_to_2030_is_in_the_table() {
         );
         on = on.succ_opt().unwrap();
     }
+}
+
+/// An event recorded by an instance whose clock runs ahead, then one that
+/// happened at the same instant recorded by another: the second is filed
+/// last, and stored last too, so the history read back is the one its
+/// clock and current state were computed from.
+async fn same_instant_events_are_stored_in_the_order_filed(url: &str) {
+    use PublicPhase::*;
+    let db = pratiche_db::connect(url).await.unwrap();
+    pratiche_db::migrate(&db).await.unwrap();
+    let fixture = fixture(&db).await;
+    let pratica = Pratica::register(&db, &fixture, day("2026-03-02")).await;
+    let instant = at("2026-03-11T12:00:00Z");
+    let clock_ahead = Utc::now() + chrono::Duration::hours(1);
+    for (phase, now) in [(DocumentsRequested, clock_ahead), (InReview, Utc::now())] {
+        let event = ClockEvent {
+            on: day("2026-03-11"),
+            phase,
+            extension: None,
+            observations_on: None,
+            reply_by: None,
+        };
+        let txn = pratiche_db::begin_write(&db).await.unwrap();
+        cases::record_event(
+            &txn,
+            pratica.id,
+            None,
+            new_event(&fixture, instant, &event),
+            now,
+        )
+        .await
+        .unwrap();
+        txn.commit().await.unwrap();
+    }
+    let stored: Vec<PublicPhase> = cases::history_order(
+        status_event::Entity::find().filter(status_event::Column::CaseId.eq(pratica.id)),
+    )
+    .all(&db)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|event| *event.public_phase)
+    .collect();
+    assert_eq!(stored, [Submitted, DocumentsRequested, InReview]);
+    let case = case::Entity::find_by_id(pratica.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(*case.current_phase, InReview);
+}
+
+#[tokio::test]
+async fn sqlite_same_instant_events_are_stored_in_the_order_filed() {
+    let database = TestDatabase::sqlite();
+    same_instant_events_are_stored_in_the_order_filed(database.url()).await;
+}
+
+#[tokio::test]
+async fn postgres_same_instant_events_are_stored_in_the_order_filed() {
+    let Some(database) = TestDatabase::postgres("same_instant").await else {
+        return;
+    };
+    same_instant_events_are_stored_in_the_order_filed(database.url()).await;
+    database.remove().await;
 }

@@ -165,7 +165,7 @@ pub async fn register<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
-    let history = [HistoryRow::of_new(&first, &state)];
+    let history = [HistoryRow::of_new(&first, &state, now)];
     insert_event(txn, &case, &state, first, now).await?;
     let calendar = calendar_of(txn, &case).await?;
     Ok(settle(txn, case, calendar, &history, now).await?.0)
@@ -195,10 +195,11 @@ pub async fn record_event<C: ConnectionTrait>(
     let mut history = history_of(txn, case.id).await?;
     let position = position_in(&history, event.occurred_at);
     let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
-    let new = HistoryRow::of_new(&event, &state);
+    let recorded_at = recorded_after(&history, now);
+    let new = HistoryRow::of_new(&event, &state, recorded_at);
     check_insertion(&transitions, &steps, position, new.step())?;
     let occurred_on = rome_date(event.occurred_at);
-    let event_id = insert_event(txn, &case, &state, event, now).await?;
+    let event_id = insert_event(txn, &case, &state, event, recorded_at).await?;
     history.insert(position, new);
     let before = case.clone();
     let (case, explanation) = settle(txn, case, calendar.into(), &history, now).await?;
@@ -209,6 +210,18 @@ pub async fn record_event<C: ConnectionTrait>(
         warnings: explanation.warnings_for_event_on(occurred_on),
         explanation,
     })
+}
+
+/// When an event recorded at `now` is stored as recorded: never before an
+/// event already in `history`, so that among events that happened at the
+/// same instant the stored order (when recorded, then id) is the order
+/// [`position_in`] filed them in, whatever the clock of the instance that
+/// recorded each.
+fn recorded_after(history: &[HistoryRow], now: DateTime<Utc>) -> DateTime<Utc> {
+    history
+        .iter()
+        .map(|row| row.recorded_at)
+        .fold(now, Ord::max)
 }
 
 /// Where an event that happened at `occurred_at` goes in `history`: after
@@ -357,6 +370,7 @@ pub async fn transitions_of<C: ConnectionTrait>(
 #[derive(Clone, Debug, FromQueryResult)]
 pub(crate) struct HistoryRow {
     pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
     pub state_id: i32,
     pub public_phase: StoredPhase,
     pub correction_reason: Option<String>,
@@ -368,9 +382,14 @@ pub(crate) struct HistoryRow {
 
 impl HistoryRow {
     /// The row an event about to be inserted will have.
-    fn of_new(event: &NewEvent, state: &procedure_state::Model) -> Self {
+    fn of_new(
+        event: &NewEvent,
+        state: &procedure_state::Model,
+        recorded_at: DateTime<Utc>,
+    ) -> Self {
         Self {
             occurred_at: event.occurred_at,
+            recorded_at,
             state_id: state.id,
             public_phase: state.public_phase,
             correction_reason: event.correction_reason.clone(),
@@ -419,6 +438,7 @@ pub(crate) async fn history_of<C: ConnectionTrait>(
         .select_only()
         .columns([
             status_event::Column::OccurredAt,
+            status_event::Column::RecordedAt,
             status_event::Column::StateId,
             status_event::Column::PublicPhase,
             status_event::Column::CorrectionReason,
@@ -458,7 +478,7 @@ async fn insert_event<C: ConnectionTrait>(
     case: &case::Model,
     state: &procedure_state::Model,
     event: NewEvent,
-    now: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
     let (extension_days, extension_basis) = match event.extension {
         Some(extension) => (Some(extension.days as i32), Some(extension.legal_basis)),
@@ -474,7 +494,7 @@ async fn insert_event<C: ConnectionTrait>(
         public_note: Set(event.public_note),
         internal_note: Set(event.internal_note),
         occurred_at: Set(event.occurred_at),
-        recorded_at: Set(now),
+        recorded_at: Set(recorded_at),
         recorded_by: Set(event.recorded_by),
         source: Set(event.source),
         extension_days: Set(extension_days),

@@ -128,10 +128,11 @@ dashboard_filters() {
 
 # Creates $2 pratiche of the first procedure type through the API of the app
 # at $1 with the token $3 (the same own references each time, so a second
-# run finds them again); writes their codes to the file $4 and prints the id
-# of the state "Istruttoria", which may follow itself.
+# run finds them again; $5, default BENCH, names the set); writes their
+# codes to the file $4 and prints the id of the state "Istruttoria", which
+# may follow itself.
 prepare_push() {
-    local base="$1" count="$2" token="$3" codes="$4" types type_id submitted
+    local base="$1" count="$2" token="$3" codes="$4" set="${5:-BENCH}" types type_id submitted
     types=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/procedure-types")
     type_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])' <<<"$types")
     submitted=$(date -u -d '10 days ago' +%F)
@@ -142,7 +143,7 @@ prepare_push() {
         [[ "${PUSH_SUBSCRIBERS:-}" == 1 ]] &&
             applicant=",\"applicant_email\":\"bench$n@example.it\",\"email_consent\":true"
         curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-            -d "{\"own_reference\":\"BENCH/$n\",\"procedure_type_id\":$type_id,\"subject\":\"Benchmark\",\"submitted_on\":\"$submitted\",\"office\":\"SUE\",\"responsible\":\"Bench\",\"responsible_contact\":\"bench@example.it\"$applicant}" \
+            -d "{\"own_reference\":\"$set/$n\",\"procedure_type_id\":$type_id,\"subject\":\"Benchmark\",\"submitted_on\":\"$submitted\",\"office\":\"SUE\",\"responsible\":\"Bench\",\"responsible_contact\":\"bench@example.it\"$applicant}" \
             "$base/api/v1/pratiche" | grep -o '"code":"[^"]*"' | head -n1 | cut -d'"' -f4
     done >"$codes"
     [[ $(wc -l <"$codes") -eq "$count" ]] || { echo "pratiche not created" >&2; return 1; }

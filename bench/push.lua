@@ -23,7 +23,9 @@ init = function(args)
   else
     body = string.format('{"state_id":%s,"occurred_at":"%s"}', args[3], args[4])
   end
-  math.randomseed(os.time() + #prefix)
+  -- Each thread its own sequence of pratiche: seeded by its number (two
+  -- threads seeded alike would push the same pratiche at the same moments).
+  math.randomseed(os.time() + 1000 * tonumber(prefix:match("(%d+)$")))
 end
 
 request = function()

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pratiche_domain::clock::{ClockInput, Explanation, PatronDay, compute};
+use pratiche_domain::clock::{ClockInput, Explanation, PatronDay, compute, resume};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
@@ -118,6 +118,32 @@ pub(crate) fn compute_from(
         patron: calendar.patron,
         events: &events,
     }))
+}
+
+/// The clock of `case` once `next` was filed after `last`, the newest event
+/// of its history until then: resumed from the explanation stored beside
+/// the pratica (its history's), or, where that does not tell enough,
+/// computed from the whole history as `conn` holds it (`next` included).
+/// An unreadable stored explanation is computed afresh too.
+pub(crate) async fn clock_after_appended<C: ConnectionTrait>(
+    conn: &C,
+    case: &case::Model,
+    calendar: Calendar,
+    last: &HistoryRow,
+    next: &HistoryRow,
+) -> Result<Explanation, DbErr> {
+    if let Ok(Some(stored)) = from_json(case.due_explanation.clone()) {
+        let input = ClockInput {
+            submitted_on: case.submitted_on,
+            term_days: calendar.term_days,
+            patron: calendar.patron,
+            events: &[last.clock_event()?],
+        };
+        if let Some(explanation) = resume(input, &stored, &next.clock_event()?) {
+            return Ok(explanation);
+        }
+    }
+    compute_with(conn, case, calendar).await
 }
 
 /// Everything a pratica stores of its clock, written together wherever the

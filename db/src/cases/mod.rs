@@ -21,7 +21,10 @@ use sea_orm::{
 };
 
 use crate::audit::AuditSource;
-use crate::clock::{Calendar, StoredCalendar, StoredClock, calendar_of, compute_from, rome_date};
+use crate::clock::{
+    Calendar, StoredCalendar, StoredClock, calendar_of, clock_after_appended, compute_from,
+    rome_date,
+};
 use crate::entity::{
     StoredPhase, body, case, procedure_state, procedure_transition, procedure_type, status_event,
 };
@@ -168,7 +171,8 @@ pub async fn register<C: ConnectionTrait>(
     let history = [HistoryRow::of_new(&first, &state, now)];
     insert_event(txn, &case, &state, first, now).await?;
     let calendar = calendar_of(txn, &case).await?;
-    Ok(settle(txn, case, calendar, &history, now).await?.0)
+    let explanation = compute_from(&case, calendar, &history)?;
+    settle(txn, case, &history[0], &explanation, now).await
 }
 
 /// Files a status event in a pratica's history, in its place by when it
@@ -192,17 +196,33 @@ pub async fn record_event<C: ConnectionTrait>(
     }
     let (state, transitions) =
         state_with_transitions(txn, event.state_id, case.procedure_type_id).await?;
-    let mut history = history_of(txn, case.id).await?;
+    let last = last_event_of(txn, case.id)
+        .await?
+        .ok_or(WriteError::CaseNotFound)?;
+    // The usual event happened after the last one: the last one is all its
+    // check and its clock need, and the history is not read.
+    let appended = last.occurred_at <= event.occurred_at;
+    let mut history = if appended {
+        vec![last]
+    } else {
+        history_of(txn, case.id).await?
+    };
     let position = position_in(&history, event.occurred_at);
     let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
-    let recorded_at = recorded_after(&history, now);
+    let recorded_at = recorded_after(&history[..position], event.occurred_at, now);
     let new = HistoryRow::of_new(&event, &state, recorded_at);
     check_insertion(&transitions, &steps, position, new.step())?;
     let occurred_on = rome_date(event.occurred_at);
     let event_id = insert_event(txn, &case, &state, event, recorded_at).await?;
     history.insert(position, new);
+    let calendar = Calendar::from(calendar);
+    let explanation = match &history[..] {
+        [last, new] if appended => clock_after_appended(txn, &case, calendar, last, new).await?,
+        _ => compute_from(&case, calendar, &history)?,
+    };
     let before = case.clone();
-    let (case, explanation) = settle(txn, case, calendar.into(), &history, now).await?;
+    let latest = history.last().ok_or(WriteError::CaseNotFound)?;
+    let case = settle(txn, case, latest, &explanation, now).await?;
     Ok(Recorded {
         before,
         case,
@@ -212,16 +232,21 @@ pub async fn record_event<C: ConnectionTrait>(
     })
 }
 
-/// When an event recorded at `now` is stored as recorded: never before an
-/// event already in `history`, so that among events that happened at the
-/// same instant the stored order (when recorded, then id) is the order
-/// [`position_in`] filed them in, whatever the clock of the instance that
-/// recorded each.
-fn recorded_after(history: &[HistoryRow], now: DateTime<Utc>) -> DateTime<Utc> {
-    history
-        .iter()
-        .map(|row| row.recorded_at)
-        .fold(now, Ord::max)
+/// When an event that happened at `occurred_at`, recorded at `now`, is
+/// stored as recorded: never before an event of `earlier` (the history up
+/// to its place) that happened at the same instant, so that among those the
+/// stored order (when recorded, then id) is the order [`position_in`] filed
+/// them in, whatever the clock of the instance that recorded each.
+fn recorded_after(
+    earlier: &[HistoryRow],
+    occurred_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    // In history order, the last of those was recorded last.
+    earlier
+        .last()
+        .filter(|row| row.occurred_at == occurred_at)
+        .map_or(now, |row| Ord::max(row.recorded_at, now))
 }
 
 /// Where an event that happened at `occurred_at` goes in `history`: after
@@ -434,7 +459,16 @@ pub(crate) async fn history_of<C: ConnectionTrait>(
     conn: &C,
     case_id: i32,
 ) -> Result<Vec<HistoryRow>, DbErr> {
-    history_order(status_event::Entity::find().filter(status_event::Column::CaseId.eq(case_id)))
+    history_order(history_of_query(case_id))
+        .into_model::<HistoryRow>()
+        .all(conn)
+        .await
+}
+
+/// The columns of [`HistoryRow`] of a pratica's events, in no order.
+fn history_of_query(case_id: i32) -> sea_orm::Select<status_event::Entity> {
+    status_event::Entity::find()
+        .filter(status_event::Column::CaseId.eq(case_id))
         .select_only()
         .columns([
             status_event::Column::OccurredAt,
@@ -447,8 +481,19 @@ pub(crate) async fn history_of<C: ConnectionTrait>(
             status_event::Column::ObservationsOn,
             status_event::Column::ReplyBy,
         ])
+}
+
+/// The newest event of a pratica's history.
+async fn last_event_of<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+) -> Result<Option<HistoryRow>, DbErr> {
+    history_of_query(case_id)
+        .order_by_desc(status_event::Column::OccurredAt)
+        .order_by_desc(status_event::Column::RecordedAt)
+        .order_by_desc(status_event::Column::Id)
         .into_model::<HistoryRow>()
-        .all(conn)
+        .one(conn)
         .await
 }
 
@@ -509,20 +554,18 @@ async fn insert_event<C: ConnectionTrait>(
     Ok(inserted.id)
 }
 
-/// After a new event, with the pratica's whole `history` in order: the
-/// newest event gives the current state; the clock is recomputed; all is
-/// written in one guarded update. Returns the pratica as now stored.
+/// After a new event, with the newest event of the pratica's history
+/// (which gives the current state) and its recomputed clock: all is written
+/// in one guarded update. Returns the pratica as now stored.
 async fn settle<C: ConnectionTrait>(
     conn: &C,
     case: case::Model,
-    calendar: Calendar,
-    history: &[HistoryRow],
+    latest: &HistoryRow,
+    explanation: &Explanation,
     now: DateTime<Utc>,
-) -> Result<(case::Model, Explanation), WriteError> {
-    let latest = history.last().ok_or(WriteError::CaseNotFound)?;
-    let explanation = compute_from(&case, calendar, history)?;
+) -> Result<case::Model, WriteError> {
     let closed_at = latest.public_phase.is_final().then_some(latest.occurred_at);
-    let clock = StoredClock::of(&explanation);
+    let clock = StoredClock::of(explanation);
     let updated = clock
         .set_in(case::Entity::update_many())
         .col_expr(case::Column::CurrentStateId, Expr::value(latest.state_id))
@@ -537,13 +580,12 @@ async fn settle<C: ConnectionTrait>(
     if updated.rows_affected != 1 {
         return Err(WriteError::Conflict);
     }
-    let case = clock.stored_in(case::Model {
+    Ok(clock.stored_in(case::Model {
         current_state_id: latest.state_id,
         current_phase: latest.public_phase,
         closed_at,
         updated_at: now,
         version: case.version + 1,
         ..case
-    });
-    Ok((case, explanation))
+    }))
 }

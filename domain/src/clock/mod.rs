@@ -190,19 +190,9 @@ pub fn compute(input: ClockInput<'_>) -> Explanation {
                     .iter()
                     .find(|later| later.phase != PublicPhase::DocumentsRequested)
                     .map(|later| later.on);
-                let waited = until.map_or(DOCUMENTS_SUSPENSION_CAP, |until| {
-                    days_between(event.on, until)
-                });
-                adjustments.push(Adjustment::DocumentsRequested {
-                    from: event.on,
-                    until,
-                    reply_by: event.reply_by,
-                    counted_days: waited.min(DOCUMENTS_SUSPENSION_CAP),
-                    capped: waited > DOCUMENTS_SUSPENSION_CAP,
-                });
+                adjustments.push(documents_requested(event.on, until, event.reply_by));
             }
             PublicPhase::RejectionNotice if starts_run => {
-                let answer_by = event.on + Days::new(OBSERVATIONS_DAYS.into());
                 // Observations count when they arrive within the 10 days, on
                 // any event before the next notice.
                 let next_notice = (index + 1..events.len())
@@ -210,31 +200,158 @@ pub fn compute(input: ClockInput<'_>) -> Explanation {
                     .unwrap_or(events.len());
                 let observations_on = events[index..next_notice]
                     .iter()
-                    .find_map(|later| later.observations_on)
-                    .filter(|observed| (event.on..=answer_by).contains(observed));
-                let restart = observations_on.map_or(answer_by, |observed| {
-                    observed + Days::new(OBSERVATIONS_DAYS.into())
-                });
-                let until =
-                    concluded_on.map_or(restart, |concluded| restart.min(concluded.max(event.on)));
-                adjustments.push(Adjustment::RejectionNotice {
-                    from: event.on,
-                    observations_on,
-                    until,
-                    counted_days: days_between(event.on, until),
-                });
+                    .find_map(|later| later.observations_on);
+                adjustments.push(rejection_notice(
+                    event.on,
+                    counted_observations(event.on, observations_on),
+                    concluded_on,
+                ));
             }
             _ => {}
         }
-        if let Some(extension) = &event.extension {
-            adjustments.push(Adjustment::Extension {
-                on: event.on,
-                days: extension.days,
-                legal_basis: extension.legal_basis.clone(),
-            });
-        }
+        adjustments.extend(extension_of(event));
     }
+    explained(input, adjustments, concluded_on)
+}
 
+/// What [`compute`] gives for `input`'s history with `next` appended, worked
+/// out from `previous`, the history's own explanation (as stored beside the
+/// pratica), and the history's last event, the only one read of
+/// `input.events` (so a caller may pass only that): a status event pushed on
+/// a pratica with a long history costs the same as one on a new pratica.
+/// `None` where `previous` does not tell enough and the history must be
+/// computed whole: observations recorded after a preavviso that has none
+/// counted yet (they count only if no event since the notice carried any),
+/// an event that happened before the last, an empty history, or an
+/// explanation of another submission or term than `input`'s.
+pub fn resume(
+    input: ClockInput<'_>,
+    previous: &Explanation,
+    next: &ClockEvent,
+) -> Option<Explanation> {
+    use PublicPhase::{DocumentsRequested, RejectionNotice};
+    let last = input.events.last()?;
+    if (previous.submitted_on, previous.term_days) != (input.submitted_on, input.term_days)
+        || next.on < last.on
+    {
+        return None;
+    }
+    let starts = |phase| next.phase == phase && last.phase != phase;
+    let last_notice_counts_observations =
+        previous
+            .adjustments
+            .iter()
+            .rev()
+            .find_map(|adjustment| match adjustment {
+                Adjustment::RejectionNotice {
+                    observations_on, ..
+                } => Some(observations_on.is_some()),
+                _ => None,
+            });
+    if next.observations_on.is_some()
+        && !starts(RejectionNotice)
+        && last_notice_counts_observations == Some(false)
+    {
+        return None;
+    }
+    let concluded_on = next.phase.is_final().then_some(next.on);
+    let mut documents_requested_before = false;
+    let mut adjustments: Vec<Adjustment> = previous
+        .adjustments
+        .iter()
+        .map(|adjustment| match *adjustment {
+            Adjustment::DocumentsRequested {
+                from,
+                until,
+                reply_by,
+                ..
+            } => {
+                documents_requested_before = true;
+                // Still open: the first event out of the request ends it.
+                let until = until.or((next.phase != DocumentsRequested).then_some(next.on));
+                documents_requested(from, until, reply_by)
+            }
+            // A decision ends a suspension for observations.
+            Adjustment::RejectionNotice {
+                from,
+                observations_on,
+                ..
+            } => rejection_notice(from, observations_on, concluded_on),
+            _ => adjustment.clone(),
+        })
+        .collect();
+    if starts(DocumentsRequested) && documents_requested_before {
+        adjustments.push(Adjustment::RepeatedDocumentsRequest { on: next.on });
+    } else if starts(DocumentsRequested) {
+        adjustments.push(documents_requested(next.on, None, next.reply_by));
+    } else if starts(RejectionNotice) {
+        let observations_on = counted_observations(next.on, next.observations_on);
+        adjustments.push(rejection_notice(next.on, observations_on, concluded_on));
+    }
+    adjustments.extend(extension_of(next));
+    Some(explained(input, adjustments, concluded_on))
+}
+
+/// The first request for documents, from `from` until the event that ends
+/// it (`None` while open: the full 30 days are counted meanwhile).
+fn documents_requested(
+    from: NaiveDate,
+    until: Option<NaiveDate>,
+    reply_by: Option<NaiveDate>,
+) -> Adjustment {
+    let waited = until.map_or(DOCUMENTS_SUSPENSION_CAP, |until| days_between(from, until));
+    Adjustment::DocumentsRequested {
+        from,
+        until,
+        reply_by,
+        counted_days: waited.min(DOCUMENTS_SUSPENSION_CAP),
+        capped: waited > DOCUMENTS_SUSPENSION_CAP,
+    }
+}
+
+/// The observations on a preavviso of `notice_on` that count: those that
+/// arrived within the 10 days.
+fn counted_observations(notice_on: NaiveDate, observed: Option<NaiveDate>) -> Option<NaiveDate> {
+    let answer_by = notice_on + Days::new(OBSERVATIONS_DAYS.into());
+    observed.filter(|observed| (notice_on..=answer_by).contains(observed))
+}
+
+/// A preavviso of `from`: suspended until 10 days after the counted
+/// observations, or 10 days after the notice without them; a decision
+/// taken earlier ends it.
+fn rejection_notice(
+    from: NaiveDate,
+    observations_on: Option<NaiveDate>,
+    concluded_on: Option<NaiveDate>,
+) -> Adjustment {
+    let restart = observations_on.unwrap_or(from) + Days::new(OBSERVATIONS_DAYS.into());
+    let until = concluded_on.map_or(restart, |concluded| restart.min(concluded.max(from)));
+    Adjustment::RejectionNotice {
+        from,
+        observations_on,
+        until,
+        counted_days: days_between(from, until),
+    }
+}
+
+fn extension_of(event: &ClockEvent) -> Option<Adjustment> {
+    event
+        .extension
+        .as_ref()
+        .map(|extension| Adjustment::Extension {
+            on: event.on,
+            days: extension.days,
+            legal_basis: extension.legal_basis.clone(),
+        })
+}
+
+/// The explanation with these adjustments: submission + term + suspensions
+/// + extensions, moved past Sundays and holidays.
+fn explained(
+    input: ClockInput<'_>,
+    adjustments: Vec<Adjustment>,
+    concluded_on: Option<NaiveDate>,
+) -> Explanation {
     let mut explanation = Explanation {
         submitted_on: input.submitted_on,
         term_days: input.term_days,

@@ -324,6 +324,7 @@ fn any_history() -> impl Strategy<Value = (NaiveDate, u32, Vec<ClockEvent>)> {
         any_phase(),
         proptest::option::of(0u32..40),
         proptest::option::of(0u64..15),
+        proptest::option::of(0u64..40),
     );
     (
         0u64..5000,
@@ -335,7 +336,7 @@ fn any_history() -> impl Strategy<Value = (NaiveDate, u32, Vec<ClockEvent>)> {
             let mut on = submitted_on;
             let events = steps
                 .into_iter()
-                .map(|(gap, phase, extension, observations)| {
+                .map(|(gap, phase, extension, observations, reply_after)| {
                     on = on + Days::new(gap);
                     ClockEvent {
                         on,
@@ -345,7 +346,7 @@ fn any_history() -> impl Strategy<Value = (NaiveDate, u32, Vec<ClockEvent>)> {
                             legal_basis: "L. 241/1990".into(),
                         }),
                         observations_on: observations.map(|days| on + Days::new(days)),
-                        reply_by: None,
+                        reply_by: reply_after.map(|days| on + Days::new(days)),
                     }
                 })
                 .collect();
@@ -374,7 +375,87 @@ fn days_used_leave_out_the_suspension_and_count_only_once_concluded() {
     assert_eq!(late.concluded_in_time(), Some(false));
 }
 
+/// The explanation resumed after `history` with `next`, where it can be,
+/// given only the history's explanation and its last event (as the write
+/// path does).
+fn resumed(
+    submitted_on: NaiveDate,
+    term_days: u32,
+    patron: Option<PatronDay>,
+    history: &[ClockEvent],
+    next: &ClockEvent,
+) -> Option<Explanation> {
+    let whole = ClockInput {
+        submitted_on,
+        term_days,
+        patron,
+        events: history,
+    };
+    let last_only = ClockInput {
+        events: &history[history.len().saturating_sub(1)..],
+        ..whole
+    };
+    resume(last_only, &compute(whole), next)
+}
+
+#[test]
+fn late_observations_recorded_first_keep_later_ones_from_counting() {
+    let notice_on = date(2026, 3, 2);
+    let mut late = event(date(2026, 3, 3), InReview);
+    late.observations_on = Some(date(2026, 3, 20));
+    let history = [event(notice_on, RejectionNotice), late];
+    let mut in_time = event(date(2026, 3, 4), InReview);
+    in_time.observations_on = Some(date(2026, 3, 5));
+    let whole = due(
+        notice_on,
+        30,
+        &[history[0].clone(), history[1].clone(), in_time.clone()],
+    );
+    assert!(matches!(
+        whole.adjustments[..],
+        [Adjustment::RejectionNotice {
+            observations_on: None,
+            ..
+        }]
+    ));
+    // The stored explanation cannot tell these late observations from none.
+    assert_eq!(resumed(notice_on, 30, None, &history, &in_time), None);
+}
+
+#[test]
+fn an_event_before_the_last_or_another_term_is_computed_whole() {
+    let submitted_on = date(2026, 3, 2);
+    let history = [event(date(2026, 3, 10), InReview)];
+    let earlier = event(date(2026, 3, 9), DocumentsRequested);
+    assert_eq!(resumed(submitted_on, 30, None, &history, &earlier), None);
+    let explanation = due(submitted_on, 30, &history);
+    let longer_term = ClockInput {
+        submitted_on,
+        term_days: 60,
+        patron: None,
+        events: &history,
+    };
+    let next = event(date(2026, 3, 11), Approved);
+    assert_eq!(resume(longer_term, &explanation, &next), None);
+}
+
 proptest! {
+    #[test]
+    fn resuming_after_the_last_event_gives_what_the_whole_history_gives(
+        (submitted_on, term, events) in any_history().prop_filter("two events", |history| history.2.len() >= 2),
+        patron in proptest::option::of((1u32..=12, 1u32..=28)),
+    ) {
+        let patron = patron.map(|(month, day)| PatronDay::new(month, day).unwrap());
+        let (next, history) = events.split_last().unwrap();
+        let whole = compute(ClockInput { submitted_on, term_days: term, patron, events: &events });
+        match resumed(submitted_on, term, patron, history, next) {
+            Some(resumed) => prop_assert_eq!(resumed, whole),
+            // Only observations after a notice send a pushed event to the
+            // whole history.
+            None => prop_assert!(next.observations_on.is_some()),
+        }
+    }
+
     #[test]
     fn days_used_never_exceed_the_days_elapsed(
         (submitted_on, term, events) in any_history(),

@@ -14,7 +14,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, Paginato
 use crate::accounts::{self, NewUser};
 use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError};
 use crate::entity::{body, case, procedure_type, user};
-use crate::procedure_types::insert_default_workflow;
+use crate::procedure_types::{insert_default_workflow, workflow_rules_of};
 
 /// The two demo codes printed at start and shown in the README: one pratica
 /// under examination, one suspended for missing documents.
@@ -425,9 +425,10 @@ pub async fn load_if_empty(
         };
         let registered_at = first.occurred_at;
         let case = cases::register(&txn, new_case, first, registered_at).await?;
+        let workflow = workflow_rules_of(&txn, *procedure_type_id).await?;
         for event in events {
             let recorded_at = event.occurred_at;
-            cases::record_event(&txn, case.id, None, event, recorded_at).await?;
+            cases::record_event(&txn, &workflow, case.id, None, event, recorded_at).await?;
         }
     }
     txn.commit().await?;

@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Days, NaiveDate, Utc};
 use pratiche_domain::CaseCode;
-use pratiche_domain::workflow::Transitions;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -21,10 +20,10 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder,
 };
 
-use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError, transitions_of};
+use crate::cases::{self, EventSource, NewCase, NewEvent, WriteError};
 use crate::entity::{case, procedure_type, status_event};
 use crate::feed;
-use crate::procedure_types::states_of;
+use crate::procedure_types::{WorkflowRules, workflow_rules_of};
 
 /// Pratiche written per transaction.
 const BATCH: u64 = 500;
@@ -53,12 +52,11 @@ const SUBJECTS: [&str; 8] = [
     "Contributo per l'affitto",
 ];
 
+/// A procedure type's workflow (its first state is where pratiche start)
+/// and the body it belongs to.
 struct TypeWorkflow {
     body_id: i32,
-    procedure_type_id: i32,
-    /// States in their order; the first is where pratiche start.
-    states: Vec<i32>,
-    transitions: Transitions<i32>,
+    workflow: WorkflowRules,
 }
 
 /// Writes `count` synthetic pratiche, the first `histories` of them through
@@ -77,19 +75,13 @@ pub async fn generate(
         .all(db)
         .await?
     {
-        let states: Vec<i32> = states_of(db, procedure.id)
-            .await?
-            .into_iter()
-            .map(|state| state.id)
-            .collect();
-        if states.is_empty() {
+        let workflow = workflow_rules_of(db, procedure.id).await?;
+        if workflow.states.is_empty() {
             continue;
         }
         workflows.push(TypeWorkflow {
             body_id: procedure.body_id,
-            procedure_type_id: procedure.id,
-            transitions: transitions_of(db, procedure.id).await?,
-            states,
+            workflow,
         });
     }
     if workflows.is_empty() {
@@ -103,7 +95,7 @@ pub async fn generate(
     while written < through_write_path {
         let txn = crate::begin_write(db).await?;
         for index in written..(written + BATCH).min(through_write_path) {
-            let workflow = &workflows[rng.random_range(0..workflows.len())];
+            let of_type = &workflows[rng.random_range(0..workflows.len())];
             let submitted_on = today - Days::new(rng.random_range(0..400));
             let at = |date: NaiveDate, order: u32| {
                 date.and_hms_opt(8, 0, order.min(59))
@@ -124,8 +116,8 @@ pub async fn generate(
             };
             let new_case = NewCase {
                 code: CaseCode::from_value(rng.random()),
-                body_id: workflow.body_id,
-                procedure_type_id: workflow.procedure_type_id,
+                body_id: of_type.body_id,
+                procedure_type_id: of_type.workflow.procedure_type_id,
                 subject: SUBJECTS[rng.random_range(0..SUBJECTS.len())].into(),
                 own_reference: Some(format!("PROT. {}/{index:06}", submitted_on.format("%Y"))),
                 submitted_on,
@@ -133,7 +125,7 @@ pub async fn generate(
                 responsible_name: "Responsabile del procedimento".into(),
                 responsible_contact: "ufficio@example.it".into(),
             };
-            let mut state = workflow.states[0];
+            let mut state = of_type.workflow.states[0].id;
             let case =
                 cases::register(&txn, new_case, event(state, submitted_on, 0), Utc::now()).await?;
             written_ids.push(case.id);
@@ -141,7 +133,7 @@ pub async fn generate(
             let length = rng.random_range(3..=8u32);
             let mut on = submitted_on;
             for order in 1..length {
-                let transitions = &workflow.transitions;
+                let transitions = &of_type.workflow.transitions;
                 // Before the last event, only states the history can go on from.
                 let goes_on = |candidate: &i32| transitions.after(*candidate).next().is_some();
                 let mut next: Vec<i32> = transitions
@@ -159,7 +151,8 @@ pub async fn generate(
                 let room = (today - on).num_days().max(0) as u64 / u64::from(length - order);
                 on = on + Days::new(rng.random_range(0..=room.min(12)));
                 state = next[rng.random_range(0..next.len())];
-                cases::record_event(&txn, case.id, None, event(state, on, order), Utc::now())
+                let event = event(state, on, order);
+                cases::record_event(&txn, &of_type.workflow, case.id, None, event, Utc::now())
                     .await?;
                 events += 1;
             }

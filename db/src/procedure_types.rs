@@ -6,14 +6,16 @@ use chrono::{DateTime, Utc};
 use pratiche_domain::PublicPhase;
 use pratiche_domain::clock::Term;
 use pratiche_domain::procedure_sheet::{OnlineService, SilenceRule};
-use sea_orm::sea_query::Expr;
+use pratiche_domain::workflow::Transitions;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    RelationTrait, Set,
 };
 
 use crate::clock::recompute_where;
-use crate::entity::{case, procedure_state, procedure_transition, procedure_type};
+use crate::entity::{StoredPhase, case, procedure_state, procedure_transition, procedure_type};
 
 /// The internal states a new procedure type starts with, and their phases;
 /// the body's admin renames, adds and remaps them.
@@ -327,21 +329,99 @@ pub struct StateChoice {
     pub notify: bool,
 }
 
-/// The states of a procedure type, in their order.
-pub async fn state_choices<C: ConnectionTrait>(
-    db: &C,
-    procedure_type_id: i32,
-) -> Result<Vec<StateChoice>, DbErr> {
-    Ok(crate::procedure_types::states_of(db, procedure_type_id)
-        .await?
-        .into_iter()
-        .map(|state| StateChoice {
+impl From<procedure_state::Model> for StateChoice {
+    fn from(state: procedure_state::Model) -> Self {
+        Self {
             id: state.id,
             phase: *state.public_phase,
             name: state.name,
             notify: state.notify,
-        })
-        .collect())
+        }
+    }
+}
+
+/// What checking and recording a status event needs of its procedure type:
+/// its states, in their order, and the transitions allowed between them.
+#[derive(Clone, Debug)]
+pub struct WorkflowRules {
+    pub procedure_type_id: i32,
+    pub states: Vec<StateChoice>,
+    pub transitions: Transitions<i32>,
+}
+
+impl WorkflowRules {
+    /// The state `id`, if it is one of this procedure type's.
+    pub fn state(&self, id: i32) -> Option<&StateChoice> {
+        self.states.iter().find(|state| state.id == id)
+    }
+}
+
+/// One state of a workflow with one of the moves from it (none if it has
+/// none).
+#[derive(FromQueryResult)]
+struct StateWithMove {
+    id: i32,
+    name: String,
+    public_phase: StoredPhase,
+    notify: bool,
+    to_state_id: Option<i32>,
+}
+
+/// The workflow of a procedure type, in one statement: each state is
+/// repeated on a row per move from it, as on a status event's write path
+/// every statement is a round trip.
+pub async fn workflow_rules_of<C: ConnectionTrait>(
+    conn: &C,
+    procedure_type_id: i32,
+) -> Result<WorkflowRules, DbErr> {
+    let mut query = procedure_state::Entity::find()
+        .select_only()
+        .columns([
+            procedure_state::Column::Id,
+            procedure_state::Column::Name,
+            procedure_state::Column::PublicPhase,
+            procedure_state::Column::Notify,
+        ])
+        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
+        .order_by_asc(procedure_state::Column::Position)
+        .order_by_asc(procedure_state::Column::Id)
+        .into_query();
+    query
+        .column((
+            procedure_transition::Entity,
+            procedure_transition::Column::ToStateId,
+        ))
+        .left_join(
+            procedure_transition::Entity,
+            Expr::col((
+                procedure_transition::Entity,
+                procedure_transition::Column::FromStateId,
+            ))
+            .equals((procedure_state::Entity, procedure_state::Column::Id)),
+        );
+    let rows = StateWithMove::find_by_statement(conn.get_database_backend().build(&query))
+        .all(conn)
+        .await?;
+    let mut states: Vec<StateChoice> = Vec::new();
+    let mut moves = Vec::new();
+    for row in rows {
+        if let Some(to) = row.to_state_id {
+            moves.push((row.id, to));
+        }
+        if states.last().is_none_or(|state| state.id != row.id) {
+            states.push(StateChoice {
+                id: row.id,
+                name: row.name,
+                phase: *row.public_phase,
+                notify: row.notify,
+            });
+        }
+    }
+    Ok(WorkflowRules {
+        procedure_type_id,
+        states,
+        transitions: Transitions::new(moves),
+    })
 }
 
 /// The state a new pratica of a procedure type starts in: its first state in
@@ -439,4 +519,42 @@ pub async fn set_transitions<C: ConnectionTrait>(
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_rules_read_in_one_statement_are_the_states_and_the_transitions() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/rules.db?mode=rwc", dir.path().display());
+        let db = crate::connect(&url).await.unwrap();
+        crate::migrate(&db).await.unwrap();
+        let now = Utc::now();
+        let today = now.date_naive();
+        assert!(
+            crate::demo::load_if_empty(&db, now, today, "not-a-hash")
+                .await
+                .unwrap()
+        );
+        let types = procedure_type::Entity::find().all(&db).await.unwrap();
+        assert!(!types.is_empty());
+        for procedure in types {
+            let rules = workflow_rules_of(&db, procedure.id).await.unwrap();
+            let states: Vec<StateChoice> = states_of(&db, procedure.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(StateChoice::from)
+                .collect();
+            // Final states allow no move and are there all the same.
+            assert_eq!(rules.states, states);
+            let transitions = crate::cases::transitions_of(&db, procedure.id)
+                .await
+                .unwrap();
+            assert_eq!(rules.transitions, transitions);
+            assert_eq!(rules.procedure_type_id, procedure.id);
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! A parent and its children in one statement: a `LEFT JOIN` repeats the
 //! parent's columns on each child's row. One round trip to the database
 //! instead of two: a pratica and its history (the API's read, about +20%: see
-//! bench/RESULTS.md), a state and its procedure type's transitions.
+//! bench/RESULTS.md), a pratica and its public history.
 
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 

@@ -13,7 +13,7 @@ use pratiche_db::clock::to_json;
 use pratiche_db::entity::{
     body, case, procedure_state, procedure_transition, procedure_type, status_event,
 };
-use pratiche_db::procedure_types::set_term;
+use pratiche_db::procedure_types::{set_term, workflow_rules_of};
 use pratiche_domain::clock::{ClockEvent, ClockInput, Extension, PatronDay, Term, compute};
 use pratiche_domain::{CaseCode, PublicPhase};
 use proptest::prelude::*;
@@ -281,8 +281,12 @@ impl<'a> Pratica<'a> {
             reply_by: details.reply_by,
         };
         let txn = pratiche_db::begin_write(self.db).await.unwrap();
+        let workflow = workflow_rules_of(&txn, self.fixture.procedure_type_id)
+            .await
+            .unwrap();
         cases::record_event(
             &txn,
+            &workflow,
             self.id,
             None,
             new_event(self.fixture, at, &event),
@@ -704,8 +708,12 @@ async fn same_instant_events_are_stored_in_the_order_filed(url: &str) {
             reply_by: None,
         };
         let txn = pratiche_db::begin_write(&db).await.unwrap();
+        let workflow = workflow_rules_of(&txn, fixture.procedure_type_id)
+            .await
+            .unwrap();
         cases::record_event(
             &txn,
+            &workflow,
             pratica.id,
             None,
             new_event(&fixture, instant, &event),

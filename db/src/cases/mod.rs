@@ -13,7 +13,7 @@ use pratiche_domain::CaseCode;
 use pratiche_domain::clock::{ClockEvent, ClockWarning, Explanation, Extension};
 use pratiche_domain::text::fold_for_search;
 use pratiche_domain::workflow::{Step, TransitionError, Transitions, allowed_at, check_insertion};
-use sea_orm::sea_query::{Expr, ExprTrait, LockType, StringLen};
+use sea_orm::sea_query::{Expr, LockType, StringLen};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, DeriveActiveEnum, EntityTrait, EnumIter,
     FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
@@ -29,12 +29,11 @@ use crate::entity::{
     StoredPhase, body, case, procedure_state, procedure_transition, procedure_type, status_event,
 };
 use crate::feed;
-use crate::procedure_types::{StateChoice, state_choices};
+use crate::procedure_types::{StateChoice, WorkflowRules, workflow_rules_of};
 
 pub mod dashboard;
 pub mod record;
 pub mod service;
-use crate::with_children::parent_with_children;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -143,7 +142,9 @@ pub async fn register<C: ConnectionTrait>(
     first: NewEvent,
     now: DateTime<Utc>,
 ) -> Result<case::Model, WriteError> {
-    let state = state_of_type(txn, first.state_id, new.procedure_type_id).await?;
+    let state: StateChoice = state_of_type(txn, first.state_id, new.procedure_type_id)
+        .await?
+        .into();
     let search = search_text(new.code, new.own_reference.as_deref(), &new.subject);
     let case = case::ActiveModel {
         code: Set(new.code.into()),
@@ -156,7 +157,7 @@ pub async fn register<C: ConnectionTrait>(
         responsible_name: Set(new.responsible_name),
         responsible_contact: Set(new.responsible_contact),
         current_state_id: Set(state.id),
-        current_phase: Set(state.public_phase),
+        current_phase: Set(StoredPhase(state.phase)),
         due_date: Set(None),
         due_explanation: Set(None),
         closed_at: Set(None),
@@ -180,9 +181,12 @@ pub async fn register<C: ConnectionTrait>(
 /// state in effect at that time, and must not make the event after it an
 /// illegal one (corrections may set any state). With `expected_version`,
 /// fails with [`WriteError::Conflict`] if the pratica changed since the
-/// caller read it.
+/// caller read it. `workflow` is the pratica's procedure type's
+/// ([`workflow_rules_of`]), which the caller reads (it checks the event against
+/// the state first).
 pub async fn record_event<C: ConnectionTrait>(
     txn: &C,
+    workflow: &WorkflowRules,
     case_id: i32,
     expected_version: Option<i32>,
     event: NewEvent,
@@ -194,8 +198,10 @@ pub async fn record_event<C: ConnectionTrait>(
     if expected_version.is_some_and(|expected| expected != case.version) {
         return Err(WriteError::Conflict);
     }
-    let (state, transitions) =
-        state_with_transitions(txn, event.state_id, case.procedure_type_id).await?;
+    let state = workflow
+        .state(event.state_id)
+        .filter(|_| workflow.procedure_type_id == case.procedure_type_id)
+        .ok_or(WriteError::ForeignState)?;
     let last = last_event_of(txn, case.id)
         .await?
         .ok_or(WriteError::CaseNotFound)?;
@@ -210,10 +216,10 @@ pub async fn record_event<C: ConnectionTrait>(
     let position = position_in(&history, event.occurred_at);
     let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
     let recorded_at = recorded_after(&history[..position], event.occurred_at, now);
-    let new = HistoryRow::of_new(&event, &state, recorded_at);
-    check_insertion(&transitions, &steps, position, new.step())?;
+    let new = HistoryRow::of_new(&event, state, recorded_at);
+    check_insertion(&workflow.transitions, &steps, position, new.step())?;
     let occurred_on = rome_date(event.occurred_at);
-    let event_id = insert_event(txn, &case, &state, event, recorded_at).await?;
+    let event_id = insert_event(txn, &case, state, event, recorded_at).await?;
     history.insert(position, new);
     let calendar = Calendar::from(calendar);
     let explanation = match &history[..] {
@@ -276,8 +282,11 @@ pub async fn state_offer<C: ConnectionTrait>(
     case: &case::Model,
     occurred_at: DateTime<Utc>,
 ) -> Result<StateOffer, DbErr> {
-    let all = state_choices(conn, case.procedure_type_id).await?;
-    let transitions = transitions_of(conn, case.procedure_type_id).await?;
+    let WorkflowRules {
+        states: all,
+        transitions,
+        ..
+    } = workflow_rules_of(conn, case.procedure_type_id).await?;
     let history = history_of(conn, case.id).await?;
     let steps: Vec<Step<i32>> = history.iter().map(HistoryRow::step).collect();
     let position = position_in(&history, occurred_at);
@@ -328,52 +337,6 @@ async fn locked_case<C: ConnectionTrait>(
         .transpose()
 }
 
-#[derive(FromQueryResult)]
-struct TransitionRow {
-    from_state_id: i32,
-    to_state_id: i32,
-}
-
-/// The state an event sets, if it is one of the procedure type's, and the
-/// type's allowed transitions, in one statement.
-async fn state_with_transitions<C: ConnectionTrait>(
-    conn: &C,
-    state_id: i32,
-    procedure_type_id: i32,
-) -> Result<(procedure_state::Model, Transitions<i32>), WriteError> {
-    let mut query = procedure_state::Entity::find_by_id(state_id)
-        .filter(procedure_state::Column::ProcedureTypeId.eq(procedure_type_id))
-        .into_query();
-    query
-        .column((
-            procedure_transition::Entity,
-            procedure_transition::Column::FromStateId,
-        ))
-        .column((
-            procedure_transition::Entity,
-            procedure_transition::Column::ToStateId,
-        ))
-        .left_join(
-            procedure_transition::Entity,
-            Expr::col((
-                procedure_transition::Entity,
-                procedure_transition::Column::ProcedureTypeId,
-            ))
-            .equals((
-                procedure_state::Entity,
-                procedure_state::Column::ProcedureTypeId,
-            )),
-        );
-    let (state, pairs) =
-        parent_with_children::<_, TransitionRow>(conn, conn.get_database_backend().build(&query))
-            .await?
-            .ok_or(WriteError::ForeignState)?;
-    let pairs = pairs
-        .into_iter()
-        .map(|pair| (pair.from_state_id, pair.to_state_id));
-    Ok((state, Transitions::new(pairs)))
-}
-
 /// The allowed transitions of a procedure type.
 pub async fn transitions_of<C: ConnectionTrait>(
     conn: &C,
@@ -407,16 +370,12 @@ pub(crate) struct HistoryRow {
 
 impl HistoryRow {
     /// The row an event about to be inserted will have.
-    fn of_new(
-        event: &NewEvent,
-        state: &procedure_state::Model,
-        recorded_at: DateTime<Utc>,
-    ) -> Self {
+    fn of_new(event: &NewEvent, state: &StateChoice, recorded_at: DateTime<Utc>) -> Self {
         Self {
             occurred_at: event.occurred_at,
             recorded_at,
             state_id: state.id,
-            public_phase: state.public_phase,
+            public_phase: StoredPhase(state.phase),
             correction_reason: event.correction_reason.clone(),
             extension_days: event
                 .extension
@@ -521,7 +480,7 @@ async fn state_of_type<C: ConnectionTrait>(
 async fn insert_event<C: ConnectionTrait>(
     conn: &C,
     case: &case::Model,
-    state: &procedure_state::Model,
+    state: &StateChoice,
     event: NewEvent,
     recorded_at: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
@@ -535,7 +494,7 @@ async fn insert_event<C: ConnectionTrait>(
         body_id: Set(case.body_id),
         feed_position: Set(feed_position),
         state_id: Set(state.id),
-        public_phase: Set(state.public_phase),
+        public_phase: Set(StoredPhase(state.phase)),
         public_note: Set(event.public_note),
         internal_note: Set(event.internal_note),
         occurred_at: Set(event.occurred_at),

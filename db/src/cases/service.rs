@@ -23,7 +23,7 @@ use crate::cases::record::reference_taken;
 use crate::entity::{case, status_event};
 use crate::is_unique_violation;
 use crate::notifications::{self, Channel};
-use crate::procedure_types::{starting_state, state_choices};
+use crate::procedure_types::{starting_state, workflow_rules_of};
 use crate::webhooks;
 
 /// New codes tried when one is, against all odds, taken.
@@ -278,8 +278,8 @@ pub async fn record_event<C: ConnectionTrait>(
     expected_version: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Recorded, EventError> {
-    let states = state_choices(txn, case.procedure_type_id).await?;
-    let state = |id: i32| states.iter().find(|state| state.id == id);
+    let workflow = workflow_rules_of(txn, case.procedure_type_id).await?;
+    let state = |id: i32| workflow.state(id);
     event::fits_state(&valid, state(valid.state_id).map(|state| state.phase))
         .map_err(EventError::Invalid)?;
     let state_name = |id: i32| state(id).map(|state| state.name.clone());
@@ -328,7 +328,8 @@ pub async fn record_event<C: ConnectionTrait>(
         reply_by: valid.reply_by,
         correction_reason: valid.correction_reason,
     };
-    let recorded = super::record_event(txn, case.id, expected_version, event, now).await?;
+    let recorded =
+        super::record_event(txn, &workflow, case.id, expected_version, event, now).await?;
     // What the pratica was comes from the write path's locked read: `case`
     // may be older than a write queued just before this one.
     let before = &recorded.before;

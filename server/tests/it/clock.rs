@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, Utc};
 use pratiche_db::cases::{self, EventSource, NewCase, NewEvent};
 use pratiche_db::entity::{procedure_state, procedure_type};
+use pratiche_db::procedure_types::workflow_rules_of;
 use pratiche_domain::CaseCode;
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
@@ -104,11 +105,22 @@ async fn a_request_for_documents_and_its_reply_move_the_due_date(backend: Backen
     .unwrap();
     let mut request = event_on(date(2026, 3, 5), state("Richiesta integrazioni"));
     request.reply_by = Some(date(2026, 3, 20));
-    cases::record_event(&txn, case.id, Some(case.version), request, Utc::now())
+    let workflow = workflow_rules_of(&txn, case.procedure_type_id)
         .await
         .unwrap();
     cases::record_event(
         &txn,
+        &workflow,
+        case.id,
+        Some(case.version),
+        request,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    cases::record_event(
+        &txn,
+        &workflow,
         case.id,
         None,
         event_on(date(2026, 3, 15), state("Istruttoria")),

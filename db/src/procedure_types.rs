@@ -393,11 +393,22 @@ pub async fn workflow_rules_of<C: ConnectionTrait>(
         ))
         .left_join(
             procedure_transition::Entity,
+            // The type's column first: the transitions' index starts with it.
             Expr::col((
                 procedure_transition::Entity,
-                procedure_transition::Column::FromStateId,
+                procedure_transition::Column::ProcedureTypeId,
             ))
-            .equals((procedure_state::Entity, procedure_state::Column::Id)),
+            .equals((
+                procedure_state::Entity,
+                procedure_state::Column::ProcedureTypeId,
+            ))
+            .and(
+                Expr::col((
+                    procedure_transition::Entity,
+                    procedure_transition::Column::FromStateId,
+                ))
+                .equals((procedure_state::Entity, procedure_state::Column::Id)),
+            ),
         );
     let rows = StateWithMove::find_by_statement(conn.get_database_backend().build(&query))
         .all(conn)
